@@ -1,0 +1,39 @@
+/**
+ * Every expected failure in atende is an AtendeError with a stable dotted code.
+ * Callers (CLI, HTTP, Lambda edges) map codes to exit codes or status codes;
+ * tests assert the code, never the message text.
+ */
+export type ErrorCode =
+  | 'policy.fileNotFound'
+  | 'policy.yamlSyntax'
+  | 'policy.invalid'
+  | 'policy.unknownQueue'
+  | 'policy.unknownPriority'
+  | 'policy.unknownPlan'
+  | 'policy.unknownRegion'
+  | 'policy.unknownChannel'
+  | 'sla.invalidTime'
+  | 'calendar.neverOpen'
+  | 'store.duplicateReceipt'
+  | 'store.duplicateMessageId'
+  | 'store.versionConflict'
+  | 'store.ticketNotFound'
+  | 'store.conflictRetriesExhausted'
+  | 'config.missingVariable'
+  | 'config.invalidVariable';
+
+export class AtendeError extends Error {
+  readonly code: ErrorCode;
+  /** Structured facts about the failure, safe to show to the operator. */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AtendeError';
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+}
+
+export const isAtendeError = (error: unknown, code?: ErrorCode): error is AtendeError =>
+  error instanceof AtendeError && (code === undefined || error.code === code);

@@ -1,0 +1,164 @@
+import { DateTime } from 'luxon';
+import { AtendeError } from '../atende-error.ts';
+import type { MinuteRange } from '../policy/policy-grammar.ts';
+import { WEEKDAYS, type BusinessCalendarSpec } from '../policy/policy-schema.ts';
+
+/** A half-open span of time [start, end) in epoch milliseconds. */
+export interface Interval {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A span during which the SLA clock is stopped; `end: null` means it has not ended yet. */
+export interface Pause {
+  readonly start: number;
+  readonly end: number | null;
+}
+
+/** How far ahead a calendar may be searched for an opening (ten years covers any sane holiday list). */
+const SEARCH_LIMIT_DAYS = 3660;
+const DAY_CACHE_LIMIT = 8192;
+
+/**
+ * Business time on one calendar: weekly opening hours in an IANA time zone, with dated holidays.
+ *
+ * Opening hours are wall-clock times, so on a DST change day "09:00-18:00" is 8 or 10 real hours
+ * and a 24-hour day is 23 or 25. Business time is always real elapsed time inside opening hours.
+ * All instants are epoch milliseconds; the calendar never reads the clock.
+ */
+export class BusinessCalendar {
+  readonly name: string;
+  readonly timeZone: string;
+  private readonly week: Record<string, readonly MinuteRange[]>;
+  private readonly holidays: ReadonlyMap<string, { name: string; ranges: readonly MinuteRange[] }>;
+  private readonly dayCache = new Map<string, readonly Interval[]>();
+
+  constructor(name: string, spec: BusinessCalendarSpec) {
+    this.name = name;
+    this.timeZone = spec.timeZone;
+    this.week = spec.week;
+    this.holidays = new Map(spec.holidays.map((holiday) => [holiday.date, { name: holiday.name, ranges: holiday.hours ?? [] }]));
+  }
+
+  /** The holiday on the local date of `instant`, if any. */
+  holidayAt(instant: number): string | undefined {
+    return this.holidays.get(this.localDay(instant).toISODate()!)?.name;
+  }
+
+  /** Opening intervals of one local calendar day, in order. */
+  openIntervalsOn(day: DateTime): readonly Interval[] {
+    const key = day.toISODate()!;
+    const cached = this.dayCache.get(key);
+    if (cached) return cached;
+    const ranges = this.holidays.get(key)?.ranges ?? this.week[WEEKDAYS[day.weekday - 1]!]!;
+    const intervals: Interval[] = [];
+    for (const range of ranges) {
+      const start = this.wallClock(day, range.start);
+      const end = this.wallClock(day, range.end);
+      // A range inside the hour skipped by a spring-forward change has no real time in it.
+      if (end > start) intervals.push({ start, end });
+    }
+    if (this.dayCache.size >= DAY_CACHE_LIMIT) this.dayCache.clear();
+    this.dayCache.set(key, intervals);
+    return intervals;
+  }
+
+  /** Opening intervals from `from` onwards (the first one clipped to start at `from`), across days. */
+  *openIntervalsFrom(from: number): Generator<Interval> {
+    let day = this.localDay(from);
+    for (let searched = 0; searched < SEARCH_LIMIT_DAYS; searched++, day = day.plus({ days: 1 })) {
+      for (const interval of this.openIntervalsOn(day)) {
+        if (interval.end <= from) continue;
+        yield { start: Math.max(interval.start, from), end: interval.end };
+        searched = 0;
+      }
+    }
+    throw new AtendeError('calendar.neverOpen', `calendar "${this.name}" has no opening hours in the ${SEARCH_LIMIT_DAYS} days after ${new Date(from).toISOString()}`);
+  }
+
+  /** The first instant at or after `instant` when the calendar is open (and no pause is running). */
+  nextOpening(instant: number, pauses: readonly Pause[] = []): number | null {
+    for (const interval of this.workingIntervalsFrom(instant, pauses)) return interval.start;
+    return null;
+  }
+
+  /**
+   * The earliest instant by which `duration` ms of business time have elapsed since `start`,
+   * not counting pauses; `null` when a pause that has not ended stops the clock first.
+   * A zero duration gives `start` itself.
+   */
+  addBusinessTime(start: number, duration: number, pauses: readonly Pause[] = []): number | null {
+    if (duration <= 0) return start;
+    let remaining = duration;
+    for (const interval of this.workingIntervalsFrom(start, pauses)) {
+      const length = interval.end - interval.start;
+      if (remaining <= length) return interval.start + remaining;
+      remaining -= length;
+    }
+    return null;
+  }
+
+  /** Business time in ms between two instants, not counting pauses. */
+  businessTimeBetween(from: number, to: number, pauses: readonly Pause[] = []): number {
+    let total = 0;
+    if (to <= from) return 0;
+    for (const interval of this.workingIntervalsFrom(from, pauses)) {
+      if (interval.start >= to) break;
+      total += Math.min(interval.end, to) - interval.start;
+      if (interval.end >= to) break;
+    }
+    return total;
+  }
+
+  /**
+   * The close of business on the `days`-th business day after the local day of `opening`
+   * (0: that same day). "Close" is the end of the day's last opening range; on a 24-hour
+   * day it is the following midnight. `opening` must be an open instant (see nextOpening).
+   */
+  endOfBusinessDay(opening: number, days: number): number {
+    let day = this.localDay(opening);
+    let remaining = days;
+    for (let searched = 0; searched < SEARCH_LIMIT_DAYS; searched++, day = day.plus({ days: 1 })) {
+      const intervals = this.openIntervalsOn(day);
+      const close = intervals.at(-1)?.end;
+      if (close === undefined || close <= opening) continue;
+      if (remaining === 0) return close;
+      remaining--;
+      searched = 0;
+    }
+    throw new AtendeError('calendar.neverOpen', `calendar "${this.name}" has no business day ${days} days after ${new Date(opening).toISOString()}`);
+  }
+
+  /** Formats an instant in the calendar's zone, e.g. for agents and the CLI. */
+  local(instant: number): DateTime {
+    return DateTime.fromMillis(instant, { zone: this.timeZone });
+  }
+
+  /** Open intervals minus pauses, from `from` onwards; ends when an unfinished pause begins. */
+  private *workingIntervalsFrom(from: number, pauses: readonly Pause[]): Generator<Interval> {
+    const sorted = pauses.length === 0 ? pauses : [...pauses].sort((a, b) => a.start - b.start);
+    for (const interval of this.openIntervalsFrom(from)) {
+      let cursor = interval.start;
+      for (const pause of sorted) {
+        const pauseEnd = pause.end ?? Number.POSITIVE_INFINITY;
+        if (pauseEnd <= cursor || pause.start >= interval.end) continue;
+        if (pause.start > cursor) yield { start: cursor, end: pause.start };
+        cursor = Math.max(cursor, pauseEnd);
+        if (cursor >= interval.end) break;
+      }
+      if (cursor === Number.POSITIVE_INFINITY) return;
+      if (cursor < interval.end) yield { start: cursor, end: interval.end };
+    }
+  }
+
+  private localDay(instant: number): DateTime {
+    return DateTime.fromMillis(instant, { zone: this.timeZone }).startOf('day');
+  }
+
+  /** The instant of a wall-clock minute on a local day; minute 1440 is the next day's midnight. */
+  private wallClock(day: DateTime, minute: number): number {
+    if (minute >= 24 * 60) return day.plus({ days: 1 }).startOf('day').toMillis();
+    // Wall-clock fields, not elapsed minutes: "09:00" stays 09:00 on a DST change day.
+    return day.set({ hour: Math.floor(minute / 60), minute: minute % 60, second: 0, millisecond: 0 }).toMillis();
+  }
+}

@@ -1,0 +1,78 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { AtendeError } from '../atende-error.ts';
+import { PolicySchema, type Policy } from './policy-schema.ts';
+
+/** One thing wrong with a policy file, located in the document. */
+export interface PolicyProblem {
+  /** Path in the document, e.g. `queues[0].address`; empty for the document itself. */
+  readonly path: string;
+  readonly message: string;
+  /** 1-based line of the offending node, when the document has one. */
+  readonly line?: number;
+}
+
+/** Renders a problem the way `atende policy check` prints it. */
+export const describeProblem = (problem: PolicyProblem): string =>
+  `${problem.path ? `${problem.path}: ` : ''}${problem.message}${problem.line ? ` (line ${problem.line})` : ''}`;
+
+export const formatPath = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>((text, key) => {
+    if (typeof key === 'number') return `${text}[${key}]`;
+    const name = String(key);
+    const plain = /^[A-Za-z_$][\w$-]*$/.test(name);
+    return plain ? (text ? `${text}.${name}` : name) : `${text}[${JSON.stringify(name)}]`;
+  }, '');
+
+/**
+ * Parses and validates the text of a policy file. Pure: the caller reads the file.
+ * Throws `policy.yamlSyntax` for YAML that does not parse and `policy.invalid` for
+ * a document that breaks the schema; both carry `details.problems` with lines.
+ */
+export function parsePolicy(text: string, source = 'policy'): Policy {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
+
+  if (document.errors.length > 0) {
+    const problems = document.errors.map((error) => ({ path: '', message: error.message.split('\n')[0]!, line: lineOf(error.pos[0]) }));
+    throw new AtendeError('policy.yamlSyntax', `${source} is not valid YAML`, { details: { source, problems } });
+  }
+
+  const result = PolicySchema.safeParse(document.toJS({ maxAliasCount: 100 }));
+  if (result.success) return result.data;
+
+  const problems = result.error.issues.map((issue) => toProblem(issue, document, lineOf));
+  throw new AtendeError('policy.invalid', `${source} breaks the policy schema in ${problems.length} place(s)`, { details: { source, problems } });
+}
+
+function toProblem(issue: z.core.$ZodIssue, document: Document, lineOf: (offset: number | undefined) => number | undefined): PolicyProblem {
+  const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => JSON.stringify(key)).join(', ')}`;
+    const keyNode = findKeyNode(document, path, issue.keys[0]!);
+    return { path: formatPath(path), message, line: lineOf(keyNode?.range?.[0]) };
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) message = `is required (${issue.expected})`;
+  return { path: formatPath(path), message, line: lineOf(closestNode(document, path)?.range?.[0]) };
+}
+
+/** The node at `path`, or its nearest ancestor present in the document (a missing key points at its parent). */
+function closestNode(document: Document, path: readonly (string | number)[]): Node | undefined {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = document.getIn(path.slice(0, depth), true);
+    if (node && typeof node === 'object' && 'range' in node) return node as Node;
+  }
+  return document.contents ?? undefined;
+}
+
+function findKeyNode(document: Document, path: readonly (string | number)[], key: string): Node | undefined {
+  const parent = path.length === 0 ? document.contents : document.getIn(path, true);
+  if (isMap(parent)) {
+    const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === key);
+    if (pair && isScalar(pair.key)) return pair.key;
+  }
+  if (isSeq(parent) || isMap(parent)) return parent as Node;
+  return closestNode(document, path);
+}

@@ -1,0 +1,403 @@
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+import {
+  DAY_HOURS_HINT,
+  parseDayHours,
+  parseDuration,
+  parsePercent,
+  parseTarget,
+  type MinuteRange,
+  type Parsed,
+  type SlaTarget,
+} from './policy-grammar.ts';
+
+/**
+ * The support-policy language: one YAML file a support manager writes.
+ * Every object is strict (a misspelt key is an error, not a silently ignored setting),
+ * and references between sections are checked in `checkReferences` below.
+ */
+
+/** Turns a grammar parser into a zod string schema whose output is the parsed value. */
+function grammar<T>(description: string, parse: (input: string) => Parsed<T>) {
+  return z
+    .string()
+    .describe(description)
+    .transform((input, ctx) => {
+      const result = parse(input);
+      if (result.ok) return result.value;
+      ctx.issues.push({ code: 'custom', message: result.reason, input });
+      return z.NEVER;
+    });
+}
+
+const quoted = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
+
+export const EmailAddress = z
+  .email({
+    error: (issue) =>
+      issue.code === 'invalid_type' ? 'expected an e-mail address' : `${quoted(issue.input)} is not an e-mail address`,
+  })
+  .transform((address) => address.toLowerCase())
+  .describe('An e-mail address');
+
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+export const DomainName = z
+  .string()
+  .regex(DOMAIN, { error: (issue) => `${quoted(issue.input)} is not a domain name (write "example.com", without "@")` })
+  .transform((domain) => domain.toLowerCase())
+  .describe('A mail domain, e.g. example.com');
+
+const NAME = /^[a-z0-9][a-z0-9_.-]*$/;
+const Name = (what: string) =>
+  z
+    .string()
+    .regex(NAME, { error: (issue) => `${quoted(issue.input)} is not a valid ${what} name (lower-case letters, digits, "-", "_", ".")` })
+    .describe(`The ${what}'s name, used on the command line and in tickets`);
+
+/** BCP 47 language tags as the templates use them: "en", "es", "pt-BR". */
+export const LanguageTag = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, { error: (issue) => `${quoted(issue.input)} is not a language tag such as "en", "es" or "pt-BR"` })
+  .describe('A language tag: en, es, pt-BR, de, ru …');
+
+const PerLanguage = <T extends z.ZodType>(value: T) =>
+  z.record(LanguageTag, value).describe('One entry per offered language, keyed by language tag');
+
+const Duration = grammar('A wall-clock duration: "30m", "4h", "1h30m", "2d", "48 hours"', (text) =>
+  parseDuration(text, { allowDays: true }),
+);
+const BusinessDuration = grammar(
+  'Business time on the ticket\'s calendar: "30m", "2h", "1h30m" (day-based targets use "N business days")',
+  (text) => parseDuration(text, { allowDays: false }),
+);
+export const Target = grammar(
+  'An SLA target: "1h", "30m", "end of business day", "3 business days", or parts joined by "or" where the sooner wins ("4h or end of business day")',
+  parseTarget,
+);
+const Percent = z
+  .union([z.number(), z.string()])
+  .describe('A percentage of the target: 75 or "75%"')
+  .transform((input, ctx) => {
+    const result = parsePercent(input);
+    if (result.ok) return result.value;
+    ctx.issues.push({ code: 'custom', message: result.reason, input });
+    return z.NEVER;
+  });
+
+const DayHours = z
+  .union([z.string(), z.array(z.string()).min(1)])
+  .describe(`Opening hours of one day: ${DAY_HOURS_HINT}`)
+  .transform((input, ctx): MinuteRange[] => {
+    const result = parseDayHours(input);
+    if (result.ok) return result.value;
+    ctx.issues.push({ code: 'custom', message: result.reason, input });
+    return z.NEVER;
+  });
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+const WeeklyHours = z.strictObject({
+  mon: DayHours,
+  tue: DayHours,
+  wed: DayHours,
+  thu: DayHours,
+  fri: DayHours,
+  sat: DayHours,
+  sun: DayHours,
+});
+
+const AROUND_THE_CLOCK = '24/7';
+const Week = z
+  .union([z.literal(AROUND_THE_CLOCK), WeeklyHours])
+  .describe('Weekly opening hours, "24/7", or one entry per weekday (mon … sun)')
+  .transform((week): Record<Weekday, MinuteRange[]> => {
+    if (week === AROUND_THE_CLOCK) {
+      const allDay = [{ start: 0, end: 24 * 60 }];
+      return { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay };
+    }
+    return week;
+  });
+
+const IsoDate = z.iso.date({ error: (issue) => `${quoted(issue.input)} is not a date (YYYY-MM-DD)` });
+
+const Holiday = z.strictObject({
+  date: IsoDate,
+  name: z.string().min(1).describe('Shown to agents, e.g. "Christmas Day"'),
+  hours: DayHours.optional().describe('Reduced opening hours on that date; closed all day when left out'),
+});
+
+const TimeZone = z
+  .string()
+  .refine((zone) => IANAZone.isValidZone(zone), {
+    error: (issue) => `${quoted(issue.input)} is not an IANA time zone such as "America/Toronto" or "America/Sao_Paulo"`,
+  })
+  .describe('IANA time zone, e.g. America/Toronto');
+
+export const CalendarSchema = z
+  .strictObject({
+    timeZone: TimeZone,
+    week: Week,
+    holidays: z.array(Holiday).default([]),
+  })
+  .superRefine((calendar, ctx) => {
+    const weeklyOpen = WEEKDAYS.some((day) => calendar.week[day].length > 0);
+    if (!weeklyOpen) ctx.addIssue({ code: 'custom', path: ['week'], message: 'the calendar is never open: give at least one day opening hours' });
+    const seen = new Set<string>();
+    calendar.holidays.forEach((holiday, index) => {
+      if (seen.has(holiday.date)) ctx.addIssue({ code: 'custom', path: ['holidays', index, 'date'], message: `${holiday.date} is listed twice` });
+      seen.add(holiday.date);
+    });
+  });
+
+const CustomerMatch = z
+  .strictObject({
+    addresses: z.array(EmailAddress).default([]),
+    domains: z.array(DomainName).default([]),
+  })
+  .describe('Customers by exact address or by mail domain');
+
+const Contact = z.strictObject({
+  name: z.string().min(1),
+  role: z.string().min(1),
+  address: EmailAddress,
+  phone: z.string().optional(),
+});
+
+const QueueSchema = z.strictObject({
+  name: Name('queue').optional().describe('Defaults to the local part of the address (servicedesk@… → servicedesk)'),
+  address: EmailAddress.describe('The support address customers write to'),
+  description: z.string().optional(),
+  calendar: z.string().describe('Name of the business calendar (see calendars) the SLA clock follows'),
+  agents: EmailAddress.describe('Where new-ticket notifications for agents go'),
+  staff: CustomerMatch.optional().describe('Staff of this queue, in addition to the policy-wide staff'),
+});
+
+const RegionSchema = z.strictObject({
+  name: Name('region'),
+  description: z.string().optional(),
+  calendar: z.string().describe("Name of the business calendar that applies instead of the queue's"),
+  queues: z.array(z.string()).optional().describe('Queues the region applies to; all queues when left out'),
+  customers: CustomerMatch.default({ addresses: [], domains: [] }),
+});
+
+const PrioritySchema = z.strictObject({
+  name: Name('priority'),
+  description: z.string().min(1),
+  responseStrategy: z.string().optional().describe('What agents should do, sent with the new-ticket notification'),
+  keywords: PerLanguage(z.array(z.string().min(1))).default({}).describe('Words or phrases, per language, that infer this priority from a message'),
+});
+
+const PlanSchema = z.strictObject({
+  name: Name('plan'),
+  description: z.string().optional(),
+  customers: CustomerMatch.default({ addresses: [], domains: [] }),
+});
+
+export const CHANNELS = ['email', 'web', 'chat', 'phone'] as const;
+export type Channel = (typeof CHANNELS)[number];
+const ChannelName = z.enum(CHANNELS, { error: (issue) => `${quoted(issue.input)} is not a channel; valid channels: ${CHANNELS.join(', ')}` });
+
+const OneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]).transform((value) => (Array.isArray(value) ? value : [value]) as z.output<T>[]);
+
+const TargetRule = z
+  .strictObject({
+    priority: OneOrMany(z.string()).optional().describe('Applies to these priorities only'),
+    plan: OneOrMany(z.string()).optional().describe('Applies to these plans only'),
+    channel: OneOrMany(ChannelName).optional().describe('Applies to tickets that came through these channels only'),
+    queue: OneOrMany(z.string()).optional().describe('Applies to these queues only'),
+    within: Target,
+  })
+  .describe('A target applies when every selector given matches the ticket; of all applying targets the stricter (earlier due) wins');
+
+const EscalationLevel = z.strictObject({
+  after: z
+    .union([z.literal('breach'), BusinessDuration])
+    .default('breach')
+    .describe('Business time after the breach (first level) or after the previous level; "breach" means at once')
+    .transform((after) => (after === 'breach' ? 0 : after)),
+  contacts: z.array(Contact).min(1),
+});
+
+export const FIRST_RESPONSE_KINDS = ['acknowledgement', 'agent-reply'] as const;
+
+const SlaSchema = z.strictObject({
+  firstResponseIs: z
+    .enum(FIRST_RESPONSE_KINDS, { error: (issue) => `${quoted(issue.input)} is not one of: ${FIRST_RESPONSE_KINDS.join(', ')}` })
+    .describe('"acknowledgement": the automatic acknowledgement is the first response; "agent-reply": only a human agent\'s first real answer'),
+  warningAt: Percent.optional().describe('Warn agents when this share of a target has elapsed'),
+  firstResponse: z.array(TargetRule).default([]),
+  resolution: z.array(TargetRule).default([]),
+  escalation: z
+    .strictObject({
+      targets: z.array(z.enum(['firstResponse', 'resolution'])).default(['firstResponse', 'resolution']),
+      levels: z.array(EscalationLevel).min(1),
+    })
+    .optional(),
+});
+
+const WaitingOnCustomer = z.strictObject({
+  pausesSla: z.boolean().default(true).describe('The SLA clock stops while the ticket waits on the customer'),
+  remindAfter: Duration.optional().describe('Send the customer a reminder after this long without an answer'),
+  closeAfter: Duration.optional().describe('Close the ticket after this long without an answer'),
+});
+
+const Survey = z.strictObject({
+  onResolution: z.boolean().default(false).describe('Send a satisfaction survey when a ticket is resolved'),
+  onAutoClose: z.boolean().default(false).describe('Send a satisfaction survey with the auto-close notice'),
+  url: z.url().optional().describe('Survey page; atende adds the ticket number and a rating'),
+});
+
+const Conduct = z.strictObject({
+  duplicates: z
+    .enum(['merge', 'close', 'allow'])
+    .default('merge')
+    .describe('A second message on the same subject from the same requester while their ticket is open: merge it into that ticket, close the new one as a duplicate, or allow it'),
+  minFollowUpInterval: Duration.optional().describe('Follow-ups closer together than this are recorded but trigger no acknowledgement or agent notification'),
+  shouting: z.enum(['flag', 'ignore']).default('ignore').describe('Flag messages written in capitals for agents'),
+  rudeWords: PerLanguage(z.array(z.string().min(1))).default({}).describe('Rude or offensive words, per language, flagged for agents'),
+  noticeEvery: Duration.optional().describe('Cite the conduct rule in an acknowledgement at most once per customer per this period'),
+  suspension: z
+    .strictObject({
+      allowed: z.boolean().default(false),
+      notice: z.string().optional().describe('What the policy says about suspension, quoted to suspended customers'),
+    })
+    .default({ allowed: false }),
+  rules: PerLanguage(z.array(z.string().min(1))).default({}).describe('The customer-facing conduct rules, per language'),
+});
+
+export const TICKET_STATUSES = ['new', 'open', 'in-progress', 'waiting-on-customer', 'resolved', 'closed'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+const Statuses = z
+  .strictObject({
+    new: PerLanguage(z.string().min(1)),
+    open: PerLanguage(z.string().min(1)),
+    'in-progress': PerLanguage(z.string().min(1)),
+    'waiting-on-customer': PerLanguage(z.string().min(1)),
+    resolved: PerLanguage(z.string().min(1)),
+    closed: PerLanguage(z.string().min(1)),
+  })
+  .describe('The name customers see for each ticket status, per offered language');
+
+export const PolicySchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    brand: z.strictObject({
+      name: z.string().min(1).describe('Shown in mail signatures and pages'),
+      tag: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, { error: 'the subject tag may hold letters, digits, spaces, "-", "_" and "."' })
+        .describe('Subject tag prefix: "Atende" gives "[Atende #1042]"'),
+    }),
+    languages: z.strictObject({
+      offered: z.array(LanguageTag).min(1),
+      default: LanguageTag,
+    }),
+    staff: CustomerMatch.default({ addresses: [], domains: [] }).describe('Agents of every queue, by address or domain'),
+    calendars: z.record(z.string(), CalendarSchema).describe('Named business calendars'),
+    queues: z.array(QueueSchema).min(1),
+    regions: z.array(RegionSchema).default([]),
+    priorities: z.strictObject({
+      default: z.string(),
+      levels: z.array(PrioritySchema).min(1),
+    }),
+    plans: z
+      .strictObject({
+        default: z.string(),
+        levels: z.array(PlanSchema).min(1),
+      })
+      .optional(),
+    sla: SlaSchema,
+    waitingOnCustomer: WaitingOnCustomer.default({ pausesSla: true }),
+    survey: Survey.default({ onResolution: false, onAutoClose: false }),
+    conduct: Conduct.default({ duplicates: 'merge', shouting: 'ignore', rudeWords: {}, suspension: { allowed: false }, rules: {} }),
+    statuses: Statuses,
+  })
+  .transform((policy) => ({
+    ...policy,
+    queues: policy.queues.map((queue) => ({ ...queue, name: queue.name ?? queue.address.split('@')[0]! })),
+  }))
+  .superRefine(checkReferences);
+
+export type Policy = z.output<typeof PolicySchema>;
+export type PolicyInput = z.input<typeof PolicySchema>;
+export type Queue = Policy['queues'][number];
+export type Region = Policy['regions'][number];
+export type Priority = Policy['priorities']['levels'][number];
+export type Plan = NonNullable<Policy['plans']>['levels'][number];
+export type BusinessCalendarSpec = z.output<typeof CalendarSchema>;
+export type TargetRuleSpec = z.output<typeof TargetRule>;
+export type EscalationLevelSpec = z.output<typeof EscalationLevel>;
+export type ContactSpec = z.output<typeof Contact>;
+export type { SlaTarget };
+
+type Path = (string | number)[];
+
+/** Cross-references between sections, each error naming the valid choices. */
+function checkReferences(policy: Policy, ctx: z.RefinementCtx): void {
+  const report = (path: Path, message: string) => ctx.addIssue({ code: 'custom', path, message });
+  const mustName = (path: Path, value: string, valid: readonly string[], what: string) => {
+    if (!valid.includes(value)) report(path, `${quoted(value)} is not a ${what}; valid ${what}s: ${valid.join(', ') || '(none defined)'}`);
+  };
+  const unique = (path: Path, values: readonly string[], what: string) => {
+    const seen = new Set<string>();
+    values.forEach((value, index) => {
+      if (seen.has(value)) report([...path, index], `${what} ${quoted(value)} is defined twice`);
+      seen.add(value);
+    });
+  };
+
+  const calendars = Object.keys(policy.calendars);
+  const queues = policy.queues.map((queue) => queue.name);
+  const priorities = policy.priorities.levels.map((priority) => priority.name);
+  const plans = policy.plans?.levels.map((plan) => plan.name) ?? [];
+  const offered = policy.languages.offered;
+
+  mustName(['languages', 'default'], policy.languages.default, offered, 'offered language');
+  unique(['languages', 'offered'], offered, 'language');
+  unique(['queues'], queues, 'queue');
+  unique(['queues'], policy.queues.map((queue) => queue.address), 'support address');
+  policy.queues.forEach((queue, index) => mustName(['queues', index, 'calendar'], queue.calendar, calendars, 'calendar'));
+
+  unique(['regions'], policy.regions.map((region) => region.name), 'region');
+  policy.regions.forEach((region, index) => {
+    mustName(['regions', index, 'calendar'], region.calendar, calendars, 'calendar');
+    region.queues?.forEach((queue, q) => mustName(['regions', index, 'queues', q], queue, queues, 'queue'));
+  });
+
+  unique(['priorities', 'levels'], priorities, 'priority');
+  mustName(['priorities', 'default'], policy.priorities.default, priorities, 'priority');
+  policy.priorities.levels.forEach((priority, index) => {
+    for (const language of Object.keys(priority.keywords)) {
+      mustName(['priorities', 'levels', index, 'keywords', language], language, offered, 'offered language');
+    }
+  });
+
+  if (policy.plans) {
+    unique(['plans', 'levels'], plans, 'plan');
+    mustName(['plans', 'default'], policy.plans.default, plans, 'plan');
+  }
+
+  for (const kind of ['firstResponse', 'resolution'] as const) {
+    policy.sla[kind].forEach((rule, index) => {
+      rule.priority?.forEach((name, i) => mustName(['sla', kind, index, 'priority', ...(rule.priority!.length > 1 ? [i] : [])], name, priorities, 'priority'));
+      rule.plan?.forEach((name, i) => mustName(['sla', kind, index, 'plan', ...(rule.plan!.length > 1 ? [i] : [])], name, plans, 'plan'));
+      rule.queue?.forEach((name, i) => mustName(['sla', kind, index, 'queue', ...(rule.queue!.length > 1 ? [i] : [])], name, queues, 'queue'));
+    });
+  }
+
+  for (const language of Object.keys(policy.conduct.rudeWords)) mustName(['conduct', 'rudeWords', language], language, offered, 'offered language');
+  for (const language of Object.keys(policy.conduct.rules)) mustName(['conduct', 'rules', language], language, offered, 'offered language');
+
+  for (const [status, names] of Object.entries(policy.statuses)) {
+    for (const language of offered) {
+      if (!(language in names)) report(['statuses', status], `no name for status "${status}" in offered language ${language}`);
+    }
+  }
+
+  const { waitingOnCustomer } = policy;
+  if (waitingOnCustomer.remindAfter !== undefined && waitingOnCustomer.closeAfter !== undefined && waitingOnCustomer.remindAfter >= waitingOnCustomer.closeAfter) {
+    report(['waitingOnCustomer', 'remindAfter'], 'the reminder must come before the auto-close (remindAfter < closeAfter)');
+  }
+}
