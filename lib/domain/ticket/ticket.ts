@@ -1,0 +1,90 @@
+import type { Channel, TicketStatus } from '../policy/policy-schema.ts';
+
+export type { TicketStatus };
+
+/** Statuses in which the ticket is still the requester's open ticket (threading, duplicates). */
+export const OPEN_STATUSES: readonly TicketStatus[] = ['new', 'open', 'in-progress', 'waiting-on-customer'];
+export const isOpenStatus = (status: TicketStatus): boolean => OPEN_STATUSES.includes(status);
+
+/** A span while the ticket waited on the customer; ISO instants, `end: null` while still waiting. */
+export interface TicketPause {
+  readonly start: string;
+  readonly end: string | null;
+}
+
+/** Why agents should look twice at a ticket (seeds 003, 004). */
+export type ConductFlag = 'shouting' | 'rude-words' | 'secrets-masked' | 'duplicate' | 'throttled-follow-up';
+
+/**
+ * A support ticket as stored. Instants are ISO-8601 strings in UTC.
+ * `version` grows by one with every write and guards optimistic concurrency.
+ */
+export interface Ticket {
+  readonly number: number;
+  readonly queue: string;
+  /** Lower-cased address of the customer who opened the ticket. */
+  readonly requester: string;
+  readonly requesterName: string | null;
+  /** Other customers on the conversation (Cc'd), lower-cased. */
+  readonly participants: readonly string[];
+  readonly subject: string;
+  /** Subject without reply/forward prefixes and tags, lower-cased: the duplicate and threading key. */
+  readonly normalizedSubject: string;
+  readonly status: TicketStatus;
+  readonly priority: string;
+  readonly plan: string | null;
+  readonly region: string | null;
+  readonly channel: Channel;
+  /** The language the customer is answered in. */
+  readonly locale: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** When the customer's last message arrived. */
+  readonly lastCustomerMessageAt: string | null;
+  readonly firstResponseDue: string | null;
+  readonly resolutionDue: string | null;
+  readonly firstRespondedAt: string | null;
+  readonly resolvedAt: string | null;
+  readonly closedAt: string | null;
+  readonly pauses: readonly TicketPause[];
+  /** Highest escalation level reached; 0 before any breach. */
+  readonly escalationLevel: number;
+  readonly flags: readonly ConductFlag[];
+  readonly messageCount: number;
+  readonly version: number;
+}
+
+export type MessageDirection = 'inbound' | 'outbound';
+
+/** Who wrote a message, as far as the ticket is concerned. */
+export type MessageAuthor = 'requester' | 'participant' | 'agent' | 'system';
+
+export interface MessageAttachment {
+  readonly filename: string | null;
+  readonly contentType: string;
+  readonly size: number;
+  /** Where the bytes live (inside the raw mail, or a separate object). */
+  readonly key: string | null;
+}
+
+/** One message on a ticket. The text is stored redacted; the raw mail stays in the raw-mail store. */
+export interface TicketMessage {
+  readonly ticketNumber: number;
+  /** 1-based position on the ticket; with `at` it forms the sort key. */
+  readonly sequence: number;
+  readonly at: string;
+  readonly direction: MessageDirection;
+  readonly author: MessageAuthor;
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly cc: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+  /** Message-ID as the recipient sees it, with angle brackets; for SES mail the id SES assigned. */
+  readonly messageId: string | null;
+  readonly inReplyTo: string | null;
+  readonly references: readonly string[];
+  /** Key of the raw message in the raw-mail store (inbound mail). */
+  readonly rawKey: string | null;
+  readonly attachments: readonly MessageAttachment[];
+}
