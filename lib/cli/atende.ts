@@ -1,0 +1,36 @@
+import { Command, CommanderError } from 'commander';
+import { isAtendeError } from '../domain/atende-error.ts';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor, processIO, type CliContext, type CliIO } from './cli-context.ts';
+import { registerPolicyCommands } from './commands/policy-commands.ts';
+import { registerSlaCommand } from './commands/sla-command.ts';
+
+/** Runs the atende CLI with `argv` (as process.argv) and returns the exit code: 0 ok, 1 failure, 2 usage error. */
+export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
+  const context: CliContext = { io, exitCode: EXIT_OK };
+  const program = new Command('atende')
+    .description('atende: an e-mail-first support-ticket pipeline (SES, Lambda, DynamoDB, EventBridge Scheduler)')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
+  registerPolicyCommands(program, context);
+  registerSlaCommand(program, context);
+  applyExitOverride(program);
+
+  try {
+    await program.parseAsync([...argv]);
+    return context.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    if (isAtendeError(error)) {
+      io.err(`atende: ${error.message}`);
+      return exitCodeFor(error);
+    }
+    io.err(`atende: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return EXIT_FAILURE;
+  }
+}
+
+/** Usage errors anywhere in the command tree become exit code 2 instead of process.exit. */
+function applyExitOverride(command: Command): void {
+  command.exitOverride();
+  command.commands.forEach(applyExitOverride);
+}

@@ -1,0 +1,114 @@
+import { Option, type Command } from 'commander';
+import { DateTime } from 'luxon';
+import { DEFAULT_POLICY_PATH, loadPolicyFile } from '../../adapters/policy-file.ts';
+import { AtendeError } from '../../domain/atende-error.ts';
+import { CHANNELS, type Channel } from '../../domain/policy/policy-schema.ts';
+import { SlaClock, type SlaDeadline, type SlaSchedule } from '../../domain/sla/sla-schedule.ts';
+import { jsonOption, printJson, type CliContext } from '../cli-context.ts';
+
+interface SlaOptions {
+  queue: string;
+  priority: string;
+  plan?: string;
+  received: string;
+  channel: Channel;
+  region?: string;
+  policy: string;
+  json?: boolean;
+}
+
+/** `atende sla`: first-response and resolution due times for a ticket that would arrive at a given time. */
+export function registerSlaCommand(program: Command, context: CliContext): void {
+  program
+    .command('sla')
+    .description('compute first-response and resolution due times (with warnings and escalations) for a ticket')
+    .requiredOption('--queue <queue>', 'queue name, e.g. servicedesk')
+    .requiredOption('--priority <priority>', 'priority name, e.g. high')
+    .option('--plan <plan>', "customer's plan (default: the policy's default plan)")
+    .requiredOption('--received <iso-time>', 'when the ticket arrived, ISO 8601 (without an offset: the calendar\'s local time)')
+    .addOption(new Option('--channel <channel>', 'how the ticket arrived').choices(['email', 'web']).default('email'))
+    .option('--region <region>', "customer's region, whose calendar may apply instead of the queue's")
+    .option('--policy <file>', 'policy file', DEFAULT_POLICY_PATH)
+    .addOption(jsonOption())
+    .action(async (options: SlaOptions) => {
+      const policy = await loadPolicyFile(options.policy);
+      const clock = new SlaClock(policy);
+      const calendar = clock.calendarFor(options.queue, options.region);
+      const received = DateTime.fromISO(options.received, { zone: calendar.timeZone });
+      if (!received.isValid) {
+        throw new AtendeError('sla.invalidTime', `--received "${options.received}" is not an ISO 8601 time such as 2026-11-20T17:30:00-05:00`);
+      }
+      const schedule = clock.schedule({
+        queue: options.queue,
+        priority: options.priority,
+        plan: options.plan,
+        channel: options.channel,
+        region: options.region,
+        receivedAt: received.toMillis(),
+      });
+      if (options.json) printJson(context.io, slaJson(schedule));
+      else context.io.out(renderSchedule(schedule));
+    });
+}
+
+const utc = (instant: number | null): string | null => (instant === null ? null : new Date(instant).toISOString());
+
+/** The `--json` shape: UTC ISO strings at the top, the same instants in the calendar's zone under `local`. */
+export function slaJson(schedule: SlaSchedule) {
+  const zone = schedule.calendar.timeZone;
+  const local = (instant: number | null) => (instant === null ? null : DateTime.fromMillis(instant, { zone }).toISO({ suppressMilliseconds: true }));
+  const escalations = [schedule.firstResponse, schedule.resolution].flatMap((deadline) =>
+    deadline ? deadline.escalations.map((escalation) => ({ target: deadline.kind, level: escalation.level, at: utc(escalation.at), contacts: escalation.contacts })) : [],
+  );
+  return {
+    queue: schedule.queue,
+    priority: schedule.priority,
+    plan: schedule.plan,
+    channel: schedule.channel,
+    region: schedule.region,
+    calendar: schedule.calendar.name,
+    timeZone: zone,
+    receivedAt: utc(schedule.receivedAt),
+    clockStartsAt: utc(schedule.clockStartsAt),
+    firstResponseDue: utc(schedule.firstResponse?.due ?? null),
+    firstResponseWarning: utc(schedule.firstResponse?.warningAt ?? null),
+    firstResponseTarget: schedule.firstResponse?.target ?? null,
+    resolutionDue: utc(schedule.resolution?.due ?? null),
+    resolutionWarning: utc(schedule.resolution?.warningAt ?? null),
+    resolutionTarget: schedule.resolution?.target ?? null,
+    escalations,
+    local: {
+      receivedAt: local(schedule.receivedAt),
+      clockStartsAt: local(schedule.clockStartsAt),
+      firstResponseDue: local(schedule.firstResponse?.due ?? null),
+      firstResponseWarning: local(schedule.firstResponse?.warningAt ?? null),
+      resolutionDue: local(schedule.resolution?.due ?? null),
+      resolutionWarning: local(schedule.resolution?.warningAt ?? null),
+    },
+  };
+}
+
+function renderSchedule(schedule: SlaSchedule): string {
+  const zone = schedule.calendar.timeZone;
+  const when = (instant: number | null) =>
+    instant === null ? 'paused' : `${DateTime.fromMillis(instant, { zone }).toFormat('ccc yyyy-LL-dd HH:mm ZZZZ')}  (${utc(instant)})`;
+  const row = (label: string, instant: number | null) => `  ${label.padEnd(22)}${when(instant)}`;
+  const deadline = (title: string, value: SlaDeadline | null) => {
+    if (!value) return [`${title}: no target applies`];
+    const lines = [`${title}: ${value.target}${value.applicable.length > 1 ? `  (stricter of: ${value.applicable.join(' | ')})` : ''}`];
+    lines.push(row('due', value.due));
+    if (value.warningAt !== null || value.due !== null) lines.push(row('warning', value.warningAt));
+    for (const escalation of value.escalations) {
+      lines.push(row(`escalation level ${escalation.level}`, escalation.at) + `  → ${escalation.contacts.map((c) => `${c.role} <${c.address}>`).join(', ')}`);
+    }
+    return lines;
+  };
+  return [
+    `Queue ${schedule.queue} · priority ${schedule.priority} · plan ${schedule.plan ?? '(none)'} · channel ${schedule.channel}${schedule.region ? ` · region ${schedule.region}` : ''}`,
+    `Calendar ${schedule.calendar.name} (${zone})`,
+    row('received', schedule.receivedAt),
+    row('clock starts', schedule.clockStartsAt),
+    ...deadline('First response', schedule.firstResponse),
+    ...deadline('Resolution', schedule.resolution),
+  ].join('\n');
+}
