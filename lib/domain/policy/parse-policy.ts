@@ -42,8 +42,20 @@ export function parsePolicy(text: string, source = 'policy'): Policy {
   const result = PolicySchema.safeParse(document.toJS({ maxAliasCount: 100 }));
   if (result.success) return result.data;
 
-  const problems = result.error.issues.map((issue) => toProblem(issue, document, lineOf));
+  const problems = result.error.issues.flatMap(explainUnion).map((issue) => toProblem(issue, document, lineOf));
   throw new AtendeError('policy.invalid', `${source} breaks the policy schema in ${problems.length} place(s)`, { details: { source, problems } });
+}
+
+/**
+ * A union ("24/7" or one entry per weekday) fails as a whole; the useful message is the one
+ * from the alternative that got furthest into the input, e.g. `week.sat`, not `week`.
+ */
+function explainUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
+  const depth = (branch: z.core.$ZodIssue[]) => Math.max(...branch.map((inner) => inner.path.length + (inner.code === 'invalid_type' || inner.code === 'invalid_value' ? 0 : 0.5)));
+  const deepest = issue.errors.reduce((best, branch) => (depth(branch) > depth(best) ? branch : best));
+  if (depth(deepest) === 0) return [issue];
+  return deepest.flatMap((inner) => explainUnion({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue));
 }
 
 function toProblem(issue: z.core.$ZodIssue, document: Document, lineOf: (offset: number | undefined) => number | undefined): PolicyProblem {

@@ -334,11 +334,13 @@ export type { SlaTarget };
 
 type Path = (string | number)[];
 
+const plural = (word: string): string => (word.endsWith('y') ? `${word.slice(0, -1)}ies` : `${word}s`);
+
 /** Cross-references between sections, each error naming the valid choices. */
 function checkReferences(policy: Policy, ctx: z.RefinementCtx): void {
   const report = (path: Path, message: string) => ctx.addIssue({ code: 'custom', path, message });
   const mustName = (path: Path, value: string, valid: readonly string[], what: string) => {
-    if (!valid.includes(value)) report(path, `${quoted(value)} is not a ${what}; valid ${what}s: ${valid.join(', ') || '(none defined)'}`);
+    if (!valid.includes(value)) report(path, `${quoted(value)} is not a ${what}; valid ${plural(what)}: ${valid.join(', ') || '(none defined)'}`);
   };
   const unique = (path: Path, values: readonly string[], what: string) => {
     const seen = new Set<string>();

@@ -130,19 +130,19 @@ export class SlaClock {
 
   private requireQueue(name: string) {
     const queue = this.policy.queues.find((candidate) => candidate.name === name);
-    if (!queue) throw unknown('policy.unknownQueue', 'queue', name, this.policy.queues.map((q) => q.name));
+    if (!queue) throw unknown('policy.unknownQueue', 'queue', 'queues', name, this.policy.queues.map((q) => q.name));
     return queue;
   }
 
   private requireRegion(name: string) {
     const region = this.policy.regions.find((candidate) => candidate.name === name);
-    if (!region) throw unknown('policy.unknownRegion', 'region', name, this.policy.regions.map((r) => r.name));
+    if (!region) throw unknown('policy.unknownRegion', 'region', 'regions', name, this.policy.regions.map((r) => r.name));
     return region;
   }
 
   private requirePriority(name: string): string {
     const names = this.policy.priorities.levels.map((priority) => priority.name);
-    if (!names.includes(name)) throw unknown('policy.unknownPriority', 'priority', name, names);
+    if (!names.includes(name)) throw unknown('policy.unknownPriority', 'priority', 'priorities', name, names);
     return name;
   }
 
@@ -150,13 +150,13 @@ export class SlaClock {
     const plans = this.policy.plans;
     if (name === undefined) return plans?.default ?? null;
     const names = plans?.levels.map((plan) => plan.name) ?? [];
-    if (!names.includes(name)) throw unknown('policy.unknownPlan', 'plan', name, names);
+    if (!names.includes(name)) throw unknown('policy.unknownPlan', 'plan', 'plans', name, names);
     return name;
   }
 }
 
-function unknown(code: 'policy.unknownQueue' | 'policy.unknownRegion' | 'policy.unknownPriority' | 'policy.unknownPlan', what: string, name: string, valid: string[]) {
-  const choices = valid.length > 0 ? `valid ${what}s: ${valid.join(', ')}` : `the policy defines no ${what}s`;
+function unknown(code: 'policy.unknownQueue' | 'policy.unknownRegion' | 'policy.unknownPriority' | 'policy.unknownPlan', what: string, whats: string, name: string, valid: string[]) {
+  const choices = valid.length > 0 ? `valid ${whats}: ${valid.join(', ')}` : `the policy defines no ${whats}`;
   return new AtendeError(code, `unknown ${what} "${name}"; ${choices}`, { details: { [what]: name, valid } });
 }
 

@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { AtendeError } from '../../../lib/domain/atende-error.ts';
+import { describeProblem, parsePolicy, type PolicyProblem } from '../../../lib/domain/policy/parse-policy.ts';
+import { policyJsonSchema } from '../../../lib/domain/policy/policy-json-schema.ts';
+import { repositoryPath } from '../../support/policy-fixtures.ts';
+
+const defaultText = readFileSync(repositoryPath('policy/default.yaml'), 'utf8');
+
+/** Parses `text` expecting failure; returns the error code and its problems as printed. */
+function problemsOf(text: string): { code: string; lines: string[]; problems: PolicyProblem[] } {
+  try {
+    parsePolicy(text, 'test.yaml');
+  } catch (error) {
+    if (!(error instanceof AtendeError)) throw error;
+    const problems = error.details['problems'] as PolicyProblem[];
+    return { code: error.code, problems, lines: problems.map(describeProblem) };
+  }
+  throw new Error('expected the policy to be rejected');
+}
+
+describe('the policy file', () => {
+  it('accepts the default policy and names its queues after their addresses', () => {
+    const policy = parsePolicy(defaultText);
+    expect(policy.queues.map((queue) => queue.name)).toEqual(['servicedesk', 'installteam', 'partnersupport']);
+    expect(policy.priorities.levels.map((priority) => priority.name)).toEqual(['critical', 'high', 'medium']);
+    expect(policy.plans?.levels.map((plan) => plan.name)).toEqual(['basic', 'regular', 'premium']);
+    expect(policy.sla.firstResponseIs).toBe('agent-reply');
+    expect(policy.waitingOnCustomer).toMatchObject({ remindAfter: 24 * 60, closeAfter: 48 * 60 });
+    expect(policy.conduct.minFollowUpInterval).toBe(40);
+  });
+
+  it('names the path and line of an address that is not an e-mail address', () => {
+    const { code, lines } = problemsOf(defaultText.replace('address: servicedesk@example.com', 'address: not-an-address'));
+    expect(code).toBe('policy.invalid');
+    const line = defaultText.split('\n').findIndex((text) => text.includes('address: servicedesk@example.com')) + 1;
+    expect(lines).toContain(`queues[0].address: "not-an-address" is not an e-mail address (line ${line})`);
+  });
+
+  it('reports every problem at once, each with its line', () => {
+    const broken = defaultText
+      .replace('timeZone: America/Toronto', 'timeZone: Toronto/Canada')
+      .replace('sat: "09:00-18:00"', 'sat: "18:00-09:00"')
+      .replace('{ priority: critical, within: 1h }', '{ priority: critical, within: 1 day }')
+      .replace('  tag: Atende', '  tag: Atende\n  colour: blue');
+    const { problems } = problemsOf(broken);
+    expect(problems.map((problem) => problem.path)).toEqual(
+      expect.arrayContaining(['calendars.eastern-extended.timeZone', 'calendars.eastern-extended.week.sat', 'sla.firstResponse[0].within', 'brand']),
+    );
+    expect(problems.every((problem) => typeof problem.line === 'number')).toBe(true);
+    expect(problems.find((problem) => problem.path === 'brand')!.message).toBe('unknown key "colour"');
+  });
+
+  it('lists the valid choices when a section refers to something undefined', () => {
+    const { lines } = problemsOf(defaultText.replace('calendar: around-the-clock', 'calendar: always-open').replace('default: medium', 'default: normal'));
+    expect(lines.join('\n')).toContain('queues[1].calendar: "always-open" is not a calendar; valid calendars: eastern-extended, eastern-office, around-the-clock, eastern-weekdays');
+    expect(lines.join('\n')).toContain('priorities.default: "normal" is not a priority; valid priorities: critical, high, medium');
+  });
+
+  it('reports a YAML syntax error with its line', () => {
+    const { code, problems } = problemsOf('brand:\n  name: x\n  tag: [unclosed\nqueues: []\n');
+    expect(code).toBe('policy.yamlSyntax');
+    expect(problems[0]!.line).toBeGreaterThan(0);
+  });
+
+  it('says which key is required when one is missing', () => {
+    const { lines } = problemsOf(defaultText.replace(/^statuses:[\s\S]*$/m, ''));
+    expect(lines.some((line) => line.startsWith('statuses: is required'))).toBe(true);
+  });
+
+  it('is described by the JSON Schema committed in policy/schema.json (regenerate with npm run schema)', () => {
+    const committed = JSON.parse(readFileSync(repositoryPath('policy/schema.json'), 'utf8'));
+    expect(committed).toEqual(policyJsonSchema());
+  });
+
+  it('points editors at the schema from its first line', () => {
+    expect(defaultText.split('\n')[0]).toBe('# yaml-language-server: $schema=./schema.json');
+  });
+});
