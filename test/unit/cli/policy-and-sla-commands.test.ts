@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { repositoryPath } from '../../support/policy-fixtures.ts';
+import { runCli } from '../../support/run-cli.ts';
+
+describe('atende policy check', () => {
+  it('passes the default policy with a short summary', async () => {
+    const run = await runCli('policy', 'check');
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('queues:      servicedesk <servicedesk@example.com>');
+    expect(run.stdout).toContain('priorities:  critical, high, medium');
+    expect(run.stdout).toContain('plans:       basic, regular, premium');
+  });
+
+  it('fails a copy of the default with an invalid address, naming the path and line', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'atende-policy-'));
+    const file = join(folder, 'broken.yaml');
+    writeFileSync(file, readFileSync(repositoryPath('policy/default.yaml'), 'utf8').replace('agents: installteam-agents@example.com', 'agents: installteam-agents'));
+    const run = await runCli('policy', 'check', file);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toMatch(/queues\[1\]\.agents: "installteam-agents" is not an e-mail address \(line \d+\)/);
+
+    const json = await runCli('policy', 'check', file, '--json');
+    expect(json.exitCode).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ valid: false, code: 'policy.invalid', problems: [{ path: 'queues[1].agents' }] });
+  });
+
+  it('fails a file that does not exist', async () => {
+    const run = await runCli('policy', 'check', '/nonexistent/policy.yaml');
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('does not exist');
+  });
+
+  it('prints the summary as JSON with --json', async () => {
+    const run = await runCli('policy', 'check', '--json');
+    expect(JSON.parse(run.stdout)).toMatchObject({ valid: true, priorities: { default: 'medium', names: ['critical', 'high', 'medium'] } });
+  });
+});
+
+describe('atende sla', () => {
+  it('prints both due times as ISO strings with --json', async () => {
+    const run = await runCli('sla', '--queue', 'servicedesk', '--priority', 'high', '--plan', 'premium', '--received', '2026-11-20T17:30:00-05:00', '--json');
+    expect(run.exitCode).toBe(0);
+    const sla = JSON.parse(run.stdout);
+    expect(sla).toMatchObject({
+      firstResponseDue: '2026-11-20T23:00:00.000Z',
+      resolutionDue: '2026-11-22T16:30:00.000Z',
+      timeZone: 'America/Toronto',
+      local: { firstResponseDue: '2026-11-20T18:00:00-05:00', resolutionDue: '2026-11-22T11:30:00-05:00' },
+    });
+    expect(sla.escalations.filter((escalation: { target: string }) => escalation.target === 'firstResponse')).toHaveLength(3);
+  });
+
+  it('shows local time and UTC for people', async () => {
+    const run = await runCli('sla', '--queue', 'servicedesk', '--priority', 'high', '--plan', 'premium', '--received', '2026-11-20T17:30:00-05:00');
+    expect(run.stdout).toMatch(/due\s+Fri 2026-11-20 18:00 EST\s+\(2026-11-20T23:00:00.000Z\)/);
+  });
+
+  it('reads a time without offset as the calendar\'s local time', async () => {
+    const run = await runCli('sla', '--queue', 'servicedesk', '--priority', 'high', '--plan', 'premium', '--received', '2026-11-20T17:30', '--json');
+    expect(JSON.parse(run.stdout).receivedAt).toBe('2026-11-20T22:30:00.000Z');
+  });
+
+  it.each([
+    [['--queue', 'helpdesk', '--priority', 'high'], 'valid queues: servicedesk, installteam, partnersupport'],
+    [['--queue', 'servicedesk', '--priority', 'p1'], 'valid priorities: critical, high, medium'],
+    [['--queue', 'servicedesk', '--priority', 'high', '--plan', 'gold'], 'valid plans: basic, regular, premium'],
+  ])('exits 2 on %j listing the valid names', async (args, valid) => {
+    const run = await runCli('sla', ...args, '--received', '2026-11-20T17:30:00-05:00');
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(valid);
+  });
+
+  it('exits 2 on a missing option or an unreadable time', async () => {
+    expect((await runCli('sla', '--queue', 'servicedesk')).exitCode).toBe(2);
+    expect((await runCli('sla', '--queue', 'servicedesk', '--priority', 'high', '--received', 'yesterday')).exitCode).toBe(2);
+    expect((await runCli('sla', '--queue', 'servicedesk', '--priority', 'high', '--received', '2026-11-20T17:30', '--channel', 'fax')).exitCode).toBe(2);
+  });
+
+  it('offers --help on every command', async () => {
+    for (const args of [[], ['policy'], ['policy', 'check'], ['sla']]) {
+      const run = await runCli(...args, '--help');
+      expect(run.exitCode).toBe(0);
+      expect(run.stdout).toContain('Usage: atende');
+    }
+  });
+});
+
+describe('the atende executable', () => {
+  it('runs from the package bin after npm ci', async () => {
+    const bin = repositoryPath('lib/cli/atende.mjs');
+    const { stdout } = await promisify(execFile)(process.execPath, [bin, 'sla', '--queue', 'installteam', '--priority', 'critical', '--received', '2026-11-22T03:00:00-05:00', '--json']);
+    expect(JSON.parse(stdout).firstResponseDue).toBe('2026-11-22T09:00:00.000Z');
+  });
+});
