@@ -15,9 +15,17 @@ export interface Pause {
   readonly end: number | null;
 }
 
+/** One local calendar day: [start, end) runs from its midnight to the next (23 to 25 hours long). */
+interface CalendarDay {
+  readonly date: string;
+  readonly start: number;
+  readonly end: number;
+  readonly intervals: readonly Interval[];
+}
+
 /** How far ahead a calendar may be searched for an opening (ten years covers any sane holiday list). */
 const SEARCH_LIMIT_DAYS = 3660;
-const DAY_CACHE_LIMIT = 8192;
+const DAY_CACHE_LIMIT = 4096;
 
 /**
  * Business time on one calendar: weekly opening hours in an IANA time zone, with dated holidays.
@@ -31,7 +39,8 @@ export class BusinessCalendar {
   readonly timeZone: string;
   private readonly week: Record<string, readonly MinuteRange[]>;
   private readonly holidays: ReadonlyMap<string, { name: string; ranges: readonly MinuteRange[] }>;
-  private readonly dayCache = new Map<string, readonly Interval[]>();
+  /** Local days already worked out, sorted by start. */
+  private readonly days: CalendarDay[] = [];
 
   constructor(name: string, spec: BusinessCalendarSpec) {
     this.name = name;
@@ -42,32 +51,19 @@ export class BusinessCalendar {
 
   /** The holiday on the local date of `instant`, if any. */
   holidayAt(instant: number): string | undefined {
-    return this.holidays.get(this.localDay(instant).toISODate()!)?.name;
+    return this.holidays.get(this.dayContaining(instant).date)?.name;
   }
 
-  /** Opening intervals of one local calendar day, in order. */
-  openIntervalsOn(day: DateTime): readonly Interval[] {
-    const key = day.toISODate()!;
-    const cached = this.dayCache.get(key);
-    if (cached) return cached;
-    const ranges = this.holidays.get(key)?.ranges ?? this.week[WEEKDAYS[day.weekday - 1]!]!;
-    const intervals: Interval[] = [];
-    for (const range of ranges) {
-      const start = this.wallClock(day, range.start);
-      const end = this.wallClock(day, range.end);
-      // A range inside the hour skipped by a spring-forward change has no real time in it.
-      if (end > start) intervals.push({ start, end });
-    }
-    if (this.dayCache.size >= DAY_CACHE_LIMIT) this.dayCache.clear();
-    this.dayCache.set(key, intervals);
-    return intervals;
+  /** Opening intervals of the local calendar day containing `instant`, in order. */
+  openIntervalsOnDayOf(instant: number): readonly Interval[] {
+    return this.dayContaining(instant).intervals;
   }
 
   /** Opening intervals from `from` onwards (the first one clipped to start at `from`), across days. */
   *openIntervalsFrom(from: number): Generator<Interval> {
-    let day = this.localDay(from);
-    for (let searched = 0; searched < SEARCH_LIMIT_DAYS; searched++, day = day.plus({ days: 1 })) {
-      for (const interval of this.openIntervalsOn(day)) {
+    let day = this.dayContaining(from);
+    for (let searched = 0; searched < SEARCH_LIMIT_DAYS; searched++, day = this.dayContaining(day.end)) {
+      for (const interval of day.intervals) {
         if (interval.end <= from) continue;
         yield { start: Math.max(interval.start, from), end: interval.end };
         searched = 0;
@@ -116,11 +112,10 @@ export class BusinessCalendar {
    * day it is the following midnight. `opening` must be an open instant (see nextOpening).
    */
   endOfBusinessDay(opening: number, days: number): number {
-    let day = this.localDay(opening);
+    let day = this.dayContaining(opening);
     let remaining = days;
-    for (let searched = 0; searched < SEARCH_LIMIT_DAYS; searched++, day = day.plus({ days: 1 })) {
-      const intervals = this.openIntervalsOn(day);
-      const close = intervals.at(-1)?.end;
+    for (let searched = 0; searched < SEARCH_LIMIT_DAYS; searched++, day = this.dayContaining(day.end)) {
+      const close = day.intervals.at(-1)?.end;
       if (close === undefined || close <= opening) continue;
       if (remaining === 0) return close;
       remaining--;
@@ -151,8 +146,42 @@ export class BusinessCalendar {
     }
   }
 
-  private localDay(instant: number): DateTime {
-    return DateTime.fromMillis(instant, { zone: this.timeZone }).startOf('day');
+  /**
+   * The local day containing `instant`. Days are worked out with luxon once and kept in a
+   * sorted cache, because the SLA math walks the same few days again and again.
+   */
+  private dayContaining(instant: number): CalendarDay {
+    const days = this.days;
+    let low = 0;
+    let high = days.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const day = days[middle]!;
+      if (instant < day.start) high = middle - 1;
+      else if (instant >= day.end) low = middle + 1;
+      else return day;
+    }
+    const day = this.buildDay(DateTime.fromMillis(instant, { zone: this.timeZone }).startOf('day'));
+    if (days.length >= DAY_CACHE_LIMIT) {
+      days.length = 0;
+      days.push(day);
+    } else {
+      days.splice(low, 0, day);
+    }
+    return day;
+  }
+
+  private buildDay(midnight: DateTime): CalendarDay {
+    const date = midnight.toISODate()!;
+    const ranges = this.holidays.get(date)?.ranges ?? this.week[WEEKDAYS[midnight.weekday - 1]!]!;
+    const intervals: Interval[] = [];
+    for (const range of ranges) {
+      const start = this.wallClock(midnight, range.start);
+      const end = this.wallClock(midnight, range.end);
+      // A range inside the hour skipped by a spring-forward change has no real time in it.
+      if (end > start) intervals.push({ start, end });
+    }
+    return { date, start: midnight.toMillis(), end: midnight.plus({ days: 1 }).startOf('day').toMillis(), intervals };
   }
 
   /** The instant of a wall-clock minute on a local day; minute 1440 is the next day's midnight. */
