@@ -19,6 +19,10 @@ export type ErrorCode =
   | 'store.versionConflict'
   | 'store.ticketNotFound'
   | 'store.conflictRetriesExhausted'
+  | 'store.ticketExists'
+  | 'store.invalidItem'
+  | 'store.throttled'
+  | 'local.startFailed'
   | 'config.missingVariable'
   | 'config.invalidVariable';
 

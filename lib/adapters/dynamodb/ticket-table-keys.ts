@@ -1,0 +1,75 @@
+import { normalizeAddress, normalizeMessageId } from '../../application/ports/ticket-store.ts';
+import { isOpenStatus, type Ticket } from '../../domain/ticket/ticket.ts';
+
+/**
+ * Every key of the ticket table is built here, so the single-table layout can be read
+ * in one screen. Items carry `entity` so a raw item says what it is.
+ *
+ * | entity     | pk                  | sk                         | index keys                                        |
+ * |------------|---------------------|----------------------------|---------------------------------------------------|
+ * | ticket     | T#<number>          | TICKET                     | byRequester: REQ#<address> / OPEN|CLOSED#<updated>#<number> |
+ * |            |                     |                            | byListing:   QUEUE#<queue> / <updated>#<number>   |
+ * | message    | T#<number>          | M#<iso at>#<sequence>      |                                                   |
+ * | messageId  | MID#<Message-ID>    | MID                        |                                                   |
+ * | receipt    | IN#<key>            | IN                         |                                                   |
+ * | counter    | SEQ#ticket          | SEQ                        |                                                   |
+ * | customer   | C#<address|domain>  | C                          |                                                   |
+ * | quarantine | Q#<key>             | Q                          | byListing:   QUARANTINE / <at>#<key>              |
+ */
+export type Entity = 'ticket' | 'message' | 'messageId' | 'receipt' | 'counter' | 'customer' | 'quarantine';
+
+export interface TableKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+/** ISO instants sort as strings only in one shape; `2024-01-02T03:04:05Z` and `…05.000Z` would not. */
+const sortableInstant = (at: string): string => new Date(at).toISOString();
+
+/** Zero-padded so that numbers sort as strings (10 digits: far beyond any ticket count). */
+const sortableNumber = (value: number, width: number): string => String(value).padStart(width, '0');
+
+/** A ticket's partition holds the ticket item and its messages. */
+export const ticketPartition = (number: number): string => `T#${number}`;
+
+export const ticketKey = (number: number): TableKey => ({ pk: ticketPartition(number), sk: 'TICKET' });
+
+/** Messages share the ticket's partition, so one Query returns them in time order. */
+export const MESSAGE_SORT_PREFIX = 'M#';
+export const messageKey = (ticketNumber: number, at: string, sequence: number): TableKey => ({
+  pk: ticketPartition(ticketNumber),
+  sk: `${MESSAGE_SORT_PREFIX}${sortableInstant(at)}#${sortableNumber(sequence, 6)}`,
+});
+
+export const messageIdKey = (messageId: string): TableKey => ({ pk: `MID#${normalizeMessageId(messageId)}`, sk: 'MID' });
+
+export const receiptKey = (key: string): TableKey => ({ pk: `IN#${key}`, sk: 'IN' });
+
+export const ticketCounterKey: TableKey = { pk: 'SEQ#ticket', sk: 'SEQ' };
+
+export const customerKey = (key: string): TableKey => ({ pk: `C#${normalizeAddress(key)}`, sk: 'C' });
+
+export const quarantineKey = (key: string): TableKey => ({ pk: `Q#${key}`, sk: 'Q' });
+
+/** Index "byRequester": a requester's tickets, open ones first in the sort key so a key condition selects them. */
+export const REQUESTER_INDEX = 'byRequester';
+export const OPEN_TICKETS_PREFIX = 'OPEN#';
+const CLOSED_TICKETS_PREFIX = 'CLOSED#';
+export const requesterPartition = (address: string): string => `REQ#${normalizeAddress(address)}`;
+export const requesterIndexKeys = (ticket: Ticket): { requesterPk: string; requesterSk: string } => ({
+  requesterPk: requesterPartition(ticket.requester),
+  requesterSk: `${isOpenStatus(ticket.status) ? OPEN_TICKETS_PREFIX : CLOSED_TICKETS_PREFIX}${sortableInstant(ticket.updatedAt)}#${sortableNumber(ticket.number, 10)}`,
+});
+
+/** Index "byListing": lists an operator pages through, newest first (a queue's tickets, quarantined mail). */
+export const LISTING_INDEX = 'byListing';
+export const queuePartition = (queue: string): string => `QUEUE#${queue}`;
+export const QUARANTINE_PARTITION = 'QUARANTINE';
+export const queueListingKeys = (ticket: Ticket): { listingPk: string; listingSk: string } => ({
+  listingPk: queuePartition(ticket.queue),
+  listingSk: `${sortableInstant(ticket.updatedAt)}#${sortableNumber(ticket.number, 10)}`,
+});
+export const quarantineListingKeys = (key: string, at: string): { listingPk: string; listingSk: string } => ({
+  listingPk: QUARANTINE_PARTITION,
+  listingSk: `${sortableInstant(at)}#${key}`,
+});

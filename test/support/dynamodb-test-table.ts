@@ -1,0 +1,43 @@
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { localDynamoDbClientConfig } from '../../lib/adapters/dynamodb/dynamodb-local.ts';
+import { DynamoDbTicketStore } from '../../lib/adapters/dynamodb/dynamodb-ticket-store.ts';
+import { createTicketTable } from '../../lib/adapters/dynamodb/ticket-table.ts';
+import { recordCommands, type RecordedCommand } from './command-recorder.ts';
+
+export interface TestTicketTable {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  readonly store: DynamoDbTicketStore;
+  /** Every command the store's client sent, in order (observed, not mocked). */
+  readonly commands: RecordedCommand[];
+}
+
+/**
+ * Ticket tables on the run's shared DynamoDB Local (see global-setup.ts). Each call makes a
+ * new, uniquely named table (~20 ms), so tests never see each other's items;
+ * `dropAll` removes the tables this file made.
+ */
+export const testTicketTables = () => {
+  const endpoint = inject('dynamodbEndpoint');
+  const made: TestTicketTable[] = [];
+  return {
+    async create(): Promise<TestTicketTable> {
+      const client = new DynamoDBClient(localDynamoDbClientConfig(endpoint));
+      const commands = recordCommands(client);
+      const tableName = `tickets-${randomUUID()}`;
+      await createTicketTable(client, tableName);
+      commands.length = 0;
+      const table = { client, tableName, store: new DynamoDbTicketStore({ client, tableName }), commands };
+      made.push(table);
+      return table;
+    },
+    async dropAll(): Promise<void> {
+      for (const { client, tableName } of made.splice(0)) {
+        await client.send(new DeleteTableCommand({ TableName: tableName }));
+        client.destroy();
+      }
+    },
+  };
+};

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { Customer, InboundReceipt, QuarantineRecord } from '../../lib/application/ports/ticket-store.ts';
+import type { Ticket, TicketMessage } from '../../lib/domain/ticket/ticket.ts';
+
+/** A new ticket as the ingest use case would build it; override what the test is about. */
+export const aTicket = (number: number, overrides: Partial<Ticket> = {}): Ticket => ({
+  number,
+  queue: 'servicedesk',
+  requester: 'ana@example.com',
+  requesterName: 'Ana Souza',
+  participants: [],
+  subject: 'Printer on fire',
+  normalizedSubject: 'printer on fire',
+  status: 'new',
+  priority: 'normal',
+  plan: null,
+  region: null,
+  channel: 'email',
+  locale: 'pt-BR',
+  createdAt: '2025-03-03T12:00:00.000Z',
+  updatedAt: '2025-03-03T12:00:00.000Z',
+  lastCustomerMessageAt: '2025-03-03T12:00:00.000Z',
+  firstResponseDue: '2025-03-03T16:00:00.000Z',
+  resolutionDue: null,
+  firstRespondedAt: null,
+  resolvedAt: null,
+  closedAt: null,
+  pauses: [],
+  escalationLevel: 0,
+  flags: [],
+  messageCount: 1,
+  version: 1,
+  ...overrides,
+});
+
+export const aMessage = (ticketNumber: number, sequence: number, overrides: Partial<TicketMessage> = {}): TicketMessage => ({
+  ticketNumber,
+  sequence,
+  at: '2025-03-03T12:00:00.000Z',
+  direction: 'inbound',
+  author: 'requester',
+  from: 'ana@example.com',
+  to: ['servicedesk@support.example'],
+  cc: [],
+  subject: 'Printer on fire',
+  text: 'It is on fire.',
+  messageId: `<${randomUUID()}@mail.example.com>`,
+  inReplyTo: null,
+  references: [],
+  rawKey: `inbound/${randomUUID()}`,
+  attachments: [],
+  ...overrides,
+});
+
+export const aReceipt = (overrides: Partial<InboundReceipt> = {}): InboundReceipt => ({
+  key: `ses-${randomUUID()}`,
+  at: '2025-03-03T12:00:01.000Z',
+  outcome: 'created',
+  ticketNumber: null,
+  ...overrides,
+});
+
+export const aCustomer = (key: string, overrides: Partial<Customer> = {}): Customer => ({
+  key,
+  plan: 'gold',
+  locale: 'es',
+  region: 'latam',
+  suspended: false,
+  suspendedAt: null,
+  lastAcknowledgedAt: null,
+  lastConductNoticeAt: null,
+  updatedAt: '2025-03-03T12:00:00.000Z',
+  ...overrides,
+});
+
+export const aQuarantineRecord = (overrides: Partial<QuarantineRecord> = {}): QuarantineRecord => ({
+  key: `ses-${randomUUID()}`,
+  reason: 'inbound.unparsable',
+  rawKey: `inbound/${randomUUID()}`,
+  at: '2025-03-03T12:00:00.000Z',
+  details: { size: 1234 },
+  ...overrides,
+});
+
+/** A unique requester address, so tests sharing a table do not see each other's tickets. */
+export const aRequester = (): string => `customer-${randomUUID().slice(0, 8)}@example.com`;
