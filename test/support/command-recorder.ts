@@ -8,20 +8,18 @@ export interface RecordedCommand {
 }
 
 /**
- * Records the commands a client sends, without changing them: a middleware at the
+ * Observes the commands a client sends, without changing them: a middleware at the
  * initialize step sees the low-level command's name (document-client commands included,
  * since a DynamoDBDocumentClient shares its client's middleware stack), and the request
  * still goes to DynamoDB Local.
  */
-export const recordCommands = (client: DynamoDBClient): RecordedCommand[] => {
-  const recorded: RecordedCommand[] = [];
+export const recordCommands = (client: DynamoDBClient, onCommand: (command: RecordedCommand) => void): void => {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       // The middleware is generic over every command's input; all DynamoDB inputs are plain objects.
-      recorded.push({ name: context.commandName ?? 'unknown', input: args.input as Record<string, unknown> });
+      onCommand({ name: context.commandName ?? 'unknown', input: args.input as Record<string, unknown> });
       return next(args);
     },
     { step: 'initialize', name: 'atendeCommandRecorder' },
   );
-  return recorded;
 };

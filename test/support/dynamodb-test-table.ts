@@ -22,17 +22,23 @@ export interface TestTicketTable {
 export const testTicketTables = () => {
   const endpoint = inject('dynamodbEndpoint');
   const made: TestTicketTable[] = [];
+  const sent: string[] = [];
   return {
     async create(): Promise<TestTicketTable> {
       const client = new DynamoDBClient(localDynamoDbClientConfig(endpoint));
-      const commands = recordCommands(client);
+      const commands: RecordedCommand[] = [];
       const tableName = `tickets-${randomUUID()}`;
       await createTicketTable(client, tableName);
-      commands.length = 0;
+      recordCommands(client, (command) => {
+        commands.push(command);
+        sent.push(command.name);
+      });
       const table = { client, tableName, store: new DynamoDbTicketStore({ client, tableName }), commands };
       made.push(table);
       return table;
     },
+    /** The names of all commands sent to this file's tables since they were created. */
+    sentCommandNames: (): readonly string[] => sent,
     async dropAll(): Promise<void> {
       for (const { client, tableName } of made.splice(0)) {
         await client.send(new DeleteTableCommand({ TableName: tableName }));

@@ -1,6 +1,6 @@
 import { ListTablesCommand, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -133,6 +133,8 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
 const startOnce = async (options: DynamoDbLocalOptions, port: number): Promise<DynamoDbLocal> => {
   const directory = jarDirectory();
   const endpoint = `http://127.0.0.1:${port}`;
+  // DynamoDB Local refuses a -dbPath that does not exist yet.
+  if (options.dataDirectory !== undefined) mkdirSync(options.dataDirectory, { recursive: true });
   const storage = options.dataDirectory === undefined ? ['-inMemory'] : ['-dbPath', options.dataDirectory];
   const child = spawn(
     options.java ?? 'java',

@@ -91,7 +91,7 @@ export interface TicketStore {
   /** Links a Message-ID (e.g. the id SES gave an outbound mail) to a ticket; linking it again to the same ticket is a no-op. */
   linkMessageId(messageId: string, ticketNumber: number): Promise<void>;
 
-  /** The requester's open tickets, most recently updated first (threading by sender, duplicate detection). */
+  /** The requester's open tickets (OPEN_STATUSES: not resolved, not closed), most recently updated first (threading by sender, duplicate detection). */
   openTicketsOfRequester(address: string): Promise<Ticket[]>;
   /** A queue's tickets, most recently updated first (agent listings, CLI). */
   ticketsOfQueue(queue: string, options?: ListingOptions): Promise<Ticket[]>;
