@@ -8,9 +8,9 @@ import {
   TransactWriteCommand,
   UpdateCommand,
   type QueryCommandInput,
-  type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import {
+  FIRST_TICKET_NUMBER,
   normalizeMessageId,
   type AddMessageInput,
   type CreateTicketInput,
@@ -25,7 +25,6 @@ import type { Ticket, TicketMessage } from '../../domain/ticket/ticket.ts';
 import {
   customerItem,
   messageIdItem,
-  messageItem,
   quarantineItem,
   readCustomer,
   readMessage,
@@ -51,12 +50,7 @@ import {
   ticketKey,
   ticketPartition,
 } from './ticket-table-keys.ts';
-import { translateCancellation, type TransactionPart } from './transaction-cancellation.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-/** Ticket numbers start here: four digits from the first ticket, never confused with a count or a year. */
-export const FIRST_TICKET_NUMBER = 1000;
+import { TicketTransaction, translateCancellation, type TransactionContext } from './ticket-transaction.ts';
 
 /** BatchGetItem takes at most 100 keys per call. */
 const BATCH_GET_LIMIT = 100;
@@ -101,52 +95,25 @@ export class DynamoDbTicketStore implements TicketStore {
 
   async createTicket({ ticket, firstMessage, receipt }: CreateTicketInput): Promise<Ticket> {
     const stored: Ticket = { ...ticket, version: 1 };
-    const parts: TransactionPart[] = [];
-    const items: TransactItem[] = [];
-    const add = (part: TransactionPart, item: TransactItem) => {
-      parts.push(part);
-      items.push(item);
-    };
-    add('ticket', { Put: { TableName: this.tableName, Item: ticketItem(stored), ConditionExpression: 'attribute_not_exists(pk)' } });
-    this.addMessageWrites(add, stored, firstMessage, receipt);
-    await this.transact(items, {
-      operation: 'createTicket',
-      parts,
-      ticketNumber: ticket.number,
-      expectedVersion: null,
-      receiptKey: receipt?.key ?? null,
-      messageId: firstMessage.messageId,
-    });
+    const transaction = new TicketTransaction(this.tableName);
+    transaction.put('ticket', ticketItem(stored), { ConditionExpression: 'attribute_not_exists(pk)' });
+    transaction.putMessage(stored, firstMessage, receipt);
+    await this.commit(transaction, { operation: 'createTicket', ticketNumber: ticket.number, expectedVersion: null, receiptKey: receipt?.key ?? null, messageId: firstMessage.messageId });
     return stored;
   }
 
   async addMessage({ ticket, expectedVersion, message, receipt }: AddMessageInput): Promise<Ticket> {
     const stored: Ticket = { ...ticket, version: expectedVersion + 1 };
-    const parts: TransactionPart[] = [];
-    const items: TransactItem[] = [];
-    const add = (part: TransactionPart, item: TransactItem) => {
-      parts.push(part);
-      items.push(item);
-    };
-    add('ticket', {
-      Put: {
-        TableName: this.tableName,
-        Item: ticketItem(stored),
-        ConditionExpression: '#version = :expectedVersion',
-        ExpressionAttributeNames: { '#version': 'version' },
-        ExpressionAttributeValues: { ':expectedVersion': expectedVersion },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      },
+    const transaction = new TicketTransaction(this.tableName);
+    transaction.put('ticket', ticketItem(stored), {
+      ConditionExpression: '#version = :expectedVersion',
+      ExpressionAttributeNames: { '#version': 'version' },
+      ExpressionAttributeValues: { ':expectedVersion': expectedVersion },
+      // The old item tells a stale version from a missing ticket.
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
-    this.addMessageWrites(add, stored, message, receipt);
-    await this.transact(items, {
-      operation: 'addMessage',
-      parts,
-      ticketNumber: ticket.number,
-      expectedVersion,
-      receiptKey: receipt?.key ?? null,
-      messageId: message.messageId,
-    });
+    transaction.putMessage(stored, message, receipt);
+    await this.commit(transaction, { operation: 'addMessage', ticketNumber: ticket.number, expectedVersion, receiptKey: receipt?.key ?? null, messageId: message.messageId });
     return stored;
   }
 
@@ -298,27 +265,11 @@ export class DynamoDbTicketStore implements TicketStore {
     return items.map(readQuarantine);
   }
 
-  /** The message, its Message-ID link and the receipt: the writes createTicket and addMessage share. */
-  private addMessageWrites(add: (part: TransactionPart, item: TransactItem) => void, ticket: Ticket, message: TicketMessage, receipt: InboundReceipt | undefined): void {
-    if (message.ticketNumber !== ticket.number) {
-      // A programming error, not an expected failure: the message would land in another ticket's partition.
-      throw new Error(`Message for ticket ${message.ticketNumber} written with ticket ${ticket.number}`);
-    }
-    // No condition on the message: the ticket's condition (new, or expected version) already serializes its writers.
-    add('message', { Put: { TableName: this.tableName, Item: messageItem(message) } });
-    if (message.messageId !== null) {
-      add('messageId', { Put: { TableName: this.tableName, Item: messageIdItem(message.messageId, ticket.number), ConditionExpression: 'attribute_not_exists(pk)' } });
-    }
-    if (receipt !== undefined) {
-      add('receipt', { Put: { TableName: this.tableName, Item: receiptItem(receipt), ConditionExpression: 'attribute_not_exists(pk)' } });
-    }
-  }
-
-  private async transact(items: TransactItem[], context: Parameters<typeof translateCancellation>[1]): Promise<void> {
+  private async commit(transaction: TicketTransaction, context: Omit<TransactionContext, 'parts'>): Promise<void> {
     try {
-      await this.documents.send(new TransactWriteCommand({ TransactItems: items }));
+      await this.documents.send(new TransactWriteCommand({ TransactItems: transaction.items }));
     } catch (error) {
-      throw translateCancellation(error, context);
+      throw translateCancellation(error, { ...context, parts: transaction.parts });
     }
   }
 

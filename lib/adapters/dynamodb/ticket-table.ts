@@ -1,7 +1,10 @@
 import { CreateTableCommand, waitUntilTableExists, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LISTING_INDEX, REQUESTER_INDEX } from './ticket-table-keys.ts';
 
-/** A key attribute; `type` uses DynamoDB's letters, which are also the values of CDK's `AttributeType`. */
+/**
+ * A key attribute; `type` uses DynamoDB's letters. CDK's `AttributeType` has the same values,
+ * but as a TypeScript enum it does not accept a bare 'S': the construct maps the letter.
+ */
 export interface KeyAttribute {
   readonly name: string;
   readonly type: 'S' | 'N';
@@ -18,7 +21,8 @@ export interface TicketTableIndex {
 /**
  * The ticket table, as plain data: the one definition tests, the local stack
  * (via {@link createTicketTable}) and the CDK construct all build from.
- * Property names follow CDK's `TableV2` props so the construct can spread them.
+ * Property names follow CDK's `TableV2` props (partitionKey, sortKey, globalSecondaryIndexes
+ * with indexName, partitionKey, sortKey, projectionType).
  */
 export const TICKET_TABLE = {
   partitionKey: { name: 'pk', type: 'S' },

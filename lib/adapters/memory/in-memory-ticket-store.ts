@@ -1,4 +1,5 @@
 import {
+  FIRST_TICKET_NUMBER,
   normalizeAddress,
   normalizeMessageId,
   type AddMessageInput,
@@ -11,9 +12,6 @@ import {
 } from '../../application/ports/ticket-store.ts';
 import { AtendeError } from '../../domain/atende-error.ts';
 import { isOpenStatus, type Ticket, type TicketMessage } from '../../domain/ticket/ticket.ts';
-
-/** Same first number as the DynamoDB store, so tests read the same either way. */
-const FIRST_TICKET_NUMBER = 1000;
 
 const byTime = (a: string, b: string): number => Date.parse(a) - Date.parse(b);
 const newestFirst = (a: { updatedAt: string; number: number }, b: { updatedAt: string; number: number }): number =>
@@ -140,7 +138,7 @@ export class InMemoryTicketStore implements TicketStore {
       .map((record) => structuredClone(record));
   }
 
-  /** In the DynamoDB store's order of precedence: receipt, then Message-ID (see transaction-cancellation.ts). */
+  /** In the DynamoDB store's order of precedence: receipt, then Message-ID (see ticket-transaction.ts). */
   private checkMessageWrites(operation: string, ticket: Ticket, message: TicketMessage, receipt: InboundReceipt | undefined, expectedVersion: number | null): void {
     if (message.ticketNumber !== ticket.number) {
       throw new Error(`Message for ticket ${message.ticketNumber} written with ticket ${ticket.number}`);

@@ -10,6 +10,9 @@ export type { Customer };
  */
 export const normalizeMessageId = (messageId: string): string => messageId.trim().replace(/^<\s*/, '').replace(/\s*>$/, '');
 
+/** Ticket numbers start here: four digits from the first ticket, never mistaken for a count or a year. */
+export const FIRST_TICKET_NUMBER = 1000;
+
 /** Addresses and domains are looked up case-insensitively (what people type varies; the mailbox does not). */
 export const normalizeAddress = (address: string): string => address.trim().toLowerCase();
 
@@ -71,7 +74,7 @@ export interface ListingOptions {
  * `expectedVersion + 1`. The ticket a write returns carries the stored version.
  */
 export interface TicketStore {
-  /** The next human ticket number: 1000, 1001, … (atomic, never handed out twice). */
+  /** The next human ticket number: FIRST_TICKET_NUMBER (1000), 1001, … (atomic, never handed out twice). */
   allocateTicketNumber(): Promise<number>;
 
   /** Stores a new ticket, its first message, the message's Message-ID link and the receipt, all or nothing. */

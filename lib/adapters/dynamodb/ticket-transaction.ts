@@ -1,8 +1,43 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { InboundReceipt } from '../../application/ports/ticket-store.ts';
 import { AtendeError } from '../../domain/atende-error.ts';
+import type { Ticket, TicketMessage } from '../../domain/ticket/ticket.ts';
+import { messageIdItem, messageItem, receiptItem } from './ticket-items.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** What an item in a ticket transaction is for; the cancellation reasons come back in the same order. */
 export type TransactionPart = 'ticket' | 'message' | 'messageId' | 'receipt';
+
+/** The items of one ticket transaction, each with its part, so cancellation reasons (same order) can be read. */
+export class TicketTransaction {
+  readonly parts: TransactionPart[] = [];
+  readonly items: TransactItem[] = [];
+
+  private readonly tableName: string;
+
+  constructor(tableName: string) {
+    this.tableName = tableName;
+  }
+
+  put(part: TransactionPart, item: Record<string, unknown>, condition: Omit<NonNullable<TransactItem['Put']>, 'TableName' | 'Item'> = {}): void {
+    this.parts.push(part);
+    this.items.push({ Put: { TableName: this.tableName, Item: item, ...condition } });
+  }
+
+  /** The message, its Message-ID link and the receipt: what createTicket and addMessage share. */
+  putMessage(ticket: Ticket, message: TicketMessage, receipt: InboundReceipt | undefined): void {
+    if (message.ticketNumber !== ticket.number) {
+      // A programming error, not an expected failure: the message would land in another ticket's partition.
+      throw new Error(`Message for ticket ${message.ticketNumber} written with ticket ${ticket.number}`);
+    }
+    // No condition on the message: the ticket's condition (new, or expected version) already serializes its writers.
+    this.put('message', messageItem(message));
+    if (message.messageId !== null) this.put('messageId', messageIdItem(message.messageId, ticket.number), { ConditionExpression: 'attribute_not_exists(pk)' });
+    if (receipt !== undefined) this.put('receipt', receiptItem(receipt), { ConditionExpression: 'attribute_not_exists(pk)' });
+  }
+}
 
 export interface TransactionContext {
   readonly operation: 'createTicket' | 'addMessage';
