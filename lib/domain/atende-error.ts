@@ -23,6 +23,9 @@ export type ErrorCode =
   | 'store.invalidItem'
   | 'store.throttled'
   | 'local.startFailed'
+  | 'mail.tooLarge'
+  | 'mail.unparseable'
+  | 'mail.invalidLimits'
   | 'config.missingVariable'
   | 'config.invalidVariable';
 

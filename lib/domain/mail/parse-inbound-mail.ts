@@ -1,0 +1,182 @@
+import { simpleParser, type AddressObject, type Attachment, type EmailAddress, type HeaderValue, type ParsedMail } from 'mailparser';
+import { AtendeError } from '../atende-error.ts';
+import { scanFirstAddress, scanMessageIds, stripComments } from './address-scan.ts';
+import { headerMap, readHeaderFields } from './header-fields.ts';
+import { htmlToPlainText } from './html-to-plain-text.ts';
+import type { InboundAttachment, InboundMail, MailAddress, SenderSource, TextSource } from './inbound-mail.ts';
+import { resolveMailLimits, type MailLimits } from './mail-limits.ts';
+import { prepareRawMail } from './prepare-raw-mail.ts';
+
+const MAX_FILENAME_LENGTH = 255;
+
+/**
+ * Parses a raw RFC 5322 message into an `InboundMail`. Pure computation on the bytes given:
+ * no I/O and no clock (an unreadable Date becomes null, not "now").
+ *
+ * Bad input only ever fails with an AtendeError: `mail.tooLarge` when a limit is exceeded
+ * (checked before the bytes are parsed), `mail.unparseable` for what cannot be read as mail,
+ * `mail.invalidLimits` for limits out of range. Whatever can be read is kept: a message
+ * without From, Date or Message-ID, or with broken MIME, still parses.
+ */
+export async function parseInboundMail(raw: Buffer, limits: Partial<MailLimits> = {}): Promise<InboundMail> {
+  const resolved = resolveMailLimits(limits);
+  if (!Buffer.isBuffer(raw)) throw new AtendeError('mail.unparseable', 'the raw message must be a Buffer');
+  try {
+    return await parsePrepared(raw, resolved);
+  } catch (error) {
+    if (error instanceof AtendeError) throw error;
+    // The MIME parser or the HTML converter failed on hostile input: a quarantine reason, not a crash.
+    throw new AtendeError('mail.unparseable', `the message cannot be parsed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+      details: { rawSize: raw.length },
+    });
+  }
+}
+
+async function parsePrepared(raw: Buffer, limits: MailLimits): Promise<InboundMail> {
+  const prepared = prepareRawMail(raw, limits);
+  const headers = headerMap(readHeaderFields(prepared.bytes.subarray(0, prepared.headerBytes)));
+  const first = (name: string): string | undefined => headers.get(name)?.[0];
+
+  const parsed = await simpleParser(prepared.bytes, {
+    // The text is derived from the HTML below, with limits and options of our own.
+    skipHtmlToText: true,
+    skipTextToHtml: true,
+    skipTextLinks: true,
+    // Inlining cid: images into the HTML as data: URLs would copy every image into a string.
+    keepCidLinks: true,
+    checksumAlgo: 'sha256',
+  });
+
+  const { from, fromSource } = resolveSender(parsed, headers);
+  const { text, textSource, textTruncated } = bodyText(parsed, limits);
+  const attachments = parsed.attachments.slice(0, limits.maxAttachments).map(describeAttachment);
+  const returnPathValue = first('return-path');
+  const messageId = scanMessageIds(first('message-id') ?? '')[0] ?? null;
+
+  return {
+    from,
+    fromSource,
+    to: addressList(parsed.to),
+    cc: addressList(parsed.cc),
+    replyTo: addressList(parsed.replyTo),
+    returnPath: returnPathValue === undefined ? null : scanFirstAddress(returnPathValue),
+    subject: (parsed.subject ?? first('subject') ?? '').trim(),
+    messageId,
+    inReplyTo: scanMessageIds(first('in-reply-to') ?? '')[0] ?? null,
+    references: unique((headers.get('references') ?? []).flatMap(scanMessageIds)),
+    date: parseMailDate(first('date')),
+    text,
+    textSource,
+    textTruncated,
+    attachments,
+    attachmentCount: parsed.attachments.length,
+    headers,
+    rawSize: raw.length,
+  };
+}
+
+/**
+ * The author: From as the MIME parser read it, else From read tolerantly (obsolete syntax,
+ * `MAILER-DAEMON (Mail Delivery System)`), else Sender, Reply-To and Return-Path in turn.
+ */
+function resolveSender(parsed: ParsedMail, headers: ReadonlyMap<string, readonly string[]>): { from: MailAddress | null; fromSource: SenderSource } {
+  const parsedFrom = firstMailbox(parsed.from);
+  if (parsedFrom) return { from: parsedFrom, fromSource: 'from' };
+
+  const rawFrom = headers.get('from')?.[0];
+  const scannedFrom = rawFrom === undefined ? null : scanFirstAddress(rawFrom);
+  if (scannedFrom) return { from: { address: scannedFrom, name: displayName(parsed.from?.value[0]?.name) }, fromSource: 'from' };
+
+  const fallbacks: [SenderSource, HeaderValue | undefined][] = [
+    ['sender', parsed.headers.get('sender')],
+    ['reply-to', parsed.headers.get('reply-to')],
+  ];
+  for (const [source, value] of fallbacks) {
+    const mailbox = firstMailbox(value);
+    if (mailbox) return { from: mailbox, fromSource: source };
+    const scanned = scanFirstAddress(headers.get(source)?.[0] ?? '');
+    if (scanned) return { from: { address: scanned, name: null }, fromSource: source };
+  }
+
+  // An empty Return-Path (`<>`) is the null reverse-path of a bounce: no sender to name.
+  const returnPath = scanFirstAddress(headers.get('return-path')?.[0] ?? '');
+  if (returnPath) return { from: { address: returnPath, name: null }, fromSource: 'return-path' };
+  return { from: null, fromSource: 'none' };
+}
+
+const isAddressObject = (value: unknown): value is AddressObject =>
+  typeof value === 'object' && value !== null && 'value' in value && Array.isArray((value as { value: unknown }).value);
+
+/** Mailboxes of an address header, groups flattened (RFC 5322 §3.4), each address once. */
+function mailboxes(value: HeaderValue | undefined): MailAddress[] {
+  const objects = (Array.isArray(value) ? value : [value]).filter(isAddressObject);
+  const flatten = (entries: readonly EmailAddress[]): EmailAddress[] => entries.flatMap((entry) => (entry.group ? flatten(entry.group) : [entry]));
+  const found: MailAddress[] = [];
+  for (const entry of flatten(objects.flatMap((object) => object.value))) {
+    const address = entry.address === undefined ? null : scanFirstAddress(`<${entry.address}>`);
+    if (address) found.push({ address, name: displayName(entry.name) });
+  }
+  return found.filter((mailbox, index) => found.findIndex((other) => other.address === mailbox.address) === index);
+}
+
+const firstMailbox = (value: HeaderValue | undefined): MailAddress | null => mailboxes(value)[0] ?? null;
+const addressList = (value: HeaderValue | undefined): readonly MailAddress[] => mailboxes(value);
+
+function displayName(name: string | undefined): string | null {
+  const trimmed = (name ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim();
+  return trimmed === '' ? null : trimmed;
+}
+
+function bodyText(parsed: ParsedMail, limits: MailLimits): { text: string; textSource: TextSource; textTruncated: boolean } {
+  const plain = parsed.text ?? '';
+  let text = '';
+  let textSource: TextSource = 'none';
+  if (plain.trim() !== '') {
+    text = plain;
+    textSource = 'plain';
+  } else if (typeof parsed.html === 'string' && parsed.html.trim() !== '') {
+    // mailparser leaves `text` empty for HTML-only mail here (skipHtmlToText): convert it ourselves.
+    text = htmlToPlainText(parsed.html, limits);
+    textSource = text === '' ? 'none' : 'html';
+  }
+  text = text.replace(/\r\n?/g, '\n');
+  if (text.length <= limits.maxTextChars) return { text, textSource, textTruncated: false };
+  // Do not cut a surrogate pair in half: the stored text must stay valid UTF-16.
+  let end = limits.maxTextChars;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return { text: text.slice(0, end), textSource, textTruncated: true };
+}
+
+function describeAttachment(attachment: Attachment): InboundAttachment {
+  const filename = (attachment.filename ?? '')
+    // A file name reaches logs, headers and object keys: no control characters (CR/LF injection).
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, MAX_FILENAME_LENGTH);
+  return {
+    filename: filename === '' ? null : filename,
+    contentType: attachment.contentType.toLowerCase(),
+    size: attachment.size,
+    inline: attachment.related === true || attachment.contentDisposition?.toLowerCase() === 'inline',
+    contentId: attachment.cid ?? null,
+    sha256: attachment.checksum,
+  };
+}
+
+/**
+ * The Date header (RFC 5322 §3.3) as an ISO instant, or null. Comments and the white space
+ * the obsolete syntax allows around ":" are removed first (`09(comment):   55  :  06`).
+ */
+function parseMailDate(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  const cleaned = stripComments(value).replace(/\s*:\s*/g, ':').replace(/\s+/g, ' ').trim();
+  const time = Date.parse(cleaned);
+  if (Number.isNaN(time)) return null;
+  const date = new Date(time);
+  const year = date.getUTCFullYear();
+  return year < 1970 || year > 9999 ? null : date.toISOString();
+}
+
+const unique = (values: readonly string[]): string[] => [...new Set(values)];
