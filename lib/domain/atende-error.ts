@@ -26,6 +26,17 @@ export type ErrorCode =
   | 'mail.tooLarge'
   | 'mail.unparseable'
   | 'mail.invalidLimits'
+  | 'mail.rawNotFound'
+  | 'mail.invalidKey'
+  | 'mail.invalidHeader'
+  | 'mail.invalidAddress'
+  | 'mail.throttled'
+  | 'mail.rejected'
+  | 'mail.sendingPaused'
+  | 'mail.outboxInvalid'
+  | 'templates.missing'
+  | 'templates.invalid'
+  | 'templates.renderFailed'
   | 'config.missingVariable'
   | 'config.invalidVariable';
 
