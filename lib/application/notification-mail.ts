@@ -1,0 +1,148 @@
+import { ATENDE_TICKET_HEADER } from '../domain/mail/mail-classification.ts';
+import { tagSubject } from '../domain/mail/subject.ts';
+import type { Policy, Queue } from '../domain/policy/policy-schema.ts';
+import type { Ticket } from '../domain/ticket/ticket.ts';
+import type { MailAddress, OutgoingMail } from './ports/mailer.ts';
+import type { NotificationContext, NotificationKind, NotificationRenderer, TicketView } from './ports/notification-renderer.ts';
+
+/** Customer text quoted in agent notifications is cut here: the ticket keeps all of it. */
+const QUOTED_TEXT_LIMIT = 20_000;
+
+/** What a notification answers: the message it replies to and the thread so far. */
+export interface ThreadHeaders {
+  readonly inReplyTo: string | null;
+  readonly references: readonly string[];
+}
+
+/**
+ * Builds every mail atende sends about a ticket from the policy and the one template
+ * renderer: who it is from, who gets it, its language, its threading headers.
+ */
+export class NotificationMail {
+  constructor(
+    private readonly policy: Policy,
+    private readonly renderer: NotificationRenderer,
+  ) {}
+
+  /** The language templates exist for: the customer's when offered and rendered, else the policy default. */
+  localeFor(locale: string | null): string {
+    const available = this.renderer.locales();
+    if (locale && this.policy.languages.offered.includes(locale) && available.includes(locale)) return locale;
+    return this.policy.languages.default;
+  }
+
+  ticketView(ticket: Ticket, locale: string): TicketView {
+    const labels = this.policy.statuses[ticket.status];
+    return {
+      number: ticket.number,
+      subject: ticket.subject,
+      taggedSubject: tagSubject(ticket.subject, this.policy.brand.tag, ticket.number),
+      status: ticket.status,
+      statusLabel: labels[locale] ?? labels[this.policy.languages.default] ?? ticket.status,
+      queue: ticket.queue,
+      queueAddress: this.queue(ticket).address,
+      priority: ticket.priority,
+      plan: ticket.plan,
+      requester: ticket.requester,
+      requesterName: ticket.requesterName,
+      channel: ticket.channel,
+    };
+  }
+
+  /** Context shared by every template; callers add what their kind needs. */
+  context(ticket: Ticket, locale: string, extra: Partial<NotificationContext> = {}): NotificationContext {
+    const calendar = this.policy.queues.find((queue) => queue.name === ticket.queue)?.calendar;
+    const timeZone = (calendar && this.policy.calendars[calendar]?.timeZone) ?? 'UTC';
+    return {
+      brand: { name: this.policy.brand.name, tag: this.policy.brand.tag },
+      ticket: this.ticketView(ticket, locale),
+      sla: { firstResponseDue: ticket.firstResponseDue, resolutionDue: ticket.resolutionDue, timeZone },
+      ...extra,
+    };
+  }
+
+  /** To the customer, in their language, from the queue's address; RFC 3834 `auto-replied`. */
+  acknowledgement(ticket: Ticket, thread: ThreadHeaders, extra: Partial<NotificationContext>): OutgoingMail {
+    const locale = this.localeFor(ticket.locale);
+    return this.toCustomers('acknowledgement', ticket, locale, thread, this.context(ticket, locale, extra), 'auto-replied');
+  }
+
+  /** The suspended-support notice, to a customer whose support is suspended. */
+  suspendedNotice(ticket: Ticket, thread: ThreadHeaders): OutgoingMail {
+    const locale = this.localeFor(ticket.locale);
+    const context = this.context(ticket, locale, { suspensionNotice: this.policy.conduct.suspension.notice ?? null });
+    return { ...this.toCustomers('suspended-notice', ticket, locale, thread, context, 'auto-replied'), cc: [] };
+  }
+
+  /** An agent's reply as the customer and the participants receive it: a human answer, so no Auto-Submitted. */
+  agentReplyRelay(ticket: Ticket, thread: ThreadHeaders, reply: { from: string; fromName: string | null; text: string; at: string }): OutgoingMail {
+    const locale = this.localeFor(ticket.locale);
+    return this.toCustomers('agent-reply-relay', ticket, locale, thread, this.context(ticket, locale, { message: reply }), undefined);
+  }
+
+  /** To the queue's agents, in the policy's default language, with the priority's response strategy. */
+  toAgents(
+    kind: Extract<NotificationKind, 'agent-new-ticket' | 'agent-customer-reply'>,
+    ticket: Ticket,
+    thread: ThreadHeaders,
+    extra: { message: { from: string; fromName: string | null; text: string; at: string }; flags: readonly string[] },
+  ): OutgoingMail {
+    const locale = this.policy.languages.default;
+    const priority = this.policy.priorities.levels.find((level) => level.name === ticket.priority);
+    const context = this.context(ticket, locale, {
+      priority: priority ? { name: priority.name, description: priority.description, responseStrategy: priority.responseStrategy ?? null } : undefined,
+      flags: extra.flags,
+      message: { ...extra.message, text: extra.message.text.slice(0, QUOTED_TEXT_LIMIT) },
+    });
+    const rendered = this.renderer.render(kind, locale, context);
+    const queue = this.queue(ticket);
+    return {
+      from: this.queueSender(queue),
+      to: [{ address: queue.agents }],
+      // Agents answer the notification; the answer comes back to the queue and is relayed.
+      replyTo: [{ address: queue.address, name: this.policy.brand.name }],
+      subject: rendered.subject,
+      text: rendered.text,
+      html: rendered.html,
+      inReplyTo: thread.inReplyTo,
+      references: thread.references,
+      autoSubmitted: 'auto-generated',
+      headers: { [ATENDE_TICKET_HEADER]: String(ticket.number) },
+    };
+  }
+
+  private toCustomers(
+    kind: NotificationKind,
+    ticket: Ticket,
+    locale: string,
+    thread: ThreadHeaders,
+    context: NotificationContext,
+    autoSubmitted: OutgoingMail['autoSubmitted'],
+  ): OutgoingMail {
+    const rendered = this.renderer.render(kind, locale, context);
+    const queue = this.queue(ticket);
+    const to: MailAddress[] = [{ address: ticket.requester, name: ticket.requesterName }];
+    return {
+      from: this.queueSender(queue),
+      to,
+      cc: ticket.participants.map((address) => ({ address })),
+      subject: rendered.subject,
+      text: rendered.text,
+      html: rendered.html,
+      inReplyTo: thread.inReplyTo,
+      references: thread.references,
+      ...(autoSubmitted ? { autoSubmitted } : {}),
+      headers: { [ATENDE_TICKET_HEADER]: String(ticket.number) },
+    };
+  }
+
+  private queueSender(queue: Queue): MailAddress {
+    return { address: queue.address, name: this.policy.brand.name };
+  }
+
+  private queue(ticket: Ticket): Queue {
+    const queue = this.policy.queues.find((candidate) => candidate.name === ticket.queue);
+    // Tickets name a queue of the policy they were opened under; a renamed queue falls back to the first.
+    return queue ?? this.policy.queues[0]!;
+  }
+}

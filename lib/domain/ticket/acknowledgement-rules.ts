@@ -1,0 +1,36 @@
+import type { Policy } from '../policy/policy-schema.ts';
+import type { Customer } from './customer.ts';
+import type { ConductFlag, Ticket } from './ticket.ts';
+
+/**
+ * At most one acknowledgement per sender in this window. An autoresponder that answers our
+ * acknowledgement without any auto-reply header, and without threading headers, opens a new
+ * ticket: that one gets no acknowledgement, so the loop stops after one mail each way.
+ */
+export const ACKNOWLEDGEMENT_INTERVAL_MS = 10 * 60_000;
+
+const elapsedSince = (instant: string | null, now: number): number => (instant === null ? Number.POSITIVE_INFINITY : now - Date.parse(instant));
+
+/** Whether this sender may get an acknowledgement now (rate limit per sender). */
+export function acknowledgementAllowed(customer: Customer | null, now: number): boolean {
+  return elapsedSince(customer?.lastAcknowledgedAt ?? null, now) >= ACKNOWLEDGEMENT_INTERVAL_MS;
+}
+
+/**
+ * Whether an acknowledgement should cite the conduct rules: the message was flagged
+ * (capitals, rude words) and the customer was not reminded within `conduct.noticeEvery`.
+ */
+export function conductNoticeDue(policy: Policy, customer: Customer | null, flags: readonly ConductFlag[], now: number): boolean {
+  if (!flags.some((flag) => flag === 'shouting' || flag === 'rude-words')) return false;
+  const every = policy.conduct.noticeEvery;
+  return every === undefined || elapsedSince(customer?.lastConductNoticeAt ?? null, now) >= every * 60_000;
+}
+
+/**
+ * A follow-up closer than the policy's minimum interval to the customer's previous message
+ * (seed 004: 40 minutes) is recorded but wakes nobody: no acknowledgement, no agent notification.
+ */
+export function isThrottledFollowUp(policy: Policy, ticket: Ticket, now: number): boolean {
+  const minimum = policy.conduct.minFollowUpInterval;
+  return minimum !== undefined && elapsedSince(ticket.lastCustomerMessageAt, now) < minimum * 60_000;
+}

@@ -1,0 +1,138 @@
+import type { Channel, TicketStatus } from '../policy/policy-schema.ts';
+import type { SlaClock } from '../sla/sla-schedule.ts';
+import type { ConductFlag, Ticket, TicketPause } from './ticket.ts';
+
+/**
+ * How a ticket changes: pure functions from a ticket and what happened (with its time)
+ * to the ticket's next state. Every change keeps the SLA due times in step with pauses.
+ */
+
+export interface NewTicketFacts {
+  readonly number: number;
+  readonly queue: string;
+  readonly requester: string;
+  readonly requesterName: string | null;
+  readonly participants: readonly string[];
+  readonly subject: string;
+  readonly normalizedSubject: string;
+  readonly priority: string;
+  readonly plan: string | null;
+  readonly region: string | null;
+  readonly channel: Channel;
+  readonly locale: string;
+  readonly flags: readonly ConductFlag[];
+  /** When the customer's message arrived: the SLA clock's reference. */
+  readonly receivedAt: number;
+  /** Set when the acknowledgement counts as the first response and one is being sent. */
+  readonly firstRespondedAt: number | null;
+}
+
+const iso = (instant: number): string => new Date(instant).toISOString();
+const union = <T>(a: readonly T[], b: readonly T[]): T[] => [...new Set([...a, ...b])];
+
+/** A new ticket, status `new`, with its SLA due times. */
+export function openTicket(facts: NewTicketFacts, sla: SlaClock): Ticket {
+  const at = iso(facts.receivedAt);
+  const ticket: Ticket = {
+    number: facts.number,
+    queue: facts.queue,
+    requester: facts.requester.toLowerCase(),
+    requesterName: facts.requesterName,
+    participants: facts.participants.map((address) => address.toLowerCase()),
+    subject: facts.subject,
+    normalizedSubject: facts.normalizedSubject,
+    status: 'new',
+    priority: facts.priority,
+    plan: facts.plan,
+    region: facts.region,
+    channel: facts.channel,
+    locale: facts.locale,
+    createdAt: at,
+    updatedAt: at,
+    lastCustomerMessageAt: at,
+    firstResponseDue: null,
+    resolutionDue: null,
+    firstRespondedAt: facts.firstRespondedAt === null ? null : iso(facts.firstRespondedAt),
+    resolvedAt: null,
+    closedAt: null,
+    pauses: [],
+    escalationLevel: 0,
+    flags: [...new Set(facts.flags)],
+    messageCount: 1,
+    version: 0,
+  };
+  return withDueTimes(ticket, sla);
+}
+
+/** The requester or a participant wrote again: a waiting or resolved ticket is open again. */
+export function recordCustomerMessage(
+  ticket: Ticket,
+  event: { at: number; participants: readonly string[]; flags: readonly ConductFlag[] },
+  sla: SlaClock,
+): Ticket {
+  const reopened: TicketStatus = ticket.status === 'waiting-on-customer' || ticket.status === 'resolved' ? 'open' : ticket.status;
+  const moved = changeStatus(ticket, reopened, event.at, sla);
+  return {
+    ...moved,
+    participants: union(ticket.participants, event.participants.map((address) => address.toLowerCase())).filter((address) => address !== ticket.requester),
+    flags: union(ticket.flags, event.flags),
+    lastCustomerMessageAt: iso(event.at),
+    messageCount: ticket.messageCount + 1,
+    updatedAt: iso(event.at),
+  };
+}
+
+/**
+ * An agent answered. Where the policy counts a human answer as the first response, the
+ * first one sets `firstRespondedAt`. Without a `#status` command the ticket is in progress.
+ */
+export function recordAgentReply(
+  ticket: Ticket,
+  event: { at: number; status: TicketStatus | null; countsAsFirstResponse: boolean },
+  sla: SlaClock,
+): Ticket {
+  const status = event.status ?? (ticket.status === 'new' || ticket.status === 'open' ? 'in-progress' : ticket.status);
+  const moved = changeStatus(ticket, status, event.at, sla);
+  return {
+    ...moved,
+    firstRespondedAt: ticket.firstRespondedAt ?? (event.countsAsFirstResponse ? iso(event.at) : null),
+    messageCount: ticket.messageCount + 1,
+    updatedAt: iso(event.at),
+  };
+}
+
+/**
+ * Moves a ticket to a status. Waiting on the customer opens a pause of the SLA clock;
+ * leaving it ends the pause. Resolving and closing stamp their time; reopening clears it.
+ */
+export function changeStatus(ticket: Ticket, status: TicketStatus, at: number, sla: SlaClock): Ticket {
+  if (status === ticket.status) return ticket;
+  let pauses: TicketPause[] = [...ticket.pauses];
+  const open = pauses.at(-1);
+  if (open && open.end === null && status !== 'waiting-on-customer') pauses = [...pauses.slice(0, -1), { start: open.start, end: iso(at) }];
+  if (status === 'waiting-on-customer' && !(open && open.end === null)) pauses = [...pauses, { start: iso(at), end: null }];
+  const next: Ticket = {
+    ...ticket,
+    status,
+    pauses,
+    resolvedAt: status === 'resolved' ? iso(at) : status === 'closed' ? ticket.resolvedAt : null,
+    closedAt: status === 'closed' ? iso(at) : null,
+    updatedAt: iso(at),
+  };
+  return withDueTimes(next, sla);
+}
+
+/** Recomputes first-response and resolution due times from the ticket's facts and pauses. */
+export function withDueTimes(ticket: Ticket, sla: SlaClock): Ticket {
+  const schedule = sla.schedule({
+    queue: ticket.queue,
+    priority: ticket.priority,
+    plan: ticket.plan ?? undefined,
+    channel: ticket.channel,
+    region: ticket.region ?? undefined,
+    receivedAt: Date.parse(ticket.createdAt),
+    pauses: ticket.pauses.map((pause) => ({ start: Date.parse(pause.start), end: pause.end === null ? null : Date.parse(pause.end) })),
+  });
+  const due = (instant: number | null | undefined) => (instant === null || instant === undefined ? null : iso(instant));
+  return { ...ticket, firstResponseDue: due(schedule.firstResponse?.due), resolutionDue: due(schedule.resolution?.due) };
+}
