@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { InboundMail } from '../../../lib/domain/mail/inbound-mail.ts';
 import { classifyInboundMail, type MailClassification } from '../../../lib/domain/mail/mail-classification.ts';
 import { parseInboundMail } from '../../../lib/domain/mail/parse-inbound-mail.ts';
+import { maskSecrets } from '../../../lib/domain/mail/secret-redaction.ts';
 
 /**
  * The shared real-world corpus (400 messages from 18 projects' test fixtures, see its README):
@@ -99,6 +100,14 @@ describe.skipIf(!corpusPresent)('the real-world mail corpus', () => {
     // mailer-daemon senders and null return paths: automatic by RFC 3834 and practice, though
     // the corpus does not call them auto-replies. A rise means a rule got looser.
     expect(unanswered.length).toBeLessThanOrEqual(23);
+  });
+
+  it('finds no secret to mask in the corpus, which holds none (base64, DKIM, paths, hashes, ids)', () => {
+    const masked = outcomes.flatMap(({ entry, mail }) =>
+      mail === null ? [] : maskSecrets(mail.text).found.map((finding) => `${entry.file}: ${finding.kind} by ${finding.detector} at ${finding.index}`),
+    );
+
+    expect(masked).toEqual([]);
   });
 
   it.each(['from', 'subject', 'has_attachments'] as const)('agrees with the expected %s wherever the corpus gives one', (field) => {
