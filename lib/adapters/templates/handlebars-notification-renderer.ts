@@ -1,0 +1,218 @@
+import Handlebars from 'handlebars';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AtendeError, isAtendeError } from '../../domain/atende-error.ts';
+import {
+  NOTIFICATION_KINDS,
+  type NotificationContext,
+  type NotificationKind,
+  type NotificationRenderer,
+  type RenderedNotification,
+} from '../../application/ports/notification-renderer.ts';
+import { registerNotificationHelpers, type RenderData, type TemplateTarget } from './notification-helpers.ts';
+import { TemplateLabelsSchema, type TemplateLabels } from './template-labels.ts';
+
+/** The repository's templates/ folder. A bundle that moves this file must ship the folder and pass its path. */
+export const DEFAULT_TEMPLATES_DIRECTORY = fileURLToPath(new URL('../../../templates/', import.meta.url));
+
+/** Partials every locale shares (the HTML layout); the folder name cannot be a locale tag. */
+const SHARED_FOLDER = '_shared';
+const LABELS_FILE = 'labels.json';
+const PARTS = ['subject', 'text', 'html'] as const;
+type Part = (typeof PARTS)[number];
+
+/** `layout.html.hbs` in _shared/, `_footer.text.hbs` in a locale folder: partial name and target. */
+const PARTIAL_FILE = /^_?([a-z0-9-]+)\.(text|html)\.hbs$/;
+
+type Template = Handlebars.TemplateDelegate<NotificationContext>;
+
+interface LocaleSet {
+  readonly templates: ReadonlyMap<NotificationKind, Readonly<Record<Part, Template>>>;
+}
+
+interface TemplateFile {
+  readonly path: string;
+  readonly source: string;
+}
+
+/**
+ * The one notification renderer: Handlebars templates under `templates/<locale>/`, read and
+ * compiled once by `load`. HTML is escaped (customer text in a subject or message cannot add
+ * markup); subject and text are not, since they are not HTML. Templates run in strict mode, so
+ * a misspelt field fails the render instead of leaving a hole in a customer's mail.
+ *
+ * Choosing the locale (and falling back to the policy's default) is the caller's job:
+ * an unknown locale or kind fails with `templates.missing`.
+ */
+export class HandlebarsNotificationRenderer implements NotificationRenderer {
+  private constructor(private readonly sets: ReadonlyMap<string, LocaleSet>) {}
+
+  /**
+   * Reads and compiles every template in `directory` (default: the repository's templates/).
+   * Fails with `templates.missing` naming every file a locale lacks, and `templates.invalid`
+   * for a template that does not parse or a labels.json that breaks its schema.
+   */
+  static async load(directory: string = DEFAULT_TEMPLATES_DIRECTORY): Promise<HandlebarsNotificationRenderer> {
+    const entries = await readdirOrFail(directory);
+    const sharedPartials = entries.some((entry) => entry.isDirectory() && entry.name === SHARED_FOLDER) ? await readPartials(join(directory, SHARED_FOLDER)) : [];
+    const localeNames = entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('_') && !entry.name.startsWith('.')).map((entry) => entry.name);
+
+    const missing: string[] = [];
+    const sets = new Map<string, LocaleSet>();
+    for (const locale of localeNames.sort()) {
+      assertLocaleTag(locale, directory);
+      const folder = join(directory, locale);
+      const files = new Map<string, TemplateFile>();
+      for (const kind of NOTIFICATION_KINDS) {
+        for (const part of PARTS) {
+          const path = join(folder, `${kind}.${part}.hbs`);
+          const source = await readOptional(path);
+          if (source === undefined) missing.push(`${locale}/${kind}.${part}.hbs`);
+          else files.set(`${kind}.${part}`, { path, source });
+        }
+      }
+      const labelsText = await readOptional(join(folder, LABELS_FILE));
+      if (labelsText === undefined) missing.push(`${locale}/${LABELS_FILE}`);
+      if (missing.length > 0 || labelsText === undefined) continue;
+      const labels = parseLabels(labelsText, join(folder, LABELS_FILE));
+      const partials = [...sharedPartials, ...(await readPartials(folder))];
+      sets.set(locale, compileLocale(locale, labels, files, partials));
+    }
+    if (missing.length > 0) {
+      throw new AtendeError('templates.missing', `${directory} lacks ${missing.length} template file(s): ${missing.join(', ')}`, { details: { directory, missing } });
+    }
+    return new HandlebarsNotificationRenderer(sets);
+  }
+
+  locales(): readonly string[] {
+    return [...this.sets.keys()];
+  }
+
+  render(kind: NotificationKind, locale: string, context: NotificationContext): RenderedNotification {
+    const templates = this.sets.get(locale)?.templates.get(kind);
+    if (templates === undefined) {
+      throw new AtendeError('templates.missing', `no ${kind} templates for locale ${JSON.stringify(locale)}`, { details: { kind, locale, locales: this.locales() } });
+    }
+    const data: RenderData = { locale, zone: context.sla?.timeZone ?? 'UTC' };
+    const run = (part: Part): string => {
+      try {
+        return templates[part](context, { data });
+      } catch (error) {
+        if (isAtendeError(error)) throw error;
+        throw new AtendeError('templates.renderFailed', `${locale}/${kind}.${part}.hbs failed: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+          details: { kind, locale, part },
+        });
+      }
+    };
+    return {
+      // A header is one line: a line break from a template or a customer's subject would end it (and could start another header).
+      subject: run('subject').replace(/\s+/g, ' ').trim(),
+      text: `${run('text').trimEnd()}\n`,
+      html: run('html'),
+    };
+  }
+}
+
+const readdirOrFail = async (directory: string) => {
+  try {
+    return await readdir(directory, { withFileTypes: true });
+  } catch (error) {
+    throw new AtendeError('templates.missing', `cannot read the templates folder ${directory}`, { cause: error, details: { directory } });
+  }
+};
+
+const readOptional = async (path: string): Promise<string | undefined> => {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return undefined;
+    throw error;
+  }
+};
+
+interface PartialFile extends TemplateFile {
+  readonly name: string;
+  readonly target: TemplateTarget;
+}
+
+const readPartials = async (folder: string): Promise<PartialFile[]> => {
+  const partials: PartialFile[] = [];
+  for (const entry of await readdir(folder, { withFileTypes: true })) {
+    // In a locale folder only `_name.target.hbs` is a partial; kind templates have no underscore.
+    const match = entry.isFile() && (folder.endsWith(SHARED_FOLDER) || entry.name.startsWith('_')) ? PARTIAL_FILE.exec(entry.name) : null;
+    if (match === null) continue;
+    const [, name, target] = match;
+    if (name === undefined || (target !== 'text' && target !== 'html')) continue;
+    const path = join(folder, entry.name);
+    partials.push({ name, target, path, source: await readFile(path, 'utf8') });
+  }
+  return partials;
+};
+
+const assertLocaleTag = (locale: string, directory: string): void => {
+  try {
+    Intl.getCanonicalLocales(locale);
+  } catch (error) {
+    throw new AtendeError('templates.invalid', `${directory}/${locale} is not named after a language tag`, { cause: error, details: { directory, locale } });
+  }
+};
+
+const parseLabels = (text: string, path: string): TemplateLabels => {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new AtendeError('templates.invalid', `${path} is not JSON`, { cause: error, details: { path } });
+  }
+  const result = TemplateLabelsSchema.safeParse(json);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  throw new AtendeError('templates.invalid', `${path}: ${problems.join('; ')}`, { details: { path, problems } });
+};
+
+/** Text targets (subject, text) are not HTML: escaping would turn "R&D" into "R&amp;D" in a customer's inbox. */
+const compileOptions = (target: TemplateTarget): CompileOptions => ({ strict: true, noEscape: target === 'text' });
+type CompileOptions = NonNullable<Parameters<typeof Handlebars.compile>[1]>;
+
+const compileFile = (env: typeof Handlebars, file: TemplateFile, target: TemplateTarget): Template => {
+  let ast: hbs.AST.Program;
+  try {
+    // Handlebars compiles lazily, on the first render; parsing now finds syntax errors at load time.
+    ast = env.parse(file.source);
+  } catch (error) {
+    throw new AtendeError('templates.invalid', `${file.path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error, details: { path: file.path } });
+  }
+  return env.compile<NotificationContext>(ast, compileOptions(target));
+};
+
+/**
+ * One Handlebars environment per locale and target: partials and helpers of one language
+ * never leak into another, and an HTML partial is never compiled without escaping.
+ */
+const compileLocale = (locale: string, labels: TemplateLabels, files: ReadonlyMap<string, TemplateFile>, partials: readonly PartialFile[]): LocaleSet => {
+  const envs: Record<TemplateTarget, typeof Handlebars> = { text: Handlebars.create(), html: Handlebars.create() };
+  for (const target of ['text', 'html'] as const) {
+    registerNotificationHelpers(envs[target], target, locale, labels);
+    // Locale partials come after shared ones, so a locale may override a shared partial.
+    for (const partial of partials.filter((candidate) => candidate.target === target)) {
+      envs[target].registerPartial(partial.name, compileFile(envs[target], partial, target));
+    }
+  }
+  const templates = new Map<NotificationKind, Record<Part, Template>>();
+  for (const kind of NOTIFICATION_KINDS) {
+    const file = (part: Part): TemplateFile => {
+      const found = files.get(`${kind}.${part}`);
+      // load() has checked every file is there before compiling.
+      if (found === undefined) throw new AtendeError('templates.missing', `${locale}/${kind}.${part}.hbs is missing`, { details: { locale, kind, part } });
+      return found;
+    };
+    templates.set(kind, {
+      subject: compileFile(envs.text, file('subject'), 'text'),
+      text: compileFile(envs.text, file('text'), 'text'),
+      html: compileFile(envs.html, file('html'), 'html'),
+    });
+  }
+  return { templates };
+};

@@ -1,0 +1,90 @@
+import Handlebars from 'handlebars';
+import { DateTime } from 'luxon';
+import { AtendeError } from '../../domain/atende-error.ts';
+import { labelFor, type LabelGroup, type TemplateLabels, LABEL_GROUPS } from './template-labels.ts';
+
+export type TemplateTarget = 'text' | 'html';
+
+/** What `render` hands every template besides the context, as Handlebars `@data`. */
+export interface RenderData {
+  /** The IANA zone times are shown in: the queue's when the context has `sla`, else UTC. */
+  readonly zone: string;
+  readonly locale: string;
+}
+
+/** Long date, time and zone abbreviation, in the reader's language: "Monday, November 23, 2026 at 7:58 PM EST". */
+const DATE_TIME_FORMAT: Intl.DateTimeFormatOptions = {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  timeZoneName: 'short',
+};
+
+const zoneOf = (options: Handlebars.HelperOptions): string => {
+  // `data` is typed `any` by Handlebars; render() always puts a RenderData there.
+  const zone: unknown = (options.data as { zone?: unknown } | undefined)?.zone;
+  return typeof zone === 'string' ? zone : 'UTC';
+};
+
+const isLabelGroup = (value: unknown): value is LabelGroup => typeof value === 'string' && (LABEL_GROUPS as readonly string[]).includes(value);
+
+const textOf = (value: unknown, helper: string): string => {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  throw new AtendeError('templates.renderFailed', `{{${helper}}} expects text, got ${value === null ? 'null' : typeof value}`, { details: { helper } });
+};
+
+/**
+ * The helpers every template of one locale may use. They are bound to the locale and its
+ * labels, so a template never names its own language.
+ *
+ * - `{{dateTime iso}}`: an ISO instant in the render's zone (the queue's), in the locale's words.
+ * - `{{label "flags" key}}`, `{{labelList "secretKinds" list}}`: words for codes, joined the
+ *   way the language joins a list ("an API key and a password").
+ * - `{{#if (nonEmpty list)}}`: an absent or empty list is false (strict mode forbids `list.length` on an absent list).
+ * - `{{paragraphs text}}` (HTML only): customer text, escaped, with its line breaks kept.
+ */
+export const registerNotificationHelpers = (env: typeof Handlebars, target: TemplateTarget, locale: string, labels: TemplateLabels): void => {
+  const listFormat = new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' });
+
+  env.registerHelper('dateTime', (iso: unknown, options: Handlebars.HelperOptions) => {
+    const text = textOf(iso, 'dateTime');
+    const zone = zoneOf(options);
+    const instant = DateTime.fromISO(text, { zone }).setLocale(locale);
+    if (!instant.isValid) {
+      throw new AtendeError('templates.renderFailed', `{{dateTime}} cannot show ${JSON.stringify(text)} in ${zone}: ${instant.invalidExplanation ?? instant.invalidReason ?? 'invalid'}`, {
+        details: { value: text, zone },
+      });
+    }
+    return instant.toLocaleString(DATE_TIME_FORMAT);
+  });
+
+  env.registerHelper('label', (group: unknown, key: unknown) => {
+    if (!isLabelGroup(group)) throw new AtendeError('templates.renderFailed', `{{label}} has no group ${JSON.stringify(group)}`, { details: { group } });
+    return labelFor(labels, group, textOf(key, 'label'));
+  });
+
+  env.registerHelper('labelList', (group: unknown, list: unknown) => {
+    if (!isLabelGroup(group)) throw new AtendeError('templates.renderFailed', `{{labelList}} has no group ${JSON.stringify(group)}`, { details: { group } });
+    const items = Array.isArray(list) ? list.map((item) => labelFor(labels, group, textOf(item, 'labelList'))) : [];
+    // The same kind masked twice is named once.
+    return listFormat.format([...new Set(items)]);
+  });
+
+  env.registerHelper('nonEmpty', (list: unknown) => Array.isArray(list) && list.length > 0);
+
+  if (target === 'html') {
+    env.registerHelper('paragraphs', (value: unknown) => {
+      const text = textOf(value, 'paragraphs').replace(/\r\n?/g, '\n').trim();
+      // Escape first, then add our own markup: the customer's text can never open a tag.
+      const html = text
+        .split(/\n{2,}/)
+        .map((paragraph) => `<p style="margin:0 0 12px;">${Handlebars.escapeExpression(paragraph).replace(/\n/g, '<br>\n')}</p>`)
+        .join('\n');
+      return new Handlebars.SafeString(html);
+    });
+  }
+};

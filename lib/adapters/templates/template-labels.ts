@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/**
+ * Words a template needs for values that arrive as codes: the kinds of secret masked in an
+ * acknowledgement, the flags on an agent notification, the channel a ticket came in by.
+ * One `labels.json` per locale folder, beside the templates that use it.
+ */
+export const TemplateLabelsSchema = z.strictObject({
+  /**
+   * Keyed by SecretKind (api-key, password, token, card-number), each with its article, as it
+   * reads inside a sentence ("an API key"). `_other` names a kind this file does not know yet.
+   */
+  secretKinds: z.record(z.string(), z.string().min(1)),
+  /** Keyed by agent flag (shouting, rude-words, secrets-masked, duplicate …). */
+  flags: z.record(z.string(), z.string().min(1)),
+  /** Keyed by channel (email, web, chat, phone). */
+  channels: z.record(z.string(), z.string().min(1)),
+});
+
+export type TemplateLabels = z.output<typeof TemplateLabelsSchema>;
+export type LabelGroup = keyof TemplateLabels;
+
+export const LABEL_GROUPS: readonly LabelGroup[] = ['secretKinds', 'flags', 'channels'];
+
+/** The label for `key`; an unknown key reads as the group's `_other` label, or as itself. */
+export const labelFor = (labels: TemplateLabels, group: LabelGroup, key: string): string => {
+  const entries = labels[group];
+  return Object.hasOwn(entries, key) ? (entries[key] ?? key) : (entries['_other'] ?? key);
+};

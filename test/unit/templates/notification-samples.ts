@@ -1,0 +1,57 @@
+import type { NotificationContext, NotificationKind } from '../../../lib/application/ports/notification-renderer.ts';
+
+/** A ticket as the acknowledgement of a fresh e-mail sees it. */
+export const baseContext: NotificationContext = {
+  brand: { name: 'Atende Support', tag: 'Atende' },
+  ticket: {
+    number: 1042,
+    subject: 'Printer offline since Monday',
+    taggedSubject: '[Atende #1042] Printer offline since Monday',
+    status: 'new',
+    statusLabel: 'Received',
+    queue: 'servicedesk',
+    queueAddress: 'servicedesk@example.com',
+    priority: 'critical',
+    plan: 'premium',
+    requester: 'ana.souza@cliente.example',
+    requesterName: 'Ana Souza',
+    channel: 'email',
+  },
+  sla: {
+    // 14:00 UTC is 09:00 in Toronto (EST, UTC-5) on 24 November 2026.
+    firstResponseDue: '2026-11-24T14:00:00.000Z',
+    resolutionDue: '2026-11-24T21:00:00.000Z',
+    timeZone: 'America/Toronto',
+  },
+  priority: {
+    name: 'critical',
+    description: 'Affects operations, e.g. the software cannot communicate or cannot be reached.',
+    responseStrategy: 'Call the customer at once to review the problem and agree the resolution time and procedure.',
+  },
+  flags: ['shouting', 'secrets-masked'],
+  message: {
+    from: 'ana.souza@cliente.example',
+    fromName: 'Ana Souza',
+    text: 'Hello,\n\nthe printer in room 4 is offline since Monday.\nCould you call me?\n\nAna',
+    at: '2026-11-24T13:00:00.000Z',
+  },
+};
+
+/** The context each kind is rendered with: what a use case would pass for it. */
+export const sampleContext = (kind: NotificationKind): NotificationContext => {
+  switch (kind) {
+    case 'acknowledgement':
+      return { ...baseContext, maskedSecrets: ['password'], conductRules: ['One ticket per issue.'], duplicateOf: null };
+    case 'agent-new-ticket':
+    case 'agent-customer-reply':
+      return baseContext;
+    case 'agent-reply-relay':
+      return {
+        ...baseContext,
+        ticket: { ...baseContext.ticket, status: 'in-progress', statusLabel: 'In progress' },
+        message: { from: 'joao@example.com', fromName: 'João Lima', text: 'Hi Ana,\n\nwe restarted the print server; it should be back.\n\nJoão', at: '2026-11-24T14:30:00.000Z' },
+      };
+    case 'suspended-notice':
+      return { ...baseContext, suspensionNotice: 'Support is suspended for accounts that break the fair-support rules.' };
+  }
+};
