@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Customer, InboundReceipt, QuarantineRecord } from '../../lib/application/ports/ticket-store.ts';
+import type { OutgoingMail } from '../../lib/application/ports/mailer.ts';
+import type { Customer, InboundReceipt, PendingMail, QuarantineRecord } from '../../lib/application/ports/ticket-store.ts';
 import type { Ticket, TicketMessage } from '../../lib/domain/ticket/ticket.ts';
 
 /** A new ticket as the ingest use case would build it; override what the test is about. */
@@ -52,11 +53,53 @@ export const aMessage = (ticketNumber: number, sequence: number, overrides: Part
   ...overrides,
 });
 
+/** What ingest sends an outbound message as: from the queue's address, with a Message-ID as SES would assign it. */
+export const anOutboundMessage = (ticketNumber: number, sequence: number, overrides: Partial<TicketMessage> = {}): TicketMessage =>
+  aMessage(ticketNumber, sequence, {
+    at: '2025-03-03T12:00:02.000Z',
+    direction: 'outbound',
+    author: 'system',
+    from: 'servicedesk@support.example',
+    to: ['ana@example.com'],
+    subject: `[#${ticketNumber}] Printer on fire`,
+    text: 'We received your request.',
+    messageId: `<${randomUUID()}@email.amazonses.com>`,
+    rawKey: null,
+    ...overrides,
+  });
+
+/** An acknowledgement with every optional field in use, one of them explicitly undefined (as spreads leave them). */
+export const anOutgoingMail = (overrides: Partial<OutgoingMail> = {}): OutgoingMail => ({
+  from: { address: 'servicedesk@support.example', name: 'Service Desk' },
+  to: [{ address: 'ana@example.com', name: null }],
+  cc: [{ address: 'bruno@example.com' }],
+  replyTo: undefined,
+  subject: '[#1000] Printer on fire',
+  text: 'We received your request.',
+  html: '<p>We received your request.</p>',
+  inReplyTo: '<first@mail.example.com>',
+  references: ['<first@mail.example.com>'],
+  autoSubmitted: 'auto-replied',
+  headers: { 'X-Atende-Ticket': '1000' },
+  ...overrides,
+});
+
+export const aPendingMail = (ticketNumber: number, sequence: number, overrides: Partial<PendingMail> = {}): PendingMail => ({
+  purpose: 'acknowledgement',
+  ticketNumber,
+  sequence,
+  author: 'system',
+  mail: anOutgoingMail(),
+  ...overrides,
+});
+
 export const aReceipt = (overrides: Partial<InboundReceipt> = {}): InboundReceipt => ({
   key: `ses-${randomUUID()}`,
   at: '2025-03-03T12:00:01.000Z',
   outcome: 'created',
   ticketNumber: null,
+  pendingMail: [],
+  completedAt: null,
   ...overrides,
 });
 

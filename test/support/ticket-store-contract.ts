@@ -5,6 +5,9 @@ import { updateTicket } from '../../lib/application/update-ticket.ts';
 import type { Ticket } from '../../lib/domain/ticket/ticket.ts';
 import { withReadBarrier } from './read-barrier.ts';
 import { aCustomer, aMessage, aQuarantineRecord, aReceipt, aRequester, aTicket } from './ticket-fixtures.ts';
+import { ticketStoreMailContract, type ContractOptions } from './ticket-store-mail-contract.ts';
+
+export type { ContractOptions };
 
 const rejectionCode = async (promise: Promise<unknown>): Promise<unknown> =>
   promise.then(
@@ -15,8 +18,9 @@ const rejectionCode = async (promise: Promise<unknown>): Promise<unknown> =>
 /**
  * What every TicketStore does, whatever it stores in: run against the DynamoDB store
  * (on DynamoDB Local) and the in-memory twin. `freshStore` returns an empty store.
+ * What ingest needs on top (combined reads, mail owed and sent) is in ticket-store-mail-contract.ts, run from here.
  */
-export const ticketStoreContract = (freshStore: () => Promise<TicketStore>): void => {
+export const ticketStoreContract = (freshStore: () => Promise<TicketStore>, options: ContractOptions = {}): void => {
   /** A stored ticket with its first message, as ingest would leave it. */
   const stored = async (store: TicketStore, overrides: Partial<Ticket> = {}) => {
     const number = await store.allocateTicketNumber();
@@ -341,4 +345,6 @@ export const ticketStoreContract = (freshStore: () => Promise<TicketStore>): voi
       expect(await store.listQuarantine({ limit: 1 })).toEqual([newer]);
     });
   });
+
+  ticketStoreMailContract(freshStore, options);
 };

@@ -9,6 +9,7 @@ import {
   UpdateCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '../../application/ports/clock.ts';
 import {
   FIRST_TICKET_NUMBER,
   normalizeMessageId,
@@ -18,10 +19,15 @@ import {
   type InboundReceipt,
   type ListingOptions,
   type QuarantineRecord,
+  type RecordSentMailInput,
+  type ReplyContext,
+  type ReplyContextQuery,
+  type RequesterOverview,
   type TicketStore,
 } from '../../application/ports/ticket-store.ts';
 import { AtendeError } from '../../domain/atende-error.ts';
 import type { Ticket, TicketMessage } from '../../domain/ticket/ticket.ts';
+import { translateItemTooLarge } from './item-too-large.ts';
 import {
   customerItem,
   messageIdItem,
@@ -36,6 +42,7 @@ import {
   ticketItem,
 } from './ticket-items.ts';
 import {
+  CUSTOMER_REQUESTER_SORT,
   customerKey,
   LISTING_INDEX,
   MESSAGE_SORT_PREFIX,
@@ -49,29 +56,45 @@ import {
   ticketCounterKey,
   ticketKey,
   ticketPartition,
+  type TableKey,
 } from './ticket-table-keys.ts';
-import { TicketTransaction, translateCancellation, type TransactionContext } from './ticket-transaction.ts';
+import { isTransientCancellation, TicketTransaction, translateCancellation, type TransactionContext } from './ticket-transaction.ts';
 
 /** BatchGetItem takes at most 100 keys per call. */
 const BATCH_GET_LIMIT = 100;
 /** Unprocessed keys (throttling) are retried this many times, with exponential backoff from 50 ms. */
 const UNPROCESSED_RETRIES = 5;
+/**
+ * recordSentMail runs after the mail left: failing it on mere contention would make a retried
+ * Lambda send the mail again. A cancellation for contention only wrote nothing, so it is sent again.
+ */
+const RECORD_SENT_MAIL_ATTEMPTS = 3;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+type Item = Record<string, unknown>;
+
+/** BatchGetItem rejects duplicate keys, and blank ids match nothing: the ids to look up, in order, once each. */
+const distinctMessageIds = (messageIds: readonly string[]): string[] => [...new Set(messageIds.map(normalizeMessageId).filter((id) => id !== ''))];
 
 export interface DynamoDbTicketStoreOptions {
   readonly client: DynamoDBClient;
   readonly tableName: string;
+  /** Stamps a receipt's completedAt (recordSentMail); the system clock when absent. */
+  readonly clock?: Clock;
 }
 
 /** The ticket store on one DynamoDB table (layout: ticket-table-keys.ts). Every read path is a GetItem, BatchGetItem or Query. */
 export class DynamoDbTicketStore implements TicketStore {
   private readonly documents: DynamoDBDocumentClient;
   private readonly tableName: string;
+  private readonly clock: Clock;
 
   constructor(options: DynamoDbTicketStoreOptions) {
-    this.documents = DynamoDBDocumentClient.from(options.client);
+    // OutgoingMail (pending mail on receipts) has optional fields that callers may set to undefined; DynamoDB has no undefined.
+    this.documents = DynamoDBDocumentClient.from(options.client, { marshallOptions: { removeUndefinedValues: true } });
     this.tableName = options.tableName;
+    this.clock = options.clock ?? { now: () => Date.now() };
   }
 
   async allocateTicketNumber(): Promise<number> {
@@ -93,16 +116,17 @@ export class DynamoDbTicketStore implements TicketStore {
     return value;
   }
 
-  async createTicket({ ticket, firstMessage, receipt }: CreateTicketInput): Promise<Ticket> {
+  async createTicket({ ticket, firstMessage, receipt, customer }: CreateTicketInput): Promise<Ticket> {
     const stored: Ticket = { ...ticket, version: 1 };
     const transaction = new TicketTransaction(this.tableName);
     transaction.put('ticket', ticketItem(stored), { ConditionExpression: 'attribute_not_exists(pk)' });
     transaction.putMessage(stored, firstMessage, receipt);
-    await this.commit(transaction, { operation: 'createTicket', ticketNumber: ticket.number, expectedVersion: null, receiptKey: receipt?.key ?? null, messageId: firstMessage.messageId });
+    transaction.putCustomer(customer);
+    await this.commit(transaction, { operation: 'createTicket', ticketNumber: ticket.number, expectedVersion: null });
     return stored;
   }
 
-  async addMessage({ ticket, expectedVersion, message, receipt }: AddMessageInput): Promise<Ticket> {
+  async addMessage({ ticket, expectedVersion, message, receipt, customer }: AddMessageInput): Promise<Ticket> {
     const stored: Ticket = { ...ticket, version: expectedVersion + 1 };
     const transaction = new TicketTransaction(this.tableName);
     transaction.put('ticket', ticketItem(stored), {
@@ -113,8 +137,26 @@ export class DynamoDbTicketStore implements TicketStore {
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
     transaction.putMessage(stored, message, receipt);
-    await this.commit(transaction, { operation: 'addMessage', ticketNumber: ticket.number, expectedVersion, receiptKey: receipt?.key ?? null, messageId: message.messageId });
+    transaction.putCustomer(customer);
+    await this.commit(transaction, { operation: 'addMessage', ticketNumber: ticket.number, expectedVersion });
     return stored;
+  }
+
+  async recordSentMail({ ticketNumber, messages, receiptKey: key, remainingMail }: RecordSentMailInput): Promise<void> {
+    const transaction = new TicketTransaction(this.tableName);
+    for (const message of messages) transaction.putSentMessage(ticketNumber, message);
+    if (messages.length > 0) transaction.countSentMessages(ticketNumber, messages.length);
+    if (key !== null) transaction.settleReceipt(key, remainingMail, new Date(this.clock.now()).toISOString());
+    if (transaction.items.length === 0) return;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.commit(transaction, { operation: 'recordSentMail', ticketNumber, expectedVersion: null });
+        return;
+      } catch (error) {
+        if (attempt >= RECORD_SENT_MAIL_ATTEMPTS || !isTransientCancellation(error)) throw error;
+        await sleep(50 * 2 ** (attempt - 1));
+      }
+    }
   }
 
   async saveTicket(ticket: Ticket, expectedVersion: number): Promise<Ticket> {
@@ -139,7 +181,7 @@ export class DynamoDbTicketStore implements TicketStore {
       if (error instanceof ConditionalCheckFailedException || error instanceof TransactionConflictException) {
         throw new AtendeError('store.versionConflict', `Ticket ${ticket.number} changed since version ${expectedVersion}`, { cause: error, details });
       }
-      throw error;
+      throw translateItemTooLarge(error, { operation: 'saveTicket', ...details });
     }
     return stored;
   }
@@ -161,17 +203,33 @@ export class DynamoDbTicketStore implements TicketStore {
   }
 
   async ticketForMessageIds(messageIds: readonly string[]): Promise<number | null> {
-    // BatchGetItem rejects duplicate keys, and answers in no particular order: dedupe here, order below.
-    const ids = [...new Set(messageIds.map(normalizeMessageId).filter((id) => id !== ''))];
-    for (let start = 0; start < ids.length; start += BATCH_GET_LIMIT) {
-      const chunk = ids.slice(start, start + BATCH_GET_LIMIT);
-      const found = await this.batchGetMessageIds(chunk);
-      for (const id of chunk) {
-        const ticketNumber = found.get(messageIdKey(id).pk);
-        if (ticketNumber !== undefined) return ticketNumber;
-      }
+    const keys = distinctMessageIds(messageIds).map(messageIdKey);
+    for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
+      const chunk = keys.slice(start, start + BATCH_GET_LIMIT);
+      // The link's ticket number is all that is needed.
+      const found = await this.batchGet(chunk, { ProjectionExpression: 'pk, #entity, #ticketNumber', ExpressionAttributeNames: { '#entity': 'entity', '#ticketNumber': 'ticketNumber' } });
+      const ticketNumber = firstLinkedTicket(chunk, found);
+      if (ticketNumber !== null) return ticketNumber;
     }
     return null;
+  }
+
+  async replyContext({ messageIds, customerKey: key }: ReplyContextQuery): Promise<ReplyContext> {
+    // The customer rides in the first batch; later batches (over 99 ids, rare) only if no id matched yet.
+    const customerPk = customerKey(key).pk;
+    const keys = [customerKey(key), ...distinctMessageIds(messageIds).map(messageIdKey)];
+    let customer: Customer | null = null;
+    for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
+      const chunk = keys.slice(start, start + BATCH_GET_LIMIT);
+      // Consistent, as getCustomer: the customer's lastAcknowledgedAt rate-limits acknowledgements.
+      // No projection: it would apply to the customer item too, and links are a few bytes anyway.
+      const found = await this.batchGet(chunk, { ConsistentRead: true });
+      const customerFound = found.get(customerPk);
+      if (customerFound !== undefined) customer = readCustomer(customerFound);
+      const ticketNumber = firstLinkedTicket(chunk.filter((chunkKey) => chunkKey.pk !== customerPk), found);
+      if (ticketNumber !== null) return { ticketNumber, customer };
+    }
+    return { ticketNumber: null, customer };
   }
 
   async linkMessageId(messageId: string, ticketNumber: number): Promise<void> {
@@ -193,7 +251,7 @@ export class DynamoDbTicketStore implements TicketStore {
           details: { messageId, ticketNumber },
         });
       }
-      throw error;
+      throw translateItemTooLarge(error, { operation: 'linkMessageId', messageId, ticketNumber });
     }
   }
 
@@ -206,6 +264,25 @@ export class DynamoDbTicketStore implements TicketStore {
       ScanIndexForward: false,
     });
     return items.map(readTicket);
+  }
+
+  async requesterOverview(address: string): Promise<RequesterOverview> {
+    const items = await this.queryAll({
+      TableName: this.tableName,
+      IndexName: REQUESTER_INDEX,
+      // CLOSED#… < CUSTOMER < OPEN#…: the customer record and the open tickets, never the closed ones (ticket-table-keys.ts).
+      KeyConditionExpression: 'requesterPk = :requester AND requesterSk >= :customer',
+      ExpressionAttributeValues: { ':requester': requesterPartition(address), ':customer': CUSTOMER_REQUESTER_SORT },
+      // Newest open ticket first; the customer record sorts last.
+      ScanIndexForward: false,
+    });
+    let customer: Customer | null = null;
+    const openTickets: Ticket[] = [];
+    for (const item of items) {
+      if (item['entity'] === 'customer') customer = readCustomer(item);
+      else openTickets.push(readTicket(item));
+    }
+    return { customer, openTickets };
   }
 
   async ticketsOfQueue(queue: string, options: ListingOptions = {}): Promise<Ticket[]> {
@@ -229,7 +306,7 @@ export class DynamoDbTicketStore implements TicketStore {
       if (error instanceof ConditionalCheckFailedException) {
         throw new AtendeError('store.duplicateReceipt', `Inbound event ${receipt.key} was already processed`, { cause: error, details: { receiptKey: receipt.key } });
       }
-      throw error;
+      throw translateItemTooLarge(error, { operation: 'recordReceipt', receiptKey: receipt.key });
     }
   }
 
@@ -244,11 +321,11 @@ export class DynamoDbTicketStore implements TicketStore {
   }
 
   async saveCustomer(customer: Customer): Promise<void> {
-    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: customerItem(customer) }));
+    await this.put(customerItem(customer), { operation: 'saveCustomer', customerKey: customer.key });
   }
 
   async putQuarantine(record: QuarantineRecord): Promise<void> {
-    await this.documents.send(new PutCommand({ TableName: this.tableName, Item: quarantineItem(record) }));
+    await this.put(quarantineItem(record), { operation: 'putQuarantine', quarantineKey: record.key });
   }
 
   async listQuarantine(options: ListingOptions = {}): Promise<QuarantineRecord[]> {
@@ -265,11 +342,20 @@ export class DynamoDbTicketStore implements TicketStore {
     return items.map(readQuarantine);
   }
 
-  private async commit(transaction: TicketTransaction, context: Omit<TransactionContext, 'parts'>): Promise<void> {
+  /** An unconditional put (last write wins). */
+  private async put(item: Item, details: Record<string, unknown>): Promise<void> {
+    try {
+      await this.documents.send(new PutCommand({ TableName: this.tableName, Item: item }));
+    } catch (error) {
+      throw translateItemTooLarge(error, details);
+    }
+  }
+
+  private async commit(transaction: TicketTransaction, context: Omit<TransactionContext, 'parts' | 'subjects'>): Promise<void> {
     try {
       await this.documents.send(new TransactWriteCommand({ TransactItems: transaction.items }));
     } catch (error) {
-      throw translateCancellation(error, { ...context, parts: transaction.parts });
+      throw translateCancellation(error, { ...context, parts: transaction.parts, subjects: transaction.subjects });
     }
   }
 
@@ -285,25 +371,35 @@ export class DynamoDbTicketStore implements TicketStore {
     return items;
   }
 
-  private async batchGetMessageIds(ids: readonly string[]): Promise<Map<string, number>> {
-    const found = new Map<string, number>();
-    let keys: Record<string, unknown>[] = ids.map((id) => ({ ...messageIdKey(id) }));
-    for (let attempt = 0; keys.length > 0; attempt += 1) {
+  /**
+   * One BatchGetItem for up to 100 keys, again for what DynamoDB left unprocessed (throttling).
+   * The items found, by pk (every key read here has a pk of its own).
+   */
+  private async batchGet(keys: readonly TableKey[], options: { ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ConsistentRead?: boolean }): Promise<Map<string, Item>> {
+    const found = new Map<string, Item>();
+    let pending: Item[] = keys.map((key) => ({ ...key }));
+    for (let attempt = 0; pending.length > 0; attempt += 1) {
       if (attempt > UNPROCESSED_RETRIES) {
-        throw new AtendeError('store.throttled', 'DynamoDB kept leaving Message-ID lookups unprocessed', { details: { unprocessed: keys.length } });
+        throw new AtendeError('store.throttled', 'DynamoDB kept leaving keys of a BatchGetItem unprocessed', { details: { unprocessed: pending.length } });
       }
       if (attempt > 0) await sleep(50 * 2 ** (attempt - 1));
-      const result = await this.documents.send(
-        new BatchGetCommand({
-          RequestItems: { [this.tableName]: { Keys: keys, ProjectionExpression: 'pk, #entity, #ticketNumber', ExpressionAttributeNames: { '#entity': 'entity', '#ticketNumber': 'ticketNumber' } } },
-        }),
-      );
+      const result = await this.documents.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ...options } } }));
       for (const item of result.Responses?.[this.tableName] ?? []) {
         const pk = item['pk'];
-        if (typeof pk === 'string') found.set(pk, readMessageIdLink(item));
+        if (typeof pk === 'string') found.set(pk, item);
       }
-      keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+      pending = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
     }
     return found;
   }
+
 }
+
+/** The ticket of the first Message-ID link (`linkKeys`, in their order) that was found, or null. */
+const firstLinkedTicket = (linkKeys: readonly TableKey[], found: ReadonlyMap<string, Item>): number | null => {
+  for (const key of linkKeys) {
+    const item = found.get(key.pk);
+    if (item !== undefined) return readMessageIdLink(item);
+  }
+  return null;
+};

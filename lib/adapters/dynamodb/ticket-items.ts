@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import type { Customer, InboundReceipt, QuarantineRecord } from '../../application/ports/ticket-store.ts';
+import type { OutgoingMail } from '../../application/ports/mailer.ts';
+import type { Customer, InboundReceipt, PendingMail, QuarantineRecord } from '../../application/ports/ticket-store.ts';
 import { AtendeError } from '../../domain/atende-error.ts';
 import { CHANNELS, TICKET_STATUSES } from '../../domain/policy/policy-schema.ts';
 import type { Ticket, TicketMessage } from '../../domain/ticket/ticket.ts';
 import {
   customerKey,
+  customerRequesterKeys,
   messageIdKey,
   messageKey,
   quarantineKey,
@@ -74,11 +76,39 @@ const MessageSchema = z.object({
   attachments: z.array(z.object({ filename: z.string().nullable(), contentType: z.string(), size: z.number(), key: z.string().nullable() })),
 }) satisfies z.ZodType<TicketMessage>;
 
+const MailAddressSchema = z.object({ address: z.string(), name: z.string().nullable().optional() });
+
+/** Mail waits on a receipt until sent: a malformed one must fail here, not in the mailer of a retried Lambda. */
+const OutgoingMailSchema = z.object({
+  from: MailAddressSchema,
+  to: z.array(MailAddressSchema),
+  cc: z.array(MailAddressSchema).optional(),
+  replyTo: z.array(MailAddressSchema).optional(),
+  subject: z.string(),
+  text: z.string(),
+  html: z.string().optional(),
+  inReplyTo: z.string().nullable().optional(),
+  references: z.array(z.string()).optional(),
+  autoSubmitted: z.enum(['auto-replied', 'auto-generated']).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+}) satisfies z.ZodType<OutgoingMail>;
+
+const PendingMailSchema = z.object({
+  purpose: z.string(),
+  ticketNumber: z.number().int(),
+  sequence: z.number().int(),
+  author: z.enum(['system', 'agent']),
+  mail: OutgoingMailSchema,
+}) satisfies z.ZodType<PendingMail>;
+
 const ReceiptSchema = z.object({
   key: z.string(),
   at: instant,
   outcome: z.enum(['created', 'threaded', 'quarantined', 'ignored']),
   ticketNumber: z.number().int().nullable(),
+  // Receipts stored before mail waited on them have neither field.
+  pendingMail: z.array(PendingMailSchema).default([]),
+  completedAt: nullableInstant.default(null),
 }) satisfies z.ZodType<InboundReceipt>;
 
 const CustomerSchema = z.object({
@@ -140,7 +170,12 @@ export const readMessageIdLink = (item: Item): number => readItem('messageId', M
 export const receiptItem = (receipt: InboundReceipt): Item => ({ ...receiptKey(receipt.key), entity: 'receipt' satisfies Entity, ...receipt });
 export const readReceipt = (item: Item): InboundReceipt => readItem('receipt', ReceiptSchema, item);
 
-export const customerItem = (customer: Customer): Item => ({ ...customerKey(customer.key), entity: 'customer' satisfies Entity, ...customer });
+export const customerItem = (customer: Customer): Item => ({
+  ...customerKey(customer.key),
+  entity: 'customer' satisfies Entity,
+  ...customerRequesterKeys(customer.key),
+  ...customer,
+});
 export const readCustomer = (item: Item): Customer => readItem('customer', CustomerSchema, item);
 
 export const quarantineItem = (record: QuarantineRecord): Item => ({

@@ -13,8 +13,13 @@ import { isOpenStatus, type Ticket } from '../../domain/ticket/ticket.ts';
  * | messageId  | MID#<Message-ID>    | MID                        |                                                   |
  * | receipt    | IN#<key>            | IN                         |                                                   |
  * | counter    | SEQ#ticket          | SEQ                        |                                                   |
- * | customer   | C#<address|domain>  | C                          |                                                   |
+ * | customer   | C#<address|domain>  | C                          | byRequester: REQ#<address> / CUSTOMER (addresses only) |
  * | quarantine | Q#<key>             | Q                          | byListing:   QUARANTINE / <at>#<key>              |
+ *
+ * The requester index sorts `CLOSED#…` < `CUSTOMER` < `OPEN#…` (L < U, C < O), so one
+ * Query with `requesterSk >= CUSTOMER` returns an address's customer record and its open
+ * tickets, and never its closed ones (requesterOverview). Any new sort key in a REQ#
+ * partition must keep out of that range, or it will turn up in that Query.
  */
 export type Entity = 'ticket' | 'message' | 'messageId' | 'receipt' | 'counter' | 'customer' | 'quarantine';
 
@@ -51,15 +56,21 @@ export const customerKey = (key: string): TableKey => ({ pk: `C#${normalizeAddre
 
 export const quarantineKey = (key: string): TableKey => ({ pk: `Q#${key}`, sk: 'Q' });
 
-/** Index "byRequester": a requester's tickets, open ones first in the sort key so a key condition selects them. */
+/** Index "byRequester": a requester's tickets and customer record, sorted so key conditions select them (layout above). */
 export const REQUESTER_INDEX = 'byRequester';
 export const OPEN_TICKETS_PREFIX = 'OPEN#';
 const CLOSED_TICKETS_PREFIX = 'CLOSED#';
+/** Between the closed and the open tickets: `requesterSk >= CUSTOMER_REQUESTER_SORT` skips the closed ones. */
+export const CUSTOMER_REQUESTER_SORT = 'CUSTOMER';
 export const requesterPartition = (address: string): string => `REQ#${normalizeAddress(address)}`;
 export const requesterIndexKeys = (ticket: Ticket): { requesterPk: string; requesterSk: string } => ({
   requesterPk: requesterPartition(ticket.requester),
   requesterSk: `${isOpenStatus(ticket.status) ? OPEN_TICKETS_PREFIX : CLOSED_TICKETS_PREFIX}${sortableInstant(ticket.updatedAt)}#${sortableNumber(ticket.number, 10)}`,
 });
+/** A customer keyed by an address is that requester's; a domain's record belongs to no one requester and stays out of the index. */
+export const isAddressKey = (key: string): boolean => key.includes('@');
+export const customerRequesterKeys = (key: string): { requesterPk: string; requesterSk: string } | Record<string, never> =>
+  isAddressKey(key) ? { requesterPk: requesterPartition(key), requesterSk: CUSTOMER_REQUESTER_SORT } : {};
 
 /** Index "byListing": lists an operator pages through, newest first (a queue's tickets, quarantined mail). */
 export const LISTING_INDEX = 'byListing';

@@ -1,21 +1,50 @@
+import type { Clock } from '../../application/ports/clock.ts';
 import {
   FIRST_TICKET_NUMBER,
   normalizeAddress,
   normalizeMessageId,
+  STORED_ITEM_LIMIT_BYTES,
   type AddMessageInput,
   type CreateTicketInput,
   type Customer,
   type InboundReceipt,
   type ListingOptions,
   type QuarantineRecord,
+  type RecordSentMailInput,
+  type ReplyContext,
+  type ReplyContextQuery,
+  type RequesterOverview,
   type TicketStore,
 } from '../../application/ports/ticket-store.ts';
 import { AtendeError } from '../../domain/atende-error.ts';
 import { isOpenStatus, type Ticket, type TicketMessage } from '../../domain/ticket/ticket.ts';
 
+/** As DynamoDB's TransactWriteItems (the DynamoDB store refuses more the same way). */
+const TRANSACTION_ITEM_LIMIT = 100;
+
 const byTime = (a: string, b: string): number => Date.parse(a) - Date.parse(b);
 const newestFirst = (a: { updatedAt: string; number: number }, b: { updatedAt: string; number: number }): number =>
   byTime(b.updatedAt, a.updatedAt) || b.number - a.number;
+
+/** A message's identity, as its DynamoDB key has it: the instant (whatever its shape) and the sequence. */
+const sameSlot = (a: TicketMessage, b: TicketMessage): boolean => Date.parse(a.at) === Date.parse(b.at) && a.sequence === b.sequence;
+
+/**
+ * DynamoDB counts an item's attribute names and values; the JSON text of the object is close
+ * enough (a little over, for quotes and braces) to fail where DynamoDB would for anything but
+ * an item within a few bytes of the limit.
+ */
+const checkSize = (what: string, value: unknown, details: Record<string, unknown>): void => {
+  const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
+  if (bytes > STORED_ITEM_LIMIT_BYTES) {
+    throw new AtendeError('store.itemTooLarge', `A ${what} is larger than the store keeps (400 KB)`, { details: { ...details, part: what, bytes } });
+  }
+};
+
+export interface InMemoryTicketStoreOptions {
+  /** Stamps a receipt's completedAt (recordSentMail); the system clock when absent. */
+  readonly clock?: Clock;
+}
 
 /**
  * The ticket store in memory, for use-case tests: the same conditions, the same
@@ -31,35 +60,86 @@ export class InMemoryTicketStore implements TicketStore {
   private readonly receipts = new Map<string, InboundReceipt>();
   private readonly customers = new Map<string, Customer>();
   private readonly quarantine = new Map<string, QuarantineRecord>();
+  private readonly clock: Clock;
+
+  constructor(options: InMemoryTicketStoreOptions = {}) {
+    this.clock = options.clock ?? { now: () => Date.now() };
+  }
 
   async allocateTicketNumber(): Promise<number> {
     this.counter += 1;
     return this.counter;
   }
 
-  async createTicket({ ticket, firstMessage, receipt }: CreateTicketInput): Promise<Ticket> {
+  async createTicket({ ticket, firstMessage, receipt, customer }: CreateTicketInput): Promise<Ticket> {
     const stored: Ticket = { ...ticket, version: 1 };
+    this.checkSizes('createTicket', stored, firstMessage, receipt, customer);
     this.checkMessageWrites('createTicket', stored, firstMessage, receipt, null);
     if (this.tickets.has(ticket.number)) {
       throw new AtendeError('store.ticketExists', `Ticket ${ticket.number} already exists`, { details: { operation: 'createTicket', ticketNumber: ticket.number } });
     }
     this.tickets.set(stored.number, structuredClone(stored));
-    this.applyMessageWrites(stored, firstMessage, receipt);
+    this.applyMessageWrites(stored, firstMessage, receipt, customer);
     return structuredClone(stored);
   }
 
-  async addMessage({ ticket, expectedVersion, message, receipt }: AddMessageInput): Promise<Ticket> {
+  async addMessage({ ticket, expectedVersion, message, receipt, customer }: AddMessageInput): Promise<Ticket> {
     const stored: Ticket = { ...ticket, version: expectedVersion + 1 };
+    this.checkSizes('addMessage', stored, message, receipt, customer);
     this.checkMessageWrites('addMessage', stored, message, receipt, expectedVersion);
     this.checkVersion(ticket.number, expectedVersion, 'addMessage');
     this.tickets.set(stored.number, structuredClone(stored));
-    this.applyMessageWrites(stored, message, receipt);
+    this.applyMessageWrites(stored, message, receipt, customer);
     return structuredClone(stored);
   }
 
+  async recordSentMail({ ticketNumber, messages, receiptKey, remainingMail }: RecordSentMailInput): Promise<void> {
+    // DynamoDB's order: the size of what is put (checked with the request), then conditions in the order of
+    // precedence of ticket-transaction.ts (message, Message-ID, ticket, receipt), then the size the receipt grows to.
+    const details = { operation: 'recordSentMail', ticketNumber };
+    const items = messages.length + messages.filter((message) => message.messageId !== null).length + (messages.length > 0 ? 1 : 0) + (receiptKey === null ? 0 : 1);
+    if (items > TRANSACTION_ITEM_LIMIT) throw new Error(`A ticket transaction cannot hold more than ${TRANSACTION_ITEM_LIMIT} items`);
+    for (const message of messages) {
+      if (message.ticketNumber !== ticketNumber) throw new Error(`Message for ticket ${message.ticketNumber} written with ticket ${ticketNumber}`);
+      checkSize('message', message, { ...details, sequence: message.sequence });
+    }
+    const stored = this.messages.get(ticketNumber) ?? [];
+    for (const message of messages) {
+      if (stored.some((other) => sameSlot(other, message))) {
+        throw new AtendeError('store.duplicateMessage', `Message ${message.sequence} of ticket ${ticketNumber} is already stored`, { details: { ...details, sequence: message.sequence, at: message.at } });
+      }
+    }
+    for (const { messageId } of messages) {
+      const linked = messageId === null ? undefined : this.messageIds.get(normalizeMessageId(messageId));
+      if (linked !== undefined && linked !== ticketNumber) {
+        throw new AtendeError('store.duplicateMessageId', `Message-ID ${messageId ?? ''} already belongs to another ticket`, { details: { ...details, messageId } });
+      }
+    }
+    const ticket = this.tickets.get(ticketNumber);
+    if (messages.length > 0 && ticket === undefined) throw new AtendeError('store.ticketNotFound', `Ticket ${ticketNumber} does not exist`, { details });
+    const receipt = receiptKey === null ? undefined : this.receipts.get(receiptKey);
+    if (receiptKey !== null && receipt === undefined) {
+      throw new AtendeError('store.receiptNotFound', `Inbound event ${receiptKey} has no receipt to settle`, { details: { ...details, receiptKey } });
+    }
+    const settled: InboundReceipt | undefined =
+      receipt === undefined
+        ? undefined
+        : { ...receipt, pendingMail: remainingMail, completedAt: remainingMail.length === 0 ? new Date(this.clock.now()).toISOString() : receipt.completedAt };
+    if (settled !== undefined) checkSize('receipt', settled, { ...details, receiptKey });
+
+    if (ticket !== undefined && messages.length > 0) {
+      // As ADD on the item: the count and version move, nothing else (no updatedAt, no listing order).
+      this.tickets.set(ticketNumber, { ...ticket, messageCount: ticket.messageCount + messages.length, version: ticket.version + 1 });
+      this.messages.set(ticketNumber, [...stored, ...structuredClone(messages)]);
+    }
+    for (const { messageId } of messages) if (messageId !== null) this.messageIds.set(normalizeMessageId(messageId), ticketNumber);
+    if (settled !== undefined) this.receipts.set(settled.key, structuredClone(settled));
+  }
+
   async saveTicket(ticket: Ticket, expectedVersion: number): Promise<Ticket> {
-    this.checkVersion(ticket.number, expectedVersion, null);
     const stored: Ticket = { ...ticket, version: expectedVersion + 1 };
+    checkSize('ticket', stored, { operation: 'saveTicket', ticketNumber: ticket.number });
+    this.checkVersion(ticket.number, expectedVersion, null);
     this.tickets.set(stored.number, structuredClone(stored));
     return structuredClone(stored);
   }
@@ -82,6 +162,10 @@ export class InMemoryTicketStore implements TicketStore {
     return null;
   }
 
+  async replyContext({ messageIds, customerKey }: ReplyContextQuery): Promise<ReplyContext> {
+    return { ticketNumber: await this.ticketForMessageIds(messageIds), customer: await this.getCustomer(customerKey) };
+  }
+
   async linkMessageId(messageId: string, ticketNumber: number): Promise<void> {
     const linked = this.messageIds.get(normalizeMessageId(messageId));
     if (linked !== undefined && linked !== ticketNumber) {
@@ -98,6 +182,12 @@ export class InMemoryTicketStore implements TicketStore {
       .map((ticket) => structuredClone(ticket));
   }
 
+  async requesterOverview(address: string): Promise<RequesterOverview> {
+    // As the requester index: only a customer keyed by an address is a requester's (a domain's record is not).
+    const customer = address.includes('@') ? await this.getCustomer(address) : null;
+    return { customer, openTickets: await this.openTicketsOfRequester(address) };
+  }
+
   async ticketsOfQueue(queue: string, options: ListingOptions = {}): Promise<Ticket[]> {
     return [...this.tickets.values()]
       .filter((ticket) => ticket.queue === queue)
@@ -107,6 +197,7 @@ export class InMemoryTicketStore implements TicketStore {
   }
 
   async recordReceipt(receipt: InboundReceipt): Promise<void> {
+    checkSize('receipt', receipt, { operation: 'recordReceipt', receiptKey: receipt.key });
     if (this.receipts.has(receipt.key)) {
       throw new AtendeError('store.duplicateReceipt', `Inbound event ${receipt.key} was already processed`, { details: { receiptKey: receipt.key } });
     }
@@ -124,10 +215,12 @@ export class InMemoryTicketStore implements TicketStore {
   }
 
   async saveCustomer(customer: Customer): Promise<void> {
+    checkSize('customer', customer, { operation: 'saveCustomer', customerKey: customer.key });
     this.customers.set(normalizeAddress(customer.key), structuredClone(customer));
   }
 
   async putQuarantine(record: QuarantineRecord): Promise<void> {
+    checkSize('quarantine', record, { operation: 'putQuarantine', quarantineKey: record.key });
     this.quarantine.set(record.key, structuredClone(record));
   }
 
@@ -161,12 +254,21 @@ export class InMemoryTicketStore implements TicketStore {
     }
   }
 
-  private applyMessageWrites(ticket: Ticket, message: TicketMessage, receipt: InboundReceipt | undefined): void {
+  private checkSizes(operation: string, ticket: Ticket, message: TicketMessage, receipt: InboundReceipt | undefined, customer: Customer | undefined): void {
+    const details = { operation, ticketNumber: ticket.number };
+    checkSize('ticket', ticket, details);
+    checkSize('message', message, { ...details, sequence: message.sequence });
+    if (receipt !== undefined) checkSize('receipt', receipt, { ...details, receiptKey: receipt.key });
+    if (customer !== undefined) checkSize('customer', customer, { ...details, customerKey: customer.key });
+  }
+
+  private applyMessageWrites(ticket: Ticket, message: TicketMessage, receipt: InboundReceipt | undefined, customer: Customer | undefined): void {
     // Same (time, sequence) is the same item in DynamoDB: a put replaces it.
-    const messages = (this.messages.get(ticket.number) ?? []).filter((other) => Date.parse(other.at) !== Date.parse(message.at) || other.sequence !== message.sequence);
+    const messages = (this.messages.get(ticket.number) ?? []).filter((other) => !sameSlot(other, message));
     messages.push(structuredClone(message));
     this.messages.set(ticket.number, messages);
     if (message.messageId !== null) this.messageIds.set(normalizeMessageId(message.messageId), ticket.number);
     if (receipt !== undefined) this.receipts.set(receipt.key, structuredClone(receipt));
+    if (customer !== undefined) this.customers.set(normalizeAddress(customer.key), structuredClone(customer));
   }
 }
