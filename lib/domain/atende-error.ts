@@ -26,6 +26,7 @@ export type ErrorCode =
   | 'store.throttled'
   | 'store.itemTooLarge'
   | 'local.startFailed'
+  | 'inbound.inProgress'
   | 'mail.tooLarge'
   | 'mail.unparseable'
   | 'mail.invalidLimits'

@@ -145,7 +145,6 @@ export class DynamoDbTicketStore implements TicketStore {
   async recordSentMail({ ticketNumber, messages, receiptKey: key, remainingMail }: RecordSentMailInput): Promise<void> {
     const transaction = new TicketTransaction(this.tableName);
     for (const message of messages) transaction.putSentMessage(ticketNumber, message);
-    if (messages.length > 0) transaction.countSentMessages(ticketNumber, messages.length);
     if (key !== null) transaction.settleReceipt(key, remainingMail, new Date(this.clock.now()).toISOString());
     if (transaction.items.length === 0) return;
     for (let attempt = 1; ; attempt += 1) {

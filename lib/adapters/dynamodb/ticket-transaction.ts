@@ -78,22 +78,6 @@ export class TicketTransaction {
     }
   }
 
-  /**
-   * Counts sent messages on the ticket without reading it: ADD needs no expected version, and
-   * bumping the version makes any read-modify-write in flight retry on the new count. updatedAt
-   * and the index keys stay: sending our own mail is not activity on the ticket.
-   */
-  countSentMessages(ticketNumber: number, count: number): void {
-    this.update('ticket', {
-      Key: ticketKey(ticketNumber),
-      UpdateExpression: 'ADD #messageCount :count, #version :one',
-      // Without it, ADD on a missing ticket would create a stub of two numbers.
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#messageCount': 'messageCount', '#version': 'version' },
-      ExpressionAttributeValues: { ':count': count, ':one': 1 },
-    });
-  }
-
   /** What the receipt still owes; with nothing left, when it was done. */
   settleReceipt(key: string, remainingMail: readonly PendingMail[], now: string): void {
     const done = remainingMail.length === 0;

@@ -97,7 +97,7 @@ export class InMemoryTicketStore implements TicketStore {
     // DynamoDB's order: the size of what is put (checked with the request), then conditions in the order of
     // precedence of ticket-transaction.ts (message, Message-ID, ticket, receipt), then the size the receipt grows to.
     const details = { operation: 'recordSentMail', ticketNumber };
-    const items = messages.length + messages.filter((message) => message.messageId !== null).length + (messages.length > 0 ? 1 : 0) + (receiptKey === null ? 0 : 1);
+    const items = messages.length + messages.filter((message) => message.messageId !== null).length + (receiptKey === null ? 0 : 1);
     if (items > TRANSACTION_ITEM_LIMIT) throw new Error(`A ticket transaction cannot hold more than ${TRANSACTION_ITEM_LIMIT} items`);
     for (const message of messages) {
       if (message.ticketNumber !== ticketNumber) throw new Error(`Message for ticket ${message.ticketNumber} written with ticket ${ticketNumber}`);
@@ -115,8 +115,6 @@ export class InMemoryTicketStore implements TicketStore {
         throw new AtendeError('store.duplicateMessageId', `Message-ID ${messageId ?? ''} already belongs to another ticket`, { details: { ...details, messageId } });
       }
     }
-    const ticket = this.tickets.get(ticketNumber);
-    if (messages.length > 0 && ticket === undefined) throw new AtendeError('store.ticketNotFound', `Ticket ${ticketNumber} does not exist`, { details });
     const receipt = receiptKey === null ? undefined : this.receipts.get(receiptKey);
     if (receiptKey !== null && receipt === undefined) {
       throw new AtendeError('store.receiptNotFound', `Inbound event ${receiptKey} has no receipt to settle`, { details: { ...details, receiptKey } });
@@ -127,11 +125,8 @@ export class InMemoryTicketStore implements TicketStore {
         : { ...receipt, pendingMail: remainingMail, completedAt: remainingMail.length === 0 ? new Date(this.clock.now()).toISOString() : receipt.completedAt };
     if (settled !== undefined) checkSize('receipt', settled, { ...details, receiptKey });
 
-    if (ticket !== undefined && messages.length > 0) {
-      // As ADD on the item: the count and version move, nothing else (no updatedAt, no listing order).
-      this.tickets.set(ticketNumber, { ...ticket, messageCount: ticket.messageCount + messages.length, version: ticket.version + 1 });
-      this.messages.set(ticketNumber, [...stored, ...structuredClone(messages)]);
-    }
+    // The ticket item is not touched: its messageCount already reserved these sequences.
+    if (messages.length > 0) this.messages.set(ticketNumber, [...stored, ...structuredClone(messages)]);
     for (const { messageId } of messages) if (messageId !== null) this.messageIds.set(normalizeMessageId(messageId), ticketNumber);
     if (settled !== undefined) this.receipts.set(settled.key, structuredClone(settled));
   }

@@ -111,7 +111,8 @@ export interface ReplyContext {
 export interface RecordSentMailInput {
   readonly ticketNumber: number;
   /**
-   * The outbound messages for the mail just sent. Their `at` and `sequence` form their key,
+   * The outbound messages for the mail just sent (the ticket item is not touched: the caller
+   * reserved their sequences in the ticket's messageCount when it decided on the mail). Their `at` and `sequence` form their key,
    * so a retry must rebuild them with the same values (take `at` from the pending mail's
    * decision, not from the clock) for a repeat to be recognised.
    */

@@ -163,16 +163,6 @@ describe('recordSentMail', () => {
       {
         Update: {
           TableName: 'tickets',
-          Key: { pk: 'T#1000', sk: 'TICKET' },
-          UpdateExpression: 'ADD #messageCount :count, #version :one',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#messageCount': 'messageCount', '#version': 'version' },
-          ExpressionAttributeValues: { ':count': 2, ':one': 1 },
-        },
-      },
-      {
-        Update: {
-          TableName: 'tickets',
           Key: { pk: 'IN#ses-1', sk: 'IN' },
           UpdateExpression: 'SET #pendingMail = :remaining, #completedAt = :now',
           ConditionExpression: 'attribute_exists(pk)',

@@ -1,0 +1,22 @@
+import type { Mailer, OutgoingMail, SentMail } from '../../application/ports/mailer.ts';
+
+/** A mailer that keeps what it is asked to send, for use-case tests; it can be told to fail. */
+export class RecordingMailer implements Mailer {
+  readonly sent: (OutgoingMail & { messageId: string })[] = [];
+  private failures: Error[] = [];
+  private counter = 0;
+
+  async send(mail: OutgoingMail): Promise<SentMail> {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.counter += 1;
+    const messageId = `<sent-${this.counter}@mailer.test>`;
+    this.sent.push({ ...mail, messageId });
+    return { messageId };
+  }
+
+  /** The next `count` sends fail with `error`. */
+  failNext(error: Error, count = 1): void {
+    this.failures.push(...Array.from({ length: count }, () => error));
+  }
+}

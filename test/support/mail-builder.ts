@@ -1,0 +1,38 @@
+/** Builds small RFC 5322 messages for tests; every header can be set or left out. */
+export interface TestMail {
+  from?: string;
+  to?: string;
+  cc?: string;
+  subject?: string;
+  messageId?: string;
+  inReplyTo?: string;
+  references?: string;
+  date?: string;
+  text?: string;
+  headers?: Record<string, string>;
+}
+
+let counter = 0;
+
+export function buildMail(mail: TestMail = {}): Buffer {
+  counter += 1;
+  const headers: Record<string, string | undefined> = {
+    From: mail.from ?? 'Ana Souza <ana@customer.example>',
+    To: mail.to ?? 'servicedesk@example.com',
+    Cc: mail.cc,
+    Subject: mail.subject ?? 'Printer offline',
+    Date: mail.date ?? 'Mon, 23 Nov 2026 10:00:00 -0500',
+    'Message-ID': mail.messageId ?? `<test-${counter}-${Date.now()}@mail.customer.example>`,
+    'In-Reply-To': mail.inReplyTo,
+    References: mail.references,
+    'MIME-Version': '1.0',
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Transfer-Encoding': '8bit',
+    ...mail.headers,
+  };
+  const head = Object.entries(headers)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('\r\n');
+  return Buffer.from(`${head}\r\n\r\n${(mail.text ?? 'Hello, the printer on the third floor is offline since this morning.').replace(/\r?\n/g, '\r\n')}\r\n`, 'utf8');
+}
