@@ -101,7 +101,7 @@ const BOUNCE_SUBJECTS: readonly RegExp[] = [
   /^(no se puede entregar|mensaje no entregado|no entregado)\b/i, // Exchange, Spanish
   /^(não é possível entregar|mensagem não entregue|não entregue)\b/i, // Exchange, Portuguese
   /^(non distribuable|remise impossible)\b/i, // Exchange, French
-  /^недоставленное сообщение\b/iu, // Yandex, Russian
+  /^недоставленное сообщение(?![\p{L}\p{N}])/iu, // Yandex, Russian (\b is ASCII-only, even with u)
   /^ваше сообщение не доставлено/iu, // mail.ru
   /^notice: mail delivery status\b/i, // Courier
   /^email bounce notification\b/i,

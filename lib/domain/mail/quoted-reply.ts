@@ -35,7 +35,7 @@ const ATTRIBUTION_START = /^\s*(?:-{2,3}\s*)?(?:on|el|em|am|le|il|op|den|w dniu|
 
 const SEPARATOR =
   /^\s*-{2,}\s*(?:original message|mensaje original|mensagem original|ursprüngliche nachricht|message d'origine|messaggio originale|oorspronkelijk bericht|originalmeddelande|исходное сообщение|原始邮件|元のメッセージ)\s*-{2,}\s*$/i;
-const FORWARDED = /^\s*-{2,}\s*(?:forwarded message|mensaje reenviado|mensagem encaminhada|weitergeleitete nachricht|message transféré|messaggio inoltrato)\b/i;
+const FORWARDED = /^\s*-{2,}\s*(?:forwarded message|mensaje reenviado|mensagem encaminhada|weitergeleitete nachricht|message transféré|messaggio inoltrato)(?![\p{L}\p{N}])/iu;
 
 const HEADER_FROM = /^\s*\*?(?:from|de|von|van|da|от|från)\s*\*?\s*:\s*\S/i;
 const HEADER_OTHER =

@@ -111,6 +111,7 @@ describe('classifying inbound mail', () => {
     ['Returned mail: see transcript for details'],
     ['Undeliverable: Consulta'],
     ['Warning: could not send message for past 4 hours'],
+    ['Недоставленное сообщение'],
   ])('does not answer the non-delivery subject "%s"', async (subject) => {
     const result = await classifyRaw(rawMail(['From: someone@example.net', `Subject: ${subject}`]));
 
