@@ -38,12 +38,12 @@ export const SesReceiptEvent = z.object({ Records: z.array(SesReceiptRecord).min
 export type SesReceiptEvent = z.output<typeof SesReceiptEvent>;
 export type SesReceiptRecord = z.output<typeof SesReceiptRecord>;
 
-/** The inbound mail a record describes; the raw message is at `<rawKeyPrefix><messageId>`. */
-export function inboundEmailFromSes(record: SesReceiptRecord, rawKeyPrefix: string): InboundEmail {
+/** The inbound mail a record describes; its raw message is the raw-mail store's key `<messageId>` (the store adds the prefix). */
+export function inboundEmailFromSes(record: SesReceiptRecord): InboundEmail {
   const { mail, receipt } = record.ses;
   return {
     receiptKey: mail.messageId,
-    rawKey: `${rawKeyPrefix}${mail.messageId}`,
+    rawKey: mail.messageId,
     recipients: receipt.recipients.map((recipient) => recipient.toLowerCase()),
     envelopeSender: mail.source,
     verdicts: {

@@ -1,0 +1,42 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SESClient } from '@aws-sdk/client-ses';
+import { z } from 'zod';
+import type { IngestEmailDeps } from '../../application/ingest-email.ts';
+import { SlaClock } from '../../domain/sla/sla-schedule.ts';
+import { systemClock } from '../clock/system-clock.ts';
+import { readEnvironment } from '../config/environment.ts';
+import { DynamoDbTicketStore } from '../dynamodb/dynamodb-ticket-store.ts';
+import { SesMailer } from '../mail/ses-mailer.ts';
+import { DEFAULT_POLICY_PATH, loadPolicyFile } from '../policy-file.ts';
+import { S3RawMailStore } from '../raw-mail/s3-raw-mail-store.ts';
+import { DEFAULT_TEMPLATES_DIRECTORY, HandlebarsNotificationRenderer } from '../templates/handlebars-notification-renderer.ts';
+
+/** The variables the inbound-mail Lambda reads (set by the CDK stack). */
+export const InboundEmailEnvironment = {
+  ATENDE_TABLE_NAME: z.string().min(1),
+  ATENDE_RAW_MAIL_BUCKET: z.string().min(3),
+  /** The SES receipt rule's S3 object key prefix. */
+  ATENDE_RAW_MAIL_PREFIX: z.string().default(''),
+  ATENDE_POLICY: z.string().default(DEFAULT_POLICY_PATH),
+  ATENDE_TEMPLATES_DIR: z.string().default(DEFAULT_TEMPLATES_DIRECTORY),
+  ATENDE_SES_CONFIGURATION_SET: z.string().optional(),
+};
+
+/**
+ * Builds the ingest use case's dependencies on AWS, once per cold start. Endpoints and
+ * credentials come from the SDK's own configuration (AWS_REGION, AWS_ENDPOINT_URL_* …).
+ */
+export async function awsIngestDependencies(environment: NodeJS.ProcessEnv): Promise<IngestEmailDeps> {
+  const config = readEnvironment(InboundEmailEnvironment, environment);
+  const [policy, renderer] = await Promise.all([loadPolicyFile(config.ATENDE_POLICY), HandlebarsNotificationRenderer.load(config.ATENDE_TEMPLATES_DIR)]);
+  return {
+    policy,
+    sla: new SlaClock(policy),
+    store: new DynamoDbTicketStore({ client: new DynamoDBClient({}), tableName: config.ATENDE_TABLE_NAME, clock: systemClock }),
+    rawMail: new S3RawMailStore({ client: new S3Client({}), bucket: config.ATENDE_RAW_MAIL_BUCKET, prefix: config.ATENDE_RAW_MAIL_PREFIX }),
+    mailer: new SesMailer({ client: new SESClient({}), ...(config.ATENDE_SES_CONFIGURATION_SET ? { configurationSetName: config.ATENDE_SES_CONFIGURATION_SET } : {}) }),
+    renderer,
+    clock: systemClock,
+  };
+}
