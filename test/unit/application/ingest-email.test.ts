@@ -257,3 +257,18 @@ describe('agents answer by e-mail', () => {
     expect(await store.getTicket(1000)).toMatchObject({ status: 'waiting-on-customer', firstRespondedAt: '2026-11-23T15:20:00.000Z' });
   });
 });
+
+describe('machine-made mail', () => {
+  it('opens a ticket for an auto-generated alert without answering it', async () => {
+    const { receive, sentTo } = pipeline();
+    const result = await receive({ from: 'alerts@monitoring.example', subject: 'CRITICAL: disk full on db-1', headers: { 'Auto-Submitted': 'auto-generated' } });
+    expect(result).toMatchObject({ outcome: 'created', sent: ['agent-new-ticket'] });
+    expect(sentTo('alerts@monitoring.example')).toHaveLength(0);
+  });
+
+  it('quarantines an out-of-office reply that answers nothing of ours', async () => {
+    const { receive, mailer } = pipeline();
+    expect(await receive({ from: 'away@customer.example', subject: 'Out of office', headers: { 'Auto-Submitted': 'auto-replied' } })).toMatchObject({ outcome: 'quarantined', reason: 'inbound.autoReply' });
+    expect(mailer.sent).toHaveLength(0);
+  });
+});
