@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import sesEmulatorModule from 'aws-ses-v2-local';
 import { z } from 'zod';
 import { AtendeError } from '../../domain/atende-error.ts';
 
@@ -41,11 +41,25 @@ export type EmulatorMail = z.output<typeof EmulatorMailSchema>;
 
 const StoreSchema = z.object({ emails: z.array(EmulatorMailSchema) });
 
+type ServerFactory = (config: { host: string; port: number }) => Promise<Server>;
+
+/**
+ * The package's server factory. It is CommonJS with a transpiled default export
+ * (`module.exports.default`); `import` hands that to Node and to vitest differently
+ * (one more or one less `.default`), `require` the same way everywhere.
+ */
+const loadServerFactory = (): ServerFactory => {
+  const loaded: unknown = createRequire(import.meta.url)('aws-ses-v2-local');
+  const factory: unknown = typeof loaded === 'object' && loaded !== null && 'default' in loaded ? loaded.default : undefined;
+  if (typeof factory !== 'function') throw new AtendeError('local.startFailed', 'aws-ses-v2-local exports no server factory (a new major version?)');
+  // Checked to be a function above; its signature is the package's index.d.ts.
+  return factory as ServerFactory;
+};
+
 /** Starts the emulator; fails with `local.startFailed` when the port is taken or it does not answer. */
 export const startSesEmulator = async (options: SesEmulatorOptions = {}): Promise<SesEmulator> => {
   const host = options.host ?? '127.0.0.1';
-  // The package is CommonJS with a transpiled default export: module.exports.default is the server factory.
-  const server: Server = await sesEmulatorModule.default({ host, port: options.port ?? 0 });
+  const server = await loadServerFactory()({ host, port: options.port ?? 0 });
   // express 5 hands a listen error to the package's callback, which resolves anyway: the server is then not listening.
   if (!server.listening) {
     throw new AtendeError('local.startFailed', `the SES emulator could not listen on ${host}:${options.port ?? 0} (port in use?)`, { details: { host, port: options.port } });
