@@ -255,15 +255,6 @@ export const ticketStoreMailContract = (freshStore: () => Promise<TicketStore>, 
       expect(await store.getReceipt('ses-never-seen')).toBeNull();
     });
 
-    it('makes a writer that read the ticket before the mail was recorded fail with store.versionConflict', async () => {
-      const store = await freshStore();
-      const { number, ticket } = await stored(store);
-
-      await store.recordSentMail({ ticketNumber: number, messages: [anOutboundMessage(number, 2)], receiptKey: null, remainingMail: [] });
-
-      expect(await rejectionCode(store.saveTicket({ ...ticket, status: 'open' }, ticket.version))).toBe('store.versionConflict');
-    });
-
     it('refuses remaining mail that would make the receipt larger than 400 KB with store.itemTooLarge, recording nothing', async () => {
       const store = await freshStore();
       const { number, receipt } = await createdWithMailOwed(store);

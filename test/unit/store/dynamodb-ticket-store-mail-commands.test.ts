@@ -183,22 +183,21 @@ describe('recordSentMail', () => {
 
     const calls = documents.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems ?? []);
     expect(calls).toHaveLength(2);
-    expect(calls[0]?.[3]?.Update).toMatchObject({
+    expect(calls[0]?.[2]?.Update).toMatchObject({
       UpdateExpression: 'SET #pendingMail = :remaining',
       ExpressionAttributeNames: { '#pendingMail': 'pendingMail' },
       ExpressionAttributeValues: { ':remaining': remaining },
     });
-    expect(calls[1]?.map((item) => item.Put?.Item?.['entity'] ?? item.Update?.Key?.['sk'])).toEqual(['message', 'messageId', 'TICKET']);
+    expect(calls[1]?.map((item) => item.Put?.Item?.['entity'] ?? item.Update?.Key?.['sk'])).toEqual(['message', 'messageId']);
   });
 
   it.each([
-    ['the second message is already stored', ['None', 'None', 'ConditionalCheckFailed', 'None', 'None', 'None'], 'store.duplicateMessage', { sequence: 3 }],
-    ['a Message-ID belongs to another ticket', ['None', 'ConditionalCheckFailed', 'None', 'None', 'None', 'None'], 'store.duplicateMessageId', { messageId: '<s2@email.amazonses.com>' }],
-    ['the ticket is missing', ['None', 'None', 'None', 'None', 'ConditionalCheckFailed', 'None'], 'store.ticketNotFound', {}],
-    ['the receipt is missing', ['None', 'None', 'None', 'None', 'None', 'ConditionalCheckFailed'], 'store.receiptNotFound', { receiptKey: 'ses-1' }],
+    ['the second message is already stored', ['None', 'None', 'ConditionalCheckFailed', 'None', 'None'], 'store.duplicateMessage', { sequence: 3 }],
+    ['a Message-ID belongs to another ticket', ['None', 'ConditionalCheckFailed', 'None', 'None', 'None'], 'store.duplicateMessageId', { messageId: '<s2@email.amazonses.com>' }],
+    ['the receipt is missing', ['None', 'None', 'None', 'None', 'ConditionalCheckFailed'], 'store.receiptNotFound', { receiptKey: 'ses-1' }],
     [
       'the receipt would grow past 400 KB',
-      ['None', 'None', 'None', 'None', 'None', { Code: 'ValidationError', Message: 'Item size to update has exceeded the maximum allowed size' }],
+      ['None', 'None', 'None', 'None', { Code: 'ValidationError', Message: 'Item size to update has exceeded the maximum allowed size' }],
       'store.itemTooLarge',
       { part: 'receipt', receiptKey: 'ses-1' },
     ],
@@ -211,7 +210,7 @@ describe('recordSentMail', () => {
   });
 
   it('sends the same transaction again when it was cancelled only for contention, up to three times', async () => {
-    const conflict = cancelled('None', 'None', 'None', 'None', 'TransactionConflict', 'None');
+    const conflict = cancelled('None', 'None', 'None', 'None', 'TransactionConflict');
     documents.on(TransactWriteCommand).rejectsOnce(conflict).resolves({});
 
     await store.recordSentMail({ ticketNumber: 1000, messages: sent, receiptKey: 'ses-1', remainingMail: [] });
