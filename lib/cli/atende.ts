@@ -3,6 +3,7 @@ import { isAtendeError } from '../domain/atende-error.ts';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor, processIO, type CliContext, type CliIO } from './cli-context.ts';
 import { registerPolicyCommands } from './commands/policy-commands.ts';
 import { registerSlaCommand } from './commands/sla-command.ts';
+import { registerLocalStackCommands } from './commands/local-stack-commands.ts';
 
 /** Runs the atende CLI with `argv` (as process.argv) and returns the exit code: 0 ok, 1 failure, 2 usage error. */
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
@@ -13,6 +14,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
   registerPolicyCommands(program, context);
   registerSlaCommand(program, context);
+  registerLocalStackCommands(program, context);
   applyExitOverride(program);
 
   try {

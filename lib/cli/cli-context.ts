@@ -24,6 +24,7 @@ const USAGE_ERRORS: readonly ErrorCode[] = [
   'policy.unknownRegion',
   'policy.unknownChannel',
   'sla.invalidTime',
+  'cli.invalidArgument',
 ];
 
 export const exitCodeFor = (error: AtendeError): number => (USAGE_ERRORS.includes(error.code) ? EXIT_USAGE : EXIT_FAILURE);

@@ -26,6 +26,8 @@ export type ErrorCode =
   | 'store.throttled'
   | 'store.itemTooLarge'
   | 'local.startFailed'
+  | 'local.notRunning'
+  | 'cli.invalidArgument'
   | 'inbound.inProgress'
   | 'mail.tooLarge'
   | 'mail.unparseable'

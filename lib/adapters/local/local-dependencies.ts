@@ -1,0 +1,50 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { join } from 'node:path';
+import type { IngestEmailDeps } from '../../application/ingest-email.ts';
+import type { Clock } from '../../application/ports/clock.ts';
+import { SlaClock } from '../../domain/sla/sla-schedule.ts';
+import { systemClock } from '../clock/system-clock.ts';
+import { localDynamoDbClientConfig } from '../dynamodb/dynamodb-local.ts';
+import { DynamoDbTicketStore } from '../dynamodb/dynamodb-ticket-store.ts';
+import { LocalMailer } from '../mail/local-mailer.ts';
+import { loadPolicyFile } from '../policy-file.ts';
+import { FileRawMailStore } from '../raw-mail/file-raw-mail-store.ts';
+import { HandlebarsNotificationRenderer } from '../templates/handlebars-notification-renderer.ts';
+import type { LocalStackConfig } from './local-stack-config.ts';
+
+/** Where the local stack keeps raw inbound mail, under its data directory. */
+export const rawMailDirectory = (config: LocalStackConfig): string => join(config.dataDirectory, 'raw');
+
+export interface LocalDependencies extends IngestEmailDeps {
+  readonly dynamodb: DynamoDBClient;
+  readonly store: DynamoDbTicketStore;
+  readonly rawMail: FileRawMailStore;
+  readonly mailer: LocalMailer;
+  /** Closes network clients so a command can exit at once. */
+  close(): void;
+}
+
+/**
+ * The use cases' dependencies against the local parts: DynamoDB Local, the SES emulator,
+ * raw mail and the outbox in the data directory. Used by `npm start` and by the CLI
+ * commands that act on the running stack.
+ */
+export async function localDependencies(config: LocalStackConfig, clock: Clock = systemClock): Promise<LocalDependencies> {
+  const [policy, renderer] = await Promise.all([loadPolicyFile(config.policyPath), HandlebarsNotificationRenderer.load()]);
+  const client = new DynamoDBClient(localDynamoDbClientConfig(config.dynamodbEndpoint));
+  const mailer = new LocalMailer({ endpoint: config.sesEndpoint, dataDirectory: config.dataDirectory, clock });
+  return {
+    dynamodb: client,
+    policy,
+    sla: new SlaClock(policy),
+    store: new DynamoDbTicketStore({ client, tableName: config.tableName, clock }),
+    rawMail: new FileRawMailStore(rawMailDirectory(config)),
+    mailer,
+    renderer,
+    clock,
+    close: () => {
+      client.destroy();
+      mailer.close();
+    },
+  };
+}

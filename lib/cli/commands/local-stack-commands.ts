@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { readOutbox, type OutboxRecord } from '../../adapters/mail/outbox.ts';
+import { startLocalStack } from '../../adapters/local/local-stack.ts';
+import { localStackConfig } from '../../adapters/local/local-stack-config.ts';
+import { ingestEmail } from '../../application/ingest-email.ts';
+import { AtendeError } from '../../domain/atende-error.ts';
+import type { Ticket, TicketMessage } from '../../domain/ticket/ticket.ts';
+import { jsonOption, printJson, type CliContext } from '../cli-context.ts';
+import { withLocalStack } from '../local-stack-session.ts';
+
+/** `atende start`, `tickets list|show`, `outbox` and `ingest`: the local stack and what it holds. */
+export function registerLocalStackCommands(program: Command, context: CliContext): void {
+  program
+    .command('start')
+    .description('start the local stack (DynamoDB Local, SES emulator, SMTP listener, HTTP /health) until Ctrl-C')
+    .action(async () => {
+      const config = localStackConfig();
+      const log = (line: string) => context.io.out(line);
+      const stack = await startLocalStack(config, log);
+      log(
+        [
+          'atende local stack is running:',
+          `  SMTP      smtp://127.0.0.1:${config.smtpPort}   (send customer mail here)`,
+          `  HTTP      http://127.0.0.1:${config.httpPort}/health`,
+          `  SES       ${config.sesEndpoint}   (the emulator's page lists sent mail)`,
+          `  DynamoDB  ${config.dynamodbEndpoint}   (table ${config.tableName})`,
+          `  data      ${config.dataDirectory}`,
+          `  policy    ${config.policyPath}`,
+          'Try: npx atende tickets list · npx atende outbox · Ctrl-C stops everything.',
+        ].join('\n'),
+      );
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          log(`${signal}: stopping the local stack…`);
+          resolve();
+        };
+        process.once('SIGINT', () => stop('SIGINT'));
+        process.once('SIGTERM', () => stop('SIGTERM'));
+      });
+      await stack.stop();
+      log('stopped.');
+    });
+
+  const tickets = program.command('tickets').description('tickets in the running local stack');
+
+  tickets
+    .command('list')
+    .description('one line per ticket, newest first')
+    .addOption(jsonOption())
+    .action(async (options: { json?: boolean }) => {
+      const all = await withLocalStack(async ({ store, policy }) => {
+        const lists = await Promise.all(policy.queues.map((queue) => store.ticketsOfQueue(queue.name)));
+        return lists.flat().sort((a, b) => b.number - a.number);
+      });
+      if (options.json) printJson(context.io, all.map(ticketSummary));
+      else context.io.out(all.length === 0 ? 'No tickets yet.' : renderTicketTable(all));
+    });
+
+  tickets
+    .command('show')
+    .description('a ticket and all its messages (stored text, secrets masked)')
+    .argument('<number>', 'ticket number')
+    .addOption(jsonOption())
+    .action(async (numberText: string, options: { json?: boolean }) => {
+      const number = Number(numberText);
+      if (!Number.isInteger(number) || number <= 0) throw new AtendeError('cli.invalidArgument', `"${numberText}" is not a ticket number`);
+      const found = await withLocalStack(async ({ store }) => {
+        const ticket = await store.getTicket(number);
+        return ticket ? { ticket, messages: await store.listMessages(number) } : null;
+      });
+      if (!found) throw new AtendeError('store.ticketNotFound', `ticket ${number} does not exist`);
+      if (options.json) printJson(context.io, { ...found.ticket, messages: found.messages });
+      else context.io.out(renderTicket(found.ticket, found.messages));
+    });
+
+  program
+    .command('outbox')
+    .description('every mail the local stack sent, oldest first')
+    .addOption(jsonOption())
+    .action(async (options: { json?: boolean }) => {
+      const records = await readOutbox(localStackConfig().dataDirectory);
+      if (options.json) printJson(context.io, records.map(outboxJson));
+      else context.io.out(records.length === 0 ? 'No mail sent yet.' : records.map(renderOutboxRecord).join('\n\n'));
+    });
+
+  program
+    .command('ingest')
+    .description('feed a raw mail (.eml) through the same path as SES, into the running local stack')
+    .argument('<file>', 'the raw message')
+    .option('--to <address...>', 'envelope recipients (default: the support addresses in To/Cc)')
+    .option('--verdict <name=value...>', 'SES verdicts: spam=FAIL, virus=FAIL, spf=…, dkim=…, dmarc=FAIL, dmarcPolicy=REJECT')
+    .addOption(jsonOption())
+    .action(async (file: string, options: { to?: string[]; verdict?: string[]; json?: boolean }) => {
+      const verdicts = parseVerdicts(options.verdict ?? []);
+      const raw = await readFile(file).catch((error: unknown) => {
+        throw new AtendeError('cli.invalidArgument', `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      });
+      const result = await withLocalStack(async (dependencies) => {
+        const key = `cli-${randomUUID()}`;
+        await dependencies.rawMail.put(key, raw);
+        return ingestEmail(dependencies, { receiptKey: key, rawKey: key, recipients: (options.to ?? []).map((address) => address.toLowerCase()), verdicts });
+      });
+      if (options.json) printJson(context.io, result);
+      else context.io.out(describeResult(result));
+    });
+}
+
+const VERDICT_NAMES = ['spam', 'virus', 'spf', 'dkim', 'dmarc', 'dmarcPolicy'] as const;
+
+function parseVerdicts(pairs: readonly string[]): Partial<Record<(typeof VERDICT_NAMES)[number], string>> {
+  const verdicts: Partial<Record<(typeof VERDICT_NAMES)[number], string>> = {};
+  for (const pair of pairs) {
+    const [name, value] = pair.split('=', 2);
+    const known = VERDICT_NAMES.find((candidate) => candidate.toLowerCase() === name?.toLowerCase());
+    if (!known || !value) throw new AtendeError('cli.invalidArgument', `--verdict "${pair}" is not NAME=VALUE with NAME one of ${VERDICT_NAMES.join(', ')}`);
+    verdicts[known] = value.toUpperCase();
+  }
+  return verdicts;
+}
+
+const ticketSummary = (ticket: Ticket) => ({
+  number: ticket.number,
+  status: ticket.status,
+  queue: ticket.queue,
+  priority: ticket.priority,
+  plan: ticket.plan,
+  requester: ticket.requester,
+  subject: ticket.subject,
+  locale: ticket.locale,
+  createdAt: ticket.createdAt,
+  updatedAt: ticket.updatedAt,
+  firstResponseDue: ticket.firstResponseDue,
+  resolutionDue: ticket.resolutionDue,
+  flags: ticket.flags,
+});
+
+function renderTicketTable(tickets: readonly Ticket[]): string {
+  const rows = tickets.map((ticket) => [`#${ticket.number}`, ticket.status, ticket.queue, ticket.priority, ticket.requester, ticket.subject]);
+  const header = ['NUMBER', 'STATUS', 'QUEUE', 'PRIORITY', 'REQUESTER', 'SUBJECT'];
+  const widths = header.map((title, column) => Math.min(40, Math.max(title.length, ...rows.map((row) => row[column]!.length))));
+  const line = (cells: readonly string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.slice(0, widths[column]).padEnd(widths[column]!))).join('  ');
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+function renderTicket(ticket: Ticket, messages: readonly TicketMessage[]): string {
+  const lines = [
+    `Ticket #${ticket.number}: ${ticket.subject}`,
+    `  status ${ticket.status} · queue ${ticket.queue} · priority ${ticket.priority} · plan ${ticket.plan ?? '-'} · language ${ticket.locale}`,
+    `  requester ${ticket.requesterName ? `${ticket.requesterName} <${ticket.requester}>` : ticket.requester}${ticket.participants.length > 0 ? ` · participants ${ticket.participants.join(', ')}` : ''}`,
+    `  first response due ${ticket.firstResponseDue ?? '-'}${ticket.firstRespondedAt ? ` (answered ${ticket.firstRespondedAt})` : ''} · resolution due ${ticket.resolutionDue ?? '-'}`,
+  ];
+  if (ticket.flags.length > 0) lines.push(`  flags ${ticket.flags.join(', ')}`);
+  for (const message of messages) {
+    lines.push('', `--- ${message.sequence}. ${message.direction} (${message.author}) ${message.at}`);
+    lines.push(`From: ${message.from}`, `To: ${message.to.join(', ')}`);
+    if (message.cc.length > 0) lines.push(`Cc: ${message.cc.join(', ')}`);
+    lines.push(`Subject: ${message.subject}`, `Message-ID: ${message.messageId ?? '-'}`, '', message.text.trimEnd());
+  }
+  return lines.join('\n');
+}
+
+const outboxJson = (record: OutboxRecord) => ({
+  messageId: record.messageId,
+  date: record.date,
+  from: record.from.address,
+  fromName: record.from.name,
+  to: record.to.map((address) => address.address),
+  cc: record.cc.map((address) => address.address),
+  replyTo: record.replyTo.map((address) => address.address),
+  subject: record.subject,
+  inReplyTo: record.inReplyTo,
+  references: record.references,
+  headers: record.headers,
+  text: record.text,
+  html: record.html,
+});
+
+function renderOutboxRecord(record: OutboxRecord): string {
+  return [
+    `${record.date}  ${record.from.address} → ${[...record.to, ...record.cc].map((address) => address.address).join(', ')}`,
+    `Subject: ${record.subject}`,
+    `Message-ID: ${record.messageId}${record.inReplyTo ? `  In-Reply-To: ${record.inReplyTo}` : ''}`,
+    '',
+    record.text.trimEnd(),
+  ].join('\n');
+}
+
+function describeResult(result: Awaited<ReturnType<typeof ingestEmail>>): string {
+  switch (result.outcome) {
+    case 'created':
+      return `opened ticket #${result.ticketNumber}; sent: ${result.sent.join(', ') || 'nothing'}`;
+    case 'threaded':
+      return `added to ticket #${result.ticketNumber} (by ${result.via}); sent: ${result.sent.join(', ') || 'nothing'}`;
+    case 'relayed':
+      return `relayed an agent's reply on ticket #${result.ticketNumber}`;
+    case 'recorded':
+      return `kept the ${result.kind} on ticket #${result.ticketNumber}; nothing sent`;
+    case 'quarantined':
+      return `quarantined: ${result.reason}; nothing sent (the raw mail is kept)`;
+    case 'duplicate':
+      return `already processed${result.ticketNumber === null ? '' : ` (ticket #${result.ticketNumber})`}; sent: ${result.sent.join(', ') || 'nothing'}`;
+  }
+}
