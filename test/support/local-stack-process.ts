@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repositoryPath } from './policy-fixtures.ts';
+
+/** A free TCP port on loopback (asked of the kernel, then released). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface LocalStackEnvironment {
+  readonly ATENDE_HTTP_PORT: string;
+  readonly ATENDE_SMTP_PORT: string;
+  readonly ATENDE_SES_PORT: string;
+  readonly ATENDE_DDB_PORT: string;
+  readonly ATENDE_DATA_DIR: string;
+}
+
+export interface LocalStackProcess {
+  readonly environment: LocalStackEnvironment;
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  /** Sends SIGTERM and waits for the process to exit; returns its exit code. */
+  stop(): Promise<number | null>;
+}
+
+/**
+ * Starts `npm start`'s program (`atende start`) as a child process on free ports with a fresh
+ * data directory, and waits until GET /health answers 200.
+ */
+export async function startLocalStackProcess(extra: Record<string, string> = {}): Promise<LocalStackProcess> {
+  const environment: LocalStackEnvironment = {
+    ATENDE_HTTP_PORT: String(await freePort()),
+    ATENDE_SMTP_PORT: String(await freePort()),
+    ATENDE_SES_PORT: String(await freePort()),
+    ATENDE_DDB_PORT: String(await freePort()),
+    ATENDE_DATA_DIR: mkdtempSync(join(tmpdir(), 'atende-e2e-')),
+    ...extra,
+  };
+  let output = '';
+  const child = spawn(process.execPath, [repositoryPath('lib/cli/atende.mjs'), 'start'], { env: { ...process.env, ...environment }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the local stack exited during start-up:\n${output}`);
+    const healthy = await fetch(`http://127.0.0.1:${environment.ATENDE_HTTP_PORT}/health`).then((answer) => answer.status === 200, () => false);
+    if (healthy) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the local stack was not healthy within 30 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return {
+    environment,
+    child,
+    output: () => output,
+    stop: async () => {
+      child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
