@@ -56,7 +56,8 @@ export class NotificationMail {
     return {
       brand: { name: this.policy.brand.name, tag: this.policy.brand.tag },
       ticket: this.ticketView(ticket, locale),
-      sla: { firstResponseDue: ticket.firstResponseDue, resolutionDue: ticket.resolutionDue, timeZone },
+      // Once answered (or where the acknowledgement is the first response) there is no first response left to promise.
+      sla: { firstResponseDue: ticket.firstRespondedAt === null ? ticket.firstResponseDue : null, resolutionDue: ticket.resolutionDue, timeZone },
       ...extra,
     };
   }

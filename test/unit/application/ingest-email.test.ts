@@ -272,3 +272,27 @@ describe('machine-made mail', () => {
     expect(mailer.sent).toHaveLength(0);
   });
 });
+
+describe('customer conduct (seeds 003, 004)', () => {
+  it('flags capitals for agents and cites the rules politely, at most once per period, without blocking the ticket', async () => {
+    const { receive, sentTo, clock, store } = pipeline();
+    const shouting = 'WHY IS THE SYSTEM STILL NOT WORKING, I HAVE BEEN WAITING FOR HOURS AND NOBODY ANSWERS ME';
+
+    const first = ticketNumberOf(await receive({ subject: 'Nothing works', text: shouting }));
+    expect((await store.getTicket(first))!.flags).toContain('shouting');
+    expect(sentTo('ana@customer.example')[0]!.text).toContain('Please do not write in capitals');
+
+    clock.advance(60 * 60_000);
+    await receive({ subject: 'Still nothing', text: shouting });
+    const second = sentTo('ana@customer.example')[1]!;
+    expect(second.subject).toContain('#1001');
+    expect(second.text).not.toContain('Please do not write in capitals');
+  });
+
+  it('does not promise a first-response time where the acknowledgement is the first response (zenduit)', async () => {
+    const { receive, sentTo, store } = pipeline('examples/zenduit.yaml');
+    await receive({ subject: 'Question about reports', text: 'How do I schedule a weekly report?' });
+    expect((await store.getTicket(1000))!.firstRespondedAt).not.toBeNull();
+    expect(sentTo('ana@customer.example')[0]!.text).toContain('as soon as possible');
+  });
+});
