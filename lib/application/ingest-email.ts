@@ -15,7 +15,7 @@ import { isStaff, planFor, queueForRecipients, regionFor, supportAddresses } fro
 import type { SlaClock } from '../domain/sla/sla-schedule.ts';
 import { acknowledgementAllowed, conductNoticeDue, isThrottledFollowUp } from '../domain/ticket/acknowledgement-rules.ts';
 import { readAgentReply } from '../domain/ticket/agent-commands.ts';
-import type { Customer } from '../domain/ticket/customer.ts';
+import { newCustomer, type Customer } from '../domain/ticket/customer.ts';
 import { mayAddToTicket, openTicketWithSubject, type ThreadedVia } from '../domain/ticket/threading.ts';
 import { openTicket, recordAgentReply, recordCustomerMessage } from '../domain/ticket/ticket-lifecycle.ts';
 import type { ConductFlag, MessageAuthor, Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
@@ -445,15 +445,3 @@ function stripOurTags(subject: string, brandTag: string): string {
 const truncate = (text: string): string => (text.length > STORED_TEXT_LIMIT ? `${text.slice(0, STORED_TEXT_LIMIT)}\n[…]` : text);
 
 const rulesIn = (policy: Policy, locale: string): string[] => policy.conduct.rules[locale] ?? policy.conduct.rules[policy.languages.default] ?? [];
-
-const newCustomer = (address: string, at: string): Customer => ({
-  key: address,
-  plan: null,
-  locale: null,
-  region: null,
-  suspended: false,
-  suspendedAt: null,
-  lastAcknowledgedAt: null,
-  lastConductNoticeAt: null,
-  updatedAt: at,
-});

@@ -17,3 +17,16 @@ export interface Customer {
   readonly lastConductNoticeAt: string | null;
   readonly updatedAt: string;
 }
+
+/** A customer atende has not met before: default plan, language and region from the policy, no history. */
+export const newCustomer = (key: string, at: string): Customer => ({
+  key: key.toLowerCase(),
+  plan: null,
+  locale: null,
+  region: null,
+  suspended: false,
+  suspendedAt: null,
+  lastAcknowledgedAt: null,
+  lastConductNoticeAt: null,
+  updatedAt: at,
+});

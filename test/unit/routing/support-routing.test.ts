@@ -2,24 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { verdictRejection } from '../../../lib/domain/routing/inbound-verdicts.ts';
 import { isStaff, planFor, queueForRecipients, regionFor } from '../../../lib/domain/routing/support-routing.ts';
 import { acknowledgementAllowed, conductNoticeDue, isThrottledFollowUp } from '../../../lib/domain/ticket/acknowledgement-rules.ts';
-import type { Customer } from '../../../lib/domain/ticket/customer.ts';
+import { newCustomer, type Customer } from '../../../lib/domain/ticket/customer.ts';
 import type { Policy } from '../../../lib/domain/policy/policy-schema.ts';
 import type { Ticket } from '../../../lib/domain/ticket/ticket.ts';
 import { at, shippedPolicy } from '../../support/policy-fixtures.ts';
 
 const policy = shippedPolicy('default.yaml');
-const customer = (fields: Partial<Customer>): Customer => ({
-  key: 'ana@customer.example',
-  plan: null,
-  locale: null,
-  region: null,
-  suspended: false,
-  suspendedAt: null,
-  lastAcknowledgedAt: null,
-  lastConductNoticeAt: null,
-  updatedAt: '2026-11-01T00:00:00.000Z',
-  ...fields,
-});
+const customer = (fields: Partial<Customer>): Customer => ({ ...newCustomer('ana@customer.example', '2026-11-01T00:00:00.000Z'), ...fields });
 
 describe('routing a mail under the policy', () => {
   it('picks the queue from the first recipient that is a support address', () => {
