@@ -44,7 +44,7 @@ const KNOWN_CRASH_REASONS: Record<string, string> = {
     'a new message whose Message-ID is already on a ticket (the corpus reuses fixtures; in life: an SMTP retry after a lost 250, a second envelope, a client re-send). ' +
     'ingestEmail does not catch the store.duplicateMessageId of createTicket / addMessage',
   'store.itemTooLarge':
-    'a 140 000-character Subject (flanker/long-header.eml): ingest caps the text at 60 000 characters but not the subject, which goes into the ticket, the message and both pending mails on the receipt',
+    'a 130 000-character Subject (flanker/long-header.eml, 137 KB in UTF-8): ingest caps the text at 60 000 characters but not the subject, which the ticket item holds twice (subject, normalizedSubject), besides the message and both pending mails on the receipt',
 };
 const KNOWN_CRASHES: Record<string, keyof typeof KNOWN_CRASH_REASONS> = {
   'mail/enmime/low-quality__bad-header-start.eml': 'store.duplicateMessageId',
