@@ -30,6 +30,8 @@ import type { InboundReceipt, PendingMail, ReceiptOutcome, TicketStore } from '.
 
 /** Message text kept on the ticket; the raw mail keeps all of it (a DynamoDB item holds at most 400 KB). */
 export const STORED_TEXT_LIMIT = 60_000;
+/** Subject characters kept: RFC 5322 §2.1.1 lines stop at 998; a 130 KB subject (seen in the wild) is an attack or a bug. */
+export const STORED_SUBJECT_LIMIT = 998;
 /** How many times a message is re-applied to a ticket that changed under it before giving up. */
 const VERSION_CONFLICT_ATTEMPTS = 5;
 /**
@@ -94,6 +96,11 @@ class EmailIngestion {
   private readonly now: number;
   private readonly at: string;
   private readonly notifications: NotificationMail;
+  /**
+   * Whether the inbound message's Message-ID goes into the index. A different mail that reuses
+   * an id already indexed (a broken client, or an attempt to hijack a thread) is stored without it.
+   */
+  private claimMessageId = true;
 
   constructor(
     private readonly deps: IngestEmailDeps,
@@ -111,7 +118,8 @@ class EmailIngestion {
     let mail: InboundMail;
     try {
       const raw = await this.deps.rawMail.get(this.inbound.rawKey, { maxBytes: this.deps.limits?.maxRawBytes });
-      mail = await parseInboundMail(Buffer.from(raw), this.deps.limits);
+      const parsed = await parseInboundMail(Buffer.from(raw), this.deps.limits);
+      mail = parsed.subject.length > STORED_SUBJECT_LIMIT ? { ...parsed, subject: `${parsed.subject.slice(0, STORED_SUBJECT_LIMIT)}…` } : parsed;
     } catch (error) {
       if (isAtendeError(error) && error.code.startsWith('mail.')) return this.quarantine(`inbound.${error.code.slice('mail.'.length)}`, { error: error.message });
       throw error;
@@ -234,6 +242,10 @@ class EmailIngestion {
       await store.createTicket({ ticket: { ...ticket, messageCount: 1 + pending.length }, firstMessage: message, receipt, customer: nextCustomer });
     } catch (error) {
       if (isAtendeError(error, 'store.duplicateReceipt')) return this.resumeDuplicate();
+      if (isAtendeError(error, 'store.duplicateMessageId') && this.claimMessageId) {
+        return (await this.sameMailAgain(mail, sender)) ?? this.openNewTicket(mail, sender, queue, classification, knownCustomer);
+      }
+      if (isAtendeError(error, 'store.itemTooLarge')) return this.quarantine('inbound.tooLargeToStore', { error: error.message });
       throw error;
     }
     return { outcome: 'created', ticketNumber: number, sent: await this.deliver(number, pending) };
@@ -332,12 +344,38 @@ class EmailIngestion {
         return result(await this.deliver(ticket.number, pending));
       } catch (error) {
         if (isAtendeError(error, 'store.duplicateReceipt')) return this.resumeDuplicate();
+        if (isAtendeError(error, 'store.duplicateMessageId') && this.claimMessageId) {
+          const again = await this.sameMailAgain(message.messageId, message.from);
+          if (again) return again;
+          continue;
+        }
+        if (isAtendeError(error, 'store.itemTooLarge')) return this.quarantine('inbound.tooLargeToStore', { error: error.message });
         if (!isAtendeError(error, 'store.versionConflict') || attempt >= VERSION_CONFLICT_ATTEMPTS) throw error;
         const fresh = await this.deps.store.getTicket(ticket.number);
         if (!fresh) throw new AtendeError('store.ticketNotFound', `Ticket ${ticket.number} disappeared while a message was added`, { cause: error });
         ticket = fresh;
       }
     }
+  }
+
+  /**
+   * The Message-ID is already on a ticket. From the same sender it is the same mail again (an
+   * SMTP retry after a lost reply, one mail in two envelopes): it is recorded as seen and
+   * nothing else happens. From anyone else, the caller stores the mail without claiming the id.
+   */
+  private async sameMailAgain(mailOrId: InboundMail | string | null, sender: string): Promise<IngestResult | null> {
+    const messageId = typeof mailOrId === 'string' || mailOrId === null ? mailOrId : mailOrId.messageId;
+    this.claimMessageId = false;
+    if (messageId === null) return null;
+    const number = await this.deps.store.ticketForMessageIds([messageId]);
+    const earlier = number === null ? [] : await this.deps.store.listMessages(number);
+    if (!earlier.some((message) => message.messageId === messageId && message.from === sender)) return null;
+    try {
+      await this.deps.store.recordReceipt(this.receipt('ignored', number, []));
+    } catch (error) {
+      if (!isAtendeError(error, 'store.duplicateReceipt')) throw error;
+    }
+    return { outcome: 'duplicate', ticketNumber: number, sent: [] };
   }
 
   private async deliver(ticketNumber: number, pending: readonly PendingMail[], decidedAt: string = this.at): Promise<string[]> {
@@ -399,7 +437,7 @@ class EmailIngestion {
       cc: mail.cc.map((address) => address.address),
       subject: mail.subject,
       text,
-      messageId: mail.messageId,
+      messageId: this.claimMessageId ? mail.messageId : null,
       inReplyTo: mail.inReplyTo,
       references: [...mail.references],
       rawKey: this.inbound.rawKey,

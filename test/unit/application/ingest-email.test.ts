@@ -296,3 +296,34 @@ describe('customer conduct (seeds 003, 004)', () => {
     expect(sentTo('ana@customer.example')[0]!.text).toContain('as soon as possible');
   });
 });
+
+describe('mail seen before under another envelope', () => {
+  it('treats the same Message-ID from the same sender as the same mail again: nothing new, nothing sent', async () => {
+    const { receive, mailer, store } = pipeline();
+    await receive({ messageId: '<once@mail.customer.example>' }, { key: 'ses-a' });
+    const sent = mailer.sent.length;
+
+    expect(await receive({ messageId: '<once@mail.customer.example>' }, { key: 'ses-b' })).toMatchObject({ outcome: 'duplicate', ticketNumber: 1000, sent: [] });
+    expect(mailer.sent).toHaveLength(sent);
+    expect(await store.ticketsOfQueue('servicedesk')).toHaveLength(1);
+  });
+
+  it("stores a stranger's mail that reuses someone's Message-ID without letting it claim the id", async () => {
+    const { receive, store, sentTo } = pipeline();
+    await receive({ messageId: '<taken@mail.customer.example>' });
+
+    const result = await receive({ from: 'eve@elsewhere.example', subject: 'Completely different', messageId: '<taken@mail.customer.example>' });
+
+    expect(result.outcome).toBe('created');
+    const number = ticketNumberOf(result);
+    expect((await store.listMessages(number))[0]!.messageId).toBeNull();
+    expect(await store.ticketForMessageIds(['<taken@mail.customer.example>'])).toBe(1000);
+    expect(sentTo('eve@elsewhere.example')).toHaveLength(1);
+  });
+
+  it('keeps a subject of any length to its first 998 characters', async () => {
+    const { receive, store } = pipeline();
+    const number = ticketNumberOf(await receive({ subject: 'x'.repeat(130_000) }));
+    expect((await store.getTicket(number))!.subject.length).toBeLessThanOrEqual(999);
+  });
+});
