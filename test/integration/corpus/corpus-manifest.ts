@@ -1,15 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { corpusUrl } from '../../support/corpus-location.ts';
 
 /**
  * The shared real-world corpus (400 messages from 18 projects' test fixtures, see its README):
  * /work/shared/corpus next to the repository, or wherever ATENDE_CORPUS_DIR points. Located
  * the same way as in test/unit/mail/corpus-classification.test.ts.
  */
-const corpusUrl = process.env['ATENDE_CORPUS_DIR']
-  ? pathToFileURL(`${process.env['ATENDE_CORPUS_DIR'].replace(/\/?$/, '/')}`)
-  : new URL('../../../../shared/corpus/', import.meta.url);
 
 export const corpusManifestPath = fileURLToPath(new URL('manifest.json', corpusUrl));
 export const corpusPresent = existsSync(corpusManifestPath);

@@ -1,19 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { InboundMail } from '../../../lib/domain/mail/inbound-mail.ts';
 import { classifyInboundMail, type MailClassification } from '../../../lib/domain/mail/mail-classification.ts';
 import { parseInboundMail } from '../../../lib/domain/mail/parse-inbound-mail.ts';
 import { maskSecrets } from '../../../lib/domain/mail/secret-redaction.ts';
+import { corpusUrl } from '../../support/corpus-location.ts';
 
 /**
  * The shared real-world corpus (400 messages from 18 projects' test fixtures, see its README):
  * /work/shared/corpus next to the repository, or wherever ATENDE_CORPUS_DIR points.
  */
-const corpusUrl = process.env['ATENDE_CORPUS_DIR']
-  ? pathToFileURL(`${process.env['ATENDE_CORPUS_DIR'].replace(/\/?$/, '/')}`)
-  : new URL('../../../../shared/corpus/', import.meta.url);
 const manifestPath = fileURLToPath(new URL('manifest.json', corpusUrl));
 const corpusPresent = existsSync(manifestPath);
 if (!corpusPresent) console.warn(`corpus tests skipped: no ${manifestPath} (set ATENDE_CORPUS_DIR to the corpus folder)`);

@@ -1,12 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseInboundMail } from '../../../lib/domain/mail/parse-inbound-mail.ts';
 import { stripQuotedReply } from '../../../lib/domain/mail/quoted-reply.ts';
+import { corpusUrl } from '../../support/corpus-location.ts';
 
-const corpusUrl = process.env['ATENDE_CORPUS_DIR']
-  ? pathToFileURL(`${process.env['ATENDE_CORPUS_DIR'].replace(/\/?$/, '/')}`)
-  : new URL('../../../../shared/corpus/', import.meta.url);
 const talonUrl = new URL('mail/talon/', corpusUrl);
 const talonPresent = existsSync(fileURLToPath(talonUrl));
 if (!talonPresent) console.warn(`talon reply fixtures skipped: no ${fileURLToPath(talonUrl)} (set ATENDE_CORPUS_DIR to the corpus folder)`);
