@@ -10,7 +10,7 @@ import { SlaClock } from '../../../lib/domain/sla/sla-schedule.ts';
 import type { TicketMessage } from '../../../lib/domain/ticket/ticket.ts';
 import { testTicketTables } from '../../support/dynamodb-test-table.ts';
 import { at, MINUTE, shippedPolicy } from '../../support/policy-fixtures.ts';
-import { collapseWhitespace, corpusManifestPath, corpusPresent, readCorpusManifest, readCorpusMessage, type CorpusEntry } from './corpus-manifest.ts';
+import { collapseWhitespace, corpusManifestPath, corpusPresent, readCorpusManifest, readCorpusMessage, type CorpusEntry } from '../../support/corpus-manifest.ts';
 
 if (!corpusPresent) console.warn(`corpus ingest test skipped: no ${corpusManifestPath} (set ATENDE_CORPUS_DIR to the corpus folder)`);
 

@@ -1,33 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import type { InboundMail } from '../../../lib/domain/mail/inbound-mail.ts';
 import { classifyInboundMail, type MailClassification } from '../../../lib/domain/mail/mail-classification.ts';
 import { parseInboundMail } from '../../../lib/domain/mail/parse-inbound-mail.ts';
 import { maskSecrets } from '../../../lib/domain/mail/secret-redaction.ts';
-import { corpusUrl } from '../../support/corpus-location.ts';
+import { corpusManifestPath, corpusPresent, readCorpusManifest, readCorpusMessage, type CorpusEntry } from '../../support/corpus-manifest.ts';
 
-/**
- * The shared real-world corpus (400 messages from 18 projects' test fixtures, see its README):
- * /work/shared/corpus next to the repository, or wherever ATENDE_CORPUS_DIR points.
- */
-const manifestPath = fileURLToPath(new URL('manifest.json', corpusUrl));
-const corpusPresent = existsSync(manifestPath);
-if (!corpusPresent) console.warn(`corpus tests skipped: no ${manifestPath} (set ATENDE_CORPUS_DIR to the corpus folder)`);
-
-const Entry = z.object({
-  file: z.string(),
-  category: z.string(),
-  expected: z.object({
-    from: z.string().nullable(),
-    subject: z.string().nullable(),
-    has_attachments: z.boolean().nullable(),
-    is_auto_reply: z.boolean(),
-    is_bounce: z.boolean(),
-  }),
-});
-type Entry = z.infer<typeof Entry>;
+if (!corpusPresent) console.warn(`corpus tests skipped: no ${corpusManifestPath} (set ATENDE_CORPUS_DIR to the corpus folder)`);
 
 /** Where we deliberately differ from the corpus expectation, and why. */
 const EXCEPTIONS: Record<'from' | 'subject' | 'has_attachments', Record<string, string>> = {
@@ -45,7 +23,7 @@ const EXCEPTIONS: Record<'from' | 'subject' | 'has_attachments', Record<string, 
 };
 
 interface Outcome {
-  readonly entry: Entry;
+  readonly entry: CorpusEntry;
   readonly mail: InboundMail | null;
   readonly error: unknown;
   readonly classification: MailClassification | null;
@@ -58,10 +36,10 @@ describe.skipIf(!corpusPresent)('the real-world mail corpus', () => {
   let outcomes: Outcome[] = [];
 
   beforeAll(async () => {
-    const entries = z.array(Entry).parse(JSON.parse(readFileSync(manifestPath, 'utf8')));
+    const entries = readCorpusManifest();
     // Each file is read and parsed once; the assertions below look at the outcomes.
     for (const entry of entries) {
-      const raw = readFileSync(new URL(entry.file, corpusUrl));
+      const raw = readCorpusMessage(entry);
       try {
         const mail = await parseInboundMail(raw);
         outcomes.push({ entry, mail, error: null, classification: classifyInboundMail(mail, context) });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { corpusUrl } from '../../support/corpus-location.ts';
+import { corpusUrl } from './corpus-location.ts';
 
 /**
  * The shared real-world corpus (400 messages from 18 projects' test fixtures, see its README):
