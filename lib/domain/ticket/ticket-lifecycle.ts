@@ -1,4 +1,4 @@
-import type { Channel, TicketStatus } from '../policy/policy-schema.ts';
+import type { TicketStatus } from '../policy/policy-schema.ts';
 import type { SlaClock } from '../sla/sla-schedule.ts';
 import type { ConductFlag, Ticket, TicketPause } from './ticket.ts';
 
@@ -7,20 +7,12 @@ import type { ConductFlag, Ticket, TicketPause } from './ticket.ts';
  * to the ticket's next state. Every change keeps the SLA due times in step with pauses.
  */
 
-export interface NewTicketFacts {
-  readonly number: number;
-  readonly queue: string;
-  readonly requester: string;
-  readonly requesterName: string | null;
-  readonly participants: readonly string[];
-  readonly subject: string;
-  readonly normalizedSubject: string;
-  readonly priority: string;
-  readonly plan: string | null;
-  readonly region: string | null;
-  readonly channel: Channel;
-  readonly locale: string;
-  readonly flags: readonly ConductFlag[];
+/** What a new ticket is made of: the ticket's own facts, plus the times the SLA clock needs as instants. */
+export interface NewTicketFacts
+  extends Pick<
+    Ticket,
+    'number' | 'queue' | 'requester' | 'requesterName' | 'participants' | 'subject' | 'normalizedSubject' | 'priority' | 'plan' | 'region' | 'channel' | 'locale' | 'flags'
+  > {
   /** When the customer's message arrived: the SLA clock's reference. */
   readonly receivedAt: number;
   /** Set when the acknowledgement counts as the first response and one is being sent. */
