@@ -51,16 +51,44 @@ const FORMATS: readonly [MailFormat, number][] = [
   ['alternative', 0.35],
   ['attachment', 0.15],
 ];
-const DOMAINS = ['cliente.example', 'empresa.example', 'loja.example', 'customer.example', 'hosting.example', 'acme.example'];
+const DOMAINS = [
+  'cliente.example',
+  'empresa.example',
+  'loja.example',
+  'customer.example',
+  'hosting.example',
+  'acme.example',
+];
 const NAMES: Record<Language, readonly string[]> = {
   en: ['Ana Smith', 'John Carter', 'Mary Jones', 'Peter Brown'],
   es: ['Lucía Pérez', 'Jorge Martínez', 'Carmen Ruiz', 'Diego Gómez'],
   pt: ['João Silva', 'Beatriz Souza', 'Marcos Oliveira', 'Fernanda Lima'],
 };
 const SUBJECTS: Record<Language, readonly string[]> = {
-  en: ['Printer offline since Monday', 'Cannot access the dashboard', 'Invoice shows the wrong amount', 'How do I add a new user?', 'Reports stopped arriving', 'Password reset link expired'],
-  es: ['No puedo entrar a mi cuenta', 'La factura del mes está mal', 'El sistema no funciona desde ayer', '¿Cómo agrego un usuario nuevo?', 'Los reportes no llegan', 'Cambio de plan'],
-  pt: ['Não consigo acessar o painel', 'Fatura com valor errado', 'O sistema está fora do ar', 'Como adiciono um novo usuário?', 'Relatórios não chegam mais', 'Alterar meu plano'],
+  en: [
+    'Printer offline since Monday',
+    'Cannot access the dashboard',
+    'Invoice shows the wrong amount',
+    'How do I add a new user?',
+    'Reports stopped arriving',
+    'Password reset link expired',
+  ],
+  es: [
+    'No puedo entrar a mi cuenta',
+    'La factura del mes está mal',
+    'El sistema no funciona desde ayer',
+    '¿Cómo agrego un usuario nuevo?',
+    'Los reportes no llegan',
+    'Cambio de plan',
+  ],
+  pt: [
+    'Não consigo acessar o painel',
+    'Fatura com valor errado',
+    'O sistema está fora do ar',
+    'Como adiciono um novo usuário?',
+    'Relatórios não chegam mais',
+    'Alterar meu plano',
+  ],
 };
 const BODIES: Record<Language, readonly string[]> = {
   en: [
@@ -80,14 +108,35 @@ const BODIES: Record<Language, readonly string[]> = {
   ],
 };
 const REPLIES: Record<Language, readonly string[]> = {
-  en: ['Thanks for the quick answer. It happened again just now, here is a screenshot of the error.', 'Any news on this? We still cannot work.', 'We tried what you suggested and it did not help.'],
-  es: ['Gracias por la respuesta. Volvió a pasar recién, les mando el error que aparece.', '¿Hay alguna novedad? Seguimos sin poder trabajar.', 'Probamos lo que sugirieron y no funcionó.'],
-  pt: ['Obrigado pelo retorno. Aconteceu de novo agora há pouco, segue o erro que aparece.', 'Alguma novidade? Continuamos sem conseguir trabalhar.', 'Tentamos o que sugeriram e não resolveu.'],
+  en: [
+    'Thanks for the quick answer. It happened again just now, here is a screenshot of the error.',
+    'Any news on this? We still cannot work.',
+    'We tried what you suggested and it did not help.',
+  ],
+  es: [
+    'Gracias por la respuesta. Volvió a pasar recién, les mando el error que aparece.',
+    '¿Hay alguna novedad? Seguimos sin poder trabajar.',
+    'Probamos lo que sugirieron y no funcionó.',
+  ],
+  pt: [
+    'Obrigado pelo retorno. Aconteceu de novo agora há pouco, segue o erro que aparece.',
+    'Alguma novidade? Continuamos sem conseguir trabalhar.',
+    'Tentamos o que sugeriram e não resolveu.',
+  ],
 };
 const OUT_OF_OFFICE: Record<Language, { prefix: string; text: string }> = {
-  en: { prefix: 'Automatic reply: ', text: 'I am out of the office until Monday with limited access to e-mail. For urgent matters please call the front desk.' },
-  es: { prefix: 'Respuesta automática: ', text: 'Estoy fuera de la oficina hasta el lunes con acceso limitado al correo. Para temas urgentes llame a recepción.' },
-  pt: { prefix: 'Resposta automática: ', text: 'Estou fora do escritório até segunda-feira com acesso limitado ao e-mail. Para assuntos urgentes ligue para a recepção.' },
+  en: {
+    prefix: 'Automatic reply: ',
+    text: 'I am out of the office until Monday with limited access to e-mail. For urgent matters please call the front desk.',
+  },
+  es: {
+    prefix: 'Respuesta automática: ',
+    text: 'Estoy fuera de la oficina hasta el lunes con acceso limitado al correo. Para temas urgentes llame a recepción.',
+  },
+  pt: {
+    prefix: 'Resposta automática: ',
+    text: 'Estou fora do escritório até segunda-feira com acesso limitado ao e-mail. Para assuntos urgentes ligue para a recepção.',
+  },
 };
 const LANGUAGES: readonly Language[] = ['en', 'es', 'pt'];
 /** A small attachment: a few KB, like a screenshot thumbnail or a one-page PDF. */
@@ -124,17 +173,28 @@ export function planMail(options: MailPlanOptions): PlannedMail[] {
   for (let position = 0; position < options.count; position += 1) {
     let kind = weighted(random, SHARES);
     const answered = kind === 'reply' ? replied : autoReplied;
-    const candidates = news.filter((candidate) => candidate <= position - options.minParentDistance && !answered.has(candidate));
+    const candidates = news.filter(
+      (candidate) => candidate <= position - options.minParentDistance && !answered.has(candidate),
+    );
     if ((kind === 'reply' || kind === 'auto-reply') && candidates.length === 0) kind = 'new';
     if (kind === 'new-repeat-sender' && news.length === 0) kind = 'new';
     const format = weighted(random, FORMATS);
     if (kind === 'reply' || kind === 'auto-reply') {
       // The more recent tickets are answered more often, as in a real inbox.
-      const parent = candidates[Math.max(0, candidates.length - 1 - Math.floor(random() * Math.min(candidates.length, 200)))]!;
+      const parent =
+        candidates[Math.max(0, candidates.length - 1 - Math.floor(random() * Math.min(candidates.length, 200)))]!;
       answered.add(parent);
       const origin = planned[parent]!;
       const text = kind === 'reply' ? pick(REPLIES[origin.language]) : OUT_OF_OFFICE[origin.language].text;
-      planned.push({ ...origin, position, kind, format: kind === 'reply' ? format : 'plain', messageId: `<bench-${position}@${domainOf(origin.sender.address)}>`, parent, text });
+      planned.push({
+        ...origin,
+        position,
+        kind,
+        format: kind === 'reply' ? format : 'plain',
+        messageId: `<bench-${position}@${domainOf(origin.sender.address)}>`,
+        parent,
+        text,
+      });
       continue;
     }
     const language = pick(LANGUAGES);
@@ -161,7 +221,8 @@ export function planMail(options: MailPlanOptions): PlannedMail[] {
 const domainOf = (address: string): string => address.slice(address.lastIndexOf('@') + 1);
 
 /** RFC 2047 B-encoding for a header that is not plain ASCII. */
-const encodedWord = (text: string): string => (/^[\x20-\x7e]*$/.test(text) ? text : `=?UTF-8?B?${Buffer.from(text, 'utf8').toString('base64')}?=`);
+const encodedWord = (text: string): string =>
+  /^[\x20-\x7e]*$/.test(text) ? text : `=?UTF-8?B?${Buffer.from(text, 'utf8').toString('base64')}?=`;
 
 const base64Lines = (bytes: Buffer): string => (bytes.toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');
 
@@ -202,8 +263,12 @@ function bodyOf(mail: PlannedMail, text: string): { contentHeaders: string[]; co
   const plainHeaders = ['Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit'];
   if (mail.format === 'plain') return { contentHeaders: plainHeaders, content: `${crlf(text)}\r\n` };
   const boundary = `=_bench_${mail.position}`;
-  const html = `<html><body>${text.split('\n\n').map((paragraph) => `<p>${escapeHtml(paragraph).replace(/\n/g, '<br>')}</p>`).join('')}</body></html>`;
-  const part = (fields: readonly string[], partContent: string): string => `${fields.join('\r\n')}\r\n\r\n${partContent}\r\n`;
+  const html = `<html><body>${text
+    .split('\n\n')
+    .map((paragraph) => `<p>${escapeHtml(paragraph).replace(/\n/g, '<br>')}</p>`)
+    .join('')}</body></html>`;
+  const part = (fields: readonly string[], partContent: string): string =>
+    `${fields.join('\r\n')}\r\n\r\n${partContent}\r\n`;
   const alternativeParts =
     `--${boundary}a\r\n${part(plainHeaders, crlf(text))}` +
     `--${boundary}a\r\n${part(['Content-Type: text/html; charset=utf-8', 'Content-Transfer-Encoding: 8bit'], html)}` +

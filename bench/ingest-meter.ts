@@ -1,6 +1,6 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Mailer, OutgoingMail, SentMail } from '../lib/application/ports/mailer.ts';
 
 /** What one ingested message cost: requests by command, their time, the mail it sent and its time. */

@@ -1,11 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localDynamoDbClientConfig } from '../lib/adapters/dynamodb/dynamodb-local.ts';
 import { DynamoDbTicketStore } from '../lib/adapters/dynamodb/dynamodb-ticket-store.ts';
 import { createTicketTable } from '../lib/adapters/dynamodb/ticket-table.ts';
 import { LocalMailer } from '../lib/adapters/mail/local-mailer.ts';
 import { InMemoryRawMailStore } from '../lib/adapters/memory/in-memory-raw-mail-store.ts';
-import { ingestEmail, type IngestResult } from '../lib/application/ingest-email.ts';
+import { type IngestResult, ingestEmail } from '../lib/application/ingest-email.ts';
 import type { Clock } from '../lib/application/ports/clock.ts';
 import type { OutgoingMail } from '../lib/application/ports/mailer.ts';
 import type { NotificationRenderer } from '../lib/application/ports/notification-renderer.ts';
@@ -13,7 +13,7 @@ import { isAtendeError } from '../lib/domain/atende-error.ts';
 import type { Policy } from '../lib/domain/policy/policy-schema.ts';
 import { SlaClock } from '../lib/domain/sla/sla-schedule.ts';
 import { pooled } from './ingest-floor.ts';
-import { buildRawMail, type Acknowledgement, type PlannedKind, type PlannedMail } from './ingest-mail-generator.ts';
+import { type Acknowledgement, buildRawMail, type PlannedKind, type PlannedMail } from './ingest-mail-generator.ts';
 import { IngestMeter, type MessageCost } from './ingest-meter.ts';
 
 /** One ingested message, as measured. */
@@ -53,11 +53,17 @@ export class IngestRig {
   private readonly finished = new Map<number, Promise<void>>();
   private sampleAcknowledgement: OutgoingMail | null = null;
 
-  private constructor(private readonly options: RigOptions, readonly tableName: string) {
+  private constructor(
+    private readonly options: RigOptions,
+    readonly tableName: string,
+  ) {
     this.client = new DynamoDBClient(localDynamoDbClientConfig(options.dynamodbEndpoint));
     this.meter.attach(this.client);
     this.store = new DynamoDbTicketStore({ client: this.client, tableName });
-    this.localMailer = new LocalMailer({ endpoint: options.sesEndpoint, dataDirectory: join(options.dataDirectory, options.name) });
+    this.localMailer = new LocalMailer({
+      endpoint: options.sesEndpoint,
+      dataDirectory: join(options.dataDirectory, options.name),
+    });
   }
 
   static async create(options: RigOptions): Promise<IngestRig> {
@@ -76,7 +82,11 @@ export class IngestRig {
    * A reply waits until its parent was ingested (it cannot answer an acknowledgement not yet
    * sent); its raw bytes are built and stored before its clock starts.
    */
-  async run(plan: readonly PlannedMail[], concurrency: number, clock: Clock): Promise<{ measured: Measured[]; seconds: number; raws: Buffer[] }> {
+  async run(
+    plan: readonly PlannedMail[],
+    concurrency: number,
+    clock: Clock,
+  ): Promise<{ measured: Measured[]; seconds: number; raws: Buffer[] }> {
     const deps = {
       policy: this.options.policy,
       sla: new SlaClock(this.options.policy),
@@ -87,7 +97,8 @@ export class IngestRig {
       clock,
     };
     const settle = new Map<number, () => void>();
-    for (const mail of plan) this.finished.set(mail.position, new Promise<void>((resolve) => settle.set(mail.position, resolve)));
+    for (const mail of plan)
+      this.finished.set(mail.position, new Promise<void>((resolve) => settle.set(mail.position, resolve)));
     // New tickets are stored up front; replies can only be written once their acknowledgement is known.
     for (const mail of plan) if (mail.parent === null) await this.rawMail.put(rawKey(mail), buildRawMail(mail, null));
 
@@ -126,11 +137,21 @@ export class IngestRig {
 const rawKey = (mail: PlannedMail): string => `inbound/bench-${mail.position}`;
 
 /** The result as a label; an error is measured too (it is what the message cost), with its code. */
-async function ingestOrError(deps: Parameters<typeof ingestEmail>[0], mail: PlannedMail): Promise<{ outcome: string; sent: readonly string[] }> {
+async function ingestOrError(
+  deps: Parameters<typeof ingestEmail>[0],
+  mail: PlannedMail,
+): Promise<{ outcome: string; sent: readonly string[] }> {
   try {
-    const result: IngestResult = await ingestEmail(deps, { receiptKey: `bench-${mail.position}`, rawKey: rawKey(mail), recipients: ['servicedesk@example.com'] });
+    const result: IngestResult = await ingestEmail(deps, {
+      receiptKey: `bench-${mail.position}`,
+      rawKey: rawKey(mail),
+      recipients: ['servicedesk@example.com'],
+    });
     return { outcome: result.outcome, sent: 'sent' in result ? result.sent : [] };
   } catch (error) {
-    return { outcome: `threw ${isAtendeError(error) ? error.code : error instanceof Error ? error.name : 'non-error'}`, sent: [] };
+    return {
+      outcome: `threw ${isAtendeError(error) ? error.code : error instanceof Error ? error.name : 'non-error'}`,
+      sent: [],
+    };
   }
 }

@@ -2,7 +2,8 @@ import { percentile } from './bench-report.ts';
 import type { Measured } from './ingest-rig.ts';
 
 const round = (value: number, digits = 1): number => Math.round(value * 10 ** digits) / 10 ** digits;
-const mean = (values: readonly number[]): number => (values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length);
+const mean = (values: readonly number[]): number =>
+  values.length === 0 ? Number.NaN : values.reduce((sum, value) => sum + value, 0) / values.length;
 
 /** Latency percentiles in milliseconds. */
 export const latency = (measured: readonly Measured[]) => {
@@ -13,7 +14,8 @@ export const latency = (measured: readonly Measured[]) => {
 /** DynamoDB requests and sends per message of one kind: mean, max, and the mean per command. */
 export const costOf = (measured: readonly Measured[]) => {
   const commands = new Map<string, number>();
-  for (const { cost } of measured) for (const [name, count] of cost.requests) commands.set(name, (commands.get(name) ?? 0) + count);
+  for (const { cost } of measured)
+    for (const [name, count] of cost.requests) commands.set(name, (commands.get(name) ?? 0) + count);
   const outcomes = new Map<string, number>();
   for (const { outcome, sent } of measured) {
     const label = sent.length > 0 ? `${outcome} [${sent.join(', ')}]` : outcome;
@@ -24,7 +26,11 @@ export const costOf = (measured: readonly Measured[]) => {
     messages: measured.length,
     dynamodbRequestsMean: round(mean(requestCounts), 2),
     dynamodbRequestsMax: Math.max(...requestCounts),
-    byCommand: Object.fromEntries([...commands].sort(([a], [b]) => a.localeCompare(b)).map(([name, count]) => [name.replace(/Command$/, ''), round(count / measured.length, 2)])),
+    byCommand: Object.fromEntries(
+      [...commands]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([name, count]) => [name.replace(/Command$/, ''), round(count / measured.length, 2)]),
+    ),
     sendsMean: round(mean(measured.map(({ cost }) => cost.sends)), 2),
     outcomes: Object.fromEntries(outcomes),
     ...latency(measured),
@@ -36,7 +42,12 @@ export const timeBreakdown = (measured: readonly Measured[]) => {
   const total = mean(measured.map(({ ms }) => ms));
   const dynamodb = mean(measured.map(({ cost }) => cost.requestMs));
   const send = mean(measured.map(({ cost }) => cost.sendMs));
-  return { totalMs: round(total, 2), dynamodbMs: round(dynamodb, 2), sendMs: round(send, 2), otherMs: round(total - dynamodb - send, 2) };
+  return {
+    totalMs: round(total, 2),
+    dynamodbMs: round(dynamodb, 2),
+    sendMs: round(send, 2),
+    otherMs: round(total - dynamodb - send, 2),
+  };
 };
 
 /** The figures of one run: throughput, latency, and the costs per kind of message. */

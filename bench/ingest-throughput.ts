@@ -11,15 +11,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { systemClock } from '../lib/adapters/clock/system-clock.ts';
 import { startDynamoDbLocal } from '../lib/adapters/dynamodb/dynamodb-local.ts';
 import { startSesEmulator } from '../lib/adapters/mail/ses-emulator.ts';
 import { loadPolicyFile } from '../lib/adapters/policy-file.ts';
 import { HandlebarsNotificationRenderer } from '../lib/adapters/templates/handlebars-notification-renderer.ts';
-import { systemClock } from '../lib/adapters/clock/system-clock.ts';
 import { saveReport } from './bench-report.ts';
 import { cpuPerMessage, cpuSnapshot } from './cpu-usage.ts';
-import { parseFloor, readFloor, sendFloor, transactionFloor, type Rate } from './ingest-floor.ts';
-import { planMail, type PlannedMail } from './ingest-mail-generator.ts';
+import { parseFloor, type Rate, readFloor, sendFloor, transactionFloor } from './ingest-floor.ts';
+import { type PlannedMail, planMail } from './ingest-mail-generator.ts';
 import { IngestRig, type Measured } from './ingest-rig.ts';
 import { costOf, mean, round, runFigures } from './ingest-summary.ts';
 
@@ -60,7 +60,14 @@ const emulator = await startSesEmulator();
 const dataDirectory = await mkdtemp(join(tmpdir(), 'atende-bench-ingest-'));
 const rigs: IngestRig[] = [];
 const rig = async (name: string): Promise<IngestRig> => {
-  const made = await IngestRig.create({ name, dynamodbEndpoint: dynamodb.endpoint, sesEndpoint: emulator.endpoint, dataDirectory, policy, renderer });
+  const made = await IngestRig.create({
+    name,
+    dynamodbEndpoint: dynamodb.endpoint,
+    sesEndpoint: emulator.endpoint,
+    dataDirectory,
+    policy,
+    renderer,
+  });
   rigs.push(made);
   return made;
 };
@@ -74,7 +81,10 @@ try {
   // JIT, DynamoDB Local and the emulator warm up on a plan of their own, thrown away.
   await (await rig('warm-up')).run(warmUpPlan, 8, systemClock);
 
-  const runs: Record<number, { measured: Measured[]; seconds: number; raws: Buffer[]; cpu: ReturnType<typeof cpuPerMessage> }> = {};
+  const runs: Record<
+    number,
+    { measured: Measured[]; seconds: number; raws: Buffer[]; cpu: ReturnType<typeof cpuPerMessage> }
+  > = {};
   for (const concurrency of [1, 8]) {
     await clearEmulator();
     const made = await rig(`c${concurrency}`);
@@ -90,10 +100,16 @@ try {
   const floorRig = await rig('floor');
   const floor: Record<string, Rate> = {
     parse: await parseFloor(runs[8]!.raws),
-    transactWriteItemsOfTwo: await transactionFloor(floorRig.client, floorRig.tableName, { count: FLOOR_OPERATIONS, concurrency: 8 }),
+    transactWriteItemsOfTwo: await transactionFloor(floorRig.client, floorRig.tableName, {
+      count: FLOOR_OPERATIONS,
+      concurrency: 8,
+    }),
     sendRawEmail: await sendFloor(emulator.endpoint, sample, { count: FLOOR_OPERATIONS, concurrency: 8 }),
   };
-  const consistentGetItem = await readFloor(floorRig.client, floorRig.tableName, { count: FLOOR_OPERATIONS, concurrency: 8 });
+  const consistentGetItem = await readFloor(floorRig.client, floorRig.tableName, {
+    count: FLOOR_OPERATIONS,
+    concurrency: 8,
+  });
 
   const at1 = { ...runFigures(runs[1]!.measured, runs[1]!.seconds, 1), cpu: runs[1]!.cpu };
   const at8 = { ...runFigures(runs[8]!.measured, runs[8]!.seconds, 8), cpu: runs[8]!.cpu };
@@ -108,39 +124,69 @@ try {
   const sendsPerMessage = mean(mix.map(({ cost }) => cost.sends));
   const parseSeconds = 1 / floor['parse']!.perSecond;
   const sendSeconds = sendsPerMessage / floor['sendRawEmail']!.perSecond;
-  const floorSecondsPerMessage = parseSeconds + requestsPerMessage / floor['transactWriteItemsOfTwo']!.perSecond + sendSeconds;
+  const floorSecondsPerMessage =
+    parseSeconds + requestsPerMessage / floor['transactWriteItemsOfTwo']!.perSecond + sendSeconds;
   const floorMessagesPerSecond = 1 / floorSecondsPerMessage;
   const floorRatio = floorMessagesPerSecond / at8.messagesPerSecond;
   // The same with the reads (GetItem, BatchGetItem, Query) and the counter's UpdateItem priced as a consistent GetItem: a stricter floor.
-  const pricedSecondsPerMessage = parseSeconds + transactionsPerMessage / floor['transactWriteItemsOfTwo']!.perSecond + (requestsPerMessage - transactionsPerMessage) / consistentGetItem.perSecond + sendSeconds;
+  const pricedSecondsPerMessage =
+    parseSeconds +
+    transactionsPerMessage / floor['transactWriteItemsOfTwo']!.perSecond +
+    (requestsPerMessage - transactionsPerMessage) / consistentGetItem.perSecond +
+    sendSeconds;
   const pricedRatio = 1 / pricedSecondsPerMessage / at8.messagesPerSecond;
 
   const kinds = { ...at8.byKind, 'reply (2 h later)': lateReplies };
-  const worstMean = Object.entries(kinds).reduce((worst, entry) => (entry[1].dynamodbRequestsMean > worst[1].dynamodbRequestsMean ? entry : worst));
-  const overBudget = [...mix, ...late.measured].filter(({ cost }) => cost.requestCount > TARGETS.dynamodbRequestsPerMessage);
+  const worstMean = Object.entries(kinds).reduce((worst, entry) =>
+    entry[1].dynamodbRequestsMean > worst[1].dynamodbRequestsMean ? entry : worst,
+  );
+  const overBudget = [...mix, ...late.measured].filter(
+    ({ cost }) => cost.requestCount > TARGETS.dynamodbRequestsPerMessage,
+  );
 
   saveReport('ingest-throughput', {
     setup: {
       messagesPerRun: COUNT,
       seed: SEED,
-      mix: Object.fromEntries([...new Set(plan.map(({ kind }) => kind))].map((kind) => [kind, plan.filter((mail) => mail.kind === kind).length])),
-      formats: Object.fromEntries([...new Set(plan.map(({ format }) => format))].map((format) => [format, plan.filter((mail) => mail.format === format).length])),
-      stack: 'DynamoDB Local 3 (in memory, own JVM) + SES emulator (in this process) via LocalMailer + in-memory raw mail; default policy; system clock',
+      mix: Object.fromEntries(
+        [...new Set(plan.map(({ kind }) => kind))].map((kind) => [
+          kind,
+          plan.filter((mail) => mail.kind === kind).length,
+        ]),
+      ),
+      formats: Object.fromEntries(
+        [...new Set(plan.map(({ format }) => format))].map((format) => [
+          format,
+          plan.filter((mail) => mail.format === format).length,
+        ]),
+      ),
+      stack:
+        'DynamoDB Local 3 (in memory, own JVM) + SES emulator (in this process) via LocalMailer + in-memory raw mail; default policy; system clock',
       note: 'Replies in the mixed runs come within minutes of their ticket, inside the policy\'s 40-minute follow-up interval: recorded as throttled follow-ups, no agent notification. "reply (2 h later)" measures the un-throttled path.',
     },
     'concurrency 1': at1,
     'concurrency 8': at8,
     'reply (2 h later), concurrency 1': lateReplies,
-    floor: Object.fromEntries(Object.entries(floor).map(([name, rate]) => [name, { ...rate, perSecond: round(rate.perSecond) }])),
-    'for comparison, not in the floor: consistent GetItem': { ...consistentGetItem, perSecond: round(consistentGetItem.perSecond) },
+    floor: Object.fromEntries(
+      Object.entries(floor).map(([name, rate]) => [name, { ...rate, perSecond: round(rate.perSecond) }]),
+    ),
+    'for comparison, not in the floor: consistent GetItem': {
+      ...consistentGetItem,
+      perSecond: round(consistentGetItem.perSecond),
+    },
     floorPerMessage: {
-      model: '1/parse rate + (DynamoDB requests per message)/(transaction rate) + (sends per message)/(send rate), concurrency-8 mix, no overlap',
+      model:
+        '1/parse rate + (DynamoDB requests per message)/(transaction rate) + (sends per message)/(send rate), concurrency-8 mix, no overlap',
       requestsPerMessage: round(requestsPerMessage, 2),
       transactionsPerMessage: round(transactionsPerMessage, 2),
       sendsPerMessage: round(sendsPerMessage, 2),
       milliseconds: round(floorSecondsPerMessage * 1000, 2),
       messagesPerSecond: round(floorMessagesPerSecond),
-      'stricter, reads priced as a GetItem': { milliseconds: round(pricedSecondsPerMessage * 1000, 2), messagesPerSecond: round(1 / pricedSecondsPerMessage), ratio: round(pricedRatio, 2) },
+      'stricter, reads priced as a GetItem': {
+        milliseconds: round(pricedSecondsPerMessage * 1000, 2),
+        messagesPerSecond: round(1 / pricedSecondsPerMessage),
+        ratio: round(pricedRatio, 2),
+      },
     },
     targets: {
       [`throughput at concurrency 8 >= ${TARGETS.messagesPerSecondAt8} messages/s`]: {
@@ -157,7 +203,13 @@ try {
         messagesOverBudget: overBudget.length,
         maxOnOneMessage: Math.max(...[...mix, ...late.measured].map(({ cost }) => cost.requestCount)),
       },
-      [`throughput within ${TARGETS.floorRatio}x the floor`]: { floorMessagesPerSecond: round(floorMessagesPerSecond), measured: at8.messagesPerSecond, ratio: round(floorRatio, 2), met: floorRatio <= TARGETS.floorRatio, ratioToStricterFloor: round(pricedRatio, 2) },
+      [`throughput within ${TARGETS.floorRatio}x the floor`]: {
+        floorMessagesPerSecond: round(floorMessagesPerSecond),
+        measured: at8.messagesPerSecond,
+        ratio: round(floorRatio, 2),
+        met: floorRatio <= TARGETS.floorRatio,
+        ratioToStricterFloor: round(pricedRatio, 2),
+      },
     },
   });
 } finally {

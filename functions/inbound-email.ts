@@ -1,6 +1,6 @@
-import { SesReceiptEvent, inboundEmailFromSes } from '../lib/adapters/aws-events/ses-receipt-event.ts';
 import { awsIngestDependencies } from '../lib/adapters/aws/aws-ingest-dependencies.ts';
-import { ingestEmail, type IngestEmailDeps, type IngestResult } from '../lib/application/ingest-email.ts';
+import { inboundEmailFromSes, SesReceiptEvent } from '../lib/adapters/aws-events/ses-receipt-event.ts';
+import { type IngestEmailDeps, type IngestResult, ingestEmail } from '../lib/application/ingest-email.ts';
 
 /**
  * The SES receipt rule's Lambda action (after its S3 action stored the raw mail).
@@ -12,7 +12,10 @@ let dependencies: Promise<IngestEmailDeps> | undefined;
 export const handler = async (event: unknown): Promise<{ results: IngestResult[] }> => {
   const parsed = SesReceiptEvent.safeParse(event);
   if (!parsed.success) {
-    log('error', { code: 'inbound.invalidEvent', issues: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) });
+    log('error', {
+      code: 'inbound.invalidEvent',
+      issues: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    });
     return { results: [] };
   }
   dependencies ??= awsIngestDependencies(process.env);

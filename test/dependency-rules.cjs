@@ -19,7 +19,9 @@ module.exports = {
       comment: 'Use cases reach AWS and local parts only through ports passed in.',
       severity: 'error',
       from: { path: '^lib/application/' },
-      to: { path: '^(lib/(adapters|cli)/|functions/|infra/)|@aws-sdk|^(node:)?(fs|fs/promises|net|http|https|child_process)$' },
+      to: {
+        path: '^(lib/(adapters|cli)/|functions/|infra/)|@aws-sdk|^(node:)?(fs|fs/promises|net|http|https|child_process)$',
+      },
     },
     {
       name: 'adapters-do-not-reach-up',

@@ -1,9 +1,12 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TICKET_TABLE, type KeyAttribute } from '../../lib/adapters/dynamodb/ticket-table.ts';
+import { type KeyAttribute, TICKET_TABLE } from '../../lib/adapters/dynamodb/ticket-table.ts';
 
-const attribute = ({ name, type }: KeyAttribute) => ({ name, type: type === 'S' ? AttributeType.STRING : AttributeType.NUMBER });
+const attribute = ({ name, type }: KeyAttribute) => ({
+  name,
+  type: type === 'S' ? AttributeType.STRING : AttributeType.NUMBER,
+});
 
 /** The single ticket table, built from the same definition the store and its tests use. */
 export class TicketTable extends Construct {

@@ -14,7 +14,10 @@ export async function loadPolicyFile(path: string = DEFAULT_POLICY_PATH): Promis
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new AtendeError('policy.fileNotFound', `policy file ${path} does not exist`, { cause: error, details: { path } });
+      throw new AtendeError('policy.fileNotFound', `policy file ${path} does not exist`, {
+        cause: error,
+        details: { path },
+      });
     }
     throw error;
   }

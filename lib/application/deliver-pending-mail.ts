@@ -37,10 +37,20 @@ export async function deliverPendingMail(
   return purposes;
 }
 
-async function record(deps: PendingMailDelivery, work: { ticketNumber: number; receiptKey: string | null }, messages: TicketMessage[], remainingMail: readonly PendingMail[]): Promise<void> {
+async function record(
+  deps: PendingMailDelivery,
+  work: { ticketNumber: number; receiptKey: string | null },
+  messages: TicketMessage[],
+  remainingMail: readonly PendingMail[],
+): Promise<void> {
   if (messages.length === 0 && remainingMail.length > 0) return;
   try {
-    await deps.store.recordSentMail({ ticketNumber: work.ticketNumber, messages, receiptKey: work.receiptKey, remainingMail: [...remainingMail] });
+    await deps.store.recordSentMail({
+      ticketNumber: work.ticketNumber,
+      messages,
+      receiptKey: work.receiptKey,
+      remainingMail: [...remainingMail],
+    });
   } catch (error) {
     // A resumed delivery that finds its messages already recorded has nothing left to record.
     if (!isAtendeError(error, 'store.duplicateMessage')) throw error;

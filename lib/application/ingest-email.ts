@@ -2,7 +2,12 @@ import { AtendeError, isAtendeError } from '../domain/atende-error.ts';
 import { checkConduct } from '../domain/mail/conduct-check.ts';
 import type { InboundMail } from '../domain/mail/inbound-mail.ts';
 import { detectLanguage } from '../domain/mail/language-detection.ts';
-import { asksNotToBeAutoAnswered, classifyInboundMail, isNoReplyAddress, type MailClassification } from '../domain/mail/mail-classification.ts';
+import {
+  asksNotToBeAutoAnswered,
+  classifyInboundMail,
+  isNoReplyAddress,
+  type MailClassification,
+} from '../domain/mail/mail-classification.ts';
 import type { MailLimits } from '../domain/mail/mail-limits.ts';
 import { parseInboundMail } from '../domain/mail/parse-inbound-mail.ts';
 import { inferPriority } from '../domain/mail/priority-inference.ts';
@@ -10,16 +15,26 @@ import { stripQuotedReply } from '../domain/mail/quoted-reply.ts';
 import { maskSecrets } from '../domain/mail/secret-redaction.ts';
 import { findTicketTag, normalizeSubject } from '../domain/mail/subject.ts';
 import type { Policy, Queue } from '../domain/policy/policy-schema.ts';
-import { verdictRejection, type InboundVerdicts } from '../domain/routing/inbound-verdicts.ts';
-import { isStaff, planFor, queueForRecipients, regionFor, supportAddresses } from '../domain/routing/support-routing.ts';
-import type { SlaClock } from '../domain/sla/sla-schedule.ts';
-import { acknowledgementAllowed, conductNoticeDue, isThrottledFollowUp } from '../domain/ticket/acknowledgement-rules.ts';
-import { readAgentReply } from '../domain/ticket/agent-commands.ts';
-import { newCustomer, type Customer } from '../domain/ticket/customer.ts';
-import { mayAddToTicket, openTicketWithSubject, type ThreadedVia } from '../domain/ticket/threading.ts';
-import { openTicket, recordAgentReply, recordCustomerMessage } from '../domain/ticket/ticket-lifecycle.ts';
-import type { ConductFlag, MessageAuthor, Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
 import { bouncedMessageReferences } from '../domain/routing/bounced-message.ts';
+import { type InboundVerdicts, verdictRejection } from '../domain/routing/inbound-verdicts.ts';
+import {
+  isStaff,
+  planFor,
+  queueForRecipients,
+  regionFor,
+  supportAddresses,
+} from '../domain/routing/support-routing.ts';
+import type { SlaClock } from '../domain/sla/sla-schedule.ts';
+import {
+  acknowledgementAllowed,
+  conductNoticeDue,
+  isThrottledFollowUp,
+} from '../domain/ticket/acknowledgement-rules.ts';
+import { readAgentReply } from '../domain/ticket/agent-commands.ts';
+import { type Customer, newCustomer } from '../domain/ticket/customer.ts';
+import { mayAddToTicket, openTicketWithSubject, type ThreadedVia } from '../domain/ticket/threading.ts';
+import type { ConductFlag, MessageAuthor, Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
+import { openTicket, recordAgentReply, recordCustomerMessage } from '../domain/ticket/ticket-lifecycle.ts';
 import { deliverPendingMail, type PendingMailDelivery } from './deliver-pending-mail.ts';
 import { NotificationMail, type ThreadHeaders } from './notification-mail.ts';
 import type { Clock } from './ports/clock.ts';
@@ -68,7 +83,12 @@ export interface InboundEmail {
 
 export type IngestResult =
   | { readonly outcome: 'created'; readonly ticketNumber: number; readonly sent: readonly string[] }
-  | { readonly outcome: 'threaded'; readonly ticketNumber: number; readonly via: ThreadedVia; readonly sent: readonly string[] }
+  | {
+      readonly outcome: 'threaded';
+      readonly ticketNumber: number;
+      readonly via: ThreadedVia;
+      readonly sent: readonly string[];
+    }
   | { readonly outcome: 'relayed'; readonly ticketNumber: number; readonly sent: readonly string[] }
   | { readonly outcome: 'recorded'; readonly ticketNumber: number; readonly kind: 'bounce' | 'auto-reply' }
   | { readonly outcome: 'quarantined'; readonly reason: string }
@@ -119,9 +139,13 @@ class EmailIngestion {
     try {
       const raw = await this.deps.rawMail.get(this.inbound.rawKey, { maxBytes: this.deps.limits?.maxRawBytes });
       const parsed = await parseInboundMail(Buffer.from(raw), this.deps.limits);
-      mail = parsed.subject.length > STORED_SUBJECT_LIMIT ? { ...parsed, subject: `${parsed.subject.slice(0, STORED_SUBJECT_LIMIT)}…` } : parsed;
+      mail =
+        parsed.subject.length > STORED_SUBJECT_LIMIT
+          ? { ...parsed, subject: `${parsed.subject.slice(0, STORED_SUBJECT_LIMIT)}…` }
+          : parsed;
     } catch (error) {
-      if (isAtendeError(error) && error.code.startsWith('mail.')) return this.quarantine(`inbound.${error.code.slice('mail.'.length)}`, { error: error.message });
+      if (isAtendeError(error) && error.code.startsWith('mail.'))
+        return this.quarantine(`inbound.${error.code.slice('mail.'.length)}`, { error: error.message });
       throw error;
     }
 
@@ -132,10 +156,16 @@ class EmailIngestion {
     });
     const sender = mail.from?.address;
     if (classification.kind === 'bounce') return this.recordBounce(mail, classification);
-    if (classification.kind === 'own-mail') return this.quarantine('inbound.ownMail', { classification: classification.reason });
-    if (!sender || !sender.includes('@')) return this.quarantine('inbound.noSender', { classification: classification.reason });
+    if (classification.kind === 'own-mail')
+      return this.quarantine('inbound.ownMail', { classification: classification.reason });
+    if (!sender?.includes('@')) return this.quarantine('inbound.noSender', { classification: classification.reason });
 
-    const queue = queueForRecipients(this.deps.policy, [...this.inbound.recipients, ...mail.to.map((a) => a.address), ...mail.cc.map((a) => a.address)]) ?? this.deps.policy.queues[0]!;
+    const queue =
+      queueForRecipients(this.deps.policy, [
+        ...this.inbound.recipients,
+        ...mail.to.map((a) => a.address),
+        ...mail.cc.map((a) => a.address),
+      ]) ?? this.deps.policy.queues[0]!;
     const staff = isStaff(this.deps.policy, queue, sender);
     const lookup = await this.findTicket(mail, sender, staff);
 
@@ -143,9 +173,11 @@ class EmailIngestion {
       if (lookup.found) return this.recordQuietly(lookup.found.ticket, mail, sender, 'auto-reply');
       // RFC 3834 §5: auto-generated mail (a monitoring alert) starts work and may open a ticket, never answered;
       // an auto-replied one (out of office) answers something and means nothing on its own.
-      if (!isAutoGenerated(mail)) return this.quarantine('inbound.autoReply', { classification: classification.reason, from: sender });
+      if (!isAutoGenerated(mail))
+        return this.quarantine('inbound.autoReply', { classification: classification.reason, from: sender });
     }
-    if (lookup.found && staff && lookup.found.ticket.requester !== sender) return this.relayAgentReply(lookup.found.ticket, mail, sender);
+    if (lookup.found && staff && lookup.found.ticket.requester !== sender)
+      return this.relayAgentReply(lookup.found.ticket, mail, sender);
     if (lookup.found) return this.addCustomerMessage(lookup.found, mail, sender, classification);
     return this.openNewTicket(mail, sender, queue, classification, lookup.customer);
   }
@@ -155,7 +187,11 @@ class EmailIngestion {
    * tag, then the sender's open ticket with the same normalised subject. A ticket the sender
    * may not add to is ignored, as if it had not been found.
    */
-  private async findTicket(mail: InboundMail, sender: string, staff: boolean): Promise<{ found: Found | null; customer: Customer | null | undefined }> {
+  private async findTicket(
+    mail: InboundMail,
+    sender: string,
+    staff: boolean,
+  ): Promise<{ found: Found | null; customer: Customer | null | undefined }> {
     const { store, policy } = this.deps;
     const ids = threadIds(mail);
     let customer: Customer | null | undefined;
@@ -180,19 +216,33 @@ class EmailIngestion {
     return { found: sameSubject ? { ticket: sameSubject, via: 'subject' } : null, customer: overview.customer };
   }
 
-  private async openNewTicket(mail: InboundMail, sender: string, queue: Queue, classification: MailClassification, knownCustomer: Customer | null | undefined): Promise<IngestResult> {
+  private async openNewTicket(
+    mail: InboundMail,
+    sender: string,
+    queue: Queue,
+    classification: MailClassification,
+    knownCustomer: Customer | null | undefined,
+  ): Promise<IngestResult> {
     const { policy, store, sla } = this.deps;
     const customer = knownCustomer === undefined ? await store.getCustomer(sender) : knownCustomer;
     const content = this.readContent(mail);
-    const locale = customer?.locale && policy.languages.offered.includes(customer.locale)
-      ? customer.locale
-      : detectLanguage(`${mail.subject}\n${content.text}`, { offered: policy.languages.offered, fallback: policy.languages.default });
+    const locale =
+      customer?.locale && policy.languages.offered.includes(customer.locale)
+        ? customer.locale
+        : detectLanguage(`${mail.subject}\n${content.text}`, {
+            offered: policy.languages.offered,
+            fallback: policy.languages.default,
+          });
     const participants = this.participantsOf(mail, sender, queue);
     const subject = stripOurTags(mail.subject, policy.brand.tag) || '(no subject)';
 
     if (customer?.suspended) return this.answerSuspended(mail, sender, queue, customer, locale, subject);
 
-    const mayAcknowledge = classification.kind === 'customer' && !isNoReplyAddress(sender) && !asksNotToBeAutoAnswered(mail) && acknowledgementAllowed(customer, this.now);
+    const mayAcknowledge =
+      classification.kind === 'customer' &&
+      !isNoReplyAddress(sender) &&
+      !asksNotToBeAutoAnswered(mail) &&
+      acknowledgementAllowed(customer, this.now);
     const citeConduct = mayAcknowledge && conductNoticeDue(policy, customer, content.flags, this.now);
     const number = await store.allocateTicketNumber();
     const ticket = openTicket(
@@ -219,16 +269,32 @@ class EmailIngestion {
     const thread = replyThread(mail);
     const pending: PendingMail[] = [];
     if (mayAcknowledge) {
-      pending.push(this.pending('acknowledgement', ticket, pending.length + 2, 'system', this.notifications.acknowledgement(ticket, thread, {
-        maskedSecrets: content.maskedKinds,
-        conductRules: citeConduct ? rulesIn(policy, ticket.locale) : [],
-        duplicateOf: null,
-      })));
+      pending.push(
+        this.pending(
+          'acknowledgement',
+          ticket,
+          pending.length + 2,
+          'system',
+          this.notifications.acknowledgement(ticket, thread, {
+            maskedSecrets: content.maskedKinds,
+            conductRules: citeConduct ? rulesIn(policy, ticket.locale) : [],
+            duplicateOf: null,
+          }),
+        ),
+      );
     }
-    pending.push(this.pending('agent-new-ticket', ticket, pending.length + 2, 'system', this.notifications.toAgents('agent-new-ticket', ticket, thread, {
-      message: { from: sender, fromName: mail.from?.name ?? null, text: content.text, at: this.at },
-      flags: ticket.flags,
-    })));
+    pending.push(
+      this.pending(
+        'agent-new-ticket',
+        ticket,
+        pending.length + 2,
+        'system',
+        this.notifications.toAgents('agent-new-ticket', ticket, thread, {
+          message: { from: sender, fromName: mail.from?.name ?? null, text: content.text, at: this.at },
+          flags: ticket.flags,
+        }),
+      ),
+    );
     const nextCustomer: Customer = {
       ...(customer ?? newCustomer(sender, this.at)),
       locale,
@@ -239,20 +305,34 @@ class EmailIngestion {
     const receipt = this.receipt('created', number, pending);
     try {
       // The mail to send takes the next sequences on the ticket now, so a reply arriving meanwhile cannot take them.
-      await store.createTicket({ ticket: { ...ticket, messageCount: 1 + pending.length }, firstMessage: message, receipt, customer: nextCustomer });
+      await store.createTicket({
+        ticket: { ...ticket, messageCount: 1 + pending.length },
+        firstMessage: message,
+        receipt,
+        customer: nextCustomer,
+      });
     } catch (error) {
       if (isAtendeError(error, 'store.duplicateReceipt')) return this.resumeDuplicate();
       if (isAtendeError(error, 'store.duplicateMessageId') && this.claimMessageId) {
-        return (await this.sameMailAgain(mail, sender)) ?? this.openNewTicket(mail, sender, queue, classification, knownCustomer);
+        return (
+          (await this.sameMailAgain(mail, sender)) ??
+          this.openNewTicket(mail, sender, queue, classification, knownCustomer)
+        );
       }
-      if (isAtendeError(error, 'store.itemTooLarge')) return this.quarantine('inbound.tooLargeToStore', { error: error.message });
+      if (isAtendeError(error, 'store.itemTooLarge'))
+        return this.quarantine('inbound.tooLargeToStore', { error: error.message });
       throw error;
     }
     return { outcome: 'created', ticketNumber: number, sent: await this.deliver(number, pending) };
   }
 
   /** The requester or a participant wrote again. Close follow-ups are recorded and wake nobody. */
-  private async addCustomerMessage(found: Found, mail: InboundMail, sender: string, classification: MailClassification): Promise<IngestResult> {
+  private async addCustomerMessage(
+    found: Found,
+    mail: InboundMail,
+    sender: string,
+    classification: MailClassification,
+  ): Promise<IngestResult> {
     const { policy, sla } = this.deps;
     const content = this.readContent(mail);
     return this.applyToTicket(found.ticket, (ticket) => {
@@ -260,16 +340,33 @@ class EmailIngestion {
       const flags: ConductFlag[] = throttled ? [...content.flags, 'throttled-follow-up'] : content.flags;
       const author: MessageAuthor = ticket.requester === sender ? 'requester' : 'participant';
       const queue = this.queueOf(ticket);
-      const next = recordCustomerMessage(ticket, { at: this.now, participants: author === 'requester' ? this.participantsOf(mail, sender, queue) : [], flags }, sla);
+      const next = recordCustomerMessage(
+        ticket,
+        { at: this.now, participants: author === 'requester' ? this.participantsOf(mail, sender, queue) : [], flags },
+        sla,
+      );
       const message = this.inboundMessage(next, ticket.messageCount + 1, mail, sender, author, content.text);
       const pending: PendingMail[] = [];
       if (!throttled && classification.kind !== 'auto-reply') {
-        pending.push(this.pending('agent-customer-reply', next, next.messageCount + 1, 'system', this.notifications.toAgents('agent-customer-reply', next, replyThread(mail), {
-          message: { from: sender, fromName: mail.from?.name ?? null, text: content.text, at: this.at },
-          flags,
-        })));
+        pending.push(
+          this.pending(
+            'agent-customer-reply',
+            next,
+            next.messageCount + 1,
+            'system',
+            this.notifications.toAgents('agent-customer-reply', next, replyThread(mail), {
+              message: { from: sender, fromName: mail.from?.name ?? null, text: content.text, at: this.at },
+              flags,
+            }),
+          ),
+        );
       }
-      return { next, message, pending, result: (sent) => ({ outcome: 'threaded', ticketNumber: next.number, via: found.via, sent }) };
+      return {
+        next,
+        message,
+        pending,
+        result: (sent) => ({ outcome: 'threaded', ticketNumber: next.number, via: found.via, sent }),
+      };
     });
   }
 
@@ -279,22 +376,41 @@ class EmailIngestion {
     const reply = readAgentReply(stripQuotedReply(mail.text));
     const masked = maskSecrets(reply.text);
     const messages = await store.listMessages(found.number);
-    const lastCustomerMessage = [...messages].reverse().find((message) => message.author === 'requester' || message.author === 'participant');
+    const lastCustomerMessage = [...messages]
+      .reverse()
+      .find((message) => message.author === 'requester' || message.author === 'participant');
     const thread: ThreadHeaders = {
       inReplyTo: lastCustomerMessage?.messageId ?? null,
-      references: messages.map((message) => message.messageId).filter((id): id is string => id !== null).slice(-20),
+      references: messages
+        .map((message) => message.messageId)
+        .filter((id): id is string => id !== null)
+        .slice(-20),
     };
     return this.applyToTicket(found, (ticket) => {
-      const next = recordAgentReply(ticket, { at: this.now, status: reply.status, countsAsFirstResponse: policy.sla.firstResponseIs === 'agent-reply' }, sla);
+      const next = recordAgentReply(
+        ticket,
+        { at: this.now, status: reply.status, countsAsFirstResponse: policy.sla.firstResponseIs === 'agent-reply' },
+        sla,
+      );
       const message = this.inboundMessage(next, ticket.messageCount + 1, mail, sender, 'agent', truncate(masked.text));
-      const relay = this.notifications.agentReplyRelay(next, thread, { from: sender, fromName: mail.from?.name ?? null, text: masked.text, at: this.at });
+      const relay = this.notifications.agentReplyRelay(next, thread, {
+        from: sender,
+        fromName: mail.from?.name ?? null,
+        text: masked.text,
+        at: this.at,
+      });
       const pending = [this.pending('agent-reply-relay', next, next.messageCount + 1, 'agent', relay)];
       return { next, message, pending, result: (sent) => ({ outcome: 'relayed', ticketNumber: next.number, sent }) };
     });
   }
 
   /** An auto-reply that threads (an out-of-office answering our acknowledgement): kept on the ticket, nobody told. */
-  private async recordQuietly(found: Ticket, mail: InboundMail, sender: string, kind: 'bounce' | 'auto-reply'): Promise<IngestResult> {
+  private async recordQuietly(
+    found: Ticket,
+    mail: InboundMail,
+    sender: string,
+    kind: 'bounce' | 'auto-reply',
+  ): Promise<IngestResult> {
     const content = this.readContent(mail);
     return this.applyToTicket(found, (ticket) => {
       const next: Ticket = { ...ticket, messageCount: ticket.messageCount + 1, updatedAt: this.at };
@@ -309,18 +425,51 @@ class EmailIngestion {
     const references = bouncedMessageReferences(Buffer.from(raw));
     const ids = [...threadIds(mail), ...references.messageIds];
     let number = references.ticketNumber;
-    if (number === null && ids.length > 0) number = (await this.deps.store.replyContext({ messageIds: ids, customerKey: mail.from?.address ?? 'mailer-daemon' })).ticketNumber;
+    if (number === null && ids.length > 0)
+      number = (
+        await this.deps.store.replyContext({ messageIds: ids, customerKey: mail.from?.address ?? 'mailer-daemon' })
+      ).ticketNumber;
     const ticket = number === null ? null : await this.deps.store.getTicket(number);
-    if (!ticket) return this.quarantine('inbound.unmatchedBounce', { classification: classification.reason, from: mail.from?.address ?? null });
+    if (!ticket)
+      return this.quarantine('inbound.unmatchedBounce', {
+        classification: classification.reason,
+        from: mail.from?.address ?? null,
+      });
     return this.recordQuietly(ticket, mail, mail.from?.address ?? 'mailer-daemon', 'bounce');
   }
 
   /** A suspended customer's new mail: kept, not a ticket; they learn support is suspended (rate-limited like acknowledgements). */
-  private async answerSuspended(mail: InboundMail, sender: string, queue: Queue, customer: Customer, locale: string, subject: string): Promise<IngestResult> {
+  private async answerSuspended(
+    mail: InboundMail,
+    sender: string,
+    queue: Queue,
+    customer: Customer,
+    locale: string,
+    subject: string,
+  ): Promise<IngestResult> {
     const result = await this.quarantine('inbound.suspendedCustomer', { from: sender });
     if (result.outcome === 'quarantined' && acknowledgementAllowed(customer, this.now) && !isNoReplyAddress(sender)) {
       // A stand-in ticket view: the notice has no ticket number to show, so 0 marks "none".
-      const view = openTicket({ number: 0, queue: queue.name, requester: sender, requesterName: mail.from?.name ?? null, participants: [], subject, normalizedSubject: '', priority: this.deps.policy.priorities.default, plan: null, region: null, channel: 'email', locale, flags: [], receivedAt: this.now, firstRespondedAt: null }, this.deps.sla);
+      const view = openTicket(
+        {
+          number: 0,
+          queue: queue.name,
+          requester: sender,
+          requesterName: mail.from?.name ?? null,
+          participants: [],
+          subject,
+          normalizedSubject: '',
+          priority: this.deps.policy.priorities.default,
+          plan: null,
+          region: null,
+          channel: 'email',
+          locale,
+          flags: [],
+          receivedAt: this.now,
+          firstRespondedAt: null,
+        },
+        this.deps.sla,
+      );
       await this.deps.mailer.send(this.notifications.suspendedNotice(view, replyThread(mail)));
       await this.deps.store.saveCustomer({ ...customer, lastAcknowledgedAt: this.at, updatedAt: this.at });
     }
@@ -333,14 +482,24 @@ class EmailIngestion {
    */
   private async applyToTicket(
     first: Ticket,
-    change: (ticket: Ticket) => { next: Ticket; message: TicketMessage; pending: PendingMail[]; result: (sent: readonly string[]) => IngestResult },
+    change: (ticket: Ticket) => {
+      next: Ticket;
+      message: TicketMessage;
+      pending: PendingMail[];
+      result: (sent: readonly string[]) => IngestResult;
+    },
   ): Promise<IngestResult> {
     let ticket = first;
     for (let attempt = 1; ; attempt++) {
       const { next, message, pending, result } = change(ticket);
       const receipt = this.receipt('threaded', ticket.number, pending);
       try {
-        await this.deps.store.addMessage({ ticket: { ...next, messageCount: next.messageCount + pending.length }, expectedVersion: ticket.version, message, receipt });
+        await this.deps.store.addMessage({
+          ticket: { ...next, messageCount: next.messageCount + pending.length },
+          expectedVersion: ticket.version,
+          message,
+          receipt,
+        });
         return result(await this.deliver(ticket.number, pending));
       } catch (error) {
         if (isAtendeError(error, 'store.duplicateReceipt')) return this.resumeDuplicate();
@@ -349,10 +508,16 @@ class EmailIngestion {
           if (again) return again;
           continue;
         }
-        if (isAtendeError(error, 'store.itemTooLarge')) return this.quarantine('inbound.tooLargeToStore', { error: error.message });
+        if (isAtendeError(error, 'store.itemTooLarge'))
+          return this.quarantine('inbound.tooLargeToStore', { error: error.message });
         if (!isAtendeError(error, 'store.versionConflict') || attempt >= VERSION_CONFLICT_ATTEMPTS) throw error;
         const fresh = await this.deps.store.getTicket(ticket.number);
-        if (!fresh) throw new AtendeError('store.ticketNotFound', `Ticket ${ticket.number} disappeared while a message was added`, { cause: error });
+        if (!fresh)
+          throw new AtendeError(
+            'store.ticketNotFound',
+            `Ticket ${ticket.number} disappeared while a message was added`,
+            { cause: error },
+          );
         ticket = fresh;
       }
     }
@@ -378,7 +543,11 @@ class EmailIngestion {
     return { outcome: 'duplicate', ticketNumber: number, sent: [] };
   }
 
-  private async deliver(ticketNumber: number, pending: readonly PendingMail[], decidedAt: string = this.at): Promise<string[]> {
+  private async deliver(
+    ticketNumber: number,
+    pending: readonly PendingMail[],
+    decidedAt: string = this.at,
+  ): Promise<string[]> {
     const delivery: PendingMailDelivery = { store: this.deps.store, mailer: this.deps.mailer };
     return deliverPendingMail(delivery, { ticketNumber, receiptKey: this.inbound.receiptKey, pending, decidedAt });
   }
@@ -389,9 +558,14 @@ class EmailIngestion {
    */
   private async resumeDuplicate(): Promise<IngestResult> {
     const receipt = await this.deps.store.getReceipt(this.inbound.receiptKey);
-    if (!receipt || receipt.pendingMail.length === 0 || receipt.completedAt !== null) return { outcome: 'duplicate', ticketNumber: receipt?.ticketNumber ?? null, sent: [] };
+    if (!receipt || receipt.pendingMail.length === 0 || receipt.completedAt !== null)
+      return { outcome: 'duplicate', ticketNumber: receipt?.ticketNumber ?? null, sent: [] };
     if (this.now - Date.parse(receipt.at) < RESUME_PENDING_AFTER_MS) {
-      throw new AtendeError('inbound.inProgress', `Inbound mail ${this.inbound.receiptKey} is still being processed; retry later`, { details: { receiptKey: this.inbound.receiptKey } });
+      throw new AtendeError(
+        'inbound.inProgress',
+        `Inbound mail ${this.inbound.receiptKey} is still being processed; retry later`,
+        { details: { receiptKey: this.inbound.receiptKey } },
+      );
     }
     const sent = await this.deliver(receipt.pendingMail[0]!.ticketNumber, receipt.pendingMail, receipt.at);
     return { outcome: 'duplicate', ticketNumber: receipt.ticketNumber, sent };
@@ -404,7 +578,13 @@ class EmailIngestion {
       if (isAtendeError(error, 'store.duplicateReceipt')) return this.resumeDuplicate();
       throw error;
     }
-    await this.deps.store.putQuarantine({ key: this.inbound.receiptKey, reason, rawKey: this.inbound.rawKey, at: this.at, details });
+    await this.deps.store.putQuarantine({
+      key: this.inbound.receiptKey,
+      reason,
+      rawKey: this.inbound.rawKey,
+      at: this.at,
+      details,
+    });
     return { outcome: 'quarantined', reason };
   }
 
@@ -414,18 +594,34 @@ class EmailIngestion {
     const conduct = checkConduct(this.deps.policy, { subject: mail.subject, text: mail.text });
     const flags: ConductFlag[] = [...conduct];
     if (masked.found.length > 0) flags.push('secrets-masked');
-    return { text: truncate(masked.text), flags, maskedKinds: [...new Set(masked.found.map((finding) => finding.kind))] };
+    return {
+      text: truncate(masked.text),
+      flags,
+      maskedKinds: [...new Set(masked.found.map((finding) => finding.kind))],
+    };
   }
 
   /** Cc'd customers join the ticket; support addresses and staff do not. */
   private participantsOf(mail: InboundMail, sender: string, queue: Queue): string[] {
     const own = new Set(supportAddresses(this.deps.policy));
     return [...new Set([...mail.cc, ...mail.to].map((address) => address.address))].filter(
-      (address) => address.includes('@') && address !== sender && !own.has(address) && !isStaff(this.deps.policy, queue, address) && !isNoReplyAddress(address),
+      (address) =>
+        address.includes('@') &&
+        address !== sender &&
+        !own.has(address) &&
+        !isStaff(this.deps.policy, queue, address) &&
+        !isNoReplyAddress(address),
     );
   }
 
-  private inboundMessage(ticket: Ticket, sequence: number, mail: InboundMail, sender: string, author: MessageAuthor, text: string): TicketMessage {
+  private inboundMessage(
+    ticket: Ticket,
+    sequence: number,
+    mail: InboundMail,
+    sender: string,
+    author: MessageAuthor,
+    text: string,
+  ): TicketMessage {
     return {
       ticketNumber: ticket.number,
       sequence,
@@ -441,16 +637,34 @@ class EmailIngestion {
       inReplyTo: mail.inReplyTo,
       references: [...mail.references],
       rawKey: this.inbound.rawKey,
-      attachments: mail.attachments.map((attachment) => ({ filename: attachment.filename, contentType: attachment.contentType, size: attachment.size, key: null })),
+      attachments: mail.attachments.map((attachment) => ({
+        filename: attachment.filename,
+        contentType: attachment.contentType,
+        size: attachment.size,
+        key: null,
+      })),
     };
   }
 
-  private pending(purpose: string, ticket: Ticket, sequence: number, author: 'system' | 'agent', mail: PendingMail['mail']): PendingMail {
+  private pending(
+    purpose: string,
+    ticket: Ticket,
+    sequence: number,
+    author: 'system' | 'agent',
+    mail: PendingMail['mail'],
+  ): PendingMail {
     return { purpose, ticketNumber: ticket.number, sequence, author, mail };
   }
 
   private receipt(outcome: ReceiptOutcome, ticketNumber: number | null, pendingMail: PendingMail[]): InboundReceipt {
-    return { key: this.inbound.receiptKey, at: this.at, outcome, ticketNumber, pendingMail, completedAt: pendingMail.length === 0 ? this.at : null };
+    return {
+      key: this.inbound.receiptKey,
+      at: this.at,
+      outcome,
+      ticketNumber,
+      pendingMail,
+      completedAt: pendingMail.length === 0 ? this.at : null,
+    };
   }
 
   private queueOf(ticket: Ticket): Queue {
@@ -460,12 +674,20 @@ class EmailIngestion {
 
 /** `Auto-Submitted: auto-generated` (RFC 3834 §5): originated by a process, not a response to a message. */
 function isAutoGenerated(mail: InboundMail): boolean {
-  return (mail.headers.get('auto-submitted') ?? []).some((value) => value.trim().toLowerCase().startsWith('auto-generated'));
+  return (mail.headers.get('auto-submitted') ?? []).some((value) =>
+    value.trim().toLowerCase().startsWith('auto-generated'),
+  );
 }
 
 /** In-Reply-To first, then References newest first: the most specific id finds the ticket. */
 function threadIds(mail: InboundMail): string[] {
-  return [...new Set([mail.inReplyTo, ...[...mail.references].reverse()].filter((id): id is string => typeof id === 'string' && id.length > 0))];
+  return [
+    ...new Set(
+      [mail.inReplyTo, ...[...mail.references].reverse()].filter(
+        (id): id is string => typeof id === 'string' && id.length > 0,
+      ),
+    ),
+  ];
 }
 
 /** Our answer threads under the customer's mail (RFC 5322 §3.6.4). */
@@ -477,9 +699,14 @@ function replyThread(mail: InboundMail): ThreadHeaders {
 /** A stranger quoting another ticket's tag must not carry it into their own ticket. */
 function stripOurTags(subject: string, brandTag: string): string {
   const escaped = brandTag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return subject.replace(new RegExp(`\\[\\s*${escaped}\\s*#\\s*\\d+\\s*\\]`, 'gi'), ' ').replace(/\s+/g, ' ').trim();
+  return subject
+    .replace(new RegExp(`\\[\\s*${escaped}\\s*#\\s*\\d+\\s*\\]`, 'gi'), ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
-const truncate = (text: string): string => (text.length > STORED_TEXT_LIMIT ? `${text.slice(0, STORED_TEXT_LIMIT)}\n[…]` : text);
+const truncate = (text: string): string =>
+  text.length > STORED_TEXT_LIMIT ? `${text.slice(0, STORED_TEXT_LIMIT)}\n[…]` : text;
 
-const rulesIn = (policy: Policy, locale: string): string[] => policy.conduct.rules[locale] ?? policy.conduct.rules[policy.languages.default] ?? [];
+const rulesIn = (policy: Policy, locale: string): string[] =>
+  policy.conduct.rules[locale] ?? policy.conduct.rules[policy.languages.default] ?? [];

@@ -3,7 +3,12 @@ import { tagSubject } from '../domain/mail/subject.ts';
 import type { Policy, Queue } from '../domain/policy/policy-schema.ts';
 import type { Ticket } from '../domain/ticket/ticket.ts';
 import type { MailAddress, OutgoingMail } from './ports/mailer.ts';
-import type { NotificationContext, NotificationKind, NotificationRenderer, TicketView } from './ports/notification-renderer.ts';
+import type {
+  NotificationContext,
+  NotificationKind,
+  NotificationRenderer,
+  TicketView,
+} from './ports/notification-renderer.ts';
 
 /** Customer text quoted in agent notifications is cut here: the ticket keeps all of it. */
 const QUOTED_TEXT_LIMIT = 20_000;
@@ -57,7 +62,11 @@ export class NotificationMail {
       brand: { name: this.policy.brand.name, tag: this.policy.brand.tag },
       ticket: this.ticketView(ticket, locale),
       // Once answered (or where the acknowledgement is the first response) there is no first response left to promise.
-      sla: { firstResponseDue: ticket.firstRespondedAt === null ? ticket.firstResponseDue : null, resolutionDue: ticket.resolutionDue, timeZone },
+      sla: {
+        firstResponseDue: ticket.firstRespondedAt === null ? ticket.firstResponseDue : null,
+        resolutionDue: ticket.resolutionDue,
+        timeZone,
+      },
       ...extra,
     };
   }
@@ -65,7 +74,14 @@ export class NotificationMail {
   /** To the customer, in their language, from the queue's address; RFC 3834 `auto-replied`. */
   acknowledgement(ticket: Ticket, thread: ThreadHeaders, extra: Partial<NotificationContext>): OutgoingMail {
     const locale = this.localeFor(ticket.locale);
-    return this.toCustomers('acknowledgement', ticket, locale, thread, this.context(ticket, locale, extra), 'auto-replied');
+    return this.toCustomers(
+      'acknowledgement',
+      ticket,
+      locale,
+      thread,
+      this.context(ticket, locale, extra),
+      'auto-replied',
+    );
   }
 
   /** The suspended-support notice, to a customer whose support is suspended. */
@@ -76,9 +92,20 @@ export class NotificationMail {
   }
 
   /** An agent's reply as the customer and the participants receive it: a human answer, so no Auto-Submitted. */
-  agentReplyRelay(ticket: Ticket, thread: ThreadHeaders, reply: { from: string; fromName: string | null; text: string; at: string }): OutgoingMail {
+  agentReplyRelay(
+    ticket: Ticket,
+    thread: ThreadHeaders,
+    reply: { from: string; fromName: string | null; text: string; at: string },
+  ): OutgoingMail {
     const locale = this.localeFor(ticket.locale);
-    return this.toCustomers('agent-reply-relay', ticket, locale, thread, this.context(ticket, locale, { message: reply }), undefined);
+    return this.toCustomers(
+      'agent-reply-relay',
+      ticket,
+      locale,
+      thread,
+      this.context(ticket, locale, { message: reply }),
+      undefined,
+    );
   }
 
   /** To the queue's agents, in the policy's default language, with the priority's response strategy. */
@@ -91,7 +118,13 @@ export class NotificationMail {
     const locale = this.policy.languages.default;
     const priority = this.policy.priorities.levels.find((level) => level.name === ticket.priority);
     const context = this.context(ticket, locale, {
-      priority: priority ? { name: priority.name, description: priority.description, responseStrategy: priority.responseStrategy ?? null } : undefined,
+      priority: priority
+        ? {
+            name: priority.name,
+            description: priority.description,
+            responseStrategy: priority.responseStrategy ?? null,
+          }
+        : undefined,
       flags: extra.flags,
       message: { ...extra.message, text: extra.message.text.slice(0, QUOTED_TEXT_LIMIT) },
     });

@@ -36,7 +36,10 @@ export const updateTicket = async (
   const maxAttempts = options.maxAttempts ?? DEFAULT_UPDATE_ATTEMPTS;
   for (let attempt = 1; ; attempt += 1) {
     const current = await store.getTicket(number);
-    if (current === null) throw new AtendeError('store.ticketNotFound', `Ticket ${number} does not exist`, { details: { ticketNumber: number } });
+    if (current === null)
+      throw new AtendeError('store.ticketNotFound', `Ticket ${number} does not exist`, {
+        details: { ticketNumber: number },
+      });
     const next = change(current);
     if (next === null) return { ticket: current, attempts: attempt, changed: false };
     try {
@@ -45,10 +48,14 @@ export const updateTicket = async (
     } catch (error) {
       if (!isAtendeError(error, 'store.versionConflict')) throw error;
       if (attempt >= maxAttempts) {
-        throw new AtendeError('store.conflictRetriesExhausted', `Ticket ${number} kept changing; gave up after ${attempt} attempts`, {
-          cause: error,
-          details: { ticketNumber: number, attempts: attempt },
-        });
+        throw new AtendeError(
+          'store.conflictRetriesExhausted',
+          `Ticket ${number} kept changing; gave up after ${attempt} attempts`,
+          {
+            cause: error,
+            details: { ticketNumber: number, attempts: attempt },
+          },
+        );
       }
     }
   }

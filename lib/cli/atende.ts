@@ -1,9 +1,17 @@
 import { Command, CommanderError } from 'commander';
 import { isAtendeError } from '../domain/atende-error.ts';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor, processIO, type CliContext, type CliIO } from './cli-context.ts';
+import {
+  type CliContext,
+  type CliIO,
+  EXIT_FAILURE,
+  EXIT_OK,
+  EXIT_USAGE,
+  exitCodeFor,
+  processIO,
+} from './cli-context.ts';
+import { registerLocalStackCommands } from './commands/local-stack-commands.ts';
 import { registerPolicyCommands } from './commands/policy-commands.ts';
 import { registerSlaCommand } from './commands/sla-command.ts';
-import { registerLocalStackCommands } from './commands/local-stack-commands.ts';
 
 /** Runs the atende CLI with `argv` (as process.argv) and returns the exit code: 0 ok, 1 failure, 2 usage error. */
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {

@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { AtendeError, type ErrorCode } from '../domain/atende-error.ts';
+import type { AtendeError, ErrorCode } from '../domain/atende-error.ts';
 
 /** Where a command writes; tests pass their own to run commands in-process. */
 export interface CliIO {
@@ -27,7 +27,8 @@ const USAGE_ERRORS: readonly ErrorCode[] = [
   'cli.invalidArgument',
 ];
 
-export const exitCodeFor = (error: AtendeError): number => (USAGE_ERRORS.includes(error.code) ? EXIT_USAGE : EXIT_FAILURE);
+export const exitCodeFor = (error: AtendeError): number =>
+  USAGE_ERRORS.includes(error.code) ? EXIT_USAGE : EXIT_FAILURE;
 
 /** Shared by every command: the output and the exit code it settles on. */
 export interface CliContext {

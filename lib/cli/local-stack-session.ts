@@ -1,22 +1,28 @@
+import { type LocalDependencies, localDependencies } from '../adapters/local/local-dependencies.ts';
+import { type LocalStackConfig, localStackConfig } from '../adapters/local/local-stack-config.ts';
 import { AtendeError } from '../domain/atende-error.ts';
-import { localDependencies, type LocalDependencies } from '../adapters/local/local-dependencies.ts';
-import { localStackConfig, type LocalStackConfig } from '../adapters/local/local-stack-config.ts';
 
 /**
  * Runs a command against the running local stack (`npm start` with the same environment):
  * the same DynamoDB Local, SES emulator and data directory. A stack that is not running is
  * a clear `local.notRunning`, not a stack trace about sockets.
  */
-export async function withLocalStack<T>(work: (dependencies: LocalDependencies, config: LocalStackConfig) => Promise<T>): Promise<T> {
+export async function withLocalStack<T>(
+  work: (dependencies: LocalDependencies, config: LocalStackConfig) => Promise<T>,
+): Promise<T> {
   const config = localStackConfig();
   const dependencies = await localDependencies(config);
   try {
     return await work(dependencies, config);
   } catch (error) {
     if (isConnectionRefused(error)) {
-      throw new AtendeError('local.notRunning', `the local stack is not running (nothing answers at ${config.dynamodbEndpoint}); start it with \`npm start\` in this folder, with the same ATENDE_* variables`, {
-        cause: error,
-      });
+      throw new AtendeError(
+        'local.notRunning',
+        `the local stack is not running (nothing answers at ${config.dynamodbEndpoint}); start it with \`npm start\` in this folder, with the same ATENDE_* variables`,
+        {
+          cause: error,
+        },
+      );
     }
     throw error;
   } finally {

@@ -11,16 +11,27 @@ describe('the AWS stack', () => {
     const local = ticketTableCreateInput('tickets');
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       KeySchema: local.KeySchema,
-      AttributeDefinitions: Match.arrayWith(local.AttributeDefinitions!.map((definition) => Match.objectLike(definition))),
-      GlobalSecondaryIndexes: local.GlobalSecondaryIndexes!.map((index) => Match.objectLike({ IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection })),
+      AttributeDefinitions: Match.arrayWith(
+        local.AttributeDefinitions!.map((definition) => Match.objectLike(definition)),
+      ),
+      GlobalSecondaryIndexes: local.GlobalSecondaryIndexes!.map((index) =>
+        Match.objectLike({ IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection }),
+      ),
       BillingMode: 'PAY_PER_REQUEST',
     });
   });
 
   it('keeps tickets recoverable and protected from deletion', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
-      Replicas: [Match.objectLike({ DeletionProtectionEnabled: true, PointInTimeRecoverySpecification: Match.objectLike({ PointInTimeRecoveryEnabled: true }) })],
+      Replicas: [
+        Match.objectLike({
+          DeletionProtectionEnabled: true,
+          PointInTimeRecoverySpecification: Match.objectLike({ PointInTimeRecoveryEnabled: true }),
+        }),
+      ],
     });
-    expect(Object.values(template.findResources('AWS::DynamoDB::GlobalTable'))[0]).toMatchObject({ DeletionPolicy: 'Retain' });
+    expect(Object.values(template.findResources('AWS::DynamoDB::GlobalTable'))[0]).toMatchObject({
+      DeletionPolicy: 'Retain',
+    });
   });
 });

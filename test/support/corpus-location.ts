@@ -8,9 +8,12 @@ import { pathToFileURL } from 'node:url';
  * manifest wins; `corpusUrl` always ends with a slash.
  */
 const candidates = [
-  ...(process.env['ATENDE_CORPUS_DIR'] ? [pathToFileURL(`${process.env['ATENDE_CORPUS_DIR'].replace(/\/?$/, '/')}`)] : []),
+  ...(process.env['ATENDE_CORPUS_DIR']
+    ? [pathToFileURL(`${process.env['ATENDE_CORPUS_DIR'].replace(/\/?$/, '/')}`)]
+    : []),
   new URL('../../../shared/corpus/', import.meta.url),
   pathToFileURL('/work/shared/corpus/'),
 ];
 
-export const corpusUrl: URL = candidates.find((candidate) => existsSync(new URL('manifest.json', candidate))) ?? candidates[0]!;
+export const corpusUrl: URL =
+  candidates.find((candidate) => existsSync(new URL('manifest.json', candidate))) ?? candidates[0]!;

@@ -26,7 +26,8 @@ const CorpusEntrySchema = z.object({
 export type CorpusEntry = z.infer<typeof CorpusEntrySchema>;
 
 /** The manifest's entries, in manifest order (sorted by file). */
-export const readCorpusManifest = (): CorpusEntry[] => z.array(CorpusEntrySchema).parse(JSON.parse(readFileSync(corpusManifestPath, 'utf8')));
+export const readCorpusManifest = (): CorpusEntry[] =>
+  z.array(CorpusEntrySchema).parse(JSON.parse(readFileSync(corpusManifestPath, 'utf8')));
 
 /** The raw bytes of one corpus message, untouched. */
 export const readCorpusMessage = (entry: CorpusEntry): Buffer => readFileSync(new URL(entry.file, corpusUrl));

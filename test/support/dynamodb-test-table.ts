@@ -1,10 +1,10 @@
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
 import { localDynamoDbClientConfig } from '../../lib/adapters/dynamodb/dynamodb-local.ts';
 import { DynamoDbTicketStore } from '../../lib/adapters/dynamodb/dynamodb-ticket-store.ts';
 import { createTicketTable } from '../../lib/adapters/dynamodb/ticket-table.ts';
-import { recordCommands, type RecordedCommand } from './command-recorder.ts';
+import { type RecordedCommand, recordCommands } from './command-recorder.ts';
 
 export interface TestTicketTable {
   readonly client: DynamoDBClient;

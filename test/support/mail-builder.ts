@@ -34,5 +34,8 @@ export function buildMail(mail: TestMail = {}): Buffer {
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([name, value]) => `${name}: ${value}`)
     .join('\r\n');
-  return Buffer.from(`${head}\r\n\r\n${(mail.text ?? 'Hello, the printer on the third floor is offline since this morning.').replace(/\r?\n/g, '\r\n')}\r\n`, 'utf8');
+  return Buffer.from(
+    `${head}\r\n\r\n${(mail.text ?? 'Hello, the printer on the third floor is offline since this morning.').replace(/\r?\n/g, '\r\n')}\r\n`,
+    'utf8',
+  );
 }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
 
@@ -39,14 +39,18 @@ const freePort = (): Promise<number> =>
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port assigned'))));
+      server.close(() =>
+        typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port assigned')),
+      );
     });
   });
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const exited = (child: ChildProcess): Promise<void> =>
-  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+  child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
 
 /** Kills moto_server if the test process dies without stopping it (a killed worker, a CI timeout); exits once moto is gone. */
 const guardAgainstOrphan = (childPid: number): void => {
@@ -57,7 +61,10 @@ const guardAgainstOrphan = (childPid: number): void => {
       if (!alive(child)) process.exit(0);
       if (!alive(parent)) { process.kill(child, 'SIGKILL'); process.exit(0); }
     }, 500);`;
-  spawn(process.execPath, ['-e', script, String(process.pid), String(childPid)], { detached: true, stdio: 'ignore' }).unref();
+  spawn(process.execPath, ['-e', script, String(process.pid), String(childPid)], {
+    detached: true,
+    stdio: 'ignore',
+  }).unref();
 };
 
 const startOnce = async (port: number): Promise<MotoServer> => {
@@ -90,10 +97,16 @@ const startOnce = async (port: number): Promise<MotoServer> => {
   for (;;) {
     if (spawnError !== undefined) {
       await stop();
-      throw new Error(spawnError.code === 'ENOENT' ? MOTO_MISSING : `moto_server could not be started: ${spawnError.message}`, { cause: spawnError });
+      throw new Error(
+        spawnError.code === 'ENOENT' ? MOTO_MISSING : `moto_server could not be started: ${spawnError.message}`,
+        { cause: spawnError },
+      );
     }
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw Object.assign(new Error(`moto_server exited while starting (${child.exitCode ?? child.signalCode}):\n${output}`), { exitedEarly: true });
+      throw Object.assign(
+        new Error(`moto_server exited while starting (${child.exitCode ?? child.signalCode}):\n${output}`),
+        { exitedEarly: true },
+      );
     }
     try {
       const answer = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(1_000) });
@@ -137,7 +150,8 @@ export const useMotoServer = (): (() => MotoServer) => {
     await moto?.stop();
   });
   return () => {
-    if (moto === undefined) throw new Error('moto_server is not running: call useMotoServer() at the top of the test file');
+    if (moto === undefined)
+      throw new Error('moto_server is not running: call useMotoServer() at the top of the test file');
     return moto;
   };
 };

@@ -1,16 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BusinessCalendar } from '../../lib/domain/calendar/business-calendar.ts';
-import { CalendarSchema, type Policy } from '../../lib/domain/policy/policy-schema.ts';
 import { parsePolicy } from '../../lib/domain/policy/parse-policy.ts';
+import { CalendarSchema, type Policy } from '../../lib/domain/policy/policy-schema.ts';
 
-export const repositoryPath = (relative: string): string => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
+export const repositoryPath = (relative: string): string =>
+  fileURLToPath(new URL(`../../${relative}`, import.meta.url));
 
 /** Loads a policy shipped in policy/ (default.yaml or examples/<name>.yaml). */
-export const shippedPolicy = (relative: string): Policy => parsePolicy(readFileSync(repositoryPath(`policy/${relative}`), 'utf8'), relative);
+export const shippedPolicy = (relative: string): Policy =>
+  parsePolicy(readFileSync(repositoryPath(`policy/${relative}`), 'utf8'), relative);
 
 /** A calendar written the way a policy writes it. */
-export const calendarOf = (spec: unknown, name = 'test'): BusinessCalendar => new BusinessCalendar(name, CalendarSchema.parse(spec));
+export const calendarOf = (spec: unknown, name = 'test'): BusinessCalendar =>
+  new BusinessCalendar(name, CalendarSchema.parse(spec));
 
 /** Epoch ms of an ISO time with an explicit offset. */
 export const at = (iso: string): number => {
@@ -19,7 +22,8 @@ export const at = (iso: string): number => {
   return instant;
 };
 
-export const iso = (instant: number | null): string | null => (instant === null ? null : new Date(instant).toISOString());
+export const iso = (instant: number | null): string | null =>
+  instant === null ? null : new Date(instant).toISOString();
 
 export const HOUR = 3_600_000;
 export const MINUTE = 60_000;

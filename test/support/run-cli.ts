@@ -11,8 +11,12 @@ export async function runCli(...args: string[]): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const exitCode = await main(['node', 'atende', ...args], {
-    out: (text) => void (stdout += text.endsWith('\n') ? text : `${text}\n`),
-    err: (text) => void (stderr += text.endsWith('\n') ? text : `${text}\n`),
+    out: (text) => {
+      stdout += text.endsWith('\n') ? text : `${text}\n`;
+    },
+    err: (text) => {
+      stderr += text.endsWith('\n') ? text : `${text}\n`;
+    },
   });
   return { exitCode, stdout, stderr };
 }

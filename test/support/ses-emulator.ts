@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
-import { startSesEmulator, type SesEmulator } from '../../lib/adapters/mail/ses-emulator.ts';
+import { type SesEmulator, startSesEmulator } from '../../lib/adapters/mail/ses-emulator.ts';
 
 /**
  * The SES emulator for the calling test file, started in this worker process before its tests
@@ -15,7 +15,8 @@ export const useSesEmulator = (): (() => SesEmulator) => {
     await emulator?.stop();
   });
   return () => {
-    if (emulator === undefined) throw new Error('the SES emulator is not running: call useSesEmulator() at the top of the test file');
+    if (emulator === undefined)
+      throw new Error('the SES emulator is not running: call useSesEmulator() at the top of the test file');
     return emulator;
   };
 };

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { OutgoingMail } from '../../lib/application/ports/mailer.ts';
-import type { Customer, InboundReceipt, PendingMail, QuarantineRecord } from '../../lib/application/ports/ticket-store.ts';
+import type {
+  Customer,
+  InboundReceipt,
+  PendingMail,
+  QuarantineRecord,
+} from '../../lib/application/ports/ticket-store.ts';
 import type { Ticket, TicketMessage } from '../../lib/domain/ticket/ticket.ts';
 
 /** A new ticket as the ingest use case would build it; override what the test is about. */
@@ -34,7 +39,11 @@ export const aTicket = (number: number, overrides: Partial<Ticket> = {}): Ticket
   ...overrides,
 });
 
-export const aMessage = (ticketNumber: number, sequence: number, overrides: Partial<TicketMessage> = {}): TicketMessage => ({
+export const aMessage = (
+  ticketNumber: number,
+  sequence: number,
+  overrides: Partial<TicketMessage> = {},
+): TicketMessage => ({
   ticketNumber,
   sequence,
   at: '2025-03-03T12:00:00.000Z',
@@ -54,7 +63,11 @@ export const aMessage = (ticketNumber: number, sequence: number, overrides: Part
 });
 
 /** What ingest sends an outbound message as: from the queue's address, with a Message-ID as SES would assign it. */
-export const anOutboundMessage = (ticketNumber: number, sequence: number, overrides: Partial<TicketMessage> = {}): TicketMessage =>
+export const anOutboundMessage = (
+  ticketNumber: number,
+  sequence: number,
+  overrides: Partial<TicketMessage> = {},
+): TicketMessage =>
   aMessage(ticketNumber, sequence, {
     at: '2025-03-03T12:00:02.000Z',
     direction: 'outbound',
@@ -84,7 +97,11 @@ export const anOutgoingMail = (overrides: Partial<OutgoingMail> = {}): OutgoingM
   ...overrides,
 });
 
-export const aPendingMail = (ticketNumber: number, sequence: number, overrides: Partial<PendingMail> = {}): PendingMail => ({
+export const aPendingMail = (
+  ticketNumber: number,
+  sequence: number,
+  overrides: Partial<PendingMail> = {},
+): PendingMail => ({
   purpose: 'acknowledgement',
   ticketNumber,
   sequence,

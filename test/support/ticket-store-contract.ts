@@ -5,7 +5,7 @@ import { updateTicket } from '../../lib/application/update-ticket.ts';
 import type { Ticket } from '../../lib/domain/ticket/ticket.ts';
 import { withReadBarrier } from './read-barrier.ts';
 import { aCustomer, aMessage, aQuarantineRecord, aReceipt, aRequester, aTicket } from './ticket-fixtures.ts';
-import { ticketStoreMailContract, type ContractOptions } from './ticket-store-mail-contract.ts';
+import { type ContractOptions, ticketStoreMailContract } from './ticket-store-mail-contract.ts';
 
 export type { ContractOptions };
 
@@ -33,7 +33,11 @@ export const ticketStoreContract = (freshStore: () => Promise<TicketStore>, opti
     it('hands out ticket numbers from 1000 upwards', async () => {
       const store = await freshStore();
 
-      const numbers = [await store.allocateTicketNumber(), await store.allocateTicketNumber(), await store.allocateTicketNumber()];
+      const numbers = [
+        await store.allocateTicketNumber(),
+        await store.allocateTicketNumber(),
+        await store.allocateTicketNumber(),
+      ];
 
       expect(numbers).toEqual([1000, 1001, 1002]);
     });
@@ -45,7 +49,11 @@ export const ticketStoreContract = (freshStore: () => Promise<TicketStore>, opti
       const numbers = await Promise.all(
         Array.from({ length: 50 }, async () => {
           const number = await store.allocateTicketNumber();
-          await store.createTicket({ ticket: aTicket(number, { queue }), firstMessage: aMessage(number, 1), receipt: aReceipt({ ticketNumber: number }) });
+          await store.createTicket({
+            ticket: aTicket(number, { queue }),
+            firstMessage: aMessage(number, 1),
+            receipt: aReceipt({ ticketNumber: number }),
+          });
           return number;
         }),
       );
@@ -63,7 +71,11 @@ export const ticketStoreContract = (freshStore: () => Promise<TicketStore>, opti
       const message = aMessage(number, 1);
       const receipt = aReceipt({ ticketNumber: number });
 
-      const created = await store.createTicket({ ticket: aTicket(number, { version: 0 }), firstMessage: message, receipt });
+      const created = await store.createTicket({
+        ticket: aTicket(number, { version: 0 }),
+        firstMessage: message,
+        receipt,
+      });
 
       expect(created.version).toBe(1);
       expect(await store.getTicket(number)).toEqual(created);
@@ -103,7 +115,13 @@ export const ticketStoreContract = (freshStore: () => Promise<TicketStore>, opti
       const number = await store.allocateTicketNumber();
       const receipt = aReceipt();
 
-      const code = await rejectionCode(store.createTicket({ ticket: aTicket(number), firstMessage: aMessage(number, 1, { messageId: first.message.messageId }), receipt }));
+      const code = await rejectionCode(
+        store.createTicket({
+          ticket: aTicket(number),
+          firstMessage: aMessage(number, 1, { messageId: first.message.messageId }),
+          receipt,
+        }),
+      );
 
       expect(code).toBe('store.duplicateMessageId');
       expect(await store.getTicket(number)).toBeNull();
@@ -119,7 +137,9 @@ export const ticketStoreContract = (freshStore: () => Promise<TicketStore>, opti
       await store.createTicket({ ticket: aTicket(number), firstMessage: message, receipt });
       const again = await store.allocateTicketNumber();
 
-      const code = await rejectionCode(store.createTicket({ ticket: aTicket(again), firstMessage: { ...message, ticketNumber: again }, receipt }));
+      const code = await rejectionCode(
+        store.createTicket({ ticket: aTicket(again), firstMessage: { ...message, ticketNumber: again }, receipt }),
+      );
 
       expect(code).toBe('store.duplicateReceipt');
     });
@@ -128,7 +148,12 @@ export const ticketStoreContract = (freshStore: () => Promise<TicketStore>, opti
       const store = await freshStore();
       const first = await stored(store);
 
-      const code = await rejectionCode(store.createTicket({ ticket: aTicket(first.number, { subject: 'other' }), firstMessage: aMessage(first.number, 1) }));
+      const code = await rejectionCode(
+        store.createTicket({
+          ticket: aTicket(first.number, { subject: 'other' }),
+          firstMessage: aMessage(first.number, 1),
+        }),
+      );
 
       expect(code).toBe('store.ticketExists');
       expect((await store.getTicket(first.number))?.subject).toBe(first.ticket.subject);
@@ -161,7 +186,12 @@ export const ticketStoreContract = (freshStore: () => Promise<TicketStore>, opti
       const reply = aMessage(number, 2, { at: '2025-03-03T13:00:00.000Z' });
       const receipt = aReceipt({ outcome: 'threaded', ticketNumber: number });
 
-      const saved = await store.addMessage({ ticket: { ...ticket, messageCount: 2, status: 'open' }, expectedVersion: ticket.version, message: reply, receipt });
+      const saved = await store.addMessage({
+        ticket: { ...ticket, messageCount: 2, status: 'open' },
+        expectedVersion: ticket.version,
+        message: reply,
+        receipt,
+      });
 
       expect(saved.version).toBe(ticket.version + 1);
       expect(await store.getTicket(number)).toEqual(saved);
@@ -177,7 +207,14 @@ export const ticketStoreContract = (freshStore: () => Promise<TicketStore>, opti
       const reply = aMessage(number, 2);
       const receipt = aReceipt();
 
-      const code = await rejectionCode(store.addMessage({ ticket: { ...ticket, messageCount: 2 }, expectedVersion: ticket.version, message: reply, receipt }));
+      const code = await rejectionCode(
+        store.addMessage({
+          ticket: { ...ticket, messageCount: 2 },
+          expectedVersion: ticket.version,
+          message: reply,
+          receipt,
+        }),
+      );
 
       expect(code).toBe('store.versionConflict');
       expect(await store.listMessages(number)).toHaveLength(1);
@@ -188,7 +225,9 @@ export const ticketStoreContract = (freshStore: () => Promise<TicketStore>, opti
     it('rejects a message for a ticket that does not exist with store.ticketNotFound', async () => {
       const store = await freshStore();
 
-      const code = await rejectionCode(store.addMessage({ ticket: aTicket(4242), expectedVersion: 1, message: aMessage(4242, 2) }));
+      const code = await rejectionCode(
+        store.addMessage({ ticket: aTicket(4242), expectedVersion: 1, message: aMessage(4242, 2) }),
+      );
 
       expect(code).toBe('store.ticketNotFound');
     });
@@ -201,7 +240,11 @@ export const ticketStoreContract = (freshStore: () => Promise<TicketStore>, opti
         const current = await store.getTicket(number);
         if (current === null) throw new Error('ticket vanished');
         const at = sequence === 2 ? '2025-03-03T12:00:05Z' : '2025-03-03T12:00:05.500Z';
-        await store.addMessage({ ticket: { ...current, messageCount: sequence }, expectedVersion: current.version, message: aMessage(number, sequence, { at }) });
+        await store.addMessage({
+          ticket: { ...current, messageCount: sequence },
+          expectedVersion: current.version,
+          message: aMessage(number, sequence, { at }),
+        });
       }
 
       const messages = await store.listMessages(number);
@@ -287,14 +330,26 @@ export const ticketStoreContract = (freshStore: () => Promise<TicketStore>, opti
     });
   });
 
-  describe('the requester\'s open tickets', () => {
-    it('lists open tickets, most recently updated first, without closed or resolved ones or other requesters\' tickets', async () => {
+  describe("the requester's open tickets", () => {
+    it("lists open tickets, most recently updated first, without closed or resolved ones or other requesters' tickets", async () => {
       const store = await freshStore();
       const requester = aRequester();
       const older = await stored(store, { requester, updatedAt: '2025-03-01T10:00:00.000Z' });
-      const newer = await stored(store, { requester, status: 'waiting-on-customer', updatedAt: '2025-03-02T10:00:00.000Z' });
+      const newer = await stored(store, {
+        requester,
+        status: 'waiting-on-customer',
+        updatedAt: '2025-03-02T10:00:00.000Z',
+      });
       const closing = await stored(store, { requester, updatedAt: '2025-03-02T11:00:00.000Z' });
-      await store.saveTicket({ ...closing.ticket, status: 'closed', closedAt: '2025-03-03T10:00:00.000Z', updatedAt: '2025-03-03T10:00:00.000Z' }, closing.ticket.version);
+      await store.saveTicket(
+        {
+          ...closing.ticket,
+          status: 'closed',
+          closedAt: '2025-03-03T10:00:00.000Z',
+          updatedAt: '2025-03-03T10:00:00.000Z',
+        },
+        closing.ticket.version,
+      );
       await stored(store, { requester, status: 'resolved' });
       await stored(store, { requester: aRequester() });
 
@@ -304,7 +359,7 @@ export const ticketStoreContract = (freshStore: () => Promise<TicketStore>, opti
     });
   });
 
-  describe('a queue\'s tickets', () => {
+  describe("a queue's tickets", () => {
     it('lists them most recently updated first, up to a limit', async () => {
       const store = await freshStore();
       const queue = `queue-${randomUUID()}`;
@@ -313,8 +368,15 @@ export const ticketStoreContract = (freshStore: () => Promise<TicketStore>, opti
       const third = await stored(store, { queue, updatedAt: '2025-03-03T10:00:00.000Z' });
       await stored(store, { queue: `${queue}-other` });
 
-      expect((await store.ticketsOfQueue(queue)).map((ticket) => ticket.number)).toEqual([third.number, second.number, first.number]);
-      expect((await store.ticketsOfQueue(queue, { limit: 2 })).map((ticket) => ticket.number)).toEqual([third.number, second.number]);
+      expect((await store.ticketsOfQueue(queue)).map((ticket) => ticket.number)).toEqual([
+        third.number,
+        second.number,
+        first.number,
+      ]);
+      expect((await store.ticketsOfQueue(queue, { limit: 2 })).map((ticket) => ticket.number)).toEqual([
+        third.number,
+        second.number,
+      ]);
     });
   });
 
@@ -326,7 +388,10 @@ export const ticketStoreContract = (freshStore: () => Promise<TicketStore>, opti
       await store.saveCustomer(customer);
       await store.saveCustomer({ ...customer, lastAcknowledgedAt: '2025-03-03T12:00:00.000Z' });
 
-      expect(await store.getCustomer('Example.ORG')).toEqual({ ...customer, lastAcknowledgedAt: '2025-03-03T12:00:00.000Z' });
+      expect(await store.getCustomer('Example.ORG')).toEqual({
+        ...customer,
+        lastAcknowledgedAt: '2025-03-03T12:00:00.000Z',
+      });
       expect(await store.getCustomer('someone@example.org')).toBeNull();
     });
   });
@@ -335,7 +400,12 @@ export const ticketStoreContract = (freshStore: () => Promise<TicketStore>, opti
     it('keeps one record per key and lists them most recent first', async () => {
       const store = await freshStore();
       const older = aQuarantineRecord({ at: '2025-03-01T10:00:00.000Z' });
-      const newer = aQuarantineRecord({ at: '2025-03-02T10:00:00.000Z', reason: 'inbound.virus', rawKey: null, details: {} });
+      const newer = aQuarantineRecord({
+        at: '2025-03-02T10:00:00.000Z',
+        reason: 'inbound.virus',
+        rawKey: null,
+        details: {},
+      });
 
       await store.putQuarantine(older);
       await store.putQuarantine(newer);

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { PendingMail, TicketStore } from '../../lib/application/ports/ticket-store.ts';
 import type { Ticket } from '../../lib/domain/ticket/ticket.ts';
-import { aCustomer, aMessage, anOutboundMessage, anOutgoingMail, aPendingMail, aReceipt, aRequester, aTicket } from './ticket-fixtures.ts';
+import {
+  aCustomer,
+  aMessage,
+  anOutboundMessage,
+  anOutgoingMail,
+  aPendingMail,
+  aReceipt,
+  aRequester,
+  aTicket,
+} from './ticket-fixtures.ts';
 
 export interface ContractOptions {
   /**
@@ -26,9 +35,15 @@ const oversized = 'x'.repeat(450 * 1024);
  * message: combined reads (requester overview, reply context), the customer written with the
  * ticket, mail owed on the receipt, and recording mail once sent. Run by ticketStoreContract.
  */
-export const ticketStoreMailContract = (freshStore: () => Promise<TicketStore>, options: ContractOptions = {}): void => {
+export const ticketStoreMailContract = (
+  freshStore: () => Promise<TicketStore>,
+  options: ContractOptions = {},
+): void => {
   /** What `action` sent, or null for a store that sends no requests. */
-  const requestsDuring = async <T>(store: TicketStore, action: () => Promise<T>): Promise<{ result: T; requests: readonly string[] | null }> => {
+  const requestsDuring = async <T>(
+    store: TicketStore,
+    action: () => Promise<T>,
+  ): Promise<{ result: T; requests: readonly string[] | null }> => {
     const before = options.requestsOf?.(store).length ?? 0;
     const result = await action();
     return { result, requests: options.requestsOf?.(store).slice(before) ?? null };
@@ -47,20 +62,31 @@ export const ticketStoreMailContract = (freshStore: () => Promise<TicketStore>, 
   /** A ticket created from mail, its receipt owing an acknowledgement and an agent notification. */
   const createdWithMailOwed = async (store: TicketStore) => {
     const number = await store.allocateTicketNumber();
-    const pendingMail: PendingMail[] = [aPendingMail(number, 2), aPendingMail(number, 3, { purpose: 'agent-new-ticket', author: 'agent', mail: anOutgoingMail({ to: [{ address: 'agents@support.example' }] }) })];
+    const pendingMail: PendingMail[] = [
+      aPendingMail(number, 2),
+      aPendingMail(number, 3, {
+        purpose: 'agent-new-ticket',
+        author: 'agent',
+        mail: anOutgoingMail({ to: [{ address: 'agents@support.example' }] }),
+      }),
+    ];
     const receipt = aReceipt({ ticketNumber: number, pendingMail });
     const ticket = await store.createTicket({ ticket: aTicket(number), firstMessage: aMessage(number, 1), receipt });
     return { number, ticket, receipt, pendingMail };
   };
 
-  describe('the requester\'s customer record and open tickets', () => {
-    it('answers a requester\'s customer record and open tickets with one Query', async () => {
+  describe("the requester's customer record and open tickets", () => {
+    it("answers a requester's customer record and open tickets with one Query", async () => {
       const store = await freshStore();
       const requester = aRequester();
       const customer = aCustomer(requester, { plan: 'platinum' });
       await store.saveCustomer(customer);
       const older = await stored(store, { requester, updatedAt: '2025-03-01T10:00:00.000Z' });
-      const newer = await stored(store, { requester, status: 'waiting-on-customer', updatedAt: '2025-03-02T10:00:00.000Z' });
+      const newer = await stored(store, {
+        requester,
+        status: 'waiting-on-customer',
+        updatedAt: '2025-03-02T10:00:00.000Z',
+      });
       await stored(store, { requester, status: 'closed', updatedAt: '2025-03-04T10:00:00.000Z' });
       await stored(store, { requester, status: 'resolved' });
       await stored(store, { requester: aRequester() });
@@ -71,7 +97,7 @@ export const ticketStoreMailContract = (freshStore: () => Promise<TicketStore>, 
       expectRequests(requests, ['QueryCommand']);
     });
 
-    it('keeps the customer record out of the requester\'s open tickets', async () => {
+    it("keeps the customer record out of the requester's open tickets", async () => {
       const store = await freshStore();
       const requester = aRequester();
       await store.saveCustomer(aCustomer(requester));
@@ -89,8 +115,8 @@ export const ticketStoreMailContract = (freshStore: () => Promise<TicketStore>, 
     });
   });
 
-  describe('a reply\'s context', () => {
-    it('finds a reply\'s ticket and its sender\'s customer record with one BatchGetItem', async () => {
+  describe("a reply's context", () => {
+    it("finds a reply's ticket and its sender's customer record with one BatchGetItem", async () => {
       const store = await freshStore();
       const older = await stored(store);
       const newer = await stored(store);
@@ -99,7 +125,10 @@ export const ticketStoreMailContract = (freshStore: () => Promise<TicketStore>, 
       const bare = (newer.message.messageId ?? '').replace(/^<|>$/g, '');
 
       const { result, requests } = await requestsDuring(store, () =>
-        store.replyContext({ messageIds: ['<unknown@example.com>', bare, older.message.messageId ?? ''], customerKey: customer.key.toUpperCase() }),
+        store.replyContext({
+          messageIds: ['<unknown@example.com>', bare, older.message.messageId ?? ''],
+          customerKey: customer.key.toUpperCase(),
+        }),
       );
 
       expect(result).toEqual({ ticketNumber: newer.number, customer });
@@ -111,8 +140,13 @@ export const ticketStoreMailContract = (freshStore: () => Promise<TicketStore>, 
       const customer = aCustomer(aRequester());
       await store.saveCustomer(customer);
 
-      expect(await store.replyContext({ messageIds: ['<unknown@example.com>'], customerKey: customer.key })).toEqual({ ticketNumber: null, customer });
-      const { result, requests } = await requestsDuring(store, () => store.replyContext({ messageIds: [], customerKey: aRequester() }));
+      expect(await store.replyContext({ messageIds: ['<unknown@example.com>'], customerKey: customer.key })).toEqual({
+        ticketNumber: null,
+        customer,
+      });
+      const { result, requests } = await requestsDuring(store, () =>
+        store.replyContext({ messageIds: [], customerKey: aRequester() }),
+      );
       expect(result).toEqual({ ticketNumber: null, customer: null });
       expectRequests(requests, ['BatchGetItemCommand']);
     });
@@ -125,7 +159,12 @@ export const ticketStoreMailContract = (freshStore: () => Promise<TicketStore>, 
       const customer = aCustomer(aRequester(), { lastAcknowledgedAt: '2025-03-03T12:00:02.000Z' });
 
       const { result: created, requests } = await requestsDuring(store, () =>
-        store.createTicket({ ticket: aTicket(number, { requester: customer.key }), firstMessage: aMessage(number, 1), receipt: aReceipt({ ticketNumber: number }), customer }),
+        store.createTicket({
+          ticket: aTicket(number, { requester: customer.key }),
+          firstMessage: aMessage(number, 1),
+          receipt: aReceipt({ ticketNumber: number }),
+          customer,
+        }),
       );
 
       expectRequests(requests, ['TransactWriteItemsCommand']);
@@ -138,21 +177,31 @@ export const ticketStoreMailContract = (freshStore: () => Promise<TicketStore>, 
       const requester = aRequester();
       const { number, ticket } = await stored(store, { requester });
       await store.saveCustomer(aCustomer(requester));
-      const updated = aCustomer(requester, { lastConductNoticeAt: '2025-03-03T13:00:00.000Z', updatedAt: '2025-03-03T13:00:00.000Z' });
+      const updated = aCustomer(requester, {
+        lastConductNoticeAt: '2025-03-03T13:00:00.000Z',
+        updatedAt: '2025-03-03T13:00:00.000Z',
+      });
 
-      await store.addMessage({ ticket: { ...ticket, messageCount: 2 }, expectedVersion: ticket.version, message: aMessage(number, 2), customer: updated });
+      await store.addMessage({
+        ticket: { ...ticket, messageCount: 2 },
+        expectedVersion: ticket.version,
+        message: aMessage(number, 2),
+        customer: updated,
+      });
 
       expect(await store.getCustomer(requester)).toEqual(updated);
     });
 
-    it('writes no customer when the ticket\'s transaction fails', async () => {
+    it("writes no customer when the ticket's transaction fails", async () => {
       const store = await freshStore();
       const receipt = aReceipt();
       await store.recordReceipt(receipt);
       const number = await store.allocateTicketNumber();
       const customer = aCustomer(aRequester());
 
-      const code = await rejectionCode(store.createTicket({ ticket: aTicket(number), firstMessage: aMessage(number, 1), receipt, customer }));
+      const code = await rejectionCode(
+        store.createTicket({ ticket: aTicket(number), firstMessage: aMessage(number, 1), receipt, customer }),
+      );
 
       expect(code).toBe('store.duplicateReceipt');
       expect(await store.getCustomer(customer.key)).toBeNull();
@@ -173,9 +222,16 @@ export const ticketStoreMailContract = (freshStore: () => Promise<TicketStore>, 
     it('refuses an item over 400 KB with store.itemTooLarge and writes none of the transaction', async () => {
       const store = await freshStore();
       const number = await store.allocateTicketNumber();
-      const receipt = aReceipt({ ticketNumber: number, pendingMail: [aPendingMail(number, 2, { mail: anOutgoingMail({ text: oversized }) })] });
+      const receipt = aReceipt({
+        ticketNumber: number,
+        pendingMail: [aPendingMail(number, 2, { mail: anOutgoingMail({ text: oversized }) })],
+      });
 
-      expect(await rejectionCode(store.createTicket({ ticket: aTicket(number), firstMessage: aMessage(number, 1), receipt }))).toBe('store.itemTooLarge');
+      expect(
+        await rejectionCode(
+          store.createTicket({ ticket: aTicket(number), firstMessage: aMessage(number, 1), receipt }),
+        ),
+      ).toBe('store.itemTooLarge');
       expect(await rejectionCode(store.recordReceipt(receipt))).toBe('store.itemTooLarge');
       expect(await store.getTicket(number)).toBeNull();
       expect(await store.getReceipt(receipt.key)).toBeNull();
@@ -183,16 +239,25 @@ export const ticketStoreMailContract = (freshStore: () => Promise<TicketStore>, 
   });
 
   describe('recording sent mail', () => {
-    it('records sent mail, its Message-IDs and the receipt\'s completion together', async () => {
+    it("records sent mail, its Message-IDs and the receipt's completion together", async () => {
       const store = await freshStore();
       const { number, ticket, receipt } = await createdWithMailOwed(store);
-      const sent = [anOutboundMessage(number, 2), anOutboundMessage(number, 3, { author: 'agent', to: ['agents@support.example'] })];
+      const sent = [
+        anOutboundMessage(number, 2),
+        anOutboundMessage(number, 3, { author: 'agent', to: ['agents@support.example'] }),
+      ];
       const before = Date.now();
 
-      const { requests } = await requestsDuring(store, () => store.recordSentMail({ ticketNumber: number, messages: sent, receiptKey: receipt.key, remainingMail: [] }));
+      const { requests } = await requestsDuring(store, () =>
+        store.recordSentMail({ ticketNumber: number, messages: sent, receiptKey: receipt.key, remainingMail: [] }),
+      );
 
       expectRequests(requests, ['TransactWriteItemsCommand']);
-      expect((await store.listMessages(number)).map((message) => [message.sequence, message.direction])).toEqual([[1, 'inbound'], [2, 'outbound'], [3, 'outbound']]);
+      expect((await store.listMessages(number)).map((message) => [message.sequence, message.direction])).toEqual([
+        [1, 'inbound'],
+        [2, 'outbound'],
+        [3, 'outbound'],
+      ]);
       expect(await store.ticketForMessageIds([sent[1]?.messageId ?? ''])).toBe(number);
       // The ticket reserved these sequences when the mail was decided on: recording them leaves it as it was.
       expect(await store.getTicket(number)).toEqual(ticket);
@@ -205,25 +270,45 @@ export const ticketStoreMailContract = (freshStore: () => Promise<TicketStore>, 
       const store = await freshStore();
       const { number, receipt, pendingMail } = await createdWithMailOwed(store);
 
-      await store.recordSentMail({ ticketNumber: number, messages: [anOutboundMessage(number, 2)], receiptKey: receipt.key, remainingMail: pendingMail.slice(1) });
+      await store.recordSentMail({
+        ticketNumber: number,
+        messages: [anOutboundMessage(number, 2)],
+        receiptKey: receipt.key,
+        remainingMail: pendingMail.slice(1),
+      });
 
-      expect(await store.getReceipt(receipt.key)).toEqual({ ...receipt, pendingMail: pendingMail.slice(1), completedAt: null });
+      expect(await store.getReceipt(receipt.key)).toEqual({
+        ...receipt,
+        pendingMail: pendingMail.slice(1),
+        completedAt: null,
+      });
     });
 
     it('refuses to record the same sent mail twice with store.duplicateMessage and changes nothing', async () => {
       const store = await freshStore();
       const { number, receipt, pendingMail } = await createdWithMailOwed(store);
       const sent = anOutboundMessage(number, 2);
-      await store.recordSentMail({ ticketNumber: number, messages: [sent], receiptKey: receipt.key, remainingMail: pendingMail.slice(1) });
+      await store.recordSentMail({
+        ticketNumber: number,
+        messages: [sent],
+        receiptKey: receipt.key,
+        remainingMail: pendingMail.slice(1),
+      });
       const ticket = await store.getTicket(number);
 
       // A retry after a lost answer: same message, and by now nothing left to send.
-      const code = await rejectionCode(store.recordSentMail({ ticketNumber: number, messages: [sent], receiptKey: receipt.key, remainingMail: [] }));
+      const code = await rejectionCode(
+        store.recordSentMail({ ticketNumber: number, messages: [sent], receiptKey: receipt.key, remainingMail: [] }),
+      );
 
       expect(code).toBe('store.duplicateMessage');
       expect(await store.getTicket(number)).toEqual(ticket);
       expect(await store.listMessages(number)).toHaveLength(2);
-      expect(await store.getReceipt(receipt.key)).toEqual({ ...receipt, pendingMail: pendingMail.slice(1), completedAt: null });
+      expect(await store.getReceipt(receipt.key)).toEqual({
+        ...receipt,
+        pendingMail: pendingMail.slice(1),
+        completedAt: null,
+      });
     });
 
     it('accepts a Message-ID already linked to the ticket, and refuses one linked to another ticket with store.duplicateMessageId', async () => {
@@ -235,7 +320,14 @@ export const ticketStoreMailContract = (freshStore: () => Promise<TicketStore>, 
       const linkedElsewhere = anOutboundMessage(number, 3);
       await store.linkMessageId(linkedElsewhere.messageId ?? '', other.number);
 
-      const code = await rejectionCode(store.recordSentMail({ ticketNumber: number, messages: [linkedHere, linkedElsewhere], receiptKey: receipt.key, remainingMail: [] }));
+      const code = await rejectionCode(
+        store.recordSentMail({
+          ticketNumber: number,
+          messages: [linkedHere, linkedElsewhere],
+          receiptKey: receipt.key,
+          remainingMail: [],
+        }),
+      );
       await store.recordSentMail({ ticketNumber: number, messages: [linkedHere], receiptKey: null, remainingMail: [] });
 
       expect(code).toBe('store.duplicateMessageId');
@@ -249,7 +341,16 @@ export const ticketStoreMailContract = (freshStore: () => Promise<TicketStore>, 
       const { number } = await stored(store);
       const sent = anOutboundMessage(number, 2);
 
-      expect(await rejectionCode(store.recordSentMail({ ticketNumber: number, messages: [sent], receiptKey: 'ses-never-seen', remainingMail: [] }))).toBe('store.receiptNotFound');
+      expect(
+        await rejectionCode(
+          store.recordSentMail({
+            ticketNumber: number,
+            messages: [sent],
+            receiptKey: 'ses-never-seen',
+            remainingMail: [],
+          }),
+        ),
+      ).toBe('store.receiptNotFound');
       expect(await store.listMessages(number)).toHaveLength(1);
       expect(await store.ticketForMessageIds([sent.messageId ?? ''])).toBeNull();
       expect(await store.getReceipt('ses-never-seen')).toBeNull();
@@ -261,7 +362,12 @@ export const ticketStoreMailContract = (freshStore: () => Promise<TicketStore>, 
       const half = anOutgoingMail({ text: 'x'.repeat(250 * 1024) });
 
       const code = await rejectionCode(
-        store.recordSentMail({ ticketNumber: number, messages: [anOutboundMessage(number, 2)], receiptKey: receipt.key, remainingMail: [aPendingMail(number, 3, { mail: half }), aPendingMail(number, 4, { mail: half })] }),
+        store.recordSentMail({
+          ticketNumber: number,
+          messages: [anOutboundMessage(number, 2)],
+          receiptKey: receipt.key,
+          remainingMail: [aPendingMail(number, 3, { mail: half }), aPendingMail(number, 4, { mail: half })],
+        }),
       );
 
       expect(code).toBe('store.itemTooLarge');

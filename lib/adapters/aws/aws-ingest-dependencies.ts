@@ -10,7 +10,10 @@ import { DynamoDbTicketStore } from '../dynamodb/dynamodb-ticket-store.ts';
 import { SesMailer } from '../mail/ses-mailer.ts';
 import { DEFAULT_POLICY_PATH, loadPolicyFile } from '../policy-file.ts';
 import { S3RawMailStore } from '../raw-mail/s3-raw-mail-store.ts';
-import { DEFAULT_TEMPLATES_DIRECTORY, HandlebarsNotificationRenderer } from '../templates/handlebars-notification-renderer.ts';
+import {
+  DEFAULT_TEMPLATES_DIRECTORY,
+  HandlebarsNotificationRenderer,
+} from '../templates/handlebars-notification-renderer.ts';
 
 /** The variables the inbound-mail Lambda reads (set by the CDK stack). */
 export const InboundEmailEnvironment = {
@@ -29,13 +32,27 @@ export const InboundEmailEnvironment = {
  */
 export async function awsIngestDependencies(environment: NodeJS.ProcessEnv): Promise<IngestEmailDeps> {
   const config = readEnvironment(InboundEmailEnvironment, environment);
-  const [policy, renderer] = await Promise.all([loadPolicyFile(config.ATENDE_POLICY), HandlebarsNotificationRenderer.load(config.ATENDE_TEMPLATES_DIR)]);
+  const [policy, renderer] = await Promise.all([
+    loadPolicyFile(config.ATENDE_POLICY),
+    HandlebarsNotificationRenderer.load(config.ATENDE_TEMPLATES_DIR),
+  ]);
   return {
     policy,
     sla: new SlaClock(policy),
-    store: new DynamoDbTicketStore({ client: new DynamoDBClient({}), tableName: config.ATENDE_TABLE_NAME, clock: systemClock }),
-    rawMail: new S3RawMailStore({ client: new S3Client({}), bucket: config.ATENDE_RAW_MAIL_BUCKET, prefix: config.ATENDE_RAW_MAIL_PREFIX }),
-    mailer: new SesMailer({ client: new SESClient({}), ...(config.ATENDE_SES_CONFIGURATION_SET ? { configurationSetName: config.ATENDE_SES_CONFIGURATION_SET } : {}) }),
+    store: new DynamoDbTicketStore({
+      client: new DynamoDBClient({}),
+      tableName: config.ATENDE_TABLE_NAME,
+      clock: systemClock,
+    }),
+    rawMail: new S3RawMailStore({
+      client: new S3Client({}),
+      bucket: config.ATENDE_RAW_MAIL_BUCKET,
+      prefix: config.ATENDE_RAW_MAIL_PREFIX,
+    }),
+    mailer: new SesMailer({
+      client: new SESClient({}),
+      ...(config.ATENDE_SES_CONFIGURATION_SET ? { configurationSetName: config.ATENDE_SES_CONFIGURATION_SET } : {}),
+    }),
     renderer,
     clock: systemClock,
   };

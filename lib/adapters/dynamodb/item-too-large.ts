@@ -10,11 +10,17 @@ import { AtendeError } from '../../domain/atende-error.ts';
  */
 const ITEM_TOO_LARGE = /Item size (to update )?has exceeded the maximum allowed size/;
 
-export const isItemTooLargeMessage = (message: string | undefined): boolean => message !== undefined && ITEM_TOO_LARGE.test(message);
+export const isItemTooLargeMessage = (message: string | undefined): boolean =>
+  message !== undefined && ITEM_TOO_LARGE.test(message);
 
 export const itemTooLarge = (cause: unknown, details: Record<string, unknown>): AtendeError =>
-  new AtendeError('store.itemTooLarge', 'An item is larger than DynamoDB stores (400 KB); shorten what is written', { cause, details });
+  new AtendeError('store.itemTooLarge', 'An item is larger than DynamoDB stores (400 KB); shorten what is written', {
+    cause,
+    details,
+  });
 
 /** The oversized-item rejection of a single write as `store.itemTooLarge`; any other error as it came. */
 export const translateItemTooLarge = (error: unknown, details: Record<string, unknown>): unknown =>
-  error instanceof Error && error.name === 'ValidationException' && isItemTooLargeMessage(error.message) ? itemTooLarge(error, details) : error;
+  error instanceof Error && error.name === 'ValidationException' && isItemTooLargeMessage(error.message)
+    ? itemTooLarge(error, details)
+    : error;

@@ -7,6 +7,7 @@ import type { Ticket, TicketMessage } from '../../domain/ticket/ticket.ts';
 import {
   customerKey,
   customerRequesterKeys,
+  type Entity,
   messageIdKey,
   messageKey,
   quarantineKey,
@@ -15,7 +16,6 @@ import {
   receiptKey,
   requesterIndexKeys,
   ticketKey,
-  type Entity,
 } from './ticket-table-keys.ts';
 
 /**
@@ -73,7 +73,14 @@ const MessageSchema = z.object({
   inReplyTo: z.string().nullable(),
   references: z.array(z.string()),
   rawKey: z.string().nullable(),
-  attachments: z.array(z.object({ filename: z.string().nullable(), contentType: z.string(), size: z.number(), key: z.string().nullable() })),
+  attachments: z.array(
+    z.object({
+      filename: z.string().nullable(),
+      contentType: z.string(),
+      size: z.number(),
+      key: z.string().nullable(),
+    }),
+  ),
 }) satisfies z.ZodType<TicketMessage>;
 
 const MailAddressSchema = z.object({ address: z.string(), name: z.string().nullable().optional() });
@@ -138,7 +145,13 @@ const readItem = <T>(entity: Entity, schema: z.ZodType<T>, item: Item): T => {
   if (parsed.success && item['entity'] === entity) return parsed.data;
   throw new AtendeError('store.invalidItem', `A stored ${entity} item does not have the expected shape`, {
     cause: parsed.error,
-    details: { entity, pk: item['pk'], sk: item['sk'], found: item['entity'], issues: parsed.error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) ?? [] },
+    details: {
+      entity,
+      pk: item['pk'],
+      sk: item['sk'],
+      found: item['entity'],
+      issues: parsed.error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) ?? [],
+    },
   });
 };
 
@@ -167,7 +180,11 @@ export const messageIdItem = (messageId: string, ticketNumber: number): Item => 
 /** The ticket a Message-ID item points to. */
 export const readMessageIdLink = (item: Item): number => readItem('messageId', MessageIdLinkSchema, item).ticketNumber;
 
-export const receiptItem = (receipt: InboundReceipt): Item => ({ ...receiptKey(receipt.key), entity: 'receipt' satisfies Entity, ...receipt });
+export const receiptItem = (receipt: InboundReceipt): Item => ({
+  ...receiptKey(receipt.key),
+  entity: 'receipt' satisfies Entity,
+  ...receipt,
+});
 export const readReceipt = (item: Item): InboundReceipt => readItem('receipt', ReceiptSchema, item);
 
 export const customerItem = (customer: Customer): Item => ({

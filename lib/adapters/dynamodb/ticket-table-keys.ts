@@ -46,7 +46,10 @@ export const messageKey = (ticketNumber: number, at: string, sequence: number): 
   sk: `${MESSAGE_SORT_PREFIX}${sortableInstant(at)}#${sortableNumber(sequence, 6)}`,
 });
 
-export const messageIdKey = (messageId: string): TableKey => ({ pk: `MID#${normalizeMessageId(messageId)}`, sk: 'MID' });
+export const messageIdKey = (messageId: string): TableKey => ({
+  pk: `MID#${normalizeMessageId(messageId)}`,
+  sk: 'MID',
+});
 
 export const receiptKey = (key: string): TableKey => ({ pk: `IN#${key}`, sk: 'IN' });
 
@@ -69,7 +72,9 @@ export const requesterIndexKeys = (ticket: Ticket): { requesterPk: string; reque
 });
 /** A customer keyed by an address is that requester's; a domain's record belongs to no one requester and stays out of the index. */
 export const isAddressKey = (key: string): boolean => key.includes('@');
-export const customerRequesterKeys = (key: string): { requesterPk: string; requesterSk: string } | Record<string, never> =>
+export const customerRequesterKeys = (
+  key: string,
+): { requesterPk: string; requesterSk: string } | Record<string, never> =>
   isAddressKey(key) ? { requesterPk: requesterPartition(key), requesterSk: CUSTOMER_REQUESTER_SORT } : {};
 
 /** Index "byListing": lists an operator pages through, newest first (a queue's tickets, quarantined mail). */

@@ -1,4 +1,9 @@
-import { CreateTableCommand, waitUntilTableExists, type CreateTableCommandInput, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
 import { LISTING_INDEX, REQUESTER_INDEX } from './ticket-table-keys.ts';
 
 /**
@@ -75,7 +80,14 @@ export const ticketTableCreateInput = (tableName: string): CreateTableCommandInp
 };
 
 /** Creates the ticket table and resolves once it is ACTIVE (DynamoDB Local: at once; AWS: seconds). */
-export const createTicketTable = async (client: DynamoDBClient, tableName: string, options: { maxWaitSeconds?: number } = {}): Promise<void> => {
+export const createTicketTable = async (
+  client: DynamoDBClient,
+  tableName: string,
+  options: { maxWaitSeconds?: number } = {},
+): Promise<void> => {
   await client.send(new CreateTableCommand(ticketTableCreateInput(tableName)));
-  await waitUntilTableExists({ client, maxWaitTime: options.maxWaitSeconds ?? 120, minDelay: 1 }, { TableName: tableName });
+  await waitUntilTableExists(
+    { client, maxWaitTime: options.maxWaitSeconds ?? 120, minDelay: 1 },
+    { TableName: tableName },
+  );
 };

@@ -1,11 +1,11 @@
-import { TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
+import { type CancellationReason, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Customer, InboundReceipt, PendingMail } from '../../application/ports/ticket-store.ts';
 import { AtendeError, type ErrorCode } from '../../domain/atende-error.ts';
 import type { Ticket, TicketMessage } from '../../domain/ticket/ticket.ts';
 import { isItemTooLargeMessage, itemTooLarge, translateItemTooLarge } from './item-too-large.ts';
 import { customerItem, messageIdItem, messageItem, receiptItem } from './ticket-items.ts';
-import { receiptKey, ticketKey } from './ticket-table-keys.ts';
+import { receiptKey } from './ticket-table-keys.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type PutOptions = Omit<NonNullable<TransactItem['Put']>, 'TableName' | 'Item'>;
@@ -46,9 +46,20 @@ export class TicketTransaction {
     // No condition on the message: the ticket's condition (new, or expected version) already serializes its writers.
     this.put('message', messageItem(message), {}, { sequence: message.sequence });
     if (message.messageId !== null) {
-      this.put('messageId', messageIdItem(message.messageId, ticket.number), { ConditionExpression: 'attribute_not_exists(pk)' }, { messageId: message.messageId });
+      this.put(
+        'messageId',
+        messageIdItem(message.messageId, ticket.number),
+        { ConditionExpression: 'attribute_not_exists(pk)' },
+        { messageId: message.messageId },
+      );
     }
-    if (receipt !== undefined) this.put('receipt', receiptItem(receipt), { ConditionExpression: 'attribute_not_exists(pk)' }, { receiptKey: receipt.key });
+    if (receipt !== undefined)
+      this.put(
+        'receipt',
+        receiptItem(receipt),
+        { ConditionExpression: 'attribute_not_exists(pk)' },
+        { receiptKey: receipt.key },
+      );
   }
 
   /** No condition: the customer record is last-write-wins, as saveCustomer. */
@@ -63,7 +74,12 @@ export class TicketTransaction {
    */
   putSentMessage(ticketNumber: number, message: TicketMessage): void {
     assertSameTicket(ticketNumber, message);
-    this.put('message', messageItem(message), { ConditionExpression: 'attribute_not_exists(pk)' }, { sequence: message.sequence, at: message.at });
+    this.put(
+      'message',
+      messageItem(message),
+      { ConditionExpression: 'attribute_not_exists(pk)' },
+      { sequence: message.sequence, at: message.at },
+    );
     if (message.messageId !== null) {
       this.put(
         'messageId',
@@ -148,7 +164,10 @@ export const translateCancellation = (error: unknown, context: TransactionContex
   if (!(error instanceof TransactionCanceledException)) return translateItemTooLarge(error, base);
   const reasons = error.CancellationReasons ?? [];
   /** The first item of this part that failed with this code, with the details of its subject. */
-  const failed = (part: TransactionPart, code = 'ConditionalCheckFailed'): { reason: CancellationReason; details: Record<string, unknown> } | undefined => {
+  const failed = (
+    part: TransactionPart,
+    code = 'ConditionalCheckFailed',
+  ): { reason: CancellationReason; details: Record<string, unknown> } | undefined => {
     const index = context.parts.findIndex((candidate, at) => candidate === part && reasons[at]?.Code === code);
     const reason = reasons[index];
     return reason === undefined ? undefined : { reason, details: { ...base, ...context.subjects[index] } };
@@ -158,28 +177,60 @@ export const translateCancellation = (error: unknown, context: TransactionContex
   const recording = context.operation === 'recordSentMail';
 
   const receipt = failed('receipt');
-  if (receipt && !recording) return fail('store.duplicateReceipt', `Inbound event ${String(receipt.details['receiptKey'])} was already processed`, receipt.details);
+  if (receipt && !recording)
+    return fail(
+      'store.duplicateReceipt',
+      `Inbound event ${String(receipt.details['receiptKey'])} was already processed`,
+      receipt.details,
+    );
   const message = failed('message');
-  if (message) return fail('store.duplicateMessage', `Message ${String(message.details['sequence'])} of ticket ${context.ticketNumber} is already stored`, message.details);
+  if (message)
+    return fail(
+      'store.duplicateMessage',
+      `Message ${String(message.details['sequence'])} of ticket ${context.ticketNumber} is already stored`,
+      message.details,
+    );
   const messageId = failed('messageId');
   if (messageId) {
     const whose = recording ? 'already belongs to another ticket' : 'is already stored';
-    return fail('store.duplicateMessageId', `Message-ID ${String(messageId.details['messageId'])} ${whose}`, messageId.details);
+    return fail(
+      'store.duplicateMessageId',
+      `Message-ID ${String(messageId.details['messageId'])} ${whose}`,
+      messageId.details,
+    );
   }
   const ticket = failed('ticket');
-  if (ticket && context.operation === 'createTicket') return fail('store.ticketExists', `Ticket ${context.ticketNumber} already exists`, ticket.details);
+  if (ticket && context.operation === 'createTicket')
+    return fail('store.ticketExists', `Ticket ${context.ticketNumber} already exists`, ticket.details);
   if (ticket) {
     // addMessage asks ReturnValuesOnConditionCheckFailure=ALL_OLD: no old item means there was no ticket to update.
     // recordSentMail's only condition on the ticket is that it exists.
     return recording || ticket.reason.Item === undefined
       ? fail('store.ticketNotFound', `Ticket ${context.ticketNumber} does not exist`, ticket.details)
-      : fail('store.versionConflict', `Ticket ${context.ticketNumber} changed since version ${context.expectedVersion ?? '?'}`, ticket.details);
+      : fail(
+          'store.versionConflict',
+          `Ticket ${context.ticketNumber} changed since version ${context.expectedVersion ?? '?'}`,
+          ticket.details,
+        );
   }
-  if (receipt) return fail('store.receiptNotFound', `Inbound event ${String(receipt.details['receiptKey'])} has no receipt to settle`, receipt.details);
-  const tooLarge = reasons.findIndex((reason) => reason.Code === 'ValidationError' && isItemTooLargeMessage(reason.Message));
-  if (tooLarge >= 0) return itemTooLarge(error, { ...base, part: context.parts[tooLarge], ...context.subjects[tooLarge] });
+  if (receipt)
+    return fail(
+      'store.receiptNotFound',
+      `Inbound event ${String(receipt.details['receiptKey'])} has no receipt to settle`,
+      receipt.details,
+    );
+  const tooLarge = reasons.findIndex(
+    (reason) => reason.Code === 'ValidationError' && isItemTooLargeMessage(reason.Message),
+  );
+  if (tooLarge >= 0)
+    return itemTooLarge(error, { ...base, part: context.parts[tooLarge], ...context.subjects[tooLarge] });
   // Another transaction was writing the same ticket at that moment: as good as a newer version, and as retryable.
   const conflict = failed('ticket', 'TransactionConflict');
-  if (conflict && context.operation === 'addMessage') return fail('store.versionConflict', `Ticket ${context.ticketNumber} was being written concurrently`, conflict.details);
+  if (conflict && context.operation === 'addMessage')
+    return fail(
+      'store.versionConflict',
+      `Ticket ${context.ticketNumber} was being written concurrently`,
+      conflict.details,
+    );
   return error;
 };

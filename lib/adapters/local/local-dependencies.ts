@@ -1,5 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { IngestEmailDeps } from '../../application/ingest-email.ts';
 import type { Clock } from '../../application/ports/clock.ts';
 import { SlaClock } from '../../domain/sla/sla-schedule.ts';
@@ -29,8 +29,14 @@ export interface LocalDependencies extends IngestEmailDeps {
  * raw mail and the outbox in the data directory. Used by `npm start` and by the CLI
  * commands that act on the running stack.
  */
-export async function localDependencies(config: LocalStackConfig, clock: Clock = systemClock): Promise<LocalDependencies> {
-  const [policy, renderer] = await Promise.all([loadPolicyFile(config.policyPath), HandlebarsNotificationRenderer.load()]);
+export async function localDependencies(
+  config: LocalStackConfig,
+  clock: Clock = systemClock,
+): Promise<LocalDependencies> {
+  const [policy, renderer] = await Promise.all([
+    loadPolicyFile(config.policyPath),
+    HandlebarsNotificationRenderer.load(),
+  ]);
   const client = new DynamoDBClient(localDynamoDbClientConfig(config.dynamodbEndpoint));
   const mailer = new LocalMailer({ endpoint: config.sesEndpoint, dataDirectory: config.dataDirectory, clock });
   return {

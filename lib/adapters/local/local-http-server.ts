@@ -12,7 +12,11 @@ export interface LocalHttpServer {
  * The local stack's HTTP side: `GET /health` answers 200 with every part's state when all of
  * them are ready, 503 otherwise.
  */
-export async function startLocalHttpServer(options: { port: number; host?: string; checks: Readonly<Record<string, HealthCheck>> }): Promise<LocalHttpServer> {
+export async function startLocalHttpServer(options: {
+  port: number;
+  host?: string;
+  checks: Readonly<Record<string, HealthCheck>>;
+}): Promise<LocalHttpServer> {
   const server = createServer((request, response) => {
     void route(request, response, options.checks).catch(() => {
       if (!response.headersSent) send(response, 500, { error: 'internal error' });
@@ -34,10 +38,16 @@ export async function startLocalHttpServer(options: { port: number; host?: strin
   };
 }
 
-async function route(request: IncomingMessage, response: ServerResponse, checks: Readonly<Record<string, HealthCheck>>): Promise<void> {
+async function route(
+  request: IncomingMessage,
+  response: ServerResponse,
+  checks: Readonly<Record<string, HealthCheck>>,
+): Promise<void> {
   const path = new URL(request.url ?? '/', 'http://localhost').pathname;
   if (request.method === 'GET' && path === '/health') {
-    const entries = await Promise.all(Object.entries(checks).map(async ([name, check]) => [name, await check().catch(() => false)] as const));
+    const entries = await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => [name, await check().catch(() => false)] as const),
+    );
     const parts = Object.fromEntries(entries.map(([name, ready]) => [name, ready ? 'ready' : 'unavailable']));
     const healthy = entries.every(([, ready]) => ready);
     send(response, healthy ? 200 : 503, { status: healthy ? 'ok' : 'degraded', parts });

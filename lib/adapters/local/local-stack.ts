@@ -1,14 +1,14 @@
-import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { ingestEmail } from '../../application/ingest-email.ts';
-import { startDynamoDbLocal, type DynamoDbLocal } from '../dynamodb/dynamodb-local.ts';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/dynamodb-local.ts';
 import { createTicketTable } from '../dynamodb/ticket-table.ts';
-import { startSesEmulator, type SesEmulator } from '../mail/ses-emulator.ts';
-import { localDependencies, type LocalDependencies } from './local-dependencies.ts';
-import { startLocalHttpServer, type LocalHttpServer } from './local-http-server.ts';
+import { type SesEmulator, startSesEmulator } from '../mail/ses-emulator.ts';
+import { type LocalDependencies, localDependencies } from './local-dependencies.ts';
+import { type LocalHttpServer, startLocalHttpServer } from './local-http-server.ts';
 import type { LocalStackConfig } from './local-stack-config.ts';
-import { startSmtpListener, type SmtpListener } from './smtp-listener.ts';
+import { type SmtpListener, startSmtpListener } from './smtp-listener.ts';
 
 export interface RunningLocalStack {
   readonly config: LocalStackConfig;
@@ -21,26 +21,40 @@ export interface RunningLocalStack {
  * emulator, the SMTP listener and the HTTP server, all running the same use cases as AWS.
  * If a part fails to start, the parts already started are stopped again.
  */
-export async function startLocalStack(config: LocalStackConfig, log: (line: string) => void = () => {}): Promise<RunningLocalStack> {
+export async function startLocalStack(
+  config: LocalStackConfig,
+  log: (line: string) => void = () => {},
+): Promise<RunningLocalStack> {
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async () => {
     for (const stop of stops.splice(0).reverse()) await stop().catch((error: unknown) => log(`stop: ${String(error)}`));
   };
   try {
     await mkdir(config.dataDirectory, { recursive: true });
-    const dynamodb: DynamoDbLocal = await startDynamoDbLocal({ port: config.dynamodbPort, dataDirectory: join(config.dataDirectory, 'dynamodb') });
+    const dynamodb: DynamoDbLocal = await startDynamoDbLocal({
+      port: config.dynamodbPort,
+      dataDirectory: join(config.dataDirectory, 'dynamodb'),
+    });
     stops.push(() => dynamodb.stop());
     const ses: SesEmulator = await startSesEmulator({ port: config.sesPort });
     stops.push(() => ses.stop());
     const dependencies = await localDependencies(config);
     stops.push(async () => dependencies.close());
     await ensureTable(dependencies, config);
-    const smtp: SmtpListener = await startSmtpListener({ port: config.smtpPort, rawMail: dependencies.rawMail, ingest: (inbound) => ingestEmail(dependencies, inbound), log });
+    const smtp: SmtpListener = await startSmtpListener({
+      port: config.smtpPort,
+      rawMail: dependencies.rawMail,
+      ingest: (inbound) => ingestEmail(dependencies, inbound),
+      log,
+    });
     stops.push(() => smtp.stop());
     const http: LocalHttpServer = await startLocalHttpServer({
       port: config.httpPort,
       checks: {
-        dynamodb: async () => (await dependencies.store.getTicket(0), true),
+        dynamodb: async () => {
+          await dependencies.store.getTicket(0);
+          return true;
+        },
         ses: async () => (await fetch(`${ses.endpoint}/health-check`, { signal: AbortSignal.timeout(2_000) })).ok,
         smtp: async () => true,
       },

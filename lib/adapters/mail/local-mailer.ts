@@ -1,9 +1,9 @@
-import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
 import { randomUUID } from 'node:crypto';
+import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import type { Clock } from '../../application/ports/clock.ts';
 import type { MailAddress, Mailer, OutgoingMail, SentMail } from '../../application/ports/mailer.ts';
-import { appendOutboxRecord } from './outbox.ts';
 import { composedHeadersOf, composeMime } from './mime-composer.ts';
+import { appendOutboxRecord } from './outbox.ts';
 import { sendRawEmailInput, translateSesError } from './ses-mailer.ts';
 
 export interface LocalMailerOptions {
@@ -38,7 +38,12 @@ export class LocalMailer implements Mailer {
   private readonly newId: () => string;
 
   constructor(options: LocalMailerOptions) {
-    this.client = new SESClient({ endpoint: options.endpoint, region: 'us-east-1', credentials: EMULATOR_CREDENTIALS, maxAttempts: 2 });
+    this.client = new SESClient({
+      endpoint: options.endpoint,
+      region: 'us-east-1',
+      credentials: EMULATOR_CREDENTIALS,
+      maxAttempts: 2,
+    });
     this.dataDirectory = options.dataDirectory;
     this.clock = options.clock ?? { now: () => Date.now() };
     this.newId = options.newId ?? randomUUID;
@@ -57,7 +62,8 @@ export class LocalMailer implements Mailer {
     } catch (error) {
       throw translateSesError(error);
     }
-    if (emulatorId === undefined || emulatorId === '') throw new Error('the SES emulator answered SendRawEmail without a MessageId');
+    if (emulatorId === undefined || emulatorId === '')
+      throw new Error('the SES emulator answered SendRawEmail without a MessageId');
     await appendOutboxRecord(this.dataDirectory, {
       messageId,
       emulatorId,

@@ -1,6 +1,6 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
-import { AtendeError } from '../../domain/atende-error.ts';
 import type { MailAddress, OutgoingMail } from '../../application/ports/mailer.ts';
+import { AtendeError } from '../../domain/atende-error.ts';
 
 export interface ComposeOptions {
   /** Message-ID with angle brackets; nodemailer makes one up from the sender's domain when absent (SES replaces it anyway). */
@@ -15,9 +15,25 @@ export interface ComposeOptions {
  * break the MIME structure or the threading. Lower case.
  */
 const RESERVED_HEADERS = new Set([
-  'from', 'sender', 'to', 'cc', 'bcc', 'reply-to', 'subject', 'date', 'message-id', 'in-reply-to', 'references',
-  'mime-version', 'content-type', 'content-transfer-encoding', 'content-disposition', 'return-path', 'received',
-  'auto-submitted', 'x-auto-response-suppress',
+  'from',
+  'sender',
+  'to',
+  'cc',
+  'bcc',
+  'reply-to',
+  'subject',
+  'date',
+  'message-id',
+  'in-reply-to',
+  'references',
+  'mime-version',
+  'content-type',
+  'content-transfer-encoding',
+  'content-disposition',
+  'return-path',
+  'received',
+  'auto-submitted',
+  'x-auto-response-suppress',
 ]);
 
 /** RFC 5322 §3.6.8: a field name is printable US-ASCII except the colon; anything else could end the header or start another. */
@@ -41,16 +57,21 @@ const oneLine = (text: string): string => text.replace(CONTROL, ' ').replace(/ {
 
 const checkedAddress = (address: MailAddress, field: string): { name: string; address: string } => {
   if (!ADDRESS.test(address.address)) {
-    throw new AtendeError('mail.invalidAddress', `${field} has an address that is not a plain addr-spec: ${JSON.stringify(address.address)}`, {
-      details: { field, address: address.address },
-    });
+    throw new AtendeError(
+      'mail.invalidAddress',
+      `${field} has an address that is not a plain addr-spec: ${JSON.stringify(address.address)}`,
+      {
+        details: { field, address: address.address },
+      },
+    );
   }
   // The name is encoded by nodemailer (an RFC 2047 encoded word when not ASCII); line breaks go first so a decoded name is one line too.
   return { name: oneLine(address.name ?? ''), address: address.address };
 };
 
 /** Message-IDs that came from other people's mail: a malformed one is left out rather than failing the send (it could not thread anyway). */
-const wellFormedIds = (ids: readonly (string | null | undefined)[]): string[] => ids.filter((id): id is string => typeof id === 'string' && MESSAGE_ID.test(id));
+const wellFormedIds = (ids: readonly (string | null | undefined)[]): string[] =>
+  ids.filter((id): id is string => typeof id === 'string' && MESSAGE_ID.test(id));
 
 /**
  * The headers besides the standard ones that `composeMime` writes for `mail`: RFC 3834
@@ -66,10 +87,16 @@ export const extraHeadersOf = (mail: OutgoingMail): Record<string, string> => {
   }
   for (const [name, value] of Object.entries(mail.headers ?? {})) {
     if (!FIELD_NAME.test(name)) {
-      throw new AtendeError('mail.invalidHeader', `${JSON.stringify(name)} is not a header field name`, { details: { name } });
+      throw new AtendeError('mail.invalidHeader', `${JSON.stringify(name)} is not a header field name`, {
+        details: { name },
+      });
     }
     if (RESERVED_HEADERS.has(name.toLowerCase())) {
-      throw new AtendeError('mail.invalidHeader', `${name} is composed by the mailer and cannot be set as an extra header`, { details: { name } });
+      throw new AtendeError(
+        'mail.invalidHeader',
+        `${name} is composed by the mailer and cannot be set as an extra header`,
+        { details: { name } },
+      );
     }
     headers[name] = oneLine(value);
   }
@@ -77,7 +104,9 @@ export const extraHeadersOf = (mail: OutgoingMail): Record<string, string> => {
 };
 
 /** Every address the message goes to (To, then Cc), each once: SES's Destinations. */
-export const recipientsOf = (mail: OutgoingMail): string[] => [...new Set([...mail.to, ...(mail.cc ?? [])].map((recipient) => recipient.address))];
+export const recipientsOf = (mail: OutgoingMail): string[] => [
+  ...new Set([...mail.to, ...(mail.cc ?? [])].map((recipient) => recipient.address)),
+];
 
 /** The header values `composeMime` writes for `mail`, as a recipient decodes them. */
 export interface ComposedHeaders {
@@ -117,9 +146,14 @@ export const composeMime = async (mail: OutgoingMail, options: ComposeOptions = 
   const to = mail.to.map((address) => checkedAddress(address, 'to'));
   const cc = (mail.cc ?? []).map((address) => checkedAddress(address, 'cc'));
   const replyTo = (mail.replyTo ?? []).map((address) => checkedAddress(address, 'replyTo'));
-  if (to.length + cc.length === 0) throw new AtendeError('mail.invalidAddress', 'a mail needs at least one recipient in To or Cc', { details: { field: 'to' } });
+  if (to.length + cc.length === 0)
+    throw new AtendeError('mail.invalidAddress', 'a mail needs at least one recipient in To or Cc', {
+      details: { field: 'to' },
+    });
   if (options.messageId !== undefined && !MESSAGE_ID.test(options.messageId)) {
-    throw new AtendeError('mail.invalidHeader', `${JSON.stringify(options.messageId)} is not a Message-ID`, { details: { name: 'Message-ID' } });
+    throw new AtendeError('mail.invalidHeader', `${JSON.stringify(options.messageId)} is not a Message-ID`, {
+      details: { name: 'Message-ID' },
+    });
   }
   const headers = composedHeadersOf(mail);
   const composer = new MailComposer({

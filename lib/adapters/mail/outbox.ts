@@ -60,12 +60,19 @@ export const readOutbox = async (dataDirectory: string): Promise<OutboxRecord[]>
     try {
       json = JSON.parse(line);
     } catch (error) {
-      throw new AtendeError('mail.outboxInvalid', `${path}:${index + 1} is not JSON`, { cause: error, details: { path, line: index + 1 } });
+      throw new AtendeError('mail.outboxInvalid', `${path}:${index + 1} is not JSON`, {
+        cause: error,
+        details: { path, line: index + 1 },
+      });
     }
     const result = OutboxRecordSchema.safeParse(json);
     if (!result.success) {
       const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-      throw new AtendeError('mail.outboxInvalid', `${path}:${index + 1} is not an outbox record: ${problems.join('; ')}`, { details: { path, line: index + 1, problems } });
+      throw new AtendeError(
+        'mail.outboxInvalid',
+        `${path}:${index + 1} is not an outbox record: ${problems.join('; ')}`,
+        { details: { path, line: index + 1, problems } },
+      );
     }
     records.push(result.data);
   }

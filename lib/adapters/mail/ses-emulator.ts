@@ -50,8 +50,10 @@ type ServerFactory = (config: { host: string; port: number }) => Promise<Server>
  */
 const loadServerFactory = (): ServerFactory => {
   const loaded: unknown = createRequire(import.meta.url)('aws-ses-v2-local');
-  const factory: unknown = typeof loaded === 'object' && loaded !== null && 'default' in loaded ? loaded.default : undefined;
-  if (typeof factory !== 'function') throw new AtendeError('local.startFailed', 'aws-ses-v2-local exports no server factory (a new major version?)');
+  const factory: unknown =
+    typeof loaded === 'object' && loaded !== null && 'default' in loaded ? loaded.default : undefined;
+  if (typeof factory !== 'function')
+    throw new AtendeError('local.startFailed', 'aws-ses-v2-local exports no server factory (a new major version?)');
   // Checked to be a function above; its signature is the package's index.d.ts.
   return factory as ServerFactory;
 };
@@ -62,10 +64,15 @@ export const startSesEmulator = async (options: SesEmulatorOptions = {}): Promis
   const server = await loadServerFactory()({ host, port: options.port ?? 0 });
   // express 5 hands a listen error to the package's callback, which resolves anyway: the server is then not listening.
   if (!server.listening) {
-    throw new AtendeError('local.startFailed', `the SES emulator could not listen on ${host}:${options.port ?? 0} (port in use?)`, { details: { host, port: options.port } });
+    throw new AtendeError(
+      'local.startFailed',
+      `the SES emulator could not listen on ${host}:${options.port ?? 0} (port in use?)`,
+      { details: { host, port: options.port } },
+    );
   }
   const address: AddressInfo | string | null = server.address();
-  if (address === null || typeof address === 'string') throw new AtendeError('local.startFailed', 'the SES emulator listens on no TCP port', { details: { host } });
+  if (address === null || typeof address === 'string')
+    throw new AtendeError('local.startFailed', 'the SES emulator listens on no TCP port', { details: { host } });
   const { port } = address;
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   let stopped: Promise<void> | undefined;
@@ -82,7 +89,10 @@ export const startSesEmulator = async (options: SesEmulatorOptions = {}): Promis
     if (!answer.ok) throw new Error(`health check answered ${answer.status}`);
   } catch (error) {
     await stop();
-    throw new AtendeError('local.startFailed', `the SES emulator at ${endpoint} did not answer`, { cause: error, details: { endpoint } });
+    throw new AtendeError('local.startFailed', `the SES emulator at ${endpoint} did not answer`, {
+      cause: error,
+      details: { endpoint },
+    });
   }
   return { endpoint, port, stop };
 };

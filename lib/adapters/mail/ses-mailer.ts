@@ -1,6 +1,11 @@
-import { SendRawEmailCommand, SESServiceException, type SESClient, type SendRawEmailCommandInput } from '@aws-sdk/client-ses';
-import { AtendeError, type ErrorCode } from '../../domain/atende-error.ts';
+import {
+  type SESClient,
+  SESServiceException,
+  SendRawEmailCommand,
+  type SendRawEmailCommandInput,
+} from '@aws-sdk/client-ses';
 import type { Mailer, OutgoingMail, SentMail } from '../../application/ports/mailer.ts';
+import { AtendeError, type ErrorCode } from '../../domain/atende-error.ts';
 import { composeMime, recipientsOf } from './mime-composer.ts';
 
 export interface SesMailerOptions {
@@ -24,7 +29,11 @@ export const sesMessageId = (messageId: string, region: string): string =>
  * a From header and no Source). Source is the bare address: it is the envelope sender, the name
  * is in the From header.
  */
-export const sendRawEmailInput = (mail: OutgoingMail, raw: Uint8Array, configurationSetName?: string): SendRawEmailCommandInput => ({
+export const sendRawEmailInput = (
+  mail: OutgoingMail,
+  raw: Uint8Array,
+  configurationSetName?: string,
+): SendRawEmailCommandInput => ({
   Source: mail.from.address,
   Destinations: recipientsOf(mail),
   RawMessage: { Data: raw },
@@ -69,7 +78,9 @@ export class SesMailer implements Mailer {
     const region = await this.client.config.region();
     let messageId: string | undefined;
     try {
-      ({ MessageId: messageId } = await this.client.send(new SendRawEmailCommand(sendRawEmailInput(mail, raw, this.configurationSetName))));
+      ({ MessageId: messageId } = await this.client.send(
+        new SendRawEmailCommand(sendRawEmailInput(mail, raw, this.configurationSetName)),
+      ));
     } catch (error) {
       throw translateSesError(error);
     }

@@ -7,9 +7,14 @@ export class InMemoryRawMailStore implements RawMailStore {
 
   async get(key: string, options: { maxBytes?: number } = {}): Promise<Uint8Array> {
     const raw = this.messages.get(key);
-    if (raw === undefined) throw new AtendeError('mail.rawNotFound', `No raw mail stored under ${key}`, { details: { key } });
+    if (raw === undefined)
+      throw new AtendeError('mail.rawNotFound', `No raw mail stored under ${key}`, { details: { key } });
     if (options.maxBytes !== undefined && raw.byteLength > options.maxBytes) {
-      throw new AtendeError('mail.tooLarge', `Raw mail ${key} has ${raw.byteLength} bytes, more than ${options.maxBytes}`, { details: { key, size: raw.byteLength } });
+      throw new AtendeError(
+        'mail.tooLarge',
+        `Raw mail ${key} has ${raw.byteLength} bytes, more than ${options.maxBytes}`,
+        { details: { key, size: raw.byteLength } },
+      );
     }
     return new Uint8Array(raw);
   }

@@ -1,19 +1,19 @@
 import type { Clock } from '../../application/ports/clock.ts';
 import {
-  FIRST_TICKET_NUMBER,
-  normalizeAddress,
-  normalizeMessageId,
-  STORED_ITEM_LIMIT_BYTES,
   type AddMessageInput,
   type CreateTicketInput,
   type Customer,
+  FIRST_TICKET_NUMBER,
   type InboundReceipt,
   type ListingOptions,
+  normalizeAddress,
+  normalizeMessageId,
   type QuarantineRecord,
   type RecordSentMailInput,
   type ReplyContext,
   type ReplyContextQuery,
   type RequesterOverview,
+  STORED_ITEM_LIMIT_BYTES,
   type TicketStore,
 } from '../../application/ports/ticket-store.ts';
 import { AtendeError } from '../../domain/atende-error.ts';
@@ -27,7 +27,8 @@ const newestFirst = (a: { updatedAt: string; number: number }, b: { updatedAt: s
   byTime(b.updatedAt, a.updatedAt) || b.number - a.number;
 
 /** A message's identity, as its DynamoDB key has it: the instant (whatever its shape) and the sequence. */
-const sameSlot = (a: TicketMessage, b: TicketMessage): boolean => Date.parse(a.at) === Date.parse(b.at) && a.sequence === b.sequence;
+const sameSlot = (a: TicketMessage, b: TicketMessage): boolean =>
+  Date.parse(a.at) === Date.parse(b.at) && a.sequence === b.sequence;
 
 /**
  * DynamoDB counts an item's attribute names and values; the JSON text of the object is close
@@ -37,7 +38,9 @@ const sameSlot = (a: TicketMessage, b: TicketMessage): boolean => Date.parse(a.a
 const checkSize = (what: string, value: unknown, details: Record<string, unknown>): void => {
   const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
   if (bytes > STORED_ITEM_LIMIT_BYTES) {
-    throw new AtendeError('store.itemTooLarge', `A ${what} is larger than the store keeps (400 KB)`, { details: { ...details, part: what, bytes } });
+    throw new AtendeError('store.itemTooLarge', `A ${what} is larger than the store keeps (400 KB)`, {
+      details: { ...details, part: what, bytes },
+    });
   }
 };
 
@@ -76,7 +79,9 @@ export class InMemoryTicketStore implements TicketStore {
     this.checkSizes('createTicket', stored, firstMessage, receipt, customer);
     this.checkMessageWrites('createTicket', stored, firstMessage, receipt, null);
     if (this.tickets.has(ticket.number)) {
-      throw new AtendeError('store.ticketExists', `Ticket ${ticket.number} already exists`, { details: { operation: 'createTicket', ticketNumber: ticket.number } });
+      throw new AtendeError('store.ticketExists', `Ticket ${ticket.number} already exists`, {
+        details: { operation: 'createTicket', ticketNumber: ticket.number },
+      });
     }
     this.tickets.set(stored.number, structuredClone(stored));
     this.applyMessageWrites(stored, firstMessage, receipt, customer);
@@ -97,37 +102,55 @@ export class InMemoryTicketStore implements TicketStore {
     // DynamoDB's order: the size of what is put (checked with the request), then conditions in the order of
     // precedence of ticket-transaction.ts (message, Message-ID, ticket, receipt), then the size the receipt grows to.
     const details = { operation: 'recordSentMail', ticketNumber };
-    const items = messages.length + messages.filter((message) => message.messageId !== null).length + (receiptKey === null ? 0 : 1);
-    if (items > TRANSACTION_ITEM_LIMIT) throw new Error(`A ticket transaction cannot hold more than ${TRANSACTION_ITEM_LIMIT} items`);
+    const items =
+      messages.length + messages.filter((message) => message.messageId !== null).length + (receiptKey === null ? 0 : 1);
+    if (items > TRANSACTION_ITEM_LIMIT)
+      throw new Error(`A ticket transaction cannot hold more than ${TRANSACTION_ITEM_LIMIT} items`);
     for (const message of messages) {
-      if (message.ticketNumber !== ticketNumber) throw new Error(`Message for ticket ${message.ticketNumber} written with ticket ${ticketNumber}`);
+      if (message.ticketNumber !== ticketNumber)
+        throw new Error(`Message for ticket ${message.ticketNumber} written with ticket ${ticketNumber}`);
       checkSize('message', message, { ...details, sequence: message.sequence });
     }
     const stored = this.messages.get(ticketNumber) ?? [];
     for (const message of messages) {
       if (stored.some((other) => sameSlot(other, message))) {
-        throw new AtendeError('store.duplicateMessage', `Message ${message.sequence} of ticket ${ticketNumber} is already stored`, { details: { ...details, sequence: message.sequence, at: message.at } });
+        throw new AtendeError(
+          'store.duplicateMessage',
+          `Message ${message.sequence} of ticket ${ticketNumber} is already stored`,
+          { details: { ...details, sequence: message.sequence, at: message.at } },
+        );
       }
     }
     for (const { messageId } of messages) {
       const linked = messageId === null ? undefined : this.messageIds.get(normalizeMessageId(messageId));
       if (linked !== undefined && linked !== ticketNumber) {
-        throw new AtendeError('store.duplicateMessageId', `Message-ID ${messageId ?? ''} already belongs to another ticket`, { details: { ...details, messageId } });
+        throw new AtendeError(
+          'store.duplicateMessageId',
+          `Message-ID ${messageId ?? ''} already belongs to another ticket`,
+          { details: { ...details, messageId } },
+        );
       }
     }
     const receipt = receiptKey === null ? undefined : this.receipts.get(receiptKey);
     if (receiptKey !== null && receipt === undefined) {
-      throw new AtendeError('store.receiptNotFound', `Inbound event ${receiptKey} has no receipt to settle`, { details: { ...details, receiptKey } });
+      throw new AtendeError('store.receiptNotFound', `Inbound event ${receiptKey} has no receipt to settle`, {
+        details: { ...details, receiptKey },
+      });
     }
     const settled: InboundReceipt | undefined =
       receipt === undefined
         ? undefined
-        : { ...receipt, pendingMail: remainingMail, completedAt: remainingMail.length === 0 ? new Date(this.clock.now()).toISOString() : receipt.completedAt };
+        : {
+            ...receipt,
+            pendingMail: remainingMail,
+            completedAt: remainingMail.length === 0 ? new Date(this.clock.now()).toISOString() : receipt.completedAt,
+          };
     if (settled !== undefined) checkSize('receipt', settled, { ...details, receiptKey });
 
     // The ticket item is not touched: its messageCount already reserved these sequences.
     if (messages.length > 0) this.messages.set(ticketNumber, [...stored, ...structuredClone(messages)]);
-    for (const { messageId } of messages) if (messageId !== null) this.messageIds.set(normalizeMessageId(messageId), ticketNumber);
+    for (const { messageId } of messages)
+      if (messageId !== null) this.messageIds.set(normalizeMessageId(messageId), ticketNumber);
     if (settled !== undefined) this.receipts.set(settled.key, structuredClone(settled));
   }
 
@@ -164,7 +187,9 @@ export class InMemoryTicketStore implements TicketStore {
   async linkMessageId(messageId: string, ticketNumber: number): Promise<void> {
     const linked = this.messageIds.get(normalizeMessageId(messageId));
     if (linked !== undefined && linked !== ticketNumber) {
-      throw new AtendeError('store.duplicateMessageId', `Message-ID ${messageId} already belongs to another ticket`, { details: { messageId, ticketNumber } });
+      throw new AtendeError('store.duplicateMessageId', `Message-ID ${messageId} already belongs to another ticket`, {
+        details: { messageId, ticketNumber },
+      });
     }
     this.messageIds.set(normalizeMessageId(messageId), ticketNumber);
   }
@@ -194,7 +219,9 @@ export class InMemoryTicketStore implements TicketStore {
   async recordReceipt(receipt: InboundReceipt): Promise<void> {
     checkSize('receipt', receipt, { operation: 'recordReceipt', receiptKey: receipt.key });
     if (this.receipts.has(receipt.key)) {
-      throw new AtendeError('store.duplicateReceipt', `Inbound event ${receipt.key} was already processed`, { details: { receiptKey: receipt.key } });
+      throw new AtendeError('store.duplicateReceipt', `Inbound event ${receipt.key} was already processed`, {
+        details: { receiptKey: receipt.key },
+      });
     }
     this.receipts.set(receipt.key, structuredClone(receipt));
   }
@@ -227,29 +254,52 @@ export class InMemoryTicketStore implements TicketStore {
   }
 
   /** In the DynamoDB store's order of precedence: receipt, then Message-ID (see ticket-transaction.ts). */
-  private checkMessageWrites(operation: string, ticket: Ticket, message: TicketMessage, receipt: InboundReceipt | undefined, expectedVersion: number | null): void {
+  private checkMessageWrites(
+    operation: string,
+    ticket: Ticket,
+    message: TicketMessage,
+    receipt: InboundReceipt | undefined,
+    expectedVersion: number | null,
+  ): void {
     if (message.ticketNumber !== ticket.number) {
       throw new Error(`Message for ticket ${message.ticketNumber} written with ticket ${ticket.number}`);
     }
-    const details = { operation, ticketNumber: ticket.number, ...(expectedVersion === null ? {} : { expectedVersion }) };
+    const details = {
+      operation,
+      ticketNumber: ticket.number,
+      ...(expectedVersion === null ? {} : { expectedVersion }),
+    };
     if (receipt !== undefined && this.receipts.has(receipt.key)) {
-      throw new AtendeError('store.duplicateReceipt', `Inbound event ${receipt.key} was already processed`, { details: { ...details, receiptKey: receipt.key } });
+      throw new AtendeError('store.duplicateReceipt', `Inbound event ${receipt.key} was already processed`, {
+        details: { ...details, receiptKey: receipt.key },
+      });
     }
     if (message.messageId !== null && this.messageIds.has(normalizeMessageId(message.messageId))) {
-      throw new AtendeError('store.duplicateMessageId', `Message-ID ${message.messageId} is already stored`, { details: { ...details, messageId: message.messageId } });
+      throw new AtendeError('store.duplicateMessageId', `Message-ID ${message.messageId} is already stored`, {
+        details: { ...details, messageId: message.messageId },
+      });
     }
   }
 
   private checkVersion(number: number, expectedVersion: number, operation: string | null): void {
     const details = { ...(operation === null ? {} : { operation }), ticketNumber: number, expectedVersion };
     const current = this.tickets.get(number);
-    if (current === undefined) throw new AtendeError('store.ticketNotFound', `Ticket ${number} does not exist`, { details });
+    if (current === undefined)
+      throw new AtendeError('store.ticketNotFound', `Ticket ${number} does not exist`, { details });
     if (current.version !== expectedVersion) {
-      throw new AtendeError('store.versionConflict', `Ticket ${number} changed since version ${expectedVersion}`, { details });
+      throw new AtendeError('store.versionConflict', `Ticket ${number} changed since version ${expectedVersion}`, {
+        details,
+      });
     }
   }
 
-  private checkSizes(operation: string, ticket: Ticket, message: TicketMessage, receipt: InboundReceipt | undefined, customer: Customer | undefined): void {
+  private checkSizes(
+    operation: string,
+    ticket: Ticket,
+    message: TicketMessage,
+    receipt: InboundReceipt | undefined,
+    customer: Customer | undefined,
+  ): void {
     const details = { operation, ticketNumber: ticket.number };
     checkSize('ticket', ticket, details);
     checkSize('message', message, { ...details, sequence: message.sequence });
@@ -257,7 +307,12 @@ export class InMemoryTicketStore implements TicketStore {
     if (customer !== undefined) checkSize('customer', customer, { ...details, customerKey: customer.key });
   }
 
-  private applyMessageWrites(ticket: Ticket, message: TicketMessage, receipt: InboundReceipt | undefined, customer: Customer | undefined): void {
+  private applyMessageWrites(
+    ticket: Ticket,
+    message: TicketMessage,
+    receipt: InboundReceipt | undefined,
+    customer: Customer | undefined,
+  ): void {
     // Same (time, sequence) is the same item in DynamoDB: a put replaces it.
     const messages = (this.messages.get(ticket.number) ?? []).filter((other) => !sameSlot(other, message));
     messages.push(structuredClone(message));

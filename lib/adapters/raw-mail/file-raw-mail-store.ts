@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
+import type { RawMailStore } from '../../application/ports/raw-mail-store.ts';
 import { AtendeError } from '../../domain/atende-error.ts';
 import { DEFAULT_MAIL_LIMITS } from '../../domain/mail/mail-limits.ts';
-import type { RawMailStore } from '../../application/ports/raw-mail-store.ts';
 
 export interface FileRawMailStoreOptions {
   /** The size limit when `get` is given none; default DEFAULT_MAIL_LIMITS.maxRawBytes. */
@@ -29,7 +29,11 @@ export const fileNameForKey = (key: string): string => {
     })
     .join('');
   if (encoded.length > MAX_FILE_NAME_BYTES) {
-    throw new AtendeError('mail.invalidKey', `the raw-mail key is too long for a file name (${encoded.length} bytes encoded)`, { details: { key: key.slice(0, 80) } });
+    throw new AtendeError(
+      'mail.invalidKey',
+      `the raw-mail key is too long for a file name (${encoded.length} bytes encoded)`,
+      { details: { key: key.slice(0, 80) } },
+    );
   }
   return encoded;
 };
@@ -49,24 +53,34 @@ export class FileRawMailStore implements RawMailStore {
   /** The file for a key; checked to be directly inside the folder even though the encoding already guarantees it. */
   pathFor(key: string): string {
     const path = join(this.directory, fileNameForKey(key));
-    if (!path.startsWith(this.directory + sep)) throw new AtendeError('mail.invalidKey', 'the raw-mail key leaves the folder', { details: { key } });
+    if (!path.startsWith(this.directory + sep))
+      throw new AtendeError('mail.invalidKey', 'the raw-mail key leaves the folder', { details: { key } });
     return path;
   }
 
   async get(key: string, options: { maxBytes?: number } = {}): Promise<Uint8Array> {
     const maxBytes = options.maxBytes ?? this.maxBytes;
     const path = this.pathFor(key);
-    let file;
+    let file: FileHandle;
     try {
       file = await open(path, 'r');
     } catch (error) {
-      if (isMissing(error)) throw new AtendeError('mail.rawNotFound', `no raw mail ${JSON.stringify(key)} in ${this.directory}`, { cause: error, details: { key, directory: this.directory } });
+      if (isMissing(error))
+        throw new AtendeError('mail.rawNotFound', `no raw mail ${JSON.stringify(key)} in ${this.directory}`, {
+          cause: error,
+          details: { key, directory: this.directory },
+        });
       throw error;
     }
     try {
       // The size of the file we opened (not of whatever the name points at later), before reading it.
       const { size } = await file.stat();
-      if (size > maxBytes) throw new AtendeError('mail.tooLarge', `raw mail ${JSON.stringify(key)} is ${size} bytes, over the limit of ${maxBytes}`, { details: { key, size, maxBytes } });
+      if (size > maxBytes)
+        throw new AtendeError(
+          'mail.tooLarge',
+          `raw mail ${JSON.stringify(key)} is ${size} bytes, over the limit of ${maxBytes}`,
+          { details: { key, size, maxBytes } },
+        );
       return new Uint8Array(await file.readFile());
     } finally {
       await file.close();

@@ -1,8 +1,15 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
 import { Readable } from 'node:stream';
+import {
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  NoSuchKey,
+  PutObjectCommand,
+  type S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import type { RawMailStore } from '../../application/ports/raw-mail-store.ts';
 import { AtendeError } from '../../domain/atende-error.ts';
 import { DEFAULT_MAIL_LIMITS } from '../../domain/mail/mail-limits.ts';
-import type { RawMailStore } from '../../application/ports/raw-mail-store.ts';
 
 export interface S3RawMailStoreOptions {
   readonly client: S3Client;
@@ -14,9 +21,13 @@ export interface S3RawMailStoreOptions {
 }
 
 const tooLarge = (key: string, size: number | undefined, maxBytes: number) =>
-  new AtendeError('mail.tooLarge', `raw mail ${key} is ${size === undefined ? 'more than' : `${size} bytes,`} over the limit of ${maxBytes} bytes`, {
-    details: { key, size, maxBytes },
-  });
+  new AtendeError(
+    'mail.tooLarge',
+    `raw mail ${key} is ${size === undefined ? 'more than' : `${size} bytes,`} over the limit of ${maxBytes} bytes`,
+    {
+      details: { key, size, maxBytes },
+    },
+  );
 
 /** A chunk of a byte stream: a Buffer from the SDK's HTTP handler; anything else is not mail. */
 const toBuffer = (chunk: unknown): Buffer => {
@@ -50,12 +61,15 @@ export class S3RawMailStore implements RawMailStore {
   async get(key: string, options: { maxBytes?: number } = {}): Promise<Uint8Array> {
     const maxBytes = options.maxBytes ?? this.maxBytes;
     const objectKey = `${this.prefix}${key}`;
-    let response;
+    let response: GetObjectCommandOutput;
     try {
       response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: objectKey }));
     } catch (error) {
       if (error instanceof NoSuchKey || (error instanceof S3ServiceException && error.name === 'NoSuchKey')) {
-        throw new AtendeError('mail.rawNotFound', `no raw mail ${objectKey} in ${this.bucket}`, { cause: error, details: { bucket: this.bucket, key: objectKey } });
+        throw new AtendeError('mail.rawNotFound', `no raw mail ${objectKey} in ${this.bucket}`, {
+          cause: error,
+          details: { bucket: this.bucket, key: objectKey },
+        });
       }
       throw error;
     }
@@ -88,7 +102,13 @@ export class S3RawMailStore implements RawMailStore {
 
   async put(key: string, raw: Uint8Array): Promise<void> {
     await this.client.send(
-      new PutObjectCommand({ Bucket: this.bucket, Key: `${this.prefix}${key}`, Body: raw, ContentType: 'message/rfc822', ContentLength: raw.byteLength }),
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: `${this.prefix}${key}`,
+        Body: raw,
+        ContentType: 'message/rfc822',
+        ContentLength: raw.byteLength,
+      }),
     );
   }
 }

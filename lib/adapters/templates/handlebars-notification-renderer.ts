@@ -1,8 +1,7 @@
-import Handlebars from 'handlebars';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AtendeError, isAtendeError } from '../../domain/atende-error.ts';
+import Handlebars from 'handlebars';
 import {
   NOTIFICATION_KINDS,
   type NotificationContext,
@@ -10,8 +9,9 @@ import {
   type NotificationRenderer,
   type RenderedNotification,
 } from '../../application/ports/notification-renderer.ts';
-import { registerNotificationHelpers, type RenderData, type TemplateTarget } from './notification-helpers.ts';
-import { TemplateLabelsSchema, type TemplateLabels } from './template-labels.ts';
+import { AtendeError, isAtendeError } from '../../domain/atende-error.ts';
+import { type RenderData, registerNotificationHelpers, type TemplateTarget } from './notification-helpers.ts';
+import { type TemplateLabels, TemplateLabelsSchema } from './template-labels.ts';
 
 /** The repository's templates/ folder. A bundle that moves this file must ship the folder and pass its path. */
 export const DEFAULT_TEMPLATES_DIRECTORY = fileURLToPath(new URL('../../../templates/', import.meta.url));
@@ -55,8 +55,12 @@ export class HandlebarsNotificationRenderer implements NotificationRenderer {
    */
   static async load(directory: string = DEFAULT_TEMPLATES_DIRECTORY): Promise<HandlebarsNotificationRenderer> {
     const entries = await readdirOrFail(directory);
-    const sharedPartials = entries.some((entry) => entry.isDirectory() && entry.name === SHARED_FOLDER) ? await readPartials(join(directory, SHARED_FOLDER)) : [];
-    const localeNames = entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('_') && !entry.name.startsWith('.')).map((entry) => entry.name);
+    const sharedPartials = entries.some((entry) => entry.isDirectory() && entry.name === SHARED_FOLDER)
+      ? await readPartials(join(directory, SHARED_FOLDER))
+      : [];
+    const localeNames = entries
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('_') && !entry.name.startsWith('.'))
+      .map((entry) => entry.name);
 
     const missing: string[] = [];
     const sets = new Map<string, LocaleSet>();
@@ -80,7 +84,11 @@ export class HandlebarsNotificationRenderer implements NotificationRenderer {
       sets.set(locale, compileLocale(locale, labels, files, partials));
     }
     if (missing.length > 0) {
-      throw new AtendeError('templates.missing', `${directory} lacks ${missing.length} template file(s): ${missing.join(', ')}`, { details: { directory, missing } });
+      throw new AtendeError(
+        'templates.missing',
+        `${directory} lacks ${missing.length} template file(s): ${missing.join(', ')}`,
+        { details: { directory, missing } },
+      );
     }
     return new HandlebarsNotificationRenderer(sets);
   }
@@ -92,7 +100,9 @@ export class HandlebarsNotificationRenderer implements NotificationRenderer {
   render(kind: NotificationKind, locale: string, context: NotificationContext): RenderedNotification {
     const templates = this.sets.get(locale)?.templates.get(kind);
     if (templates === undefined) {
-      throw new AtendeError('templates.missing', `no ${kind} templates for locale ${JSON.stringify(locale)}`, { details: { kind, locale, locales: this.locales() } });
+      throw new AtendeError('templates.missing', `no ${kind} templates for locale ${JSON.stringify(locale)}`, {
+        details: { kind, locale, locales: this.locales() },
+      });
     }
     const data: RenderData = { locale, zone: context.sla?.timeZone ?? 'UTC' };
     const run = (part: Part): string => {
@@ -100,10 +110,14 @@ export class HandlebarsNotificationRenderer implements NotificationRenderer {
         return templates[part](context, { data });
       } catch (error) {
         if (isAtendeError(error)) throw error;
-        throw new AtendeError('templates.renderFailed', `${locale}/${kind}.${part}.hbs failed: ${error instanceof Error ? error.message : String(error)}`, {
-          cause: error,
-          details: { kind, locale, part },
-        });
+        throw new AtendeError(
+          'templates.renderFailed',
+          `${locale}/${kind}.${part}.hbs failed: ${error instanceof Error ? error.message : String(error)}`,
+          {
+            cause: error,
+            details: { kind, locale, part },
+          },
+        );
       }
     };
     return {
@@ -119,7 +133,10 @@ const readdirOrFail = async (directory: string) => {
   try {
     return await readdir(directory, { withFileTypes: true });
   } catch (error) {
-    throw new AtendeError('templates.missing', `cannot read the templates folder ${directory}`, { cause: error, details: { directory } });
+    throw new AtendeError('templates.missing', `cannot read the templates folder ${directory}`, {
+      cause: error,
+      details: { directory },
+    });
   }
 };
 
@@ -141,7 +158,10 @@ const readPartials = async (folder: string): Promise<PartialFile[]> => {
   const partials: PartialFile[] = [];
   for (const entry of await readdir(folder, { withFileTypes: true })) {
     // In a locale folder only `_name.target.hbs` is a partial; kind templates have no underscore.
-    const match = entry.isFile() && (folder.endsWith(SHARED_FOLDER) || entry.name.startsWith('_')) ? PARTIAL_FILE.exec(entry.name) : null;
+    const match =
+      entry.isFile() && (folder.endsWith(SHARED_FOLDER) || entry.name.startsWith('_'))
+        ? PARTIAL_FILE.exec(entry.name)
+        : null;
     if (match === null) continue;
     const [, name, target] = match;
     if (name === undefined || (target !== 'text' && target !== 'html')) continue;
@@ -155,7 +175,10 @@ const assertLocaleTag = (locale: string, directory: string): void => {
   try {
     Intl.getCanonicalLocales(locale);
   } catch (error) {
-    throw new AtendeError('templates.invalid', `${directory}/${locale} is not named after a language tag`, { cause: error, details: { directory, locale } });
+    throw new AtendeError('templates.invalid', `${directory}/${locale} is not named after a language tag`, {
+      cause: error,
+      details: { directory, locale },
+    });
   }
 };
 
@@ -182,7 +205,11 @@ const compileFile = (env: typeof Handlebars, file: TemplateFile, target: Templat
     // Handlebars compiles lazily, on the first render; parsing now finds syntax errors at load time.
     ast = env.parse(file.source);
   } catch (error) {
-    throw new AtendeError('templates.invalid', `${file.path}: ${error instanceof Error ? error.message : String(error)}`, { cause: error, details: { path: file.path } });
+    throw new AtendeError(
+      'templates.invalid',
+      `${file.path}: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error, details: { path: file.path } },
+    );
   }
   return env.compile<NotificationContext>(ast, compileOptions(target));
 };
@@ -191,7 +218,12 @@ const compileFile = (env: typeof Handlebars, file: TemplateFile, target: Templat
  * One Handlebars environment per locale and target: partials and helpers of one language
  * never leak into another, and an HTML partial is never compiled without escaping.
  */
-const compileLocale = (locale: string, labels: TemplateLabels, files: ReadonlyMap<string, TemplateFile>, partials: readonly PartialFile[]): LocaleSet => {
+const compileLocale = (
+  locale: string,
+  labels: TemplateLabels,
+  files: ReadonlyMap<string, TemplateFile>,
+  partials: readonly PartialFile[],
+): LocaleSet => {
   const envs: Record<TemplateTarget, typeof Handlebars> = { text: Handlebars.create(), html: Handlebars.create() };
   for (const target of ['text', 'html'] as const) {
     registerNotificationHelpers(envs[target], target, locale, labels);
@@ -205,7 +237,10 @@ const compileLocale = (locale: string, labels: TemplateLabels, files: ReadonlyMa
     const file = (part: Part): TemplateFile => {
       const found = files.get(`${kind}.${part}`);
       // load() has checked every file is there before compiling.
-      if (found === undefined) throw new AtendeError('templates.missing', `${locale}/${kind}.${part}.hbs is missing`, { details: { locale, kind, part } });
+      if (found === undefined)
+        throw new AtendeError('templates.missing', `${locale}/${kind}.${part}.hbs is missing`, {
+          details: { locale, kind, part },
+        });
       return found;
     };
     templates.set(kind, {

@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import { DateTime } from 'luxon';
 import { AtendeError } from '../../domain/atende-error.ts';
-import { labelFor, type LabelGroup, type TemplateLabels, LABEL_GROUPS } from './template-labels.ts';
+import { LABEL_GROUPS, type LabelGroup, labelFor, type TemplateLabels } from './template-labels.ts';
 
 export type TemplateTarget = 'text' | 'html';
 
@@ -29,12 +29,17 @@ const zoneOf = (options: Handlebars.HelperOptions): string => {
   return typeof zone === 'string' ? zone : 'UTC';
 };
 
-const isLabelGroup = (value: unknown): value is LabelGroup => typeof value === 'string' && (LABEL_GROUPS as readonly string[]).includes(value);
+const isLabelGroup = (value: unknown): value is LabelGroup =>
+  typeof value === 'string' && (LABEL_GROUPS as readonly string[]).includes(value);
 
 const textOf = (value: unknown, helper: string): string => {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
-  throw new AtendeError('templates.renderFailed', `{{${helper}}} expects text, got ${value === null ? 'null' : typeof value}`, { details: { helper } });
+  throw new AtendeError(
+    'templates.renderFailed',
+    `{{${helper}}} expects text, got ${value === null ? 'null' : typeof value}`,
+    { details: { helper } },
+  );
 };
 
 /**
@@ -47,7 +52,12 @@ const textOf = (value: unknown, helper: string): string => {
  * - `{{#if (nonEmpty list)}}`: an absent or empty list is false (strict mode forbids `list.length` on an absent list).
  * - `{{paragraphs text}}` (HTML only): customer text, escaped, with its line breaks kept.
  */
-export const registerNotificationHelpers = (env: typeof Handlebars, target: TemplateTarget, locale: string, labels: TemplateLabels): void => {
+export const registerNotificationHelpers = (
+  env: typeof Handlebars,
+  target: TemplateTarget,
+  locale: string,
+  labels: TemplateLabels,
+): void => {
   const listFormat = new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' });
 
   env.registerHelper('dateTime', (iso: unknown, options: Handlebars.HelperOptions) => {
@@ -55,20 +65,30 @@ export const registerNotificationHelpers = (env: typeof Handlebars, target: Temp
     const zone = zoneOf(options);
     const instant = DateTime.fromISO(text, { zone }).setLocale(locale);
     if (!instant.isValid) {
-      throw new AtendeError('templates.renderFailed', `{{dateTime}} cannot show ${JSON.stringify(text)} in ${zone}: ${instant.invalidExplanation ?? instant.invalidReason ?? 'invalid'}`, {
-        details: { value: text, zone },
-      });
+      throw new AtendeError(
+        'templates.renderFailed',
+        `{{dateTime}} cannot show ${JSON.stringify(text)} in ${zone}: ${instant.invalidExplanation ?? instant.invalidReason ?? 'invalid'}`,
+        {
+          details: { value: text, zone },
+        },
+      );
     }
     return instant.toLocaleString(DATE_TIME_FORMAT);
   });
 
   env.registerHelper('label', (group: unknown, key: unknown) => {
-    if (!isLabelGroup(group)) throw new AtendeError('templates.renderFailed', `{{label}} has no group ${JSON.stringify(group)}`, { details: { group } });
+    if (!isLabelGroup(group))
+      throw new AtendeError('templates.renderFailed', `{{label}} has no group ${JSON.stringify(group)}`, {
+        details: { group },
+      });
     return labelFor(labels, group, textOf(key, 'label'));
   });
 
   env.registerHelper('labelList', (group: unknown, list: unknown) => {
-    if (!isLabelGroup(group)) throw new AtendeError('templates.renderFailed', `{{labelList}} has no group ${JSON.stringify(group)}`, { details: { group } });
+    if (!isLabelGroup(group))
+      throw new AtendeError('templates.renderFailed', `{{labelList}} has no group ${JSON.stringify(group)}`, {
+        details: { group },
+      });
     const items = Array.isArray(list) ? list.map((item) => labelFor(labels, group, textOf(item, 'labelList'))) : [];
     // The same kind masked twice is named once.
     return listFormat.format([...new Set(items)]);
@@ -82,7 +102,10 @@ export const registerNotificationHelpers = (env: typeof Handlebars, target: Temp
       // Escape first, then add our own markup: the customer's text can never open a tag.
       const html = text
         .split(/\n{2,}/)
-        .map((paragraph) => `<p style="margin:0 0 12px;">${Handlebars.escapeExpression(paragraph).replace(/\n/g, '<br>\n')}</p>`)
+        .map(
+          (paragraph) =>
+            `<p style="margin:0 0 12px;">${Handlebars.escapeExpression(paragraph).replace(/\n/g, '<br>\n')}</p>`,
+        )
         .join('\n');
       return new Handlebars.SafeString(html);
     });

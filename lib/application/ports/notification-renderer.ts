@@ -48,7 +48,12 @@ export interface NotificationContext {
   /** Agent notifications: what agents should look at twice (shouting, rude-words, secrets-masked, duplicate). */
   readonly flags?: readonly string[];
   /** The message being acknowledged, notified or relayed (text as stored: redacted). */
-  readonly message?: { readonly from: string; readonly fromName: string | null; readonly text: string; readonly at: string };
+  readonly message?: {
+    readonly from: string;
+    readonly fromName: string | null;
+    readonly text: string;
+    readonly at: string;
+  };
   /** Suspended-support notice: what the policy says about suspension. */
   readonly suspensionNotice?: string | null;
 }

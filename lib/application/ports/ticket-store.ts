@@ -9,7 +9,8 @@ export type { Customer };
  * and References carry `<id@host>`, SES returns a bare id, and both must find the same ticket.
  * Case is kept: the part left of `@` is case-sensitive (RFC 5322 §3.6.4 leaves it opaque).
  */
-export const normalizeMessageId = (messageId: string): string => messageId.trim().replace(/^<\s*/, '').replace(/\s*>$/, '');
+export const normalizeMessageId = (messageId: string): string =>
+  messageId.trim().replace(/^<\s*/, '').replace(/\s*>$/, '');
 
 /** Ticket numbers start here: four digits from the first ticket, never mistaken for a count or a year. */
 export const FIRST_TICKET_NUMBER = 1000;

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { readOutbox, type OutboxRecord } from '../../adapters/mail/outbox.ts';
 import { startLocalStack } from '../../adapters/local/local-stack.ts';
 import { localStackConfig } from '../../adapters/local/local-stack-config.ts';
+import { type OutboxRecord, readOutbox } from '../../adapters/mail/outbox.ts';
 import { ingestEmail } from '../../application/ingest-email.ts';
 import { AtendeError } from '../../domain/atende-error.ts';
 import type { Ticket, TicketMessage } from '../../domain/ticket/ticket.ts';
-import { jsonOption, printJson, type CliContext } from '../cli-context.ts';
+import { type CliContext, jsonOption, printJson } from '../cli-context.ts';
 import { withLocalStack } from '../local-stack-session.ts';
 
 /** `atende start`, `tickets list|show`, `outbox` and `ingest`: the local stack and what it holds. */
@@ -65,7 +65,8 @@ export function registerLocalStackCommands(program: Command, context: CliContext
     .addOption(jsonOption())
     .action(async (numberText: string, options: { json?: boolean }) => {
       const number = Number(numberText);
-      if (!Number.isInteger(number) || number <= 0) throw new AtendeError('cli.invalidArgument', `"${numberText}" is not a ticket number`);
+      if (!Number.isInteger(number) || number <= 0)
+        throw new AtendeError('cli.invalidArgument', `"${numberText}" is not a ticket number`);
       const found = await withLocalStack(async ({ store }) => {
         const ticket = await store.getTicket(number);
         return ticket ? { ticket, messages: await store.listMessages(number) } : null;
@@ -90,17 +91,29 @@ export function registerLocalStackCommands(program: Command, context: CliContext
     .description('feed a raw mail (.eml) through the same path as SES, into the running local stack')
     .argument('<file>', 'the raw message')
     .option('--to <address...>', 'envelope recipients (default: the support addresses in To/Cc)')
-    .option('--verdict <name=value...>', 'SES verdicts: spam=FAIL, virus=FAIL, spf=…, dkim=…, dmarc=FAIL, dmarcPolicy=REJECT')
+    .option(
+      '--verdict <name=value...>',
+      'SES verdicts: spam=FAIL, virus=FAIL, spf=…, dkim=…, dmarc=FAIL, dmarcPolicy=REJECT',
+    )
     .addOption(jsonOption())
     .action(async (file: string, options: { to?: string[]; verdict?: string[]; json?: boolean }) => {
       const verdicts = parseVerdicts(options.verdict ?? []);
       const raw = await readFile(file).catch((error: unknown) => {
-        throw new AtendeError('cli.invalidArgument', `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new AtendeError(
+          'cli.invalidArgument',
+          `cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
       });
       const result = await withLocalStack(async (dependencies) => {
         const key = `cli-${randomUUID()}`;
         await dependencies.rawMail.put(key, raw);
-        return ingestEmail(dependencies, { receiptKey: key, rawKey: key, recipients: (options.to ?? []).map((address) => address.toLowerCase()), verdicts });
+        return ingestEmail(dependencies, {
+          receiptKey: key,
+          rawKey: key,
+          recipients: (options.to ?? []).map((address) => address.toLowerCase()),
+          verdicts,
+        });
       });
       if (options.json) printJson(context.io, result);
       else context.io.out(describeResult(result));
@@ -114,7 +127,11 @@ function parseVerdicts(pairs: readonly string[]): Partial<Record<(typeof VERDICT
   for (const pair of pairs) {
     const [name, value] = pair.split('=', 2);
     const known = VERDICT_NAMES.find((candidate) => candidate.toLowerCase() === name?.toLowerCase());
-    if (!known || !value) throw new AtendeError('cli.invalidArgument', `--verdict "${pair}" is not NAME=VALUE with NAME one of ${VERDICT_NAMES.join(', ')}`);
+    if (!known || !value)
+      throw new AtendeError(
+        'cli.invalidArgument',
+        `--verdict "${pair}" is not NAME=VALUE with NAME one of ${VERDICT_NAMES.join(', ')}`,
+      );
     verdicts[known] = value.toUpperCase();
   }
   return verdicts;
@@ -137,10 +154,24 @@ const ticketSummary = (ticket: Ticket) => ({
 });
 
 function renderTicketTable(tickets: readonly Ticket[]): string {
-  const rows = tickets.map((ticket) => [`#${ticket.number}`, ticket.status, ticket.queue, ticket.priority, ticket.requester, ticket.subject]);
+  const rows = tickets.map((ticket) => [
+    `#${ticket.number}`,
+    ticket.status,
+    ticket.queue,
+    ticket.priority,
+    ticket.requester,
+    ticket.subject,
+  ]);
   const header = ['NUMBER', 'STATUS', 'QUEUE', 'PRIORITY', 'REQUESTER', 'SUBJECT'];
-  const widths = header.map((title, column) => Math.min(40, Math.max(title.length, ...rows.map((row) => row[column]!.length))));
-  const line = (cells: readonly string[]) => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.slice(0, widths[column]).padEnd(widths[column]!))).join('  ');
+  const widths = header.map((title, column) =>
+    Math.min(40, Math.max(title.length, ...rows.map((row) => row[column]!.length))),
+  );
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, column) =>
+        column === cells.length - 1 ? cell : cell.slice(0, widths[column]).padEnd(widths[column]!),
+      )
+      .join('  ');
   return [line(header), ...rows.map(line)].join('\n');
 }
 

@@ -6,7 +6,7 @@ import { isAtendeError } from '../../domain/atende-error.ts';
 import { describeProblem, type PolicyProblem } from '../../domain/policy/parse-policy.ts';
 import { policyJsonSchema } from '../../domain/policy/policy-json-schema.ts';
 import type { Policy } from '../../domain/policy/policy-schema.ts';
-import { EXIT_FAILURE, jsonOption, printJson, type CliContext } from '../cli-context.ts';
+import { type CliContext, EXIT_FAILURE, jsonOption, printJson } from '../cli-context.ts';
 
 /** `atende policy check [FILE]` and `atende policy schema`. */
 export function registerPolicyCommands(program: Command, context: CliContext): void {
@@ -27,7 +27,12 @@ export function registerPolicyCommands(program: Command, context: CliContext): v
         if (!isAtendeError(error) || !['policy.invalid', 'policy.yamlSyntax'].includes(error.code)) throw error;
         const problems = error.details['problems'] as PolicyProblem[];
         if (options.json) printJson(context.io, { valid: false, file, code: error.code, problems });
-        else context.io.err([`${file} is not a valid policy:`, ...problems.map((problem) => `  ${describeProblem(problem)}`)].join('\n'));
+        else
+          context.io.err(
+            [`${file} is not a valid policy:`, ...problems.map((problem) => `  ${describeProblem(problem)}`)].join(
+              '\n',
+            ),
+          );
         context.exitCode = EXIT_FAILURE;
       }
     });
@@ -47,11 +52,24 @@ function summarise(policy: Policy) {
   return {
     brand: policy.brand,
     languages: policy.languages,
-    queues: policy.queues.map((queue) => ({ name: queue.name, address: queue.address, calendar: queue.calendar, agents: queue.agents })),
+    queues: policy.queues.map((queue) => ({
+      name: queue.name,
+      address: queue.address,
+      calendar: queue.calendar,
+      agents: queue.agents,
+    })),
     regions: policy.regions.map((region) => ({ name: region.name, calendar: region.calendar })),
-    priorities: { default: policy.priorities.default, names: policy.priorities.levels.map((priority) => priority.name) },
+    priorities: {
+      default: policy.priorities.default,
+      names: policy.priorities.levels.map((priority) => priority.name),
+    },
     plans: policy.plans ? { default: policy.plans.default, names: policy.plans.levels.map((plan) => plan.name) } : null,
-    calendars: Object.fromEntries(Object.entries(policy.calendars).map(([name, calendar]) => [name, { timeZone: calendar.timeZone, holidays: calendar.holidays.length }])),
+    calendars: Object.fromEntries(
+      Object.entries(policy.calendars).map(([name, calendar]) => [
+        name,
+        { timeZone: calendar.timeZone, holidays: calendar.holidays.length },
+      ]),
+    ),
     sla: {
       firstResponseIs: policy.sla.firstResponseIs,
       firstResponseTargets: policy.sla.firstResponse.length,
@@ -70,7 +88,8 @@ function renderSummary(file: string, policy: Policy): string {
     `  priorities:  ${summary.priorities.names.join(', ')} (default ${summary.priorities.default})`,
     `  plans:       ${summary.plans ? `${summary.plans.names.join(', ')} (default ${summary.plans.default})` : 'none'}`,
   ];
-  if (summary.regions.length > 0) lines.push(`  regions:     ${summary.regions.map((region) => `${region.name} on ${region.calendar}`).join('; ')}`);
+  if (summary.regions.length > 0)
+    lines.push(`  regions:     ${summary.regions.map((region) => `${region.name} on ${region.calendar}`).join('; ')}`);
   lines.push(
     `  SLA:         ${summary.sla.firstResponseTargets} first-response and ${summary.sla.resolutionTargets} resolution targets, ` +
       `${summary.sla.escalationLevels} escalation level(s); first response = ${policy.sla.firstResponseIs}`,

@@ -1,10 +1,10 @@
-import { Option, type Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { DateTime } from 'luxon';
 import { DEFAULT_POLICY_PATH, loadPolicyFile } from '../../adapters/policy-file.ts';
 import { AtendeError } from '../../domain/atende-error.ts';
-import { CHANNELS, type Channel } from '../../domain/policy/policy-schema.ts';
+import type { Channel } from '../../domain/policy/policy-schema.ts';
 import { SlaClock, type SlaDeadline, type SlaSchedule } from '../../domain/sla/sla-schedule.ts';
-import { jsonOption, printJson, type CliContext } from '../cli-context.ts';
+import { type CliContext, jsonOption, printJson } from '../cli-context.ts';
 
 interface SlaOptions {
   queue: string;
@@ -25,7 +25,10 @@ export function registerSlaCommand(program: Command, context: CliContext): void 
     .requiredOption('--queue <queue>', 'queue name, e.g. servicedesk')
     .requiredOption('--priority <priority>', 'priority name, e.g. high')
     .option('--plan <plan>', "customer's plan (default: the policy's default plan)")
-    .requiredOption('--received <iso-time>', 'when the ticket arrived, ISO 8601 (without an offset: the calendar\'s local time)')
+    .requiredOption(
+      '--received <iso-time>',
+      "when the ticket arrived, ISO 8601 (without an offset: the calendar's local time)",
+    )
     .addOption(new Option('--channel <channel>', 'how the ticket arrived').choices(['email', 'web']).default('email'))
     .option('--region <region>', "customer's region, whose calendar may apply instead of the queue's")
     .option('--policy <file>', 'policy file', DEFAULT_POLICY_PATH)
@@ -36,7 +39,10 @@ export function registerSlaCommand(program: Command, context: CliContext): void 
       const calendar = clock.calendarFor(options.queue, options.region);
       const received = DateTime.fromISO(options.received, { zone: calendar.timeZone });
       if (!received.isValid) {
-        throw new AtendeError('sla.invalidTime', `--received "${options.received}" is not an ISO 8601 time such as 2026-11-20T17:30:00-05:00`);
+        throw new AtendeError(
+          'sla.invalidTime',
+          `--received "${options.received}" is not an ISO 8601 time such as 2026-11-20T17:30:00-05:00`,
+        );
       }
       const schedule = clock.schedule({
         queue: options.queue,
@@ -56,9 +62,17 @@ const utc = (instant: number | null): string | null => (instant === null ? null 
 /** The `--json` shape: UTC ISO strings at the top, the same instants in the calendar's zone under `local`. */
 export function slaJson(schedule: SlaSchedule) {
   const zone = schedule.calendar.timeZone;
-  const local = (instant: number | null) => (instant === null ? null : DateTime.fromMillis(instant, { zone }).toISO({ suppressMilliseconds: true }));
+  const local = (instant: number | null) =>
+    instant === null ? null : DateTime.fromMillis(instant, { zone }).toISO({ suppressMilliseconds: true });
   const escalations = [schedule.firstResponse, schedule.resolution].flatMap((deadline) =>
-    deadline ? deadline.escalations.map((escalation) => ({ target: deadline.kind, level: escalation.level, at: utc(escalation.at), contacts: escalation.contacts })) : [],
+    deadline
+      ? deadline.escalations.map((escalation) => ({
+          target: deadline.kind,
+          level: escalation.level,
+          at: utc(escalation.at),
+          contacts: escalation.contacts,
+        }))
+      : [],
   );
   return {
     queue: schedule.queue,
@@ -91,15 +105,22 @@ export function slaJson(schedule: SlaSchedule) {
 function renderSchedule(schedule: SlaSchedule): string {
   const zone = schedule.calendar.timeZone;
   const when = (instant: number | null) =>
-    instant === null ? 'paused' : `${DateTime.fromMillis(instant, { zone }).toFormat('ccc yyyy-LL-dd HH:mm ZZZZ')}  (${utc(instant)})`;
+    instant === null
+      ? 'paused'
+      : `${DateTime.fromMillis(instant, { zone }).toFormat('ccc yyyy-LL-dd HH:mm ZZZZ')}  (${utc(instant)})`;
   const row = (label: string, instant: number | null) => `  ${label.padEnd(22)}${when(instant)}`;
   const deadline = (title: string, value: SlaDeadline | null) => {
     if (!value) return [`${title}: no target applies`];
-    const lines = [`${title}: ${value.target}${value.applicable.length > 1 ? `  (stricter of: ${value.applicable.join(' | ')})` : ''}`];
+    const lines = [
+      `${title}: ${value.target}${value.applicable.length > 1 ? `  (stricter of: ${value.applicable.join(' | ')})` : ''}`,
+    ];
     lines.push(row('due', value.due));
     if (value.warningAt !== null || value.due !== null) lines.push(row('warning', value.warningAt));
     for (const escalation of value.escalations) {
-      lines.push(row(`escalation level ${escalation.level}`, escalation.at) + `  → ${escalation.contacts.map((c) => `${c.role} <${c.address}>`).join(', ')}`);
+      lines.push(
+        row(`escalation level ${escalation.level}`, escalation.at) +
+          `  → ${escalation.contacts.map((c) => `${c.role} <${c.address}>`).join(', ')}`,
+      );
     }
     return lines;
   };

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { AtendeError } from '../atende-error.ts';
 import type { MinuteRange } from '../policy/policy-grammar.ts';
-import { WEEKDAYS, type BusinessCalendarSpec } from '../policy/policy-schema.ts';
+import { type BusinessCalendarSpec, WEEKDAYS } from '../policy/policy-schema.ts';
 
 /** A half-open span of time [start, end) in epoch milliseconds. */
 export interface Interval {
@@ -46,7 +46,9 @@ export class BusinessCalendar {
     this.name = name;
     this.timeZone = spec.timeZone;
     this.week = spec.week;
-    this.holidays = new Map(spec.holidays.map((holiday) => [holiday.date, { name: holiday.name, ranges: holiday.hours ?? [] }]));
+    this.holidays = new Map(
+      spec.holidays.map((holiday) => [holiday.date, { name: holiday.name, ranges: holiday.hours ?? [] }]),
+    );
   }
 
   /** The holiday on the local date of `instant`, if any. */
@@ -69,7 +71,10 @@ export class BusinessCalendar {
         searched = 0;
       }
     }
-    throw new AtendeError('calendar.neverOpen', `calendar "${this.name}" has no opening hours in the ${SEARCH_LIMIT_DAYS} days after ${new Date(from).toISOString()}`);
+    throw new AtendeError(
+      'calendar.neverOpen',
+      `calendar "${this.name}" has no opening hours in the ${SEARCH_LIMIT_DAYS} days after ${new Date(from).toISOString()}`,
+    );
   }
 
   /** The first instant at or after `instant` when the calendar is open (and no pause is running). */
@@ -121,7 +126,10 @@ export class BusinessCalendar {
       remaining--;
       searched = 0;
     }
-    throw new AtendeError('calendar.neverOpen', `calendar "${this.name}" has no business day ${days} days after ${new Date(opening).toISOString()}`);
+    throw new AtendeError(
+      'calendar.neverOpen',
+      `calendar "${this.name}" has no business day ${days} days after ${new Date(opening).toISOString()}`,
+    );
   }
 
   /** Formats an instant in the calendar's zone, e.g. for agents and the CLI. */

@@ -31,7 +31,8 @@ export const SHOUTING_MIN_RATIO = 0.7;
 export function checkConduct(rules: ConductRules, message: ConductMessage): MessageConductFlag[] {
   const ownWords = withoutSignature(stripQuotedReply(message.text));
   const flags: MessageConductFlag[] = [];
-  if (rules.conduct.shouting === 'flag' && (isShouting(ownWords) || isShouting(message.subject, 12))) flags.push('shouting');
+  if (rules.conduct.shouting === 'flag' && (isShouting(ownWords) || isShouting(message.subject, 12)))
+    flags.push('shouting');
   const rude = keywordMatcher(Object.values(rules.conduct.rudeWords).flat());
   if (rude.found(`${message.subject}\n${ownWords}`).length > 0) flags.push('rude-words');
   return flags;

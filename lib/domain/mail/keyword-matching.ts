@@ -9,7 +9,10 @@
 export function foldForMatching(text: string): string {
   // NFD splits "ã" into "a" and a combining tilde (\p{M}), which is then dropped; ß, ø, ł have no
   // decomposition and stay as they are, as do Cyrillic and CJK letters.
-  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase();
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase();
 }
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -28,7 +31,9 @@ export function keywordMatcher(keywords: readonly string[]): KeywordMatcher {
   }
   if (byFolded.size === 0) return { found: () => [] };
   // Longest first, so that "no funciona" wins over "no" at the same place.
-  const alternatives = [...byFolded.keys()].sort((a, b) => b.length - a.length).map((folded) => escapeRegExp(folded).replace(/ /g, '\\s+'));
+  const alternatives = [...byFolded.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map((folded) => escapeRegExp(folded).replace(/ /g, '\\s+'));
   const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${alternatives.join('|')})(?![\\p{L}\\p{N}_])`, 'gu');
   return {
     found(text: string): string[] {

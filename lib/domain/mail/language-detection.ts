@@ -34,7 +34,8 @@ export function detectLanguage(text: string, choice: LanguageChoice): string {
   const hint = spellingHint(plain);
   const hinted = hint === null ? undefined : byBase.get(hint);
   // The letters outweigh the model between the two languages it confuses most on short texts.
-  if (hinted !== undefined && (result.language === 'es' || result.language === 'pt' || !result.isReliable())) return hinted;
+  if (hinted !== undefined && (result.language === 'es' || result.language === 'pt' || !result.isReliable()))
+    return hinted;
   const detected = byBase.get(result.language);
   return detected !== undefined && result.isReliable() ? detected : choice.fallback;
 }

@@ -60,7 +60,8 @@ export function classifyInboundMail(mail: InboundMail, context: ClassificationCo
 const values = (mail: InboundMail, name: string): readonly string[] => mail.headers.get(name) ?? [];
 const firstValue = (mail: InboundMail, name: string): string | null => values(mail, name)[0] ?? null;
 const has = (mail: InboundMail, name: string): boolean => values(mail, name).length > 0;
-const localPart = (address: string): string => (address.includes('@') ? address.slice(0, address.lastIndexOf('@')) : address);
+const localPart = (address: string): string =>
+  address.includes('@') ? address.slice(0, address.lastIndexOf('@')) : address;
 
 /** Top-level media type and the report-type parameter (RFC 6522 §3). */
 function contentType(mail: InboundMail): { type: string; reportType: string | null } {
@@ -73,10 +74,12 @@ function contentType(mail: InboundMail): { type: string; reportType: string | nu
 // ---- bounces: delivery status notifications and non-delivery reports ----------------------
 
 /** Local parts that only delivery systems send from (RFC 5321 §4.5.1 postmaster; MTA convention). */
-const DELIVERY_SYSTEM_LOCAL_PARTS = /^(mailer-?daemon|mail-?daemon|postmaster|post_master|mail\.?delivery(\.?subsystem)?|mdaemon|mailerdaemon)$/i;
+const DELIVERY_SYSTEM_LOCAL_PARTS =
+  /^(mailer-?daemon|mail-?daemon|postmaster|post_master|mail\.?delivery(\.?subsystem)?|mdaemon|mailerdaemon)$/i;
 
 /** Display names MTAs give their bounces: Postfix "Mail Delivery System", Sendmail/Gmail "Mail Delivery Subsystem". */
-const DELIVERY_SYSTEM_NAMES = /^(mail delivery (sub)?system|mailer[- ]daemon|mail administrator|internet mail delivery|postmaster|the post office)$/i;
+const DELIVERY_SYSTEM_NAMES =
+  /^(mail delivery (sub)?system|mailer[- ]daemon|mail administrator|internet mail delivery|postmaster|the post office)$/i;
 
 /**
  * Subjects of non-delivery reports and delay warnings, as the MTAs write them, anchored at the
@@ -111,17 +114,21 @@ const BOUNCE_SUBJECTS: readonly RegExp[] = [
 const BOUNCE_RULES: readonly Rule[] = [
   (mail) => {
     const { type, reportType } = contentType(mail);
-    if (type === 'multipart/report' && reportType === 'delivery-status') return 'multipart/report; report-type=delivery-status (RFC 3464 delivery status notification)';
-    if (type === 'multipart/report' && reportType === 'feedback-report') return 'multipart/report; report-type=feedback-report (RFC 5965 abuse report about mail we sent)';
+    if (type === 'multipart/report' && reportType === 'delivery-status')
+      return 'multipart/report; report-type=delivery-status (RFC 3464 delivery status notification)';
+    if (type === 'multipart/report' && reportType === 'feedback-report')
+      return 'multipart/report; report-type=feedback-report (RFC 5965 abuse report about mail we sent)';
     if (type === 'message/delivery-status') return 'top-level message/delivery-status (RFC 3464)';
     return null;
   },
   // Exim names the recipients that failed; Exchange marks its own NDRs.
   (mail) => (has(mail, 'x-failed-recipients') ? 'X-Failed-Recipients header (Exim bounce)' : null),
-  (mail) => (has(mail, 'x-ms-exchange-message-is-ndr') ? 'X-MS-Exchange-Message-Is-Ndr header (Exchange bounce)' : null),
+  (mail) =>
+    has(mail, 'x-ms-exchange-message-is-ndr') ? 'X-MS-Exchange-Message-Is-Ndr header (Exchange bounce)' : null,
   (mail) => {
     const from = mail.fromSource === 'from' ? mail.from : null;
-    if (from && DELIVERY_SYSTEM_LOCAL_PARTS.test(localPart(from.address))) return `sent by the delivery system ${from.address}`;
+    if (from && DELIVERY_SYSTEM_LOCAL_PARTS.test(localPart(from.address)))
+      return `sent by the delivery system ${from.address}`;
     if (from?.name && DELIVERY_SYSTEM_NAMES.test(from.name)) return `sent by "${from.name}"`;
     return null;
   },
@@ -146,7 +153,8 @@ const AUTO_REPLY_SUBJECT =
   /^(automatic reply|auto[- ]?reply|auto[- ]?response|autorespons|out of (the )?office( auto[- ]?reply)?|away from (the )?office|respuesta automática|respuesta automatica|resposta automática|resposta automatica|réponse automatique|risposta automatica|automatische antwort|automatisch antwoord|abwesenheitsnotiz|abwesenheit|automatyczna odpowied[źzx]|odpowied[źz] automatyczna|автоответ|автоматический ответ|fuera de la oficina|fora do escritório|ausente|ausência temporária|vacation reply|on vacation|תשובה אוטומטית|מענה ['"״]?אני לא נמצא['"״]?|自动回复|自動回覆|自動応答)\s*([:：]|$)/iu;
 
 /** Lotus Notes and others write a sentence rather than a prefix. */
-const AUTO_REPLY_SENTENCE = /\b(is|am|are) (currently )?out of (the )?office\b|\bestá fuera de la oficina\b|\bestá ausente\b/i;
+const AUTO_REPLY_SENTENCE =
+  /\b(is|am|are) (currently )?out of (the )?office\b|\bestá fuera de la oficina\b|\bestá ausente\b/i;
 
 const SUPPRESS_VALUES = /\b(all|oof|autoreply)\b/i;
 
@@ -157,7 +165,15 @@ const AUTO_REPLY_RULES: readonly Rule[] = [
     return value === undefined ? null : `Auto-Submitted: ${value} (RFC 3834 §5)`;
   },
   (mail) => {
-    const name = ['x-autoreply', 'x-autorespond', 'x-autoresponder', 'x-autoresponse', 'x-mail-autoreply', 'x-autogenerated', 'x-vacation'].find((header) => has(mail, header));
+    const name = [
+      'x-autoreply',
+      'x-autorespond',
+      'x-autoresponder',
+      'x-autoresponse',
+      'x-mail-autoreply',
+      'x-autogenerated',
+      'x-vacation',
+    ].find((header) => has(mail, header));
     return name === undefined ? null : `${name} header (autoresponder convention)`;
   },
   (mail) => {
@@ -167,7 +183,9 @@ const AUTO_REPLY_RULES: readonly Rule[] = [
   },
   (mail) => {
     // Exchange inbox rules and out-of-office replies carry these loop-detection headers.
-    const name = ['x-ms-exchange-inbox-rules-loop', 'x-ms-exchange-generated-message-source'].find((header) => has(mail, header));
+    const name = ['x-ms-exchange-inbox-rules-loop', 'x-ms-exchange-generated-message-source'].find((header) =>
+      has(mail, header),
+    );
     return name === undefined ? null : `${name} header (Exchange rule or out-of-office reply)`;
   },
   (mail) => {
@@ -177,9 +195,14 @@ const AUTO_REPLY_RULES: readonly Rule[] = [
   },
   (mail) => {
     const { type, reportType } = contentType(mail);
-    return type === 'multipart/report' && reportType === 'disposition-notification' ? 'read receipt (RFC 8098 message disposition notification)' : null;
+    return type === 'multipart/report' && reportType === 'disposition-notification'
+      ? 'read receipt (RFC 8098 message disposition notification)'
+      : null;
   },
-  (mail) => (AUTO_REPLY_SUBJECT.test(mail.subject) || AUTO_REPLY_SENTENCE.test(mail.subject) ? `auto-reply subject "${mail.subject.slice(0, 80)}"` : null),
+  (mail) =>
+    AUTO_REPLY_SUBJECT.test(mail.subject) || AUTO_REPLY_SENTENCE.test(mail.subject)
+      ? `auto-reply subject "${mail.subject.slice(0, 80)}"`
+      : null,
 ];
 
 // ---- mailing lists -------------------------------------------------------------------------
@@ -189,18 +212,25 @@ const LIST_LOCAL_PARTS = /^(owner-.+|.+-owner|.+-request|.+-bounces(\+.*)?|lists
 
 const LIST_RULES: readonly Rule[] = [
   (mail) => (has(mail, 'list-id') ? `List-Id: ${firstValue(mail, 'list-id')} (RFC 2919)` : null),
-  (mail) => (has(mail, 'mailing-list') || has(mail, 'x-mailing-list') ? 'Mailing-List header (ezmlm, list servers)' : null),
+  (mail) =>
+    has(mail, 'mailing-list') || has(mail, 'x-mailing-list') ? 'Mailing-List header (ezmlm, list servers)' : null,
   (mail) => {
     // Precedence (RFC 2076 §3.9): list and bulk mail goes to many; junk is bulk nobody asked for.
-    const precedence = values(mail, 'precedence').find((v) => /^\s*(list|bulk|junk)\b/i.test(v))?.trim();
+    const precedence = values(mail, 'precedence')
+      .find((v) => /^\s*(list|bulk|junk)\b/i.test(v))
+      ?.trim();
     if (precedence === undefined) return null;
-    return has(mail, 'list-unsubscribe') ? `List-Unsubscribe with Precedence: ${precedence} (RFC 2369)` : `Precedence: ${precedence}`;
+    return has(mail, 'list-unsubscribe')
+      ? `List-Unsubscribe with Precedence: ${precedence} (RFC 2369)`
+      : `Precedence: ${precedence}`;
   },
   (mail, context) => {
     const sender = firstValue(mail, 'sender');
     const address = context.envelopeSender ?? mail.returnPath ?? '';
     if (LIST_LOCAL_PARTS.test(localPart(address))) return `list envelope sender ${address}`;
-    return sender !== null && /\b(owner-[^@\s]+|[^@\s<]+-(request|bounces|owner))@/i.test(sender) ? `list Sender: ${sender}` : null;
+    return sender !== null && /\b(owner-[^@\s]+|[^@\s<]+-(request|bounces|owner))@/i.test(sender)
+      ? `list Sender: ${sender}`
+      : null;
   },
 ];
 
@@ -229,11 +259,12 @@ function nullReversePath(mail: InboundMail, context: ClassificationContext): str
 // ---- no-reply senders ------------------------------------------------------------------------
 
 /** Local parts that say "do not answer": no-reply@, noreply@, do-not-reply@, donotreply@, no_reply@ … */
-const NO_REPLY_LOCAL_PART = /^(no|do-?not|dont)[-_.]?reply([-_.+].*)?$|^(noreply|donotreply|no-?response|notifications?-?noreply)([-_.+].*)?$|^bounces?([-_.+].*)?$/i;
+const NO_REPLY_LOCAL_PART =
+  /^(no|do-?not|dont)[-_.]?reply([-_.+].*)?$|^(noreply|donotreply|no-?response|notifications?-?noreply)([-_.+].*)?$|^bounces?([-_.+].*)?$/i;
 
 /** True when an address cannot or asks not to be answered: no-reply senders, local-only addresses. */
 export function isNoReplyAddress(address: string | null | undefined): boolean {
-  if (!address || !address.includes('@')) return true;
+  if (!address?.includes('@')) return true;
   return NO_REPLY_LOCAL_PART.test(localPart(address)) || DELIVERY_SYSTEM_LOCAL_PARTS.test(localPart(address));
 }
 

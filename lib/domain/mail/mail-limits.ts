@@ -10,17 +10,33 @@ const MiB = 1024 * 1024;
  */
 export const MailLimitsSchema = z.strictObject({
   /** SES accepts inbound messages up to 40 MB; anything larger cannot have come from it. */
-  maxRawBytes: z.number().int().min(1024).max(256 * MiB),
+  maxRawBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(256 * MiB),
   /**
    * The top-level header block. Postfix truncates at 100 KB by default; real messages with
    * long Received chains or huge To lists reach a few hundred KB (the corpus has 206 KB),
    * so 1 MiB refuses only headers built to exhaust the parser.
    */
-  maxHeaderBytes: z.number().int().min(1024).max(64 * MiB),
+  maxHeaderBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(64 * MiB),
   /** Characters of body text kept; the raw message keeps the rest. */
-  maxTextChars: z.number().int().min(1).max(64 * MiB),
+  maxTextChars: z
+    .number()
+    .int()
+    .min(1)
+    .max(64 * MiB),
   /** Characters of HTML converted to text when a message has only HTML; the rest is not read. */
-  maxHtmlChars: z.number().int().min(1).max(64 * MiB),
+  maxHtmlChars: z
+    .number()
+    .int()
+    .min(1)
+    .max(64 * MiB),
   /** Element nesting followed when converting HTML; deeper content is dropped (deep nesting exhausts the stack). */
   maxHtmlDepth: z.number().int().min(1).max(10_000),
   /** Attachment entries described; a message with hundreds of parts keeps the first ones. */

@@ -1,10 +1,17 @@
-import { simpleParser, type AddressObject, type Attachment, type EmailAddress, type HeaderValue, type ParsedMail } from 'mailparser';
+import {
+  type AddressObject,
+  type Attachment,
+  type EmailAddress,
+  type HeaderValue,
+  type ParsedMail,
+  simpleParser,
+} from 'mailparser';
 import { AtendeError } from '../atende-error.ts';
 import { scanFirstAddress, scanMessageIds, stripComments } from './address-scan.ts';
 import { headerMap, readHeaderFields } from './header-fields.ts';
 import { htmlToPlainText } from './html-to-plain-text.ts';
 import type { InboundAttachment, InboundMail, MailAddress, SenderSource, TextSource } from './inbound-mail.ts';
-import { resolveMailLimits, type MailLimits } from './mail-limits.ts';
+import { type MailLimits, resolveMailLimits } from './mail-limits.ts';
 import { prepareRawMail } from './prepare-raw-mail.ts';
 
 const MAX_FILENAME_LENGTH = 255;
@@ -26,10 +33,14 @@ export async function parseInboundMail(raw: Buffer, limits: Partial<MailLimits> 
   } catch (error) {
     if (error instanceof AtendeError) throw error;
     // The MIME parser or the HTML converter failed on hostile input: a quarantine reason, not a crash.
-    throw new AtendeError('mail.unparseable', `the message cannot be parsed: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-      details: { rawSize: raw.length },
-    });
+    throw new AtendeError(
+      'mail.unparseable',
+      `the message cannot be parsed: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+        details: { rawSize: raw.length },
+      },
+    );
   }
 }
 
@@ -80,13 +91,17 @@ async function parsePrepared(raw: Buffer, limits: MailLimits): Promise<InboundMa
  * The author: From as the MIME parser read it, else From read tolerantly (obsolete syntax,
  * `MAILER-DAEMON (Mail Delivery System)`), else Sender, Reply-To and Return-Path in turn.
  */
-function resolveSender(parsed: ParsedMail, headers: ReadonlyMap<string, readonly string[]>): { from: MailAddress | null; fromSource: SenderSource } {
+function resolveSender(
+  parsed: ParsedMail,
+  headers: ReadonlyMap<string, readonly string[]>,
+): { from: MailAddress | null; fromSource: SenderSource } {
   const parsedFrom = firstMailbox(parsed.from);
   if (parsedFrom) return { from: parsedFrom, fromSource: 'from' };
 
   const rawFrom = headers.get('from')?.[0];
   const scannedFrom = rawFrom === undefined ? null : scanFirstAddress(rawFrom);
-  if (scannedFrom) return { from: { address: scannedFrom, name: displayName(parsed.from?.value[0]?.name) }, fromSource: 'from' };
+  if (scannedFrom)
+    return { from: { address: scannedFrom, name: displayName(parsed.from?.value[0]?.name) }, fromSource: 'from' };
 
   const fallbacks: [SenderSource, HeaderValue | undefined][] = [
     ['sender', parsed.headers.get('sender')],
@@ -111,7 +126,8 @@ const isAddressObject = (value: unknown): value is AddressObject =>
 /** Mailboxes of an address header, groups flattened (RFC 5322 §3.4), each address once. */
 function mailboxes(value: HeaderValue | undefined): MailAddress[] {
   const objects = (Array.isArray(value) ? value : [value]).filter(isAddressObject);
-  const flatten = (entries: readonly EmailAddress[]): EmailAddress[] => entries.flatMap((entry) => (entry.group ? flatten(entry.group) : [entry]));
+  const flatten = (entries: readonly EmailAddress[]): EmailAddress[] =>
+    entries.flatMap((entry) => (entry.group ? flatten(entry.group) : [entry]));
   const found: MailAddress[] = [];
   for (const entry of flatten(objects.flatMap((object) => object.value))) {
     const address = entry.address === undefined ? null : scanFirstAddress(`<${entry.address}>`);
@@ -124,11 +140,17 @@ const firstMailbox = (value: HeaderValue | undefined): MailAddress | null => mai
 const addressList = (value: HeaderValue | undefined): readonly MailAddress[] => mailboxes(value);
 
 function displayName(name: string | undefined): string | null {
-  const trimmed = (name ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/\s+/g, ' ').trim();
+  const trimmed = (name ?? '')
+    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return trimmed === '' ? null : trimmed;
 }
 
-function bodyText(parsed: ParsedMail, limits: MailLimits): { text: string; textSource: TextSource; textTruncated: boolean } {
+function bodyText(
+  parsed: ParsedMail,
+  limits: MailLimits,
+): { text: string; textSource: TextSource; textTruncated: boolean } {
   const plain = parsed.text ?? '';
   let text = '';
   let textSource: TextSource = 'none';
@@ -171,7 +193,10 @@ function describeAttachment(attachment: Attachment): InboundAttachment {
  */
 function parseMailDate(value: string | undefined): string | null {
   if (value === undefined) return null;
-  const cleaned = stripComments(value).replace(/\s*:\s*/g, ':').replace(/\s+/g, ' ').trim();
+  const cleaned = stripComments(value)
+    .replace(/\s*:\s*/g, ':')
+    .replace(/\s+/g, ' ')
+    .trim();
   const time = Date.parse(cleaned);
   if (Number.isNaN(time)) return null;
   const date = new Date(time);

@@ -30,16 +30,24 @@ export interface PreparedRawMail {
  *   in memory as strings.
  * Throws `mail.tooLarge` or `mail.unparseable` (nothing that looks like a message).
  */
-export function prepareRawMail(raw: Buffer, limits: Pick<MailLimits, 'maxRawBytes' | 'maxHeaderBytes'>): PreparedRawMail {
+export function prepareRawMail(
+  raw: Buffer,
+  limits: Pick<MailLimits, 'maxRawBytes' | 'maxHeaderBytes'>,
+): PreparedRawMail {
   if (raw.length > limits.maxRawBytes) {
-    throw new AtendeError('mail.tooLarge', `the message has ${raw.length} bytes, more than the ${limits.maxRawBytes} allowed`, {
-      details: { limit: 'maxRawBytes', allowed: limits.maxRawBytes, actual: raw.length },
-    });
+    throw new AtendeError(
+      'mail.tooLarge',
+      `the message has ${raw.length} bytes, more than the ${limits.maxRawBytes} allowed`,
+      {
+        details: { limit: 'maxRawBytes', allowed: limits.maxRawBytes, actual: raw.length },
+      },
+    );
   }
 
   let start = skipBlankLines(raw, hasUtf8Bom(raw) ? 3 : 0);
   if (isMboxEnvelopeLine(raw, start)) start = skipBlankLines(raw, nextLine(raw, start));
-  if (start >= raw.length) throw new AtendeError('mail.unparseable', 'the message is empty', { details: { rawSize: raw.length } });
+  if (start >= raw.length)
+    throw new AtendeError('mail.unparseable', 'the message is empty', { details: { rawSize: raw.length } });
 
   let bytes = raw.subarray(start);
   if (usesCrOnlyLineEndings(bytes)) bytes = crToCrlf(bytes);

@@ -31,7 +31,8 @@ export function inferPriority(rules: PriorityRules, message: PriorityMessage): s
   const known = language !== null && levels.some((level) => (level.keywords[language]?.length ?? 0) > 0);
   let best: { name: string; score: number } | null = null;
   for (const level of levels) {
-    const keywords = known && language !== null ? (level.keywords[language] ?? []) : Object.values(level.keywords).flat();
+    const keywords =
+      known && language !== null ? (level.keywords[language] ?? []) : Object.values(level.keywords).flat();
     const matcher = keywordMatcher(keywords);
     const score = SUBJECT_WEIGHT * matcher.found(message.subject).length + matcher.found(message.text).length;
     // Strictly greater: an earlier (more severe) level keeps a tie.

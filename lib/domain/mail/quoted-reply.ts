@@ -19,7 +19,11 @@ export function stripQuotedReply(text: string): string {
   const above = lines.slice(0, cut).join('\n').trim();
   if (above !== '') return above;
   // Bottom-posting: the history comes first, the answer after the quoted block.
-  const below = lines.slice(cut + 1).filter((line) => !isQuoted(line)).join('\n').trim();
+  const below = lines
+    .slice(cut + 1)
+    .filter((line) => !isQuoted(line))
+    .join('\n')
+    .trim();
   return firstHistoryLine(below.split('\n')) === null ? below : stripQuotedReply(below);
 }
 
@@ -31,11 +35,13 @@ const WRITER_VERBS =
 /** A line that ends an attribution: the writer verb, then a colon (or nothing, as some clients write). */
 const ATTRIBUTION_END = new RegExp(`(?:${WRITER_VERBS})(?:\\s*[:：]?|\\s[^:]{1,120}[:：])\\s*$`, 'iu');
 /** How an attribution starts: "On", "El", "Em", "Am", "Le", "Il", "Op", "Den", "W dniu", "--- On" (Yahoo), or a date. */
-const ATTRIBUTION_START = /^\s*(?:-{2,3}\s*)?(?:on|el|em|am|le|il|op|den|w dniu|dnia|el día|no dia)\b|^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}/i;
+const ATTRIBUTION_START =
+  /^\s*(?:-{2,3}\s*)?(?:on|el|em|am|le|il|op|den|w dniu|dnia|el día|no dia)\b|^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}/i;
 
 const SEPARATOR =
   /^\s*-{2,}\s*(?:original message|mensaje original|mensagem original|ursprüngliche nachricht|message d'origine|messaggio originale|oorspronkelijk bericht|originalmeddelande|исходное сообщение|原始邮件|元のメッセージ)\s*-{2,}\s*$/i;
-const FORWARDED = /^\s*-{2,}\s*(?:forwarded message|mensaje reenviado|mensagem encaminhada|weitergeleitete nachricht|message transféré|messaggio inoltrato)(?![\p{L}\p{N}])/iu;
+const FORWARDED =
+  /^\s*-{2,}\s*(?:forwarded message|mensaje reenviado|mensagem encaminhada|weitergeleitete nachricht|message transféré|messaggio inoltrato)(?![\p{L}\p{N}])/iu;
 
 const HEADER_FROM = /^\s*\*?(?:from|de|von|van|da|от|från)\s*\*?\s*:\s*\S/i;
 const HEADER_OTHER =
@@ -76,7 +82,9 @@ function attributionStart(lines: readonly string[], index: number): number | nul
     if (ATTRIBUTION_START.test(candidate) && (back === 0 || /\d|@|</.test(joined))) return start;
   }
   // "John Doe <john@example.com> wrote:" alone on its line, with nothing that starts an attribution.
-  return /\S+@\S+|\bwrote\b|escribió|escreveu|schrieb|написал/i.test(line) && line.trim().split(/\s+/).length <= 12 ? index : null;
+  return /\S+@\S+|\bwrote\b|escribió|escreveu|schrieb|написал/i.test(line) && line.trim().split(/\s+/).length <= 12
+    ? index
+    : null;
 }
 
 function isHeaderBlock(lines: readonly string[], index: number): boolean {
@@ -84,7 +92,8 @@ function isHeaderBlock(lines: readonly string[], index: number): boolean {
   return following.length >= 2;
 }
 
-const forwardedJustAbove = (lines: readonly string[], index: number): boolean => lines.slice(Math.max(0, index - 3), index).some((line) => FORWARDED.test(line));
+const forwardedJustAbove = (lines: readonly string[], index: number): boolean =>
+  lines.slice(Math.max(0, index - 3), index).some((line) => FORWARDED.test(line));
 
 /** From `index` on, only quoted or blank lines (and a closing signature) follow. */
 function onlyQuotedFrom(lines: readonly string[], index: number): boolean {

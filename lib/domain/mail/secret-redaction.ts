@@ -38,14 +38,21 @@ interface Candidate {
 export function maskValue(secret: string, kind: SecretKind = 'api-key'): string {
   const chars = [...secret];
   if (chars.length <= 2) return '*'.repeat(chars.length);
-  const keep = (char: string, position: number) => position === 0 || position === chars.length - 1 || (kind === 'card-number' && /[\s-]/.test(char));
+  const keep = (char: string, position: number) =>
+    position === 0 || position === chars.length - 1 || (kind === 'card-number' && /[\s-]/.test(char));
   return chars.map((char, position) => (keep(char, position) ? char : '*')).join('');
 }
 
 /** Finds and masks secrets in `text`. Pure; the same text always gives the same result. */
 export function maskSecrets(text: string): MaskedText {
   const excluded = excludedSpans(text);
-  const candidates = [...knownKeys(text), ...labelledSecrets(text), ...passwords(text, excluded), ...cardNumbers(text, excluded), ...randomTokens(text, excluded)];
+  const candidates = [
+    ...knownKeys(text),
+    ...labelledSecrets(text),
+    ...passwords(text, excluded),
+    ...cardNumbers(text, excluded),
+    ...randomTokens(text, excluded),
+  ];
   const chosen = pickNonOverlapping(candidates);
   let masked = '';
   let cursor = 0;
@@ -55,17 +62,26 @@ export function maskSecrets(text: string): MaskedText {
     const replacement = maskValue(secret, candidate.kind);
     masked += text.slice(cursor, candidate.index) + replacement;
     cursor = candidate.index + candidate.length;
-    found.push({ kind: candidate.kind, detector: candidate.detector, index: candidate.index, length: candidate.length, masked: replacement });
+    found.push({
+      kind: candidate.kind,
+      detector: candidate.detector,
+      index: candidate.index,
+      length: candidate.length,
+      masked: replacement,
+    });
   }
   return { text: masked + text.slice(cursor), found };
 }
 
 function pickNonOverlapping(candidates: readonly Candidate[]): Candidate[] {
-  const byStrength = [...candidates].sort((a, b) => b.priority - a.priority || b.length - a.length || a.index - b.index);
+  const byStrength = [...candidates].sort(
+    (a, b) => b.priority - a.priority || b.length - a.length || a.index - b.index,
+  );
   const chosen: Candidate[] = [];
   for (const candidate of byStrength) {
     const end = candidate.index + candidate.length;
-    if (chosen.every((other) => end <= other.index || candidate.index >= other.index + other.length)) chosen.push(candidate);
+    if (chosen.every((other) => end <= other.index || candidate.index >= other.index + other.length))
+      chosen.push(candidate);
   }
   return chosen.sort((a, b) => a.index - b.index);
 }
@@ -85,8 +101,16 @@ function* matches(text: string, pattern: RegExp, group = 0): Generator<{ index: 
 const KNOWN_KEYS: readonly { detector: string; kind: SecretKind; pattern: RegExp }[] = [
   { detector: 'stripe-key', kind: 'api-key', pattern: /\b(?:sk|rk|pk)_(?:live|test)_[0-9A-Za-z]{10,}\b/g },
   { detector: 'stripe-webhook-secret', kind: 'api-key', pattern: /\bwhsec_[0-9A-Za-z]{20,}\b/g },
-  { detector: 'aws-access-key-id', kind: 'api-key', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[0-9A-Z]{16}\b/g },
-  { detector: 'github-token', kind: 'token', pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b/g },
+  {
+    detector: 'aws-access-key-id',
+    kind: 'api-key',
+    pattern: /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|AROA|APKA)[0-9A-Z]{16}\b/g,
+  },
+  {
+    detector: 'github-token',
+    kind: 'token',
+    pattern: /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})\b/g,
+  },
   { detector: 'gitlab-token', kind: 'token', pattern: /\bglpat-[A-Za-z0-9_-]{20,}\b/g },
   { detector: 'slack-token', kind: 'token', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,}\b/g },
   { detector: 'google-api-key', kind: 'api-key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
@@ -99,9 +123,14 @@ const KNOWN_KEYS: readonly { detector: string; kind: SecretKind; pattern: RegExp
 
 function* knownKeys(text: string): Generator<Candidate> {
   for (const { detector, kind, pattern } of KNOWN_KEYS) {
-    for (const { index, value } of matches(text, pattern)) yield { kind, detector, index, length: value.length, priority: 4 };
+    for (const { index, value } of matches(text, pattern))
+      yield { kind, detector, index, length: value.length, priority: 4 };
   }
-  for (const span of blocks(text, /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/g, /-----END (?:[A-Z]+ )?PRIVATE KEY-----/g)) {
+  for (const span of blocks(
+    text,
+    /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/g,
+    /-----END (?:[A-Z]+ )?PRIVATE KEY-----/g,
+  )) {
     yield { kind: 'api-key', detector: 'private-key', index: span.start, length: span.end - span.start, priority: 4 };
   }
 }
@@ -126,10 +155,12 @@ function blocks(text: string, begin: RegExp, end: RegExp): Span[] {
 // ---- labelled secrets: "Bearer …", "api_key=…", "Authorization: Basic …" ------------------
 
 const BEARER = /\b(?:Bearer|Basic|Token)\s+([A-Za-z0-9\-._~+/]{16,}=*)/g;
-const LABELLED_KEY = /(?<![A-Za-z0-9])(?:api[_ -]?key|apikey|api[_ -]?secret|client[_ -]?secret|secret[_ -]?key|secret[_ -]?access[_ -]?key|access[_ -]?key|access[_ -]?token|auth[_ -]?token|refresh[_ -]?token|private[_ -]?key|x-api-key)\s*["']?\s*[:=]\s*["']?([A-Za-z0-9\-._~+/=]{12,})/gi;
+const LABELLED_KEY =
+  /(?<![A-Za-z0-9])(?:api[_ -]?key|apikey|api[_ -]?secret|client[_ -]?secret|secret[_ -]?key|secret[_ -]?access[_ -]?key|access[_ -]?key|access[_ -]?token|auth[_ -]?token|refresh[_ -]?token|private[_ -]?key|x-api-key)\s*["']?\s*[:=]\s*["']?([A-Za-z0-9\-._~+/=]{12,})/gi;
 
 function* labelledSecrets(text: string): Generator<Candidate> {
-  for (const { index, value } of matches(text, BEARER, 1)) yield { kind: 'token', detector: 'bearer', index, length: value.length, priority: 3 };
+  for (const { index, value } of matches(text, BEARER, 1))
+    yield { kind: 'token', detector: 'bearer', index, length: value.length, priority: 3 };
   for (const { index, value } of matches(text, LABELLED_KEY, 1)) {
     if (!/\d/.test(value) || /^(.)\1+$/.test(value)) continue; // "api key: see-the-docs-page" is prose
     yield { kind: 'api-key', detector: 'key-label', index, length: value.length, priority: 3 };
@@ -138,7 +169,8 @@ function* labelledSecrets(text: string): Generator<Candidate> {
 
 // ---- passwords after a label, in the languages atende answers in ---------------------------
 
-const PASSWORD_WORDS = 'password|passwd|pwd|pw|pass|passcode|senha|contraseña|contrasena|clave|passwort|kennwort|пароль|mot de passe|wachtwoord|lösenord';
+const PASSWORD_WORDS =
+  'password|passwd|pwd|pw|pass|passcode|senha|contraseña|contrasena|clave|passwort|kennwort|пароль|mot de passe|wachtwoord|lösenord';
 /** `password: x`, `senha = x`, `password is x`, `senha é x`, `contraseña es x`, `Passwort ist x`, `пароль — x`. */
 const PASSWORD = new RegExp(
   // "palabra clave" is a keyword, not a password.
@@ -153,13 +185,85 @@ const SHORT_LABELS = /^(pw|pwd|pass)$/i;
 /** Words that follow "password is" in prose, and placeholders, in the offered languages. */
 const NOT_A_PASSWORD = new Set(
   [
-    'incorrect', 'wrong', 'invalid', 'expired', 'not', 'correct', 'required', 'the', 'my', 'your', 'a', 'same', 'reset', 'empty', 'blank', 'missing',
-    'ok', 'fine', 'too', 'still', 'being', 'now', 'also', 'changed', 'forgotten', 'lost', 'locked', 'weak', 'strong', 'case-sensitive', 'sent',
-    'incorreta', 'incorreto', 'inválida', 'invalida', 'errada', 'expirada', 'obrigatória', 'obrigatoria', 'não', 'nao', 'a', 'o', 'minha', 'sua', 'nova', 'mesma',
-    'incorrecta', 'caducada', 'requerida', 'obligatoria', 'no', 'la', 'mi', 'su', 'nueva', 'misma', 'errónea', 'erronea',
-    'falsch', 'abgelaufen', 'ungültig', 'nicht', 'mein', 'das', 'neu',
-    'неверный', 'неправильный', 'не', 'мой',
-    'here', 'below', 'above', 'attached', 'abaixo', 'acima', 'anexo', 'abajo', 'adjunto',
+    'incorrect',
+    'wrong',
+    'invalid',
+    'expired',
+    'not',
+    'correct',
+    'required',
+    'the',
+    'my',
+    'your',
+    'a',
+    'same',
+    'reset',
+    'empty',
+    'blank',
+    'missing',
+    'ok',
+    'fine',
+    'too',
+    'still',
+    'being',
+    'now',
+    'also',
+    'changed',
+    'forgotten',
+    'lost',
+    'locked',
+    'weak',
+    'strong',
+    'case-sensitive',
+    'sent',
+    'incorreta',
+    'incorreto',
+    'inválida',
+    'invalida',
+    'errada',
+    'expirada',
+    'obrigatória',
+    'obrigatoria',
+    'não',
+    'nao',
+    'a',
+    'o',
+    'minha',
+    'sua',
+    'nova',
+    'mesma',
+    'incorrecta',
+    'caducada',
+    'requerida',
+    'obligatoria',
+    'no',
+    'la',
+    'mi',
+    'su',
+    'nueva',
+    'misma',
+    'errónea',
+    'erronea',
+    'falsch',
+    'abgelaufen',
+    'ungültig',
+    'nicht',
+    'mein',
+    'das',
+    'neu',
+    'неверный',
+    'неправильный',
+    'не',
+    'мой',
+    'here',
+    'below',
+    'above',
+    'attached',
+    'abaixo',
+    'acima',
+    'anexo',
+    'abajo',
+    'adjunto',
   ].map((word) => word.toLowerCase()),
 );
 
@@ -168,7 +272,8 @@ function looksLikePassword(value: string, quoted: boolean, afterWord: boolean): 
   if (/^https?:/i.test(value) || value.includes('@')) return false;
   if (NOT_A_PASSWORD.has(value.toLowerCase())) return false;
   if (quoted) return true;
-  const shaped = /\d/.test(value) || /[^\p{L}\p{N}]/u.test(value) || /\p{Ll}.*\p{Lu}|\p{Lu}.*\p{Lu}.*\p{Ll}/u.test(value);
+  const shaped =
+    /\d/.test(value) || /[^\p{L}\p{N}]/u.test(value) || /\p{Ll}.*\p{Lu}|\p{Lu}.*\p{Lu}.*\p{Ll}/u.test(value);
   // After "is"/"é"/"es" prose is the rule: only a password-shaped word counts.
   return afterWord ? shaped && value.length >= 4 : value.length >= 4 || shaped;
 }
@@ -183,7 +288,12 @@ function* passwords(text: string, excluded: readonly Span[]): Generator<Candidat
     if (SHORT_LABELS.test(label) && afterWord) continue; // "pass is …" is English, not a label
     // Sentence punctuation after an unquoted value is not part of it.
     const value = quoted === undefined ? raw.replace(/[.,;:!?)]+$/, '') : raw;
-    if (value.trim() === '' || !looksLikePassword(value, quoted !== undefined, afterWord) || inside(excluded, start, value.length)) continue;
+    if (
+      value.trim() === '' ||
+      !looksLikePassword(value, quoted !== undefined, afterWord) ||
+      inside(excluded, start, value.length)
+    )
+      continue;
     yield { kind: 'password', detector: 'password-label', index: start, length: value.length, priority: 3 };
   }
 }
@@ -191,7 +301,8 @@ function* passwords(text: string, excluded: readonly Span[]): Generator<Candidat
 // ---- card numbers: 13–19 digits in card grouping, Luhn-valid ------------------------------
 
 /** Continuous digits, or groups of 4 (Visa, Mastercard …) or 4-6-5 / 4-6-4 (Amex, Diners), separated by a space or dash. */
-const CARD = /(?<![\p{L}\p{N}+(#/.@_-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{4,5})(?![\p{L}\p{N}@_]|[-./]\d)/gu;
+const CARD =
+  /(?<![\p{L}\p{N}+(#/.@_-])(?:\d{13,19}|\d{4}([ -])\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|\d{4}([ -])\d{6}\2\d{4,5})(?![\p{L}\p{N}@_]|[-./]\d)/gu;
 
 export function luhnValid(digits: string): boolean {
   let sum = 0;
@@ -210,7 +321,14 @@ function* cardNumbers(text: string, excluded: readonly Span[]): Generator<Candid
   for (const { index, value } of matches(text, CARD)) {
     const digits = value.replace(/\D/g, '');
     // Issuer ranges start with 2–6 (Mastercard 2-series, Amex 3, Visa 4, Mastercard 5, Discover 6).
-    if (digits.length < 13 || digits.length > 19 || !/^[2-6]/.test(digits) || !luhnValid(digits) || /^(\d)\1+$/.test(digits)) continue;
+    if (
+      digits.length < 13 ||
+      digits.length > 19 ||
+      !/^[2-6]/.test(digits) ||
+      !luhnValid(digits) ||
+      /^(\d)\1+$/.test(digits)
+    )
+      continue;
     if (inside(excluded, index, value.length)) continue;
     yield { kind: 'card-number', detector: 'luhn', index, length: value.length, priority: 2 };
   }
@@ -281,7 +399,8 @@ function sortAndMerge(spans: readonly Span[]): Span[] {
   const merged: Span[] = [];
   for (const span of sorted) {
     const last = merged[merged.length - 1];
-    if (last && span.start <= last.end) merged[merged.length - 1] = { start: last.start, end: Math.max(last.end, span.end) };
+    if (last && span.start <= last.end)
+      merged[merged.length - 1] = { start: last.start, end: Math.max(last.end, span.end) };
     else merged.push(span);
   }
   return merged;
@@ -315,7 +434,8 @@ function excludedSpans(text: string): Span[] {
 }
 
 const BASE64_LINE = /^[ \t>]*[A-Za-z0-9+/]{40,}={0,2}[ \t]*$/;
-const QUOTED_HEADER = /^[ \t>]*(?:x-[\w-]+|dkim-signature|domainkey-signature|arc-[\w-]+|authentication-results|received|received-spf|thread-index|message-id|in-reply-to|references)[ \t]*:/i;
+const QUOTED_HEADER =
+  /^[ \t>]*(?:x-[\w-]+|dkim-signature|domainkey-signature|arc-[\w-]+|authentication-results|received|received-spf|thread-index|message-id|in-reply-to|references)[ \t]*:/i;
 
 function encodedAndHeaderLines(text: string): Span[] {
   const spans: Span[] = [];
@@ -327,7 +447,9 @@ function encodedAndHeaderLines(text: string): Span[] {
     offset += line.length + 1;
     const continuation = /^[ \t]+\S/.test(line);
     inHeader = QUOTED_HEADER.test(line) || (inHeader && continuation);
-    const base64 = BASE64_LINE.test(line) && (BASE64_LINE.test(lines[number - 1] ?? '') || BASE64_LINE.test(lines[number + 1] ?? ''));
+    const base64 =
+      BASE64_LINE.test(line) &&
+      (BASE64_LINE.test(lines[number - 1] ?? '') || BASE64_LINE.test(lines[number + 1] ?? ''));
     if (inHeader || base64) spans.push({ start, end: start + line.length });
   });
   return spans;

@@ -10,15 +10,44 @@
  * (Dutch), Ref, and the Chinese and Japanese ones.
  */
 const PREFIX_WORDS = [
-  're', 'fwd', 'fw', 'res', 'enc', 'rv', 'aw', 'wg', 'sv', 'vs', 'r', 'i', 'rif', 'antw', 'antwort', 'tr', 'odp', 'pd', 'ynt', 'doorst', 'ref',
-  '回复', '回覆', '答复', '转发', '轉寄', '返信', '転送', 'ответ', 'пересл',
+  're',
+  'fwd',
+  'fw',
+  'res',
+  'enc',
+  'rv',
+  'aw',
+  'wg',
+  'sv',
+  'vs',
+  'r',
+  'i',
+  'rif',
+  'antw',
+  'antwort',
+  'tr',
+  'odp',
+  'pd',
+  'ynt',
+  'doorst',
+  'ref',
+  '回复',
+  '回覆',
+  '答复',
+  '转发',
+  '轉寄',
+  '返信',
+  '転送',
+  'ответ',
+  'пересл',
 ];
 
 /** One prefix: a word, an optional count (`Re[2]`, `Re(3)`, `Re^2`), a colon (ASCII or full-width), any spacing. */
 const PREFIX = new RegExp(`^(?:${PREFIX_WORDS.join('|')})\\s*(?:\\[\\d+\\]|\\(\\d+\\)|\\^\\d+)?\\s*[:：]\\s*`, 'iu');
 
 /** Markers that mail gateways put in front of a subject on the way in; they differ between messages of one thread. */
-const GATEWAY_MARKER = /^(?:\[(?:external|ext|externo|externa|extern)\]|\*(?:external|ext)\*|(?:external|externo):)\s*/iu;
+const GATEWAY_MARKER =
+  /^(?:\[(?:external|ext|externo|externa|extern)\]|\*(?:external|ext)\*|(?:external|externo):)\s*/iu;
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

@@ -1,7 +1,7 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { AtendeError } from '../atende-error.ts';
-import { PolicySchema, type Policy } from './policy-schema.ts';
+import { type Policy, PolicySchema } from './policy-schema.ts';
 
 /** One thing wrong with a policy file, located in the document. */
 export interface PolicyProblem {
@@ -35,7 +35,11 @@ export function parsePolicy(text: string, source = 'policy'): Policy {
   const lineOf = (offset: number | undefined) => (offset === undefined ? undefined : lineCounter.linePos(offset).line);
 
   if (document.errors.length > 0) {
-    const problems = document.errors.map((error) => ({ path: '', message: error.message.split('\n')[0]!, line: lineOf(error.pos[0]) }));
+    const problems = document.errors.map((error) => ({
+      path: '',
+      message: error.message.split('\n')[0]!,
+      line: lineOf(error.pos[0]),
+    }));
     throw new AtendeError('policy.yamlSyntax', `${source} is not valid YAML`, { details: { source, problems } });
   }
 
@@ -43,7 +47,9 @@ export function parsePolicy(text: string, source = 'policy'): Policy {
   if (result.success) return result.data;
 
   const problems = result.error.issues.flatMap(explainUnion).map((issue) => toProblem(issue, document, lineOf));
-  throw new AtendeError('policy.invalid', `${source} breaks the policy schema in ${problems.length} place(s)`, { details: { source, problems } });
+  throw new AtendeError('policy.invalid', `${source} breaks the policy schema in ${problems.length} place(s)`, {
+    details: { source, problems },
+  });
 }
 
 /**
@@ -52,13 +58,24 @@ export function parsePolicy(text: string, source = 'policy'): Policy {
  */
 function explainUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [issue];
-  const depth = (branch: z.core.$ZodIssue[]) => Math.max(...branch.map((inner) => inner.path.length + (inner.code === 'invalid_type' || inner.code === 'invalid_value' ? 0 : 0.5)));
+  const depth = (branch: z.core.$ZodIssue[]) =>
+    Math.max(
+      ...branch.map(
+        (inner) => inner.path.length + (inner.code === 'invalid_type' || inner.code === 'invalid_value' ? 0 : 0.5),
+      ),
+    );
   const deepest = issue.errors.reduce((best, branch) => (depth(branch) > depth(best) ? branch : best));
   if (depth(deepest) === 0) return [issue];
-  return deepest.flatMap((inner) => explainUnion({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue));
+  return deepest.flatMap((inner) =>
+    explainUnion({ ...inner, path: [...issue.path, ...inner.path] } as z.core.$ZodIssue),
+  );
 }
 
-function toProblem(issue: z.core.$ZodIssue, document: Document, lineOf: (offset: number | undefined) => number | undefined): PolicyProblem {
+function toProblem(
+  issue: z.core.$ZodIssue,
+  document: Document,
+  lineOf: (offset: number | undefined) => number | undefined,
+): PolicyProblem {
   const path = issue.path.filter((key): key is string | number => typeof key !== 'symbol');
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {

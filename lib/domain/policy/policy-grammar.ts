@@ -24,7 +24,8 @@ export function parseDayHours(input: string | readonly string[]): Parsed<MinuteR
   if (typeof input === 'string') {
     const word = input.trim().toLowerCase();
     if (word === 'closed') return { ok: true, value: [] };
-    if (word === '24h' || word === '24 hours' || word === '00:00-24:00') return { ok: true, value: [{ start: 0, end: MINUTES_PER_DAY }] };
+    if (word === '24h' || word === '24 hours' || word === '00:00-24:00')
+      return { ok: true, value: [{ start: 0, end: MINUTES_PER_DAY }] };
     return parseRanges([input]);
   }
   return parseRanges(input);
@@ -41,7 +42,8 @@ function parseRanges(texts: readonly string[]): Parsed<MinuteRange[]> {
     }
     const range = { start: h1 * 60 + m1, end: h2 * 60 + m2 };
     // Night shifts that cross midnight are written as two ranges on two days.
-    if (range.end <= range.start) return { ok: false, reason: `"${text}" ends before it starts (write ranges that cross midnight on two days)` };
+    if (range.end <= range.start)
+      return { ok: false, reason: `"${text}" ends before it starts (write ranges that cross midnight on two days)` };
     ranges.push(range);
   }
   ranges.sort((a, b) => a.start - b.start);
@@ -112,7 +114,10 @@ export function parseTarget(input: string): Parsed<SlaTarget> {
     }
     const duration = parseDuration(text, { allowDays: false });
     if (!duration.ok) {
-      return { ok: false, reason: duration.reason.includes('business days') ? duration.reason : `"${input}" is not ${TARGET_HINT}` };
+      return {
+        ok: false,
+        reason: duration.reason.includes('business days') ? duration.reason : `"${input}" is not ${TARGET_HINT}`,
+      };
     }
     if (duration.value <= 0) return { ok: false, reason: `"${input}": a target must be longer than zero` };
     parts.push({ kind: 'businessTime', minutes: duration.value });
@@ -123,6 +128,7 @@ export function parseTarget(input: string): Parsed<SlaTarget> {
 /** Parses a percentage ("75%" or 75) between 1 and 99. */
 export function parsePercent(input: string | number): Parsed<number> {
   const value = typeof input === 'number' ? input : Number(String(input).trim().replace(/%$/, ''));
-  if (!Number.isFinite(value) || value <= 0 || value >= 100) return { ok: false, reason: `"${input}" is not a percentage between 1 and 99` };
+  if (!Number.isFinite(value) || value <= 0 || value >= 100)
+    return { ok: false, reason: `"${input}" is not a percentage between 1 and 99` };
   return { ok: true, value };
 }

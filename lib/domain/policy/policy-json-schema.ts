@@ -12,6 +12,7 @@ export function policyJsonSchema(): Record<string, unknown> {
     ...schema,
     $id: 'https://atende.dev/schema/policy.json',
     title: 'atende support policy',
-    description: 'One support policy: queues, business calendars, priorities, plans, SLA targets, escalation, conduct and statuses. Check it with `npx atende policy check FILE`.',
+    description:
+      'One support policy: queues, business calendars, priorities, plans, SLA targets, escalation, conduct and statuses. Check it with `npx atende policy check FILE`.',
   };
 }

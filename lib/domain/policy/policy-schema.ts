@@ -2,12 +2,12 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import {
   DAY_HOURS_HINT,
+  type MinuteRange,
+  type Parsed,
   parseDayHours,
   parseDuration,
   parsePercent,
   parseTarget,
-  type MinuteRange,
-  type Parsed,
   type SlaTarget,
 } from './policy-grammar.ts';
 
@@ -51,13 +51,18 @@ const NAME = /^[a-z0-9][a-z0-9_.-]*$/;
 const Name = (what: string) =>
   z
     .string()
-    .regex(NAME, { error: (issue) => `${quoted(issue.input)} is not a valid ${what} name (lower-case letters, digits, "-", "_", ".")` })
+    .regex(NAME, {
+      error: (issue) =>
+        `${quoted(issue.input)} is not a valid ${what} name (lower-case letters, digits, "-", "_", ".")`,
+    })
     .describe(`The ${what}'s name, used on the command line and in tickets`);
 
 /** BCP 47 language tags as the templates use them: "en", "es", "pt-BR". */
 export const LanguageTag = z
   .string()
-  .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, { error: (issue) => `${quoted(issue.input)} is not a language tag such as "en", "es" or "pt-BR"` })
+  .regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, {
+    error: (issue) => `${quoted(issue.input)} is not a language tag such as "en", "es" or "pt-BR"`,
+  })
   .describe('A language tag: en, es, pt-BR, de, ru …');
 
 const PerLanguage = <T extends z.ZodType>(value: T) =>
@@ -130,7 +135,8 @@ const Holiday = z.strictObject({
 const TimeZone = z
   .string()
   .refine((zone) => IANAZone.isValidZone(zone), {
-    error: (issue) => `${quoted(issue.input)} is not an IANA time zone such as "America/Toronto" or "America/Sao_Paulo"`,
+    error: (issue) =>
+      `${quoted(issue.input)} is not an IANA time zone such as "America/Toronto" or "America/Sao_Paulo"`,
   })
   .describe('IANA time zone, e.g. America/Toronto');
 
@@ -142,10 +148,16 @@ export const CalendarSchema = z
   })
   .superRefine((calendar, ctx) => {
     const weeklyOpen = WEEKDAYS.some((day) => calendar.week[day].length > 0);
-    if (!weeklyOpen) ctx.addIssue({ code: 'custom', path: ['week'], message: 'the calendar is never open: give at least one day opening hours' });
+    if (!weeklyOpen)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['week'],
+        message: 'the calendar is never open: give at least one day opening hours',
+      });
     const seen = new Set<string>();
     calendar.holidays.forEach((holiday, index) => {
-      if (seen.has(holiday.date)) ctx.addIssue({ code: 'custom', path: ['holidays', index, 'date'], message: `${holiday.date} is listed twice` });
+      if (seen.has(holiday.date))
+        ctx.addIssue({ code: 'custom', path: ['holidays', index, 'date'], message: `${holiday.date} is listed twice` });
       seen.add(holiday.date);
     });
   });
@@ -185,7 +197,9 @@ const PrioritySchema = z.strictObject({
   name: Name('priority'),
   description: z.string().min(1),
   responseStrategy: z.string().optional().describe('What agents should do, sent with the new-ticket notification'),
-  keywords: PerLanguage(z.array(z.string().min(1))).default({}).describe('Words or phrases, per language, that infer this priority from a message'),
+  keywords: PerLanguage(z.array(z.string().min(1)))
+    .default({})
+    .describe('Words or phrases, per language, that infer this priority from a message'),
 });
 
 const PlanSchema = z.strictObject({
@@ -196,9 +210,12 @@ const PlanSchema = z.strictObject({
 
 export const CHANNELS = ['email', 'web', 'chat', 'phone'] as const;
 export type Channel = (typeof CHANNELS)[number];
-const ChannelName = z.enum(CHANNELS, { error: (issue) => `${quoted(issue.input)} is not a channel; valid channels: ${CHANNELS.join(', ')}` });
+const ChannelName = z.enum(CHANNELS, {
+  error: (issue) => `${quoted(issue.input)} is not a channel; valid channels: ${CHANNELS.join(', ')}`,
+});
 
-const OneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]).transform((value) => (Array.isArray(value) ? value : [value]) as z.output<T>[]);
+const OneOrMany = <T extends z.ZodType>(item: T) =>
+  z.union([item, z.array(item).min(1)]).transform((value) => (Array.isArray(value) ? value : [value]) as z.output<T>[]);
 
 const TargetRule = z
   .strictObject({
@@ -208,7 +225,9 @@ const TargetRule = z
     queue: OneOrMany(z.string()).optional().describe('Applies to these queues only'),
     within: Target,
   })
-  .describe('A target applies when every selector given matches the ticket; of all applying targets the stricter (earlier due) wins');
+  .describe(
+    'A target applies when every selector given matches the ticket; of all applying targets the stricter (earlier due) wins',
+  );
 
 const EscalationLevel = z.strictObject({
   after: z
@@ -223,8 +242,12 @@ export const FIRST_RESPONSE_KINDS = ['acknowledgement', 'agent-reply'] as const;
 
 const SlaSchema = z.strictObject({
   firstResponseIs: z
-    .enum(FIRST_RESPONSE_KINDS, { error: (issue) => `${quoted(issue.input)} is not one of: ${FIRST_RESPONSE_KINDS.join(', ')}` })
-    .describe('"acknowledgement": the automatic acknowledgement is the first response; "agent-reply": only a human agent\'s first real answer'),
+    .enum(FIRST_RESPONSE_KINDS, {
+      error: (issue) => `${quoted(issue.input)} is not one of: ${FIRST_RESPONSE_KINDS.join(', ')}`,
+    })
+    .describe(
+      '"acknowledgement": the automatic acknowledgement is the first response; "agent-reply": only a human agent\'s first real answer',
+    ),
   warningAt: Percent.optional().describe('Warn agents when this share of a target has elapsed'),
   firstResponse: z.array(TargetRule).default([]),
   resolution: z.array(TargetRule).default([]),
@@ -252,18 +275,28 @@ const Conduct = z.strictObject({
   duplicates: z
     .enum(['merge', 'close', 'allow'])
     .default('merge')
-    .describe('A second message on the same subject from the same requester while their ticket is open: merge it into that ticket, close the new one as a duplicate, or allow it'),
-  minFollowUpInterval: Duration.optional().describe('Follow-ups closer together than this are recorded but trigger no acknowledgement or agent notification'),
+    .describe(
+      'A second message on the same subject from the same requester while their ticket is open: merge it into that ticket, close the new one as a duplicate, or allow it',
+    ),
+  minFollowUpInterval: Duration.optional().describe(
+    'Follow-ups closer together than this are recorded but trigger no acknowledgement or agent notification',
+  ),
   shouting: z.enum(['flag', 'ignore']).default('ignore').describe('Flag messages written in capitals for agents'),
-  rudeWords: PerLanguage(z.array(z.string().min(1))).default({}).describe('Rude or offensive words, per language, flagged for agents'),
-  noticeEvery: Duration.optional().describe('Cite the conduct rule in an acknowledgement at most once per customer per this period'),
+  rudeWords: PerLanguage(z.array(z.string().min(1)))
+    .default({})
+    .describe('Rude or offensive words, per language, flagged for agents'),
+  noticeEvery: Duration.optional().describe(
+    'Cite the conduct rule in an acknowledgement at most once per customer per this period',
+  ),
   suspension: z
     .strictObject({
       allowed: z.boolean().default(false),
       notice: z.string().optional().describe('What the policy says about suspension, quoted to suspended customers'),
     })
     .default({ allowed: false }),
-  rules: PerLanguage(z.array(z.string().min(1))).default({}).describe('The customer-facing conduct rules, per language'),
+  rules: PerLanguage(z.array(z.string().min(1)))
+    .default({})
+    .describe('The customer-facing conduct rules, per language'),
 });
 
 export const TICKET_STATUSES = ['new', 'open', 'in-progress', 'waiting-on-customer', 'resolved', 'closed'] as const;
@@ -287,14 +320,18 @@ export const PolicySchema = z
       name: z.string().min(1).describe('Shown in mail signatures and pages'),
       tag: z
         .string()
-        .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, { error: 'the subject tag may hold letters, digits, spaces, "-", "_" and "."' })
+        .regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, {
+          error: 'the subject tag may hold letters, digits, spaces, "-", "_" and "."',
+        })
         .describe('Subject tag prefix: "Atende" gives "[Atende #1042]"'),
     }),
     languages: z.strictObject({
       offered: z.array(LanguageTag).min(1),
       default: LanguageTag,
     }),
-    staff: CustomerMatch.default({ addresses: [], domains: [] }).describe('Agents of every queue, by address or domain'),
+    staff: CustomerMatch.default({ addresses: [], domains: [] }).describe(
+      'Agents of every queue, by address or domain',
+    ),
     calendars: z.record(z.string(), CalendarSchema).describe('Named business calendars'),
     queues: z.array(QueueSchema).min(1),
     regions: z.array(RegionSchema).default([]),
@@ -311,7 +348,13 @@ export const PolicySchema = z
     sla: SlaSchema,
     waitingOnCustomer: WaitingOnCustomer.default({ pausesSla: true }),
     survey: Survey.default({ onResolution: false, onAutoClose: false }),
-    conduct: Conduct.default({ duplicates: 'merge', shouting: 'ignore', rudeWords: {}, suspension: { allowed: false }, rules: {} }),
+    conduct: Conduct.default({
+      duplicates: 'merge',
+      shouting: 'ignore',
+      rudeWords: {},
+      suspension: { allowed: false },
+      rules: {},
+    }),
     statuses: Statuses,
   })
   .transform((policy) => ({
@@ -340,7 +383,8 @@ const plural = (word: string): string => (word.endsWith('y') ? `${word.slice(0, 
 function checkReferences(policy: Policy, ctx: z.RefinementCtx): void {
   const report = (path: Path, message: string) => ctx.addIssue({ code: 'custom', path, message });
   const mustName = (path: Path, value: string, valid: readonly string[], what: string) => {
-    if (!valid.includes(value)) report(path, `${quoted(value)} is not a ${what}; valid ${plural(what)}: ${valid.join(', ') || '(none defined)'}`);
+    if (!valid.includes(value))
+      report(path, `${quoted(value)} is not a ${what}; valid ${plural(what)}: ${valid.join(', ') || '(none defined)'}`);
   };
   const unique = (path: Path, values: readonly string[], what: string) => {
     const seen = new Set<string>();
@@ -359,13 +403,25 @@ function checkReferences(policy: Policy, ctx: z.RefinementCtx): void {
   mustName(['languages', 'default'], policy.languages.default, offered, 'offered language');
   unique(['languages', 'offered'], offered, 'language');
   unique(['queues'], queues, 'queue');
-  unique(['queues'], policy.queues.map((queue) => queue.address), 'support address');
-  policy.queues.forEach((queue, index) => mustName(['queues', index, 'calendar'], queue.calendar, calendars, 'calendar'));
+  unique(
+    ['queues'],
+    policy.queues.map((queue) => queue.address),
+    'support address',
+  );
+  policy.queues.forEach((queue, index) => {
+    mustName(['queues', index, 'calendar'], queue.calendar, calendars, 'calendar');
+  });
 
-  unique(['regions'], policy.regions.map((region) => region.name), 'region');
+  unique(
+    ['regions'],
+    policy.regions.map((region) => region.name),
+    'region',
+  );
   policy.regions.forEach((region, index) => {
     mustName(['regions', index, 'calendar'], region.calendar, calendars, 'calendar');
-    region.queues?.forEach((queue, q) => mustName(['regions', index, 'queues', q], queue, queues, 'queue'));
+    region.queues?.forEach((queue, q) => {
+      mustName(['regions', index, 'queues', q], queue, queues, 'queue');
+    });
   });
 
   unique(['priorities', 'levels'], priorities, 'priority');
@@ -383,23 +439,40 @@ function checkReferences(policy: Policy, ctx: z.RefinementCtx): void {
 
   for (const kind of ['firstResponse', 'resolution'] as const) {
     policy.sla[kind].forEach((rule, index) => {
-      rule.priority?.forEach((name, i) => mustName(['sla', kind, index, 'priority', ...(rule.priority!.length > 1 ? [i] : [])], name, priorities, 'priority'));
-      rule.plan?.forEach((name, i) => mustName(['sla', kind, index, 'plan', ...(rule.plan!.length > 1 ? [i] : [])], name, plans, 'plan'));
-      rule.queue?.forEach((name, i) => mustName(['sla', kind, index, 'queue', ...(rule.queue!.length > 1 ? [i] : [])], name, queues, 'queue'));
+      const selectors = [
+        ['priority', rule.priority, priorities],
+        ['plan', rule.plan, plans],
+        ['queue', rule.queue, queues],
+      ] as const;
+      for (const [selector, names = [], valid] of selectors) {
+        names.forEach((name, i) => {
+          mustName(['sla', kind, index, selector, ...(names.length > 1 ? [i] : [])], name, valid, selector);
+        });
+      }
     });
   }
 
-  for (const language of Object.keys(policy.conduct.rudeWords)) mustName(['conduct', 'rudeWords', language], language, offered, 'offered language');
-  for (const language of Object.keys(policy.conduct.rules)) mustName(['conduct', 'rules', language], language, offered, 'offered language');
+  for (const language of Object.keys(policy.conduct.rudeWords))
+    mustName(['conduct', 'rudeWords', language], language, offered, 'offered language');
+  for (const language of Object.keys(policy.conduct.rules))
+    mustName(['conduct', 'rules', language], language, offered, 'offered language');
 
   for (const [status, names] of Object.entries(policy.statuses)) {
     for (const language of offered) {
-      if (!(language in names)) report(['statuses', status], `no name for status "${status}" in offered language ${language}`);
+      if (!(language in names))
+        report(['statuses', status], `no name for status "${status}" in offered language ${language}`);
     }
   }
 
   const { waitingOnCustomer } = policy;
-  if (waitingOnCustomer.remindAfter !== undefined && waitingOnCustomer.closeAfter !== undefined && waitingOnCustomer.remindAfter >= waitingOnCustomer.closeAfter) {
-    report(['waitingOnCustomer', 'remindAfter'], 'the reminder must come before the auto-close (remindAfter < closeAfter)');
+  if (
+    waitingOnCustomer.remindAfter !== undefined &&
+    waitingOnCustomer.closeAfter !== undefined &&
+    waitingOnCustomer.remindAfter >= waitingOnCustomer.closeAfter
+  ) {
+    report(
+      ['waitingOnCustomer', 'remindAfter'],
+      'the reminder must come before the auto-close (remindAfter < closeAfter)',
+    );
   }
 }

@@ -1,5 +1,5 @@
-import type { Customer } from '../ticket/customer.ts';
 import type { Policy, Queue } from '../policy/policy-schema.ts';
+import type { Customer } from '../ticket/customer.ts';
 
 /**
  * Who is who under a policy: which queue a mail is for, who is staff, and which

@@ -1,7 +1,7 @@
-import { BusinessCalendar, type Pause } from '../calendar/business-calendar.ts';
 import { AtendeError } from '../atende-error.ts';
-import { CHANNELS, type Channel, type ContactSpec, type Policy, type TargetRuleSpec } from '../policy/policy-schema.ts';
+import { BusinessCalendar, type Pause } from '../calendar/business-calendar.ts';
 import type { TargetPart } from '../policy/policy-grammar.ts';
+import { CHANNELS, type Channel, type ContactSpec, type Policy, type TargetRuleSpec } from '../policy/policy-schema.ts';
 
 export type SlaKind = 'firstResponse' | 'resolution';
 
@@ -58,7 +58,9 @@ export class SlaClock {
   private readonly calendars: ReadonlyMap<string, BusinessCalendar>;
 
   constructor(private readonly policy: Policy) {
-    this.calendars = new Map(Object.entries(policy.calendars).map(([name, spec]) => [name, new BusinessCalendar(name, spec)]));
+    this.calendars = new Map(
+      Object.entries(policy.calendars).map(([name, spec]) => [name, new BusinessCalendar(name, spec)]),
+    );
   }
 
   /** The calendar a ticket follows: the customer's region's where it covers the queue, else the queue's. */
@@ -76,9 +78,14 @@ export class SlaClock {
     const plan = this.resolvePlan(request.plan);
     const channel = request.channel ?? 'email';
     if (!CHANNELS.includes(channel)) {
-      throw new AtendeError('policy.unknownChannel', `unknown channel "${channel}"; valid channels: ${CHANNELS.join(', ')}`, { details: { valid: CHANNELS } });
+      throw new AtendeError(
+        'policy.unknownChannel',
+        `unknown channel "${channel}"; valid channels: ${CHANNELS.join(', ')}`,
+        { details: { valid: CHANNELS } },
+      );
     }
-    if (!Number.isFinite(request.receivedAt)) throw new AtendeError('sla.invalidTime', 'the time received is not a valid instant');
+    if (!Number.isFinite(request.receivedAt))
+      throw new AtendeError('sla.invalidTime', 'the time received is not a valid instant');
     const calendar = this.calendarFor(queue.name, request.region);
     const pauses = this.policy.waitingOnCustomer.pausesSla ? (request.pauses ?? []) : [];
     const clockStartsAt = calendar.nextOpening(request.receivedAt)!;
@@ -87,11 +94,17 @@ export class SlaClock {
     const deadline = (kind: SlaKind): SlaDeadline | null => {
       const rules = this.policy.sla[kind].filter((rule) => ruleApplies(rule, ticket));
       if (rules.length === 0) return null;
-      const budgets = rules.map((rule) => ({ rule, budget: Math.min(...rule.within.parts.map((part) => partBudget(calendar, clockStartsAt, part))) }));
+      const budgets = rules.map((rule) => ({
+        rule,
+        budget: Math.min(...rule.within.parts.map((part) => partBudget(calendar, clockStartsAt, part))),
+      }));
       const winner = budgets.reduce((best, candidate) => (candidate.budget < best.budget ? candidate : best));
       const due = calendar.addBusinessTime(clockStartsAt, winner.budget, pauses);
       const warningShare = this.policy.sla.warningAt;
-      const warningAt = warningShare === undefined ? null : calendar.addBusinessTime(clockStartsAt, (winner.budget * warningShare) / 100, pauses);
+      const warningAt =
+        warningShare === undefined
+          ? null
+          : calendar.addBusinessTime(clockStartsAt, (winner.budget * warningShare) / 100, pauses);
       return {
         kind,
         target: winner.rule.within.text,
@@ -117,9 +130,14 @@ export class SlaClock {
     };
   }
 
-  private escalations(kind: SlaKind, calendar: BusinessCalendar, due: number | null, pauses: readonly Pause[]): EscalationTime[] {
+  private escalations(
+    kind: SlaKind,
+    calendar: BusinessCalendar,
+    due: number | null,
+    pauses: readonly Pause[],
+  ): EscalationTime[] {
     const escalation = this.policy.sla.escalation;
-    if (!escalation || !escalation.targets.includes(kind)) return [];
+    if (!escalation?.targets.includes(kind)) return [];
     let previous = due;
     return escalation.levels.map((level, index) => {
       // Each level waits its business time after the breach (level 1) or after the level before it.
@@ -130,13 +148,27 @@ export class SlaClock {
 
   private requireQueue(name: string) {
     const queue = this.policy.queues.find((candidate) => candidate.name === name);
-    if (!queue) throw unknown('policy.unknownQueue', 'queue', 'queues', name, this.policy.queues.map((q) => q.name));
+    if (!queue)
+      throw unknown(
+        'policy.unknownQueue',
+        'queue',
+        'queues',
+        name,
+        this.policy.queues.map((q) => q.name),
+      );
     return queue;
   }
 
   private requireRegion(name: string) {
     const region = this.policy.regions.find((candidate) => candidate.name === name);
-    if (!region) throw unknown('policy.unknownRegion', 'region', 'regions', name, this.policy.regions.map((r) => r.name));
+    if (!region)
+      throw unknown(
+        'policy.unknownRegion',
+        'region',
+        'regions',
+        name,
+        this.policy.regions.map((r) => r.name),
+      );
     return region;
   }
 
@@ -155,12 +187,21 @@ export class SlaClock {
   }
 }
 
-function unknown(code: 'policy.unknownQueue' | 'policy.unknownRegion' | 'policy.unknownPriority' | 'policy.unknownPlan', what: string, whats: string, name: string, valid: string[]) {
+function unknown(
+  code: 'policy.unknownQueue' | 'policy.unknownRegion' | 'policy.unknownPriority' | 'policy.unknownPlan',
+  what: string,
+  whats: string,
+  name: string,
+  valid: string[],
+) {
   const choices = valid.length > 0 ? `valid ${whats}: ${valid.join(', ')}` : `the policy defines no ${whats}`;
   return new AtendeError(code, `unknown ${what} "${name}"; ${choices}`, { details: { [what]: name, valid } });
 }
 
-function ruleApplies(rule: TargetRuleSpec, ticket: { queue: string; priority: string; plan: string | null; channel: Channel }): boolean {
+function ruleApplies(
+  rule: TargetRuleSpec,
+  ticket: { queue: string; priority: string; plan: string | null; channel: Channel },
+): boolean {
   return (
     (rule.queue === undefined || rule.queue.includes(ticket.queue)) &&
     (rule.priority === undefined || rule.priority.includes(ticket.priority)) &&

@@ -9,7 +9,8 @@ import type { ConductFlag, Ticket } from './ticket.ts';
  */
 export const ACKNOWLEDGEMENT_INTERVAL_MS = 10 * 60_000;
 
-const elapsedSince = (instant: string | null, now: number): number => (instant === null ? Number.POSITIVE_INFINITY : now - Date.parse(instant));
+const elapsedSince = (instant: string | null, now: number): number =>
+  instant === null ? Number.POSITIVE_INFINITY : now - Date.parse(instant);
 
 /** Whether this sender may get an acknowledgement now (rate limit per sender). */
 export function acknowledgementAllowed(customer: Customer | null, now: number): boolean {
@@ -20,7 +21,12 @@ export function acknowledgementAllowed(customer: Customer | null, now: number): 
  * Whether an acknowledgement should cite the conduct rules: the message was flagged
  * (capitals, rude words) and the customer was not reminded within `conduct.noticeEvery`.
  */
-export function conductNoticeDue(policy: Policy, customer: Customer | null, flags: readonly ConductFlag[], now: number): boolean {
+export function conductNoticeDue(
+  policy: Policy,
+  customer: Customer | null,
+  flags: readonly ConductFlag[],
+  now: number,
+): boolean {
   if (!flags.some((flag) => flag === 'shouting' || flag === 'rude-words')) return false;
   const every = policy.conduct.noticeEvery;
   return every === undefined || elapsedSince(customer?.lastConductNoticeAt ?? null, now) >= every * 60_000;

@@ -32,5 +32,11 @@ export function readAgentReply(text: string): AgentReply {
   const status = (TICKET_STATUSES as readonly string[]).includes(word) ? (word as TicketStatus) : STATUS_ALIASES[word];
   if (!status) return { status: null, text };
   const without = text.slice(0, match.index) + text.slice(match.index + match[0].length);
-  return { status, text: without.replace(/^\s*\n/, '').replace(/\n{3,}/g, '\n\n').trim() };
+  return {
+    status,
+    text: without
+      .replace(/^\s*\n/, '')
+      .replace(/\n{3,}/g, '\n\n')
+      .trim(),
+  };
 }

@@ -19,6 +19,8 @@ export function mayAddToTicket(ticket: Ticket, sender: string, senderIsStaff: bo
  */
 export function openTicketWithSubject(openTickets: readonly Ticket[], normalizedSubject: string): Ticket | null {
   if (normalizedSubject === '') return null;
-  const matches = openTickets.filter((ticket) => isOpenStatus(ticket.status) && ticket.normalizedSubject === normalizedSubject);
+  const matches = openTickets.filter(
+    (ticket) => isOpenStatus(ticket.status) && ticket.normalizedSubject === normalizedSubject,
+  );
   return matches.sort((a, b) => Date.parse(b.updatedAt) - Date.parse(a.updatedAt))[0] ?? null;
 }

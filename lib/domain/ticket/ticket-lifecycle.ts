@@ -11,7 +11,19 @@ import type { ConductFlag, Ticket, TicketPause } from './ticket.ts';
 export interface NewTicketFacts
   extends Pick<
     Ticket,
-    'number' | 'queue' | 'requester' | 'requesterName' | 'participants' | 'subject' | 'normalizedSubject' | 'priority' | 'plan' | 'region' | 'channel' | 'locale' | 'flags'
+    | 'number'
+    | 'queue'
+    | 'requester'
+    | 'requesterName'
+    | 'participants'
+    | 'subject'
+    | 'normalizedSubject'
+    | 'priority'
+    | 'plan'
+    | 'region'
+    | 'channel'
+    | 'locale'
+    | 'flags'
   > {
   /** When the customer's message arrived: the SLA clock's reference. */
   readonly receivedAt: number;
@@ -62,11 +74,15 @@ export function recordCustomerMessage(
   event: { at: number; participants: readonly string[]; flags: readonly ConductFlag[] },
   sla: SlaClock,
 ): Ticket {
-  const reopened: TicketStatus = ticket.status === 'waiting-on-customer' || ticket.status === 'resolved' ? 'open' : ticket.status;
+  const reopened: TicketStatus =
+    ticket.status === 'waiting-on-customer' || ticket.status === 'resolved' ? 'open' : ticket.status;
   const moved = changeStatus(ticket, reopened, event.at, sla);
   return {
     ...moved,
-    participants: union(ticket.participants, event.participants.map((address) => address.toLowerCase())).filter((address) => address !== ticket.requester),
+    participants: union(
+      ticket.participants,
+      event.participants.map((address) => address.toLowerCase()),
+    ).filter((address) => address !== ticket.requester),
     flags: union(ticket.flags, event.flags),
     lastCustomerMessageAt: iso(event.at),
     messageCount: ticket.messageCount + 1,
@@ -101,8 +117,10 @@ export function changeStatus(ticket: Ticket, status: TicketStatus, at: number, s
   if (status === ticket.status) return ticket;
   let pauses: TicketPause[] = [...ticket.pauses];
   const open = pauses.at(-1);
-  if (open && open.end === null && status !== 'waiting-on-customer') pauses = [...pauses.slice(0, -1), { start: open.start, end: iso(at) }];
-  if (status === 'waiting-on-customer' && !(open && open.end === null)) pauses = [...pauses, { start: iso(at), end: null }];
+  if (open && open.end === null && status !== 'waiting-on-customer')
+    pauses = [...pauses.slice(0, -1), { start: open.start, end: iso(at) }];
+  if (status === 'waiting-on-customer' && !(open && open.end === null))
+    pauses = [...pauses, { start: iso(at), end: null }];
   const next: Ticket = {
     ...ticket,
     status,
@@ -123,8 +141,15 @@ export function withDueTimes(ticket: Ticket, sla: SlaClock): Ticket {
     channel: ticket.channel,
     region: ticket.region ?? undefined,
     receivedAt: Date.parse(ticket.createdAt),
-    pauses: ticket.pauses.map((pause) => ({ start: Date.parse(pause.start), end: pause.end === null ? null : Date.parse(pause.end) })),
+    pauses: ticket.pauses.map((pause) => ({
+      start: Date.parse(pause.start),
+      end: pause.end === null ? null : Date.parse(pause.end),
+    })),
   });
   const due = (instant: number | null | undefined) => (instant === null || instant === undefined ? null : iso(instant));
-  return { ...ticket, firstResponseDue: due(schedule.firstResponse?.due), resolutionDue: due(schedule.resolution?.due) };
+  return {
+    ...ticket,
+    firstResponseDue: due(schedule.firstResponse?.due),
+    resolutionDue: due(schedule.resolution?.due),
+  };
 }

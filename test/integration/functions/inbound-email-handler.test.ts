@@ -1,12 +1,12 @@
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
-import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, inject } from 'vitest';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { type TestTicketTable, testTicketTables } from '../../support/dynamodb-test-table.ts';
 import { buildMail } from '../../support/mail-builder.ts';
 import { repositoryPath } from '../../support/policy-fixtures.ts';
-import { testTicketTables, type TestTicketTable } from '../../support/dynamodb-test-table.ts';
 
 /**
  * The Lambda handler end to end on its real store (DynamoDB Local), with S3 and SES mocked
@@ -15,7 +15,8 @@ import { testTicketTables, type TestTicketTable } from '../../support/dynamodb-t
 const tables = testTicketTables();
 const s3 = mockClient(S3Client);
 const ses = mockClient(SESClient);
-const event = () => JSON.parse(readFileSync(repositoryPath('test/fixtures/events/ses/receipt-lambda-action.json'), 'utf8'));
+const event = () =>
+  JSON.parse(readFileSync(repositoryPath('test/fixtures/events/ses/receipt-lambda-action.json'), 'utf8'));
 const SES_MESSAGE_ID = 'o3vrnil0e2ic28trr8b2n4ggbb1dd0b3ug5t8e01';
 let table: TestTicketTable;
 let handler: (event: unknown) => Promise<{ results: unknown[] }>;
@@ -46,13 +47,21 @@ beforeEach(() => {
 
 describe('the inbound-email Lambda', () => {
   it('reads the raw mail SES stored, opens a ticket and sends the acknowledgement and the agents notice through SES', async () => {
-    const raw = buildMail({ from: 'Ana Souza <ana@customer.example>', subject: 'Impressora não funciona', text: 'Olá, a impressora do escritório não funciona desde ontem. Podem ajudar?' });
+    const raw = buildMail({
+      from: 'Ana Souza <ana@customer.example>',
+      subject: 'Impressora não funciona',
+      text: 'Olá, a impressora do escritório não funciona desde ontem. Podem ajudar?',
+    });
     s3.on(GetObjectCommand).resolves({ Body: rawBody(raw), ContentLength: raw.byteLength });
 
     const { results } = await handler(event());
 
-    expect(results).toEqual([{ outcome: 'created', ticketNumber: 1000, sent: ['acknowledgement', 'agent-new-ticket'] }]);
-    expect(s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input)).toEqual([{ Bucket: 'atende-raw-mail-test', Key: `inbound/${SES_MESSAGE_ID}` }]);
+    expect(results).toEqual([
+      { outcome: 'created', ticketNumber: 1000, sent: ['acknowledgement', 'agent-new-ticket'] },
+    ]);
+    expect(s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input)).toEqual([
+      { Bucket: 'atende-raw-mail-test', Key: `inbound/${SES_MESSAGE_ID}` },
+    ]);
     const sends = ses.commandCalls(SendRawEmailCommand).map((call) => call.args[0].input);
     expect(sends.map((input) => [input.Source, input.Destinations])).toEqual([
       ['servicedesk@example.com', ['ana@customer.example']],
@@ -85,7 +94,10 @@ describe('the inbound-email Lambda', () => {
     second.Records[0].ses.mail.messageId = 'second-message-id';
 
     await expect(handler(second)).rejects.toThrow();
-    expect((await table.store.getReceipt('second-message-id'))?.pendingMail.map((mail) => mail.purpose)).toEqual(['acknowledgement', 'agent-new-ticket']);
+    expect((await table.store.getReceipt('second-message-id'))?.pendingMail.map((mail) => mail.purpose)).toEqual([
+      'acknowledgement',
+      'agent-new-ticket',
+    ]);
   });
 
   it('drops an event that is not an SES receipt instead of retrying it forever', async () => {

@@ -26,7 +26,15 @@ beforeEach(async () => {
   await rm(join(dataDirectory, 'outbox.jsonl'), { force: true });
   mailer?.close();
   let n = 0;
-  mailer = new LocalMailer({ endpoint: emulator().endpoint, dataDirectory, clock: { now: () => NOW }, newId: () => `id-${(n += 1)}` });
+  mailer = new LocalMailer({
+    endpoint: emulator().endpoint,
+    dataDirectory,
+    clock: { now: () => NOW },
+    newId: () => {
+      n += 1;
+      return `id-${n}`;
+    },
+  });
 });
 
 describe('LocalMailer against the SES emulator', () => {
@@ -39,11 +47,14 @@ describe('LocalMailer against the SES emulator', () => {
       from: '"Atende Support" <servicedesk@example.com>',
       destination: { to: ['"Ana Souza" <ana.souza@cliente.example>'], cc: ['ops@cliente.example'], bcc: [] },
       subject: '[Atende #1042] Printer offline since Monday',
-      body: { text: 'Hello Ana,\n\nwe have opened ticket #1042.\n', html: '<p>Hello Ana,</p><p>we have opened ticket #1042.</p>' },
+      body: {
+        text: 'Hello Ana,\n\nwe have opened ticket #1042.\n',
+        html: '<p>Hello Ana,</p><p>we have opened ticket #1042.</p>',
+      },
     });
   });
 
-  it('returns a Message-ID of its own in the sender\'s domain and records it in the outbox', async () => {
+  it("returns a Message-ID of its own in the sender's domain and records it in the outbox", async () => {
     const { messageId } = await mailer.send(acknowledgement);
 
     expect(messageId).toBe('<id-1@example.com>');
@@ -69,7 +80,12 @@ describe('LocalMailer against the SES emulator', () => {
 
   it('records several mails in the order they were sent, each with its own Message-ID', async () => {
     await mailer.send(acknowledgement);
-    await mailer.send({ ...acknowledgement, subject: 'second', inReplyTo: '<id-1@example.com>', references: ['<CAF=abc123@mail.cliente.example>', '<id-1@example.com>'] });
+    await mailer.send({
+      ...acknowledgement,
+      subject: 'second',
+      inReplyTo: '<id-1@example.com>',
+      references: ['<CAF=abc123@mail.cliente.example>', '<id-1@example.com>'],
+    });
 
     const outbox = await readOutbox(dataDirectory);
     expect(outbox.map((record) => [record.messageId, record.subject, record.inReplyTo])).toEqual([
@@ -80,7 +96,10 @@ describe('LocalMailer against the SES emulator', () => {
   });
 
   it('sends and records nothing for a mail the composer refuses', async () => {
-    const error = await mailer.send({ ...acknowledgement, to: [{ address: 'a@b.example, victim@example.com' }] }).then(() => undefined, (caught: unknown) => caught);
+    const error = await mailer.send({ ...acknowledgement, to: [{ address: 'a@b.example, victim@example.com' }] }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
 
     expect(isAtendeError(error, 'mail.invalidAddress')).toBe(true);
     expect(await readEmulatorStore(emulator().endpoint)).toEqual([]);

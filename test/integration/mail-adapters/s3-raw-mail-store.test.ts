@@ -17,7 +17,11 @@ afterAll(() => {
   client?.destroy();
 });
 
-const failure = async (promise: Promise<unknown>): Promise<unknown> => promise.then(() => undefined, (error: unknown) => error);
+const failure = async (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 const raw = (body: string) => new Uint8Array(Buffer.from(`From: ana@cliente.example\r\nSubject: Olá\r\n\r\n${body}`));
 
 describe('S3RawMailStore against moto', () => {
@@ -30,7 +34,7 @@ describe('S3RawMailStore against moto', () => {
     expect(Buffer.from(await store.get('0p1q2r3s')).equals(Buffer.from(message))).toBe(true);
   });
 
-  it('reads what SES\'s receipt rule stored under <prefix><messageId>', async () => {
+  it("reads what SES's receipt rule stored under <prefix><messageId>", async () => {
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'ses/abcdef123', Body: raw('from SES') }));
 
     const got = await new S3RawMailStore({ client, bucket: BUCKET, prefix: 'ses/' }).get('abcdef123');
@@ -50,6 +54,11 @@ describe('S3RawMailStore against moto', () => {
   });
 
   it('fails with mail.rawNotFound for a key S3 does not have', async () => {
-    expect(isAtendeError(await failure(new S3RawMailStore({ client, bucket: BUCKET }).get('never-stored')), 'mail.rawNotFound')).toBe(true);
+    expect(
+      isAtendeError(
+        await failure(new S3RawMailStore({ client, bucket: BUCKET }).get('never-stored')),
+        'mail.rawNotFound',
+      ),
+    ).toBe(true);
   });
 });

@@ -21,7 +21,12 @@ afterAll(() => {
 });
 
 /** What moto kept of each SendRawEmail (its internal state, `GET /moto-api/data.json`). */
-const SentRaw = z.object({ id: z.string(), source: z.string(), destinations: z.array(z.string()), raw_data: z.string() });
+const SentRaw = z.object({
+  id: z.string(),
+  source: z.string(),
+  destinations: z.array(z.string()),
+  raw_data: z.string(),
+});
 const sentByMoto = async () => {
   const answer = await fetch(`${moto().endpoint}/moto-api/data.json`);
   const state = z.object({ ses: z.object({ RawMessage: z.array(SentRaw) }) }).parse(await answer.json());
@@ -32,7 +37,10 @@ describe('SesMailer against moto', () => {
   it('sends the composed message and returns the Message-ID SES gives it in us-east-1', async () => {
     const mailer = new SesMailer({ client });
 
-    const { messageId } = await mailer.send({ ...acknowledgement, subject: '[Atende #1042] Não consigo acessar — ¿ayuda?' });
+    const { messageId } = await mailer.send({
+      ...acknowledgement,
+      subject: '[Atende #1042] Não consigo acessar — ¿ayuda?',
+    });
 
     const match = /^<(.+)@email\.amazonses\.com>$/.exec(messageId);
     expect(match).not.toBeNull();
@@ -46,10 +54,13 @@ describe('SesMailer against moto', () => {
     expect(parsed.inReplyTo).toBe('<CAF=abc123@mail.cliente.example>');
   });
 
-  it('turns SES\'s refusal of an unverified sender into mail.rejected', async () => {
+  it("turns SES's refusal of an unverified sender into mail.rejected", async () => {
     const mailer = new SesMailer({ client });
 
-    const error = await mailer.send({ ...acknowledgement, from: { address: 'stranger@unverified.example' } }).then(() => undefined, (caught: unknown) => caught);
+    const error = await mailer.send({ ...acknowledgement, from: { address: 'stranger@unverified.example' } }).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
 
     expect(isAtendeError(error, 'mail.rejected')).toBe(true);
     expect(isAtendeError(error) && error.details['sesError']).toBe('MessageRejected');

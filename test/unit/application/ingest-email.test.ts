@@ -4,7 +4,7 @@ import { InMemoryRawMailStore } from '../../../lib/adapters/memory/in-memory-raw
 import { InMemoryTicketStore } from '../../../lib/adapters/memory/in-memory-ticket-store.ts';
 import { RecordingMailer } from '../../../lib/adapters/memory/recording-mailer.ts';
 import { HandlebarsNotificationRenderer } from '../../../lib/adapters/templates/handlebars-notification-renderer.ts';
-import { ingestEmail, type IngestEmailDeps, type IngestResult } from '../../../lib/application/ingest-email.ts';
+import { type IngestEmailDeps, type IngestResult, ingestEmail } from '../../../lib/application/ingest-email.ts';
 import type { InboundVerdicts } from '../../../lib/domain/routing/inbound-verdicts.ts';
 import { SlaClock } from '../../../lib/domain/sla/sla-schedule.ts';
 import { buildMail, type TestMail } from '../../support/mail-builder.ts';
@@ -21,17 +21,27 @@ function pipeline(policyFile = 'default.yaml') {
   const clock = new ManualClock(at('2026-11-23T10:00:00-05:00'));
   const deps: IngestEmailDeps = { policy, sla: new SlaClock(policy), store, rawMail, mailer, renderer, clock };
   let events = 0;
-  const receive = async (mail: TestMail | Buffer, options: { key?: string; verdicts?: InboundVerdicts; recipients?: string[] } = {}): Promise<IngestResult> => {
+  const receive = async (
+    mail: TestMail | Buffer,
+    options: { key?: string; verdicts?: InboundVerdicts; recipients?: string[] } = {},
+  ): Promise<IngestResult> => {
     const key = options.key ?? `ses-${++events}`;
-    if (!options.key || !(await rawMail.get(`inbound/${key}`).catch(() => null))) await rawMail.put(`inbound/${key}`, Buffer.isBuffer(mail) ? mail : buildMail(mail));
-    return ingestEmail(deps, { receiptKey: key, rawKey: `inbound/${key}`, recipients: options.recipients ?? ['servicedesk@example.com'], verdicts: options.verdicts });
+    if (!options.key || !(await rawMail.get(`inbound/${key}`).catch(() => null)))
+      await rawMail.put(`inbound/${key}`, Buffer.isBuffer(mail) ? mail : buildMail(mail));
+    return ingestEmail(deps, {
+      receiptKey: key,
+      rawKey: `inbound/${key}`,
+      recipients: options.recipients ?? ['servicedesk@example.com'],
+      verdicts: options.verdicts,
+    });
   };
   const sentTo = (address: string) => mailer.sent.filter((mail) => mail.to.some((to) => to.address === address));
   return { policy, store, rawMail, mailer, clock, receive, sentTo };
 }
 
 const ticketNumberOf = (result: IngestResult): number => {
-  if (!('ticketNumber' in result) || result.ticketNumber === null) throw new Error(`no ticket in ${JSON.stringify(result)}`);
+  if (!('ticketNumber' in result) || result.ticketNumber === null)
+    throw new Error(`no ticket in ${JSON.stringify(result)}`);
   return result.ticketNumber;
 };
 
@@ -39,22 +49,39 @@ describe('a customer writes to a support address', () => {
   it('opens a ticket and acknowledges it in Spanish, with the tag in the subject', async () => {
     const { receive, sentTo, store } = pipeline();
 
-    const result = await receive({ from: 'Lucía Pérez <lucia@cliente.example>', subject: 'No puedo entrar a mi cuenta', text: 'Hola, desde ayer no puedo entrar a mi cuenta y necesito descargar las facturas del mes. ¿Me pueden ayudar?' });
+    const result = await receive({
+      from: 'Lucía Pérez <lucia@cliente.example>',
+      subject: 'No puedo entrar a mi cuenta',
+      text: 'Hola, desde ayer no puedo entrar a mi cuenta y necesito descargar las facturas del mes. ¿Me pueden ayudar?',
+    });
 
-    expect(result).toMatchObject({ outcome: 'created', ticketNumber: 1000, sent: ['acknowledgement', 'agent-new-ticket'] });
+    expect(result).toMatchObject({
+      outcome: 'created',
+      ticketNumber: 1000,
+      sent: ['acknowledgement', 'agent-new-ticket'],
+    });
     const [ack] = sentTo('lucia@cliente.example');
     expect(ack).toMatchObject({ from: { address: 'servicedesk@example.com' }, autoSubmitted: 'auto-replied' });
     expect(ack!.subject).toContain('[Atende #1000]');
     expect(ack!.text).toMatch(/Hola|Gracias/);
     const ticket = await store.getTicket(1000);
-    expect(ticket).toMatchObject({ status: 'new', queue: 'servicedesk', requester: 'lucia@cliente.example', locale: 'es', channel: 'email' });
+    expect(ticket).toMatchObject({
+      status: 'new',
+      queue: 'servicedesk',
+      requester: 'lucia@cliente.example',
+      locale: 'es',
+      channel: 'email',
+    });
   });
 
-  it('answers under the customer\'s mail: In-Reply-To and References point to it', async () => {
+  it("answers under the customer's mail: In-Reply-To and References point to it", async () => {
     const { receive, sentTo } = pipeline();
     await receive({ from: 'ana@customer.example', messageId: '<first@mail.customer.example>' });
     const [ack] = sentTo('ana@customer.example');
-    expect(ack).toMatchObject({ inReplyTo: '<first@mail.customer.example>', references: ['<first@mail.customer.example>'] });
+    expect(ack).toMatchObject({
+      inReplyTo: '<first@mail.customer.example>',
+      references: ['<first@mail.customer.example>'],
+    });
   });
 
   it("tells the queue's agents with the priority's response strategy and the due times", async () => {
@@ -68,14 +95,23 @@ describe('a customer writes to a support address', () => {
 
   it('remembers the language per customer', async () => {
     const { receive, store } = pipeline();
-    await receive({ from: 'joao@cliente.example', subject: 'Fatura errada', text: 'Olá, a fatura deste mês veio com o valor errado. Podem verificar, por favor?' });
+    await receive({
+      from: 'joao@cliente.example',
+      subject: 'Fatura errada',
+      text: 'Olá, a fatura deste mês veio com o valor errado. Podem verificar, por favor?',
+    });
     expect((await store.getCustomer('joao@cliente.example'))?.locale).toBe('pt-BR');
   });
 
   it('masks an API key in the stored text and says so in the acknowledgement', async () => {
     const { receive, store, sentTo } = pipeline();
     const key = 'sk_live_51HqLyjWDarjtT1zdp7dcXwS9aGGkP3tR';
-    const number = ticketNumberOf(await receive({ subject: 'API returns 401', text: `Our calls fail with 401. We use the key ${key} from the dashboard.` }));
+    const number = ticketNumberOf(
+      await receive({
+        subject: 'API returns 401',
+        text: `Our calls fail with 401. We use the key ${key} from the dashboard.`,
+      }),
+    );
     const [message] = await store.listMessages(number);
     expect(message!.text).not.toContain(key);
     expect(message!.text).toContain('s*');
@@ -90,7 +126,11 @@ describe('replies find their ticket', () => {
     await receive({});
     const ack = sentTo('ana@customer.example')[0]!;
 
-    const reply = await receive({ subject: 'Something else entirely', inReplyTo: ack.messageId, references: ack.messageId });
+    const reply = await receive({
+      subject: 'Something else entirely',
+      inReplyTo: ack.messageId,
+      references: ack.messageId,
+    });
 
     expect(reply).toMatchObject({ outcome: 'threaded', ticketNumber: 1000, via: 'message-id' });
     expect((await store.getTicket(1000))!.messageCount).toBeGreaterThanOrEqual(4);
@@ -99,13 +139,20 @@ describe('replies find their ticket', () => {
   it('by the subject tag when threading headers are gone', async () => {
     const { receive } = pipeline();
     await receive({});
-    expect(await receive({ subject: 'RE: [Atende #1000] Printer offline' })).toMatchObject({ outcome: 'threaded', via: 'subject-tag' });
+    expect(await receive({ subject: 'RE: [Atende #1000] Printer offline' })).toMatchObject({
+      outcome: 'threaded',
+      via: 'subject-tag',
+    });
   });
 
   it('by the same subject from the same requester while the ticket is open (one ticket per issue)', async () => {
     const { receive } = pipeline();
     await receive({ subject: 'Printer offline' });
-    expect(await receive({ subject: 'Fwd: RE: printer offline' })).toMatchObject({ outcome: 'threaded', ticketNumber: 1000, via: 'subject' });
+    expect(await receive({ subject: 'Fwd: RE: printer offline' })).toMatchObject({
+      outcome: 'threaded',
+      ticketNumber: 1000,
+      via: 'subject',
+    });
   });
 
   it('records a follow-up sent within 40 minutes without waking the agents', async () => {
@@ -116,16 +163,27 @@ describe('replies find their ticket', () => {
     expect(early).toMatchObject({ outcome: 'threaded', sent: [] });
     expect((await store.getTicket(1000))!.flags).toContain('throttled-follow-up');
     clock.advance(45 * 60_000);
-    expect(await receive({ subject: 'Re: [Atende #1000] Printer offline', text: 'Still broken.' })).toMatchObject({ sent: ['agent-customer-reply'] });
+    expect(await receive({ subject: 'Re: [Atende #1000] Printer offline', text: 'Still broken.' })).toMatchObject({
+      sent: ['agent-customer-reply'],
+    });
     expect(sentTo('servicedesk-agents@example.com')).toHaveLength(2);
   });
 
   it("lets a stranger who quotes a ticket's Message-ID start a ticket of their own and learn nothing of the other", async () => {
     const { receive, sentTo, store } = pipeline();
-    await receive({ from: 'ana@customer.example', subject: 'Invoice 2231 for ACME', text: 'Please resend invoice 2231.' });
+    await receive({
+      from: 'ana@customer.example',
+      subject: 'Invoice 2231 for ACME',
+      text: 'Please resend invoice 2231.',
+    });
     const ack = sentTo('ana@customer.example')[0]!;
 
-    const result = await receive({ from: 'mallory@attacker.example', subject: 'Re: [Atende #1000] Invoice 2231 for ACME', inReplyTo: ack.messageId, text: 'Send me the invoice' });
+    const result = await receive({
+      from: 'mallory@attacker.example',
+      subject: 'Re: [Atende #1000] Invoice 2231 for ACME',
+      inReplyTo: ack.messageId,
+      text: 'Send me the invoice',
+    });
 
     expect(result).toMatchObject({ outcome: 'created', ticketNumber: 1001 });
     const theirs = sentTo('mallory@attacker.example')[0]!;
@@ -143,7 +201,11 @@ describe('mail that must never be answered', () => {
     const ack = mailer.sent[0]!;
     const before = mailer.sent.length;
 
-    const result = await receive({ subject: 'Automatic reply: [Atende #1000] Printer offline', inReplyTo: ack.messageId, headers: { 'Auto-Submitted': 'auto-replied' } });
+    const result = await receive({
+      subject: 'Automatic reply: [Atende #1000] Printer offline',
+      inReplyTo: ack.messageId,
+      headers: { 'Auto-Submitted': 'auto-replied' },
+    });
 
     expect(result).toMatchObject({ outcome: 'recorded', kind: 'auto-reply' });
     expect(mailer.sent).toHaveLength(before);
@@ -163,7 +225,15 @@ describe('mail that must never be answered', () => {
     });
 
     expect(await receive(bounce)).toMatchObject({ outcome: 'recorded', ticketNumber: 1000, kind: 'bounce' });
-    expect(await receive(buildMail({ from: 'MAILER-DAEMON@mx.other.example', subject: 'failure notice', headers: { 'Return-Path': '<>' } }))).toMatchObject({ outcome: 'quarantined', reason: 'inbound.unmatchedBounce' });
+    expect(
+      await receive(
+        buildMail({
+          from: 'MAILER-DAEMON@mx.other.example',
+          subject: 'failure notice',
+          headers: { 'Return-Path': '<>' },
+        }),
+      ),
+    ).toMatchObject({ outcome: 'quarantined', reason: 'inbound.unmatchedBounce' });
     expect(mailer.sent).toHaveLength(2);
     expect(await store.ticketsOfQueue('servicedesk')).toHaveLength(1);
   });
@@ -173,20 +243,37 @@ describe('mail that must never be answered', () => {
     await receive({ from: 'robot@autoresponder.example', subject: 'Question' });
     for (let round = 1; round <= 5; round++) {
       clock.advance(5_000);
-      await receive({ from: 'robot@autoresponder.example', subject: `Thanks for your message (${round})`, text: 'We received your message and will answer soon.' });
+      await receive({
+        from: 'robot@autoresponder.example',
+        subject: `Thanks for your message (${round})`,
+        text: 'We received your message and will answer soon.',
+      });
     }
     expect(sentTo('robot@autoresponder.example')).toHaveLength(1);
   });
 
   it('keeps spam, viruses and DMARC failures raw and does nothing else', async () => {
     const { receive, mailer, store, rawMail } = pipeline();
-    expect(await receive({}, { verdicts: { spam: 'FAIL' } })).toMatchObject({ outcome: 'quarantined', reason: 'inbound.spam' });
-    expect(await receive({}, { verdicts: { virus: 'FAIL' } })).toMatchObject({ outcome: 'quarantined', reason: 'inbound.virus' });
-    expect(await receive({}, { verdicts: { dmarc: 'FAIL', dmarcPolicy: 'reject' } })).toMatchObject({ outcome: 'quarantined', reason: 'inbound.dmarc' });
+    expect(await receive({}, { verdicts: { spam: 'FAIL' } })).toMatchObject({
+      outcome: 'quarantined',
+      reason: 'inbound.spam',
+    });
+    expect(await receive({}, { verdicts: { virus: 'FAIL' } })).toMatchObject({
+      outcome: 'quarantined',
+      reason: 'inbound.virus',
+    });
+    expect(await receive({}, { verdicts: { dmarc: 'FAIL', dmarcPolicy: 'reject' } })).toMatchObject({
+      outcome: 'quarantined',
+      reason: 'inbound.dmarc',
+    });
     expect(mailer.sent).toHaveLength(0);
     expect(await store.ticketsOfQueue('servicedesk')).toHaveLength(0);
     expect((await rawMail.get('inbound/ses-1')).byteLength).toBeGreaterThan(0);
-    expect((await store.listQuarantine()).map((record) => record.reason).sort()).toEqual(['inbound.dmarc', 'inbound.spam', 'inbound.virus']);
+    expect((await store.listQuarantine()).map((record) => record.reason).sort()).toEqual([
+      'inbound.dmarc',
+      'inbound.spam',
+      'inbound.virus',
+    ]);
   });
 
   it('quarantines what cannot be read, with a reason, and keeps the raw mail', async () => {
@@ -203,7 +290,11 @@ describe('at-least-once delivery', () => {
     await receive({}, { key: 'ses-same' });
     const sent = mailer.sent.length;
 
-    expect(await receive({}, { key: 'ses-same' })).toMatchObject({ outcome: 'duplicate', ticketNumber: 1000, sent: [] });
+    expect(await receive({}, { key: 'ses-same' })).toMatchObject({
+      outcome: 'duplicate',
+      ticketNumber: 1000,
+      sent: [],
+    });
     expect(mailer.sent).toHaveLength(sent);
     expect(await store.ticketsOfQueue('servicedesk')).toHaveLength(1);
   });
@@ -226,7 +317,10 @@ describe('at-least-once delivery', () => {
 
     clock.advance(5 * 60_000);
     expect(await receive({}, { key: 'ses-retry' })).toMatchObject({ outcome: 'duplicate', sent: ['agent-new-ticket'] });
-    expect(mailer.sent.map((mail) => mail.to[0]!.address)).toEqual(['ana@customer.example', 'servicedesk-agents@example.com']);
+    expect(mailer.sent.map((mail) => mail.to[0]!.address)).toEqual([
+      'ana@customer.example',
+      'servicedesk-agents@example.com',
+    ]);
   });
 });
 
@@ -254,21 +348,34 @@ describe('agents answer by e-mail', () => {
     expect(relay.text).not.toContain('#status');
     expect(relay.text).not.toContain('> New ticket');
     expect(relay.autoSubmitted).toBeUndefined();
-    expect(await store.getTicket(1000)).toMatchObject({ status: 'waiting-on-customer', firstRespondedAt: '2026-11-23T15:20:00.000Z' });
+    expect(await store.getTicket(1000)).toMatchObject({
+      status: 'waiting-on-customer',
+      firstRespondedAt: '2026-11-23T15:20:00.000Z',
+    });
   });
 });
 
 describe('machine-made mail', () => {
   it('opens a ticket for an auto-generated alert without answering it', async () => {
     const { receive, sentTo } = pipeline();
-    const result = await receive({ from: 'alerts@monitoring.example', subject: 'CRITICAL: disk full on db-1', headers: { 'Auto-Submitted': 'auto-generated' } });
+    const result = await receive({
+      from: 'alerts@monitoring.example',
+      subject: 'CRITICAL: disk full on db-1',
+      headers: { 'Auto-Submitted': 'auto-generated' },
+    });
     expect(result).toMatchObject({ outcome: 'created', sent: ['agent-new-ticket'] });
     expect(sentTo('alerts@monitoring.example')).toHaveLength(0);
   });
 
   it('quarantines an out-of-office reply that answers nothing of ours', async () => {
     const { receive, mailer } = pipeline();
-    expect(await receive({ from: 'away@customer.example', subject: 'Out of office', headers: { 'Auto-Submitted': 'auto-replied' } })).toMatchObject({ outcome: 'quarantined', reason: 'inbound.autoReply' });
+    expect(
+      await receive({
+        from: 'away@customer.example',
+        subject: 'Out of office',
+        headers: { 'Auto-Submitted': 'auto-replied' },
+      }),
+    ).toMatchObject({ outcome: 'quarantined', reason: 'inbound.autoReply' });
     expect(mailer.sent).toHaveLength(0);
   });
 });
@@ -303,7 +410,11 @@ describe('mail seen before under another envelope', () => {
     await receive({ messageId: '<once@mail.customer.example>' }, { key: 'ses-a' });
     const sent = mailer.sent.length;
 
-    expect(await receive({ messageId: '<once@mail.customer.example>' }, { key: 'ses-b' })).toMatchObject({ outcome: 'duplicate', ticketNumber: 1000, sent: [] });
+    expect(await receive({ messageId: '<once@mail.customer.example>' }, { key: 'ses-b' })).toMatchObject({
+      outcome: 'duplicate',
+      ticketNumber: 1000,
+      sent: [],
+    });
     expect(mailer.sent).toHaveLength(sent);
     expect(await store.ticketsOfQueue('servicedesk')).toHaveLength(1);
   });
@@ -312,7 +423,11 @@ describe('mail seen before under another envelope', () => {
     const { receive, store, sentTo } = pipeline();
     await receive({ messageId: '<taken@mail.customer.example>' });
 
-    const result = await receive({ from: 'eve@elsewhere.example', subject: 'Completely different', messageId: '<taken@mail.customer.example>' });
+    const result = await receive({
+      from: 'eve@elsewhere.example',
+      subject: 'Completely different',
+      messageId: '<taken@mail.customer.example>',
+    });
 
     expect(result.outcome).toBe('created');
     const number = ticketNumberOf(result);

@@ -10,7 +10,8 @@ const range = fc
   .tuple(fc.integer({ min: 0, max: 47 }), fc.integer({ min: 1, max: 48 }))
   .filter(([start, end]) => end > start)
   .map(([start, end]) => `${hhmm(start * 30)}-${hhmm(end * 30)}`);
-const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+const hhmm = (minutes: number) =>
+  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 const dayHours = fc.oneof(fc.constant('closed'), fc.constant('24h'), range);
 
 const calendar = fc
@@ -24,7 +25,10 @@ const calendar = fc
     calendarOf({
       timeZone,
       week: Object.fromEntries(WEEKDAYS.map((day, index) => [day, days[index]])),
-      holidays: holidayOffsets.map((offset) => ({ date: new Date(at('2026-10-20T00:00:00Z') + offset * 24 * HOUR).toISOString().slice(0, 10), name: `holiday ${offset}` })),
+      holidays: holidayOffsets.map((offset) => ({
+        date: new Date(at('2026-10-20T00:00:00Z') + offset * 24 * HOUR).toISOString().slice(0, 10),
+        name: `holiday ${offset}`,
+      })),
     }),
   );
 
@@ -32,7 +36,9 @@ const calendar = fc
 const instant = fc.integer({ min: at('2026-02-20T00:00:00Z'), max: at('2026-12-20T00:00:00Z') });
 const duration = fc.integer({ min: 0, max: 120 * HOUR });
 const pauses = fc.array(
-  fc.tuple(instant, fc.integer({ min: MINUTE, max: 72 * HOUR })).map(([start, length]) => ({ start, end: start + length })),
+  fc
+    .tuple(instant, fc.integer({ min: MINUTE, max: 72 * HOUR }))
+    .map(([start, length]) => ({ start, end: start + length })),
   { maxLength: 3 },
 );
 
@@ -62,11 +68,17 @@ describe('business time, for any calendar, time and duration', () => {
 
   it('never gives an earlier due time for a ticket received later', () => {
     fc.assert(
-      fc.property(calendar, instant, fc.integer({ min: 0, max: 48 * HOUR }), duration, (cal, received, delay, budget) => {
-        const early = cal.addBusinessTime(cal.nextOpening(received)!, budget)!;
-        const late = cal.addBusinessTime(cal.nextOpening(received + delay)!, budget)!;
-        expect(late).toBeGreaterThanOrEqual(early);
-      }),
+      fc.property(
+        calendar,
+        instant,
+        fc.integer({ min: 0, max: 48 * HOUR }),
+        duration,
+        (cal, received, delay, budget) => {
+          const early = cal.addBusinessTime(cal.nextOpening(received)!, budget)!;
+          const late = cal.addBusinessTime(cal.nextOpening(received + delay)!, budget)!;
+          expect(late).toBeGreaterThanOrEqual(early);
+        },
+      ),
       RUNS,
     );
   });

@@ -24,12 +24,16 @@ describe('a business calendar', () => {
 
   it('counts only opening hours as business time', () => {
     // Friday 17:00 + 3 business hours = 1 h on Friday, 2 h on Monday.
-    expect(iso(officeHours.addBusinessTime(at('2026-11-20T17:00:00-05:00'), 3 * HOUR))).toBe('2026-11-23T16:00:00.000Z');
+    expect(iso(officeHours.addBusinessTime(at('2026-11-20T17:00:00-05:00'), 3 * HOUR))).toBe(
+      '2026-11-23T16:00:00.000Z',
+    );
   });
 
   it('skips a holiday and honours reduced hours on the eve', () => {
     // Thursday 24 Dec opens 09:00-13:00, Friday 25 Dec is closed: 12:00 + 2 h ends Monday 28 Dec 10:00.
-    expect(iso(officeHours.addBusinessTime(at('2026-12-24T12:00:00-05:00'), 2 * HOUR))).toBe('2026-12-28T15:00:00.000Z');
+    expect(iso(officeHours.addBusinessTime(at('2026-12-24T12:00:00-05:00'), 2 * HOUR))).toBe(
+      '2026-12-28T15:00:00.000Z',
+    );
     expect(officeHours.holidayAt(at('2026-12-25T12:00:00-05:00'))).toBe('Christmas Day');
   });
 
@@ -39,16 +43,22 @@ describe('a business calendar', () => {
   });
 
   it('treats consecutive 24-hour days as one unbroken stretch', () => {
-    expect(iso(aroundTheClock.addBusinessTime(at('2026-11-20T22:00:00-05:00'), 30 * HOUR))).toBe('2026-11-22T09:00:00.000Z');
+    expect(iso(aroundTheClock.addBusinessTime(at('2026-11-20T22:00:00-05:00'), 30 * HOUR))).toBe(
+      '2026-11-22T09:00:00.000Z',
+    );
   });
 
   describe('across daylight-saving changes (America/Toronto)', () => {
     it('gives the spring-forward day 23 real hours of a 24-hour day', () => {
-      expect(aroundTheClock.businessTimeBetween(at('2026-03-08T00:00:00-05:00'), at('2026-03-09T00:00:00-04:00'))).toBe(23 * HOUR);
+      expect(aroundTheClock.businessTimeBetween(at('2026-03-08T00:00:00-05:00'), at('2026-03-09T00:00:00-04:00'))).toBe(
+        23 * HOUR,
+      );
     });
 
     it('gives the autumn fall-back day 25 real hours of a 24-hour day', () => {
-      expect(aroundTheClock.businessTimeBetween(at('2026-11-01T00:00:00-04:00'), at('2026-11-02T00:00:00-05:00'))).toBe(25 * HOUR);
+      expect(aroundTheClock.businessTimeBetween(at('2026-11-01T00:00:00-04:00'), at('2026-11-02T00:00:00-05:00'))).toBe(
+        25 * HOUR,
+      );
     });
 
     it('opens at 09:00 wall-clock time on both sides of the spring change', () => {
@@ -59,14 +69,23 @@ describe('a business calendar', () => {
     });
 
     it('counts a range spanning the skipped hour as the real time it lasts', () => {
-      const night = calendarOf({ timeZone: 'America/Toronto', week: { ...weekdays('closed', 'closed'), sun: '01:00-04:00' } });
-      expect(night.businessTimeBetween(at('2026-03-08T00:00:00-05:00'), at('2026-03-09T00:00:00-04:00'))).toBe(2 * HOUR);
-      expect(night.businessTimeBetween(at('2026-11-01T00:00:00-04:00'), at('2026-11-02T00:00:00-05:00'))).toBe(4 * HOUR);
+      const night = calendarOf({
+        timeZone: 'America/Toronto',
+        week: { ...weekdays('closed', 'closed'), sun: '01:00-04:00' },
+      });
+      expect(night.businessTimeBetween(at('2026-03-08T00:00:00-05:00'), at('2026-03-09T00:00:00-04:00'))).toBe(
+        2 * HOUR,
+      );
+      expect(night.businessTimeBetween(at('2026-11-01T00:00:00-04:00'), at('2026-11-02T00:00:00-05:00'))).toBe(
+        4 * HOUR,
+      );
     });
 
     it('keeps 8 business hours of office time 8 real hours across the autumn change', () => {
       // Friday 30 Oct 14:00 EDT + 8 h: 4 h Friday, 4 h Monday 2 Nov (now EST) → 13:00 EST.
-      expect(iso(officeHours.addBusinessTime(at('2026-10-30T14:00:00-04:00'), 8 * HOUR))).toBe('2026-11-02T18:00:00.000Z');
+      expect(iso(officeHours.addBusinessTime(at('2026-10-30T14:00:00-04:00'), 8 * HOUR))).toBe(
+        '2026-11-02T18:00:00.000Z',
+      );
     });
   });
 
@@ -96,19 +115,28 @@ describe('a business calendar', () => {
     it('moves nothing when the pause falls outside opening hours', () => {
       const start = at('2026-11-23T09:00:00-05:00');
       const pause = { start: at('2026-11-23T19:00:00-05:00'), end: at('2026-11-24T08:00:00-05:00') };
-      expect(officeHours.addBusinessTime(start, 10 * HOUR, [pause])).toBe(officeHours.addBusinessTime(start, 10 * HOUR));
+      expect(officeHours.addBusinessTime(start, 10 * HOUR, [pause])).toBe(
+        officeHours.addBusinessTime(start, 10 * HOUR),
+      );
     });
 
     it('has no due time while a pause has not ended', () => {
       const start = at('2026-11-23T09:00:00-05:00');
-      expect(officeHours.addBusinessTime(start, 4 * HOUR, [{ start: at('2026-11-23T10:00:00-05:00'), end: null }])).toBeNull();
+      expect(
+        officeHours.addBusinessTime(start, 4 * HOUR, [{ start: at('2026-11-23T10:00:00-05:00'), end: null }]),
+      ).toBeNull();
       // …unless the target is reached before the pause begins.
-      expect(iso(officeHours.addBusinessTime(start, 30 * MINUTE, [{ start: at('2026-11-23T10:00:00-05:00'), end: null }]))).toBe('2026-11-23T14:30:00.000Z');
+      expect(
+        iso(officeHours.addBusinessTime(start, 30 * MINUTE, [{ start: at('2026-11-23T10:00:00-05:00'), end: null }])),
+      ).toBe('2026-11-23T14:30:00.000Z');
     });
   });
 
   it('refuses a calendar that is never open', () => {
-    const holidays = Array.from({ length: 3700 }, (_, day) => ({ date: new Date(Date.UTC(2026, 0, 1 + day)).toISOString().slice(0, 10), name: 'closed' }));
+    const holidays = Array.from({ length: 3700 }, (_, day) => ({
+      date: new Date(Date.UTC(2026, 0, 1 + day)).toISOString().slice(0, 10),
+      name: 'closed',
+    }));
     const closed = calendarOf({ timeZone: 'UTC', week: weekdays('09:00-17:00', '09:00-17:00'), holidays });
     try {
       closed.nextOpening(at('2026-01-01T00:00:00Z'));

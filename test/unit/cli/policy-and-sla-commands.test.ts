@@ -19,14 +19,24 @@ describe('atende policy check', () => {
   it('fails a copy of the default with an invalid address, naming the path and line', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'atende-policy-'));
     const file = join(folder, 'broken.yaml');
-    writeFileSync(file, readFileSync(repositoryPath('policy/default.yaml'), 'utf8').replace('agents: installteam-agents@example.com', 'agents: installteam-agents'));
+    writeFileSync(
+      file,
+      readFileSync(repositoryPath('policy/default.yaml'), 'utf8').replace(
+        'agents: installteam-agents@example.com',
+        'agents: installteam-agents',
+      ),
+    );
     const run = await runCli('policy', 'check', file);
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toMatch(/queues\[1\]\.agents: "installteam-agents" is not an e-mail address \(line \d+\)/);
 
     const json = await runCli('policy', 'check', file, '--json');
     expect(json.exitCode).toBe(1);
-    expect(JSON.parse(json.stdout)).toMatchObject({ valid: false, code: 'policy.invalid', problems: [{ path: 'queues[1].agents' }] });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      valid: false,
+      code: 'policy.invalid',
+      problems: [{ path: 'queues[1].agents' }],
+    });
   });
 
   it('fails a file that does not exist', async () => {
@@ -37,13 +47,27 @@ describe('atende policy check', () => {
 
   it('prints the summary as JSON with --json', async () => {
     const run = await runCli('policy', 'check', '--json');
-    expect(JSON.parse(run.stdout)).toMatchObject({ valid: true, priorities: { default: 'medium', names: ['critical', 'high', 'medium'] } });
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      valid: true,
+      priorities: { default: 'medium', names: ['critical', 'high', 'medium'] },
+    });
   });
 });
 
 describe('atende sla', () => {
   it('prints both due times as ISO strings with --json', async () => {
-    const run = await runCli('sla', '--queue', 'servicedesk', '--priority', 'high', '--plan', 'premium', '--received', '2026-11-20T17:30:00-05:00', '--json');
+    const run = await runCli(
+      'sla',
+      '--queue',
+      'servicedesk',
+      '--priority',
+      'high',
+      '--plan',
+      'premium',
+      '--received',
+      '2026-11-20T17:30:00-05:00',
+      '--json',
+    );
     expect(run.exitCode).toBe(0);
     const sla = JSON.parse(run.stdout);
     expect(sla).toMatchObject({
@@ -52,16 +76,39 @@ describe('atende sla', () => {
       timeZone: 'America/Toronto',
       local: { firstResponseDue: '2026-11-20T18:00:00-05:00', resolutionDue: '2026-11-22T11:30:00-05:00' },
     });
-    expect(sla.escalations.filter((escalation: { target: string }) => escalation.target === 'firstResponse')).toHaveLength(3);
+    expect(
+      sla.escalations.filter((escalation: { target: string }) => escalation.target === 'firstResponse'),
+    ).toHaveLength(3);
   });
 
   it('shows local time and UTC for people', async () => {
-    const run = await runCli('sla', '--queue', 'servicedesk', '--priority', 'high', '--plan', 'premium', '--received', '2026-11-20T17:30:00-05:00');
+    const run = await runCli(
+      'sla',
+      '--queue',
+      'servicedesk',
+      '--priority',
+      'high',
+      '--plan',
+      'premium',
+      '--received',
+      '2026-11-20T17:30:00-05:00',
+    );
     expect(run.stdout).toMatch(/due\s+Fri 2026-11-20 18:00 EST\s+\(2026-11-20T23:00:00.000Z\)/);
   });
 
-  it('reads a time without offset as the calendar\'s local time', async () => {
-    const run = await runCli('sla', '--queue', 'servicedesk', '--priority', 'high', '--plan', 'premium', '--received', '2026-11-20T17:30', '--json');
+  it("reads a time without offset as the calendar's local time", async () => {
+    const run = await runCli(
+      'sla',
+      '--queue',
+      'servicedesk',
+      '--priority',
+      'high',
+      '--plan',
+      'premium',
+      '--received',
+      '2026-11-20T17:30',
+      '--json',
+    );
     expect(JSON.parse(run.stdout).receivedAt).toBe('2026-11-20T22:30:00.000Z');
   });
 
@@ -77,8 +124,24 @@ describe('atende sla', () => {
 
   it('exits 2 on a missing option or an unreadable time', async () => {
     expect((await runCli('sla', '--queue', 'servicedesk')).exitCode).toBe(2);
-    expect((await runCli('sla', '--queue', 'servicedesk', '--priority', 'high', '--received', 'yesterday')).exitCode).toBe(2);
-    expect((await runCli('sla', '--queue', 'servicedesk', '--priority', 'high', '--received', '2026-11-20T17:30', '--channel', 'fax')).exitCode).toBe(2);
+    expect(
+      (await runCli('sla', '--queue', 'servicedesk', '--priority', 'high', '--received', 'yesterday')).exitCode,
+    ).toBe(2);
+    expect(
+      (
+        await runCli(
+          'sla',
+          '--queue',
+          'servicedesk',
+          '--priority',
+          'high',
+          '--received',
+          '2026-11-20T17:30',
+          '--channel',
+          'fax',
+        )
+      ).exitCode,
+    ).toBe(2);
   });
 
   it('offers --help on every command', async () => {
@@ -93,7 +156,17 @@ describe('atende sla', () => {
 describe('the atende executable', () => {
   it('runs from the package bin after npm ci', async () => {
     const bin = repositoryPath('lib/cli/atende.mjs');
-    const { stdout } = await promisify(execFile)(process.execPath, [bin, 'sla', '--queue', 'installteam', '--priority', 'critical', '--received', '2026-11-22T03:00:00-05:00', '--json']);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      bin,
+      'sla',
+      '--queue',
+      'installteam',
+      '--priority',
+      'critical',
+      '--received',
+      '2026-11-22T03:00:00-05:00',
+      '--json',
+    ]);
     expect(JSON.parse(stdout).firstResponseDue).toBe('2026-11-22T09:00:00.000Z');
   });
 });

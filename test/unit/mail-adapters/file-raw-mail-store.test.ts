@@ -15,7 +15,11 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-const failure = async (promise: Promise<unknown>): Promise<unknown> => promise.then(() => undefined, (error: unknown) => error);
+const failure = async (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 const bytes = (text: string) => new Uint8Array(Buffer.from(text));
 
 describe('the file raw-mail store', () => {

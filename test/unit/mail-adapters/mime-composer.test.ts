@@ -1,13 +1,16 @@
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import type { OutgoingMail } from '../../../lib/application/ports/mailer.ts';
-import { isAtendeError, type ErrorCode } from '../../../lib/domain/atende-error.ts';
 import { composeMime, extraHeadersOf, recipientsOf } from '../../../lib/adapters/mail/mime-composer.ts';
+import type { OutgoingMail } from '../../../lib/application/ports/mailer.ts';
+import { type ErrorCode, isAtendeError } from '../../../lib/domain/atende-error.ts';
 import { acknowledgement, headerLines, headerNamed, rawHeaderBlock } from './outgoing-mail-fixtures.ts';
 
 const INJECTION = '\r\nBcc: victim@example.com';
 
-const rejection = async (mail: OutgoingMail, options?: Parameters<typeof composeMime>[1]): Promise<ErrorCode | undefined> => {
+const rejection = async (
+  mail: OutgoingMail,
+  options?: Parameters<typeof composeMime>[1],
+): Promise<ErrorCode | undefined> => {
   try {
     await composeMime(mail, options);
     return undefined;
@@ -27,7 +30,10 @@ const expectNoInjectedHeader = (raw: Buffer) => {
 
 describe('composing an outgoing mail', () => {
   it('writes text and HTML as multipart/alternative, with the threading headers', async () => {
-    const raw = await composeMime(acknowledgement, { messageId: '<ack-1@example.com>', date: new Date('2026-11-24T13:00:00Z') });
+    const raw = await composeMime(acknowledgement, {
+      messageId: '<ack-1@example.com>',
+      date: new Date('2026-11-24T13:00:00Z'),
+    });
     const parsed = await simpleParser(raw);
 
     expect(headerNamed(raw, 'Content-Type')[0]).toMatch(/^multipart\/alternative;/);
@@ -71,11 +77,19 @@ describe('composing an outgoing mail', () => {
     const parsed = await simpleParser(raw);
 
     expect(parsed.references).toEqual(thread);
-    expect(rawHeaderBlock(raw).split('\r\n').every((line) => line.length <= 78)).toBe(true);
+    expect(
+      rawHeaderBlock(raw)
+        .split('\r\n')
+        .every((line) => line.length <= 78),
+    ).toBe(true);
   });
 
   it('leaves out a malformed Message-ID it was asked to answer instead of writing it into a header', async () => {
-    const raw = await composeMime({ ...acknowledgement, inReplyTo: `<abc@x>${INJECTION}`, references: ['no-brackets@x', '<ok@x>', '<two words@x>'] });
+    const raw = await composeMime({
+      ...acknowledgement,
+      inReplyTo: `<abc@x>${INJECTION}`,
+      references: ['no-brackets@x', '<ok@x>', '<two words@x>'],
+    });
 
     expect(headerNamed(raw, 'In-Reply-To')).toEqual([]);
     expect(headerNamed(raw, 'References')).toEqual(['<ok@x>']);
@@ -124,7 +138,9 @@ describe('hostile text in headers (header injection)', () => {
     const parsed = await simpleParser(raw);
 
     expectNoInjectedHeader(raw);
-    expect(parsed.from?.value).toEqual([{ address: 'servicedesk@example.com', name: 'Atende Bcc: victim@example.com' }]);
+    expect(parsed.from?.value).toEqual([
+      { address: 'servicedesk@example.com', name: 'Atende Bcc: victim@example.com' },
+    ]);
     expect(parsed.bcc).toBeUndefined();
   });
 
@@ -172,13 +188,19 @@ describe('hostile text in headers (header injection)', () => {
 
 describe('what the mailers take from the composer', () => {
   it('sends to To and Cc, each address once', () => {
-    expect(recipientsOf({ ...acknowledgement, cc: [{ address: 'ops@cliente.example' }, { address: 'ana.souza@cliente.example' }] })).toEqual([
-      'ana.souza@cliente.example',
-      'ops@cliente.example',
-    ]);
+    expect(
+      recipientsOf({
+        ...acknowledgement,
+        cc: [{ address: 'ops@cliente.example' }, { address: 'ana.souza@cliente.example' }],
+      }),
+    ).toEqual(['ana.souza@cliente.example', 'ops@cliente.example']);
   });
 
   it('lists the extra headers it writes', () => {
-    expect(extraHeadersOf(acknowledgement)).toEqual({ 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All', 'X-Atende-Ticket': '1042' });
+    expect(extraHeadersOf(acknowledgement)).toEqual({
+      'Auto-Submitted': 'auto-replied',
+      'X-Auto-Response-Suppress': 'All',
+      'X-Atende-Ticket': '1042',
+    });
   });
 });

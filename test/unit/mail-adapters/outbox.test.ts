@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OUTBOX_FILE, appendOutboxRecord, readOutbox, type OutboxRecord } from '../../../lib/adapters/mail/outbox.ts';
+import { appendOutboxRecord, OUTBOX_FILE, type OutboxRecord, readOutbox } from '../../../lib/adapters/mail/outbox.ts';
 import { isAtendeError } from '../../../lib/domain/atende-error.ts';
 
 let dataDirectory: string;
@@ -47,7 +47,10 @@ describe('the local outbox', () => {
     await appendOutboxRecord(dataDirectory, record(1));
     await appendFile(join(dataDirectory, OUTBOX_FILE), '{"messageId":"<x@y>"}\n{"cut short');
 
-    const error = await readOutbox(dataDirectory).then(() => undefined, (caught: unknown) => caught);
+    const error = await readOutbox(dataDirectory).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
 
     expect(isAtendeError(error, 'mail.outboxInvalid')).toBe(true);
     expect(isAtendeError(error) && error.details['line']).toBe(2);

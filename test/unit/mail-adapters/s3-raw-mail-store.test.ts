@@ -1,6 +1,13 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, S3ServiceException, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
 import { Readable } from 'node:stream';
+import {
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { S3RawMailStore } from '../../../lib/adapters/raw-mail/s3-raw-mail-store.ts';
 import { isAtendeError } from '../../../lib/domain/atende-error.ts';
@@ -27,7 +34,11 @@ const trackedBody = (chunks: Buffer[]) => {
   return { body: stream as unknown as GetObjectCommandOutput['Body'], state };
 };
 
-const failure = async (promise: Promise<unknown>): Promise<unknown> => promise.then(() => undefined, (error: unknown) => error);
+const failure = async (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 
 beforeEach(() => {
   s3.reset();
@@ -44,7 +55,9 @@ describe('reading raw mail from S3', () => {
     const raw = await store.get('0p1q2r3s');
 
     expect(Buffer.from(raw).toString()).toBe('From: a@b\r\n\r\nhello');
-    expect(s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input)).toEqual([{ Bucket: 'atende-mail', Key: 'inbound/0p1q2r3s' }]);
+    expect(s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input)).toEqual([
+      { Bucket: 'atende-mail', Key: 'inbound/0p1q2r3s' },
+    ]);
   });
 
   it('refuses an object over the limit from its Content-Length, before reading the body, and closes the stream', async () => {
@@ -68,7 +81,7 @@ describe('reading raw mail from S3', () => {
     expect(state.chunksRead).toBe(2);
   });
 
-  it('takes a per-call limit over the store\'s', async () => {
+  it("takes a per-call limit over the store's", async () => {
     const { body } = trackedBody([Buffer.alloc(500)]);
     s3.on(GetObjectCommand).resolves({ Body: body, ContentLength: 500 });
 
@@ -86,7 +99,12 @@ describe('reading raw mail from S3', () => {
   });
 
   it('rethrows other S3 errors (AccessDenied is not "not found")', async () => {
-    const cause = new S3ServiceException({ name: 'AccessDenied', message: 'Access Denied', $fault: 'client', $metadata: { httpStatusCode: 403 } });
+    const cause = new S3ServiceException({
+      name: 'AccessDenied',
+      message: 'Access Denied',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403 },
+    });
     s3.on(GetObjectCommand).rejects(cause);
 
     expect(await failure(store.get('secret'))).toBe(cause);
@@ -107,11 +125,17 @@ describe('storing raw mail in S3', () => {
     await store.put('local-1', raw);
 
     expect(s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input)).toEqual([
-      { Bucket: 'atende-mail', Key: 'inbound/local-1', Body: raw, ContentType: 'message/rfc822', ContentLength: raw.byteLength },
+      {
+        Bucket: 'atende-mail',
+        Key: 'inbound/local-1',
+        Body: raw,
+        ContentType: 'message/rfc822',
+        ContentLength: raw.byteLength,
+      },
     ]);
   });
 
-  it('uses no prefix when given none, and SES\'s 40 MB limit by default', async () => {
+  it("uses no prefix when given none, and SES's 40 MB limit by default", async () => {
     const plain = new S3RawMailStore({ client, bucket: 'b' });
     const { body } = trackedBody([]);
     s3.on(GetObjectCommand).resolves({ Body: body, ContentLength: 40 * 1000 * 1000 + 1 });

@@ -1,4 +1,11 @@
-import { AccountSendingPausedException, MessageRejected, SendRawEmailCommand, SESClient, SESServiceException, type SendRawEmailCommandInput } from '@aws-sdk/client-ses';
+import {
+  AccountSendingPausedException,
+  MessageRejected,
+  SESClient,
+  SESServiceException,
+  SendRawEmailCommand,
+  type SendRawEmailCommandInput,
+} from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { SesMailer, sesMessageId } from '../../../lib/adapters/mail/ses-mailer.ts';
@@ -9,7 +16,10 @@ import { acknowledgement, headerNamed } from './outgoing-mail-fixtures.ts';
 const ses = mockClient(SESClient);
 const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
 const mailerIn = (region: string, configurationSetName?: string) =>
-  new SesMailer({ client: new SESClient({ region, credentials }), ...(configurationSetName !== undefined ? { configurationSetName } : {}) });
+  new SesMailer({
+    client: new SESClient({ region, credentials }),
+    ...(configurationSetName !== undefined ? { configurationSetName } : {}),
+  });
 
 const sentInput = (): SendRawEmailCommandInput => {
   const calls = ses.commandCalls(SendRawEmailCommand);
@@ -25,7 +35,11 @@ const rawOf = (input: SendRawEmailCommandInput): Buffer => {
   return Buffer.from(data);
 };
 
-const failure = async (promise: Promise<unknown>): Promise<unknown> => promise.then(() => undefined, (error: unknown) => error);
+const failure = async (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 
 beforeEach(() => {
   ses.reset();
@@ -75,7 +89,9 @@ describe('sending with SES SendRawEmail', () => {
   });
 
   it('does not call SES for a mail the composer refuses', async () => {
-    const error = await failure(mailerIn('eu-west-1').send({ ...acknowledgement, headers: { Bcc: 'victim@example.com' } }));
+    const error = await failure(
+      mailerIn('eu-west-1').send({ ...acknowledgement, headers: { Bcc: 'victim@example.com' } }),
+    );
 
     expect(isAtendeError(error, 'mail.invalidHeader')).toBe(true);
     expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(0);
@@ -83,7 +99,13 @@ describe('sending with SES SendRawEmail', () => {
 });
 
 describe('SES errors', () => {
-  const sesError = (name: string, message: string) => new SESServiceException({ name, message, $fault: 'client', $metadata: { httpStatusCode: 400, requestId: 'req-1' } });
+  const sesError = (name: string, message: string) =>
+    new SESServiceException({
+      name,
+      message,
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400, requestId: 'req-1' },
+    });
 
   it('turns throttling (sending rate or daily quota) into mail.throttled, retryable, keeping the cause', async () => {
     const cause = sesError('Throttling', 'Maximum sending rate exceeded.');
@@ -92,12 +114,18 @@ describe('SES errors', () => {
     const error = await failure(mailerIn('eu-west-1').send(acknowledgement));
 
     expect(isAtendeError(error, 'mail.throttled')).toBe(true);
-    expect(isAtendeError(error) && error.details).toMatchObject({ sesError: 'Throttling', retryable: true, requestId: 'req-1' });
+    expect(isAtendeError(error) && error.details).toMatchObject({
+      sesError: 'Throttling',
+      retryable: true,
+      requestId: 'req-1',
+    });
     expect(isAtendeError(error) && error.cause).toBe(cause);
   });
 
   it('turns MessageRejected into mail.rejected, not retryable', async () => {
-    ses.on(SendRawEmailCommand).rejects(new MessageRejected({ message: 'Email address is not verified.', $metadata: {} }));
+    ses
+      .on(SendRawEmailCommand)
+      .rejects(new MessageRejected({ message: 'Email address is not verified.', $metadata: {} }));
 
     const error = await failure(mailerIn('eu-west-1').send(acknowledgement));
 

@@ -3,8 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { detectLanguage } from '../../../lib/domain/mail/language-detection.ts';
 
-const Samples = z.object({ samples: z.array(z.object({ language: z.string(), subject: z.string(), text: z.string() })) });
-const { samples } = Samples.parse(JSON.parse(readFileSync(new URL('../../fixtures/mail/language-samples.json', import.meta.url), 'utf8')));
+const Samples = z.object({
+  samples: z.array(z.object({ language: z.string(), subject: z.string(), text: z.string() })),
+});
+const { samples } = Samples.parse(
+  JSON.parse(readFileSync(new URL('../../fixtures/mail/language-samples.json', import.meta.url), 'utf8')),
+);
 
 const fiveLanguages = { offered: ['en', 'es', 'pt-BR', 'de', 'ru'], fallback: 'en' };
 const seedLanguages = { offered: ['en', 'es', 'pt-BR'], fallback: 'en' };
@@ -31,24 +35,34 @@ describe('detecting the language of a message', () => {
 
   it('answers in the offered tag for the language: pt-BR, or plain pt where that is offered', () => {
     expect(detectLanguage('Esqueci minha senha e o link não chega.', seedLanguages)).toBe('pt-BR');
-    expect(detectLanguage('Esqueci minha senha e o link não chega.', { offered: ['pt', 'en'], fallback: 'en' })).toBe('pt');
+    expect(detectLanguage('Esqueci minha senha e o link não chega.', { offered: ['pt', 'en'], fallback: 'en' })).toBe(
+      'pt',
+    );
   });
 
-  it.each([['Ok'], ['?'], ['12345 6789'], ['https://example.com/a/b/c'], ['']])('falls back when "%s" says too little', (text) => {
-    expect(detectLanguage(text, { ...seedLanguages, fallback: 'es' })).toBe('es');
-  });
+  it.each([['Ok'], ['?'], ['12345 6789'], ['https://example.com/a/b/c'], ['']])(
+    'falls back when "%s" says too little',
+    (text) => {
+      expect(detectLanguage(text, { ...seedLanguages, fallback: 'es' })).toBe('es');
+    },
+  );
 
   it('falls back for a language that is not offered rather than guessing a neighbour', () => {
-    expect(detectLanguage('Bonjour, je ne peux pas me connecter depuis ce matin.', { ...seedLanguages, fallback: 'es' })).toBe('es');
-    expect(detectLanguage('Ich kann mich seit heute Morgen nicht anmelden.', { ...seedLanguages, fallback: 'es' })).toBe('es');
+    expect(
+      detectLanguage('Bonjour, je ne peux pas me connecter depuis ce matin.', { ...seedLanguages, fallback: 'es' }),
+    ).toBe('es');
+    expect(
+      detectLanguage('Ich kann mich seit heute Morgen nicht anmelden.', { ...seedLanguages, fallback: 'es' }),
+    ).toBe('es');
   });
 
   it('tells Spanish from Portuguese by their letters when the text is too short for the model', () => {
     expect(detectLanguage('¿Novedades?', seedLanguages)).toBe('es');
   });
 
-  it('reads the customer\'s words, not the history they quote', () => {
-    const reply = 'Thanks, that fixed it.\n\n> Olá, o sistema não funciona desde ontem e não consigo acessar o painel.\n> Poderiam verificar?';
+  it("reads the customer's words, not the history they quote", () => {
+    const reply =
+      'Thanks, that fixed it.\n\n> Olá, o sistema não funciona desde ontem e não consigo acessar o painel.\n> Poderiam verificar?';
 
     expect(detectLanguage(reply, seedLanguages)).toBe('en');
   });

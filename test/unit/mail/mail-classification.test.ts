@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { asksNotToBeAutoAnswered, classifyInboundMail, isNoReplyAddress, type ClassificationContext } from '../../../lib/domain/mail/mail-classification.ts';
+import {
+  asksNotToBeAutoAnswered,
+  type ClassificationContext,
+  classifyInboundMail,
+  isNoReplyAddress,
+} from '../../../lib/domain/mail/mail-classification.ts';
 import { parseInboundMail } from '../../../lib/domain/mail/parse-inbound-mail.ts';
 import { mailFixture, rawMail } from './mail-fixtures.ts';
 
 const context: ClassificationContext = { ownAddresses: ['servicedesk@example.com', 'Suporte@Example.com'] };
 
-const classifyRaw = async (raw: Buffer, given: ClassificationContext = context) => classifyInboundMail(await parseInboundMail(raw), given);
+const classifyRaw = async (raw: Buffer, given: ClassificationContext = context) =>
+  classifyInboundMail(await parseInboundMail(raw), given);
 const classifyHeaders = (headers: readonly string[], given?: ClassificationContext) =>
   classifyRaw(rawMail(['From: Carla Mendes <carla@cliente.com.br>', 'To: servicedesk@example.com', ...headers]), given);
 
@@ -35,7 +41,11 @@ describe('classifying inbound mail', () => {
 
   it('calls a bounce a bounce even when it also says Auto-Submitted: auto-replied', async () => {
     const result = await classifyRaw(
-      rawMail(['From: MAILER-DAEMON@mx.example.net (Mail Delivery System)', 'Subject: Undelivered Mail Returned to Sender', 'Auto-Submitted: auto-replied']),
+      rawMail([
+        'From: MAILER-DAEMON@mx.example.net (Mail Delivery System)',
+        'Subject: Undelivered Mail Returned to Sender',
+        'Auto-Submitted: auto-replied',
+      ]),
     );
 
     expect(result.kind).toBe('bounce');
@@ -129,13 +139,18 @@ describe('classifying inbound mail', () => {
   });
 
   it('recognises mail from its own support addresses, in any case', async () => {
-    const result = await classifyRaw(rawMail(['From: suporte@EXAMPLE.com', 'Subject: [Atende #7] Recebemos sua solicitação']));
+    const result = await classifyRaw(
+      rawMail(['From: suporte@EXAMPLE.com', 'Subject: [Atende #7] Recebemos sua solicitação']),
+    );
 
     expect(result).toEqual({ kind: 'own-mail', reason: expect.stringContaining('suporte@example.com') });
   });
 
   it('recognises its own Message-ID domain when one is given', async () => {
-    const result = await classifyHeaders(['Message-ID: <t1042.m3@mail.atende.example>'], { ...context, ownMessageIdDomain: 'mail.atende.example' });
+    const result = await classifyHeaders(['Message-ID: <t1042.m3@mail.atende.example>'], {
+      ...context,
+      ownMessageIdDomain: 'mail.atende.example',
+    });
 
     expect(result.kind).toBe('own-mail');
   });
@@ -167,7 +182,9 @@ describe('senders that ask not to be answered', () => {
   });
 
   it('answers a no-reply notification whose Reply-To names a person', async () => {
-    const mail = await parseInboundMail(rawMail(['From: Formulário <no-reply@loja.example>', 'Reply-To: ana@cliente.com.br', 'Subject: Novo contato']));
+    const mail = await parseInboundMail(
+      rawMail(['From: Formulário <no-reply@loja.example>', 'Reply-To: ana@cliente.com.br', 'Subject: Novo contato']),
+    );
 
     expect(asksNotToBeAutoAnswered(mail)).toBe(false);
   });

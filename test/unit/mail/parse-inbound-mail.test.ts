@@ -48,7 +48,12 @@ describe('parsing an inbound mail', () => {
   });
 
   it('keeps every header field by lower-cased name, unfolded, in order', async () => {
-    const raw = rawMail(['Received: from a\r\n\tby b', 'Received: from c', 'From: a@example.net', 'X-Custom:  folded\r\n  value ']);
+    const raw = rawMail([
+      'Received: from a\r\n\tby b',
+      'Received: from c',
+      'From: a@example.net',
+      'X-Custom:  folded\r\n  value ',
+    ]);
 
     const mail = await parseInboundMail(raw);
 
@@ -96,13 +101,27 @@ describe('parsing an inbound mail', () => {
     const mail = await parseInboundMail(raw);
 
     expect(mail.attachmentCount).toBe(2);
-    expect(mail.attachments[0]).toMatchObject({ filename: 'logo.png', contentType: 'image/png', size: 8, inline: true, contentId: 'logo@x' });
-    expect(mail.attachments[1]).toMatchObject({ filename: 'app.log', contentType: 'text/plain', inline: false, contentId: null });
+    expect(mail.attachments[0]).toMatchObject({
+      filename: 'logo.png',
+      contentType: 'image/png',
+      size: 8,
+      inline: true,
+      contentId: 'logo@x',
+    });
+    expect(mail.attachments[1]).toMatchObject({
+      filename: 'app.log',
+      contentType: 'text/plain',
+      inline: false,
+      contentId: null,
+    });
     expect(mail.attachments[1]?.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('reads a message with CR-only line endings (regression: classic Mac OS mail had no sender or subject)', async () => {
-    const raw = Buffer.from('From: MAILER-DAEMON@mx.example.jp\rSubject: Undelivered Mail Returned to Sender\rReturn-Path: <>\r\rbody\r', 'latin1');
+    const raw = Buffer.from(
+      'From: MAILER-DAEMON@mx.example.jp\rSubject: Undelivered Mail Returned to Sender\rReturn-Path: <>\r\rbody\r',
+      'latin1',
+    );
 
     const mail = await parseInboundMail(raw);
 
@@ -112,8 +131,14 @@ describe('parsing an inbound mail', () => {
   });
 
   it('skips an mbox envelope line and leading blank lines before the headers', async () => {
-    const mbox = await parseInboundMail(Buffer.from('From someone@example.net Sat Jan  3 01:05:34 1996\nFrom: someone@example.net\nSubject: hi\n\nbody\n'));
-    const padded = await parseInboundMail(Buffer.from('\r\n     \r\nFrom: someone@example.net\r\nSubject: hi\r\n\r\nbody'));
+    const mbox = await parseInboundMail(
+      Buffer.from(
+        'From someone@example.net Sat Jan  3 01:05:34 1996\nFrom: someone@example.net\nSubject: hi\n\nbody\n',
+      ),
+    );
+    const padded = await parseInboundMail(
+      Buffer.from('\r\n     \r\nFrom: someone@example.net\r\nSubject: hi\r\n\r\nbody'),
+    );
 
     expect(mbox.from?.address).toBe('someone@example.net');
     expect(mbox.subject).toBe('hi');
@@ -122,7 +147,11 @@ describe('parsing an inbound mail', () => {
   });
 
   it('reads a From header in the obsolete syntax with comments and spaces', async () => {
-    const raw = rawMail(['From  : John Doe <jdoe@machine(comment).  example>', 'Subject     : Saying Hello', 'Date  : Fri, 21 Nov 1997 09(comment):   55  :  06 -0600']);
+    const raw = rawMail([
+      'From  : John Doe <jdoe@machine(comment).  example>',
+      'Subject     : Saying Hello',
+      'Date  : Fri, 21 Nov 1997 09(comment):   55  :  06 -0600',
+    ]);
 
     const mail = await parseInboundMail(raw);
 
@@ -139,7 +168,9 @@ describe('parsing an inbound mail', () => {
   });
 
   it('falls back to Sender, then Reply-To, then Return-Path when From is missing, and says so', async () => {
-    const sender = await parseInboundMail(rawMail(['Sender: list-owner@lists.example.org', 'Reply-To: r@example.org', 'Subject: x']));
+    const sender = await parseInboundMail(
+      rawMail(['Sender: list-owner@lists.example.org', 'Reply-To: r@example.org', 'Subject: x']),
+    );
     const replyTo = await parseInboundMail(rawMail(['From: Undisclosed sender <>', 'Reply-To: r@example.org']));
     const returnPath = await parseInboundMail(rawMail(['Return-Path: <envelope@example.org>', 'Subject: x']));
     const nobody = await parseInboundMail(rawMail(['Return-Path: <>', 'Subject: x']));
@@ -204,7 +235,10 @@ describe('limits on hostile mail', () => {
   });
 
   it('converts deeply nested HTML without exhausting the stack', async () => {
-    const raw = rawMail(['From: a@example.net', 'Content-Type: text/html'], `${'<div>'.repeat(50_000)}deep${'</div>'.repeat(50_000)}`);
+    const raw = rawMail(
+      ['From: a@example.net', 'Content-Type: text/html'],
+      `${'<div>'.repeat(50_000)}deep${'</div>'.repeat(50_000)}`,
+    );
 
     const mail = await parseInboundMail(raw);
 
@@ -212,7 +246,13 @@ describe('limits on hostile mail', () => {
   });
 
   it('fails with nothing but an AtendeError, whatever the bytes', async () => {
-    const header = fc.constantFrom('From: a@example.net\r\n', 'Content-Type: multipart/mixed; boundary=x\r\n', 'From \r', '\r\n', '');
+    const header = fc.constantFrom(
+      'From: a@example.net\r\n',
+      'Content-Type: multipart/mixed; boundary=x\r\n',
+      'From \r',
+      '\r\n',
+      '',
+    );
     await fc.assert(
       fc.asyncProperty(header, fc.uint8Array({ maxLength: 2_000 }), async (start, bytes) => {
         const raw = Buffer.concat([Buffer.from(start, 'latin1'), Buffer.from(bytes)]);

@@ -19,7 +19,11 @@ describe('inferring the priority of a message', () => {
   });
 
   it('weighs the subject more than the text', () => {
-    const priority = inferPriority(policy, { subject: 'Fatura de março', text: 'Não é urgente, mas a fatura veio errada.', language: 'pt-BR' });
+    const priority = inferPriority(policy, {
+      subject: 'Fatura de março',
+      text: 'Não é urgente, mas a fatura veio errada.',
+      language: 'pt-BR',
+    });
 
     expect(priority).toBe('high');
   });
@@ -32,10 +36,12 @@ describe('inferring the priority of a message', () => {
   });
 
   it('matches whole words only', () => {
-    expect(inferPriority(policy, { subject: 'Download', text: 'The alerts page shows a countdown', language: 'en' })).toBe('medium');
+    expect(
+      inferPriority(policy, { subject: 'Download', text: 'The alerts page shows a countdown', language: 'en' }),
+    ).toBe('medium');
   });
 
-  it('uses the keywords of the message\'s language, or all of them when the language is unknown', () => {
+  it("uses the keywords of the message's language, or all of them when the language is unknown", () => {
     expect(inferPriority(policy, { subject: 'x', text: 'Invoice', language: 'es' })).toBe('medium');
     expect(inferPriority(policy, { subject: 'x', text: 'Invoice', language: null })).toBe('high');
     expect(inferPriority(policy, { subject: 'x', text: 'Invoice', language: 'de' })).toBe('high');

@@ -7,7 +7,10 @@ import { corpusUrl } from '../../support/corpus-location.ts';
 
 const talonUrl = new URL('mail/talon/', corpusUrl);
 const talonPresent = existsSync(fileURLToPath(talonUrl));
-if (!talonPresent) console.warn(`talon reply fixtures skipped: no ${fileURLToPath(talonUrl)} (set ATENDE_CORPUS_DIR to the corpus folder)`);
+if (!talonPresent)
+  console.warn(
+    `talon reply fixtures skipped: no ${fileURLToPath(talonUrl)} (set ATENDE_CORPUS_DIR to the corpus folder)`,
+  );
 
 describe.skipIf(!talonPresent)('the new part of replies from common mail clients (talon fixtures)', () => {
   it.each([
@@ -42,21 +45,55 @@ describe.skipIf(!talonPresent)('the new part of replies from common mail clients
 
 describe('the new part of a reply', () => {
   it.each([
-    ['Gmail in Spanish', 'Ya funciona, gracias.\n\nEl lun, 3 mar 2025 a las 10:12, Soporte (<servicedesk@example.com>)\nescribió:\n\n> Hola Carla,\n> ¿puede probar de nuevo?', 'Ya funciona, gracias.'],
-    ['Gmail in Portuguese', 'Funcionou, obrigado!\n\nEm seg., 3 de mar. de 2025 às 10:12, Suporte <suporte@example.com> escreveu:\n\n> Olá João,\n> pode testar de novo?', 'Funcionou, obrigado!'],
-    ['Thunderbird in German', 'Danke, erledigt.\n\nAm 03.03.2025 um 10:12 schrieb Support:\n> Hallo,\n> bitte erneut versuchen.', 'Danke, erledigt.'],
-    ['Outlook in English', 'Works now.\n\n-----Original Message-----\nFrom: Support <servicedesk@example.com>\nSent: Monday, March 3, 2025 10:12 AM\nTo: Carla\nSubject: [Atende #1042] Reports', 'Works now.'],
-    ['Outlook in Spanish', 'Sigue sin funcionar.\n\n________________________________\nDe: Soporte <servicedesk@example.com>\nEnviado el: lunes, 3 de marzo de 2025 10:12\nPara: Carla Mendes\nAsunto: [Atende #1042] Reportes\n\nHola Carla, ¿puede probar de nuevo?', 'Sigue sin funcionar.'],
-    ['Outlook in Portuguese', 'Continua com erro.\n\nDe: Suporte <suporte@example.com>\nEnviada em: segunda-feira, 3 de março de 2025 10:12\nPara: João Silva\nAssunto: RE: [Atende #1043] Relatórios\n\nOlá João, pode testar de novo?', 'Continua com erro.'],
-    ['Outlook in German', 'Geht wieder.\n\nVon: Support <servicedesk@example.com>\nGesendet: Montag, 3. März 2025 10:12\nAn: Max\nBetreff: AW: Berichte', 'Geht wieder.'],
-    ['a bare attribution under a line that starts like one', 'El sistema ya funciona.\nJuan escribió:\n> ¿Funciona?', 'El sistema ya funciona.'],
+    [
+      'Gmail in Spanish',
+      'Ya funciona, gracias.\n\nEl lun, 3 mar 2025 a las 10:12, Soporte (<servicedesk@example.com>)\nescribió:\n\n> Hola Carla,\n> ¿puede probar de nuevo?',
+      'Ya funciona, gracias.',
+    ],
+    [
+      'Gmail in Portuguese',
+      'Funcionou, obrigado!\n\nEm seg., 3 de mar. de 2025 às 10:12, Suporte <suporte@example.com> escreveu:\n\n> Olá João,\n> pode testar de novo?',
+      'Funcionou, obrigado!',
+    ],
+    [
+      'Thunderbird in German',
+      'Danke, erledigt.\n\nAm 03.03.2025 um 10:12 schrieb Support:\n> Hallo,\n> bitte erneut versuchen.',
+      'Danke, erledigt.',
+    ],
+    [
+      'Outlook in English',
+      'Works now.\n\n-----Original Message-----\nFrom: Support <servicedesk@example.com>\nSent: Monday, March 3, 2025 10:12 AM\nTo: Carla\nSubject: [Atende #1042] Reports',
+      'Works now.',
+    ],
+    [
+      'Outlook in Spanish',
+      'Sigue sin funcionar.\n\n________________________________\nDe: Soporte <servicedesk@example.com>\nEnviado el: lunes, 3 de marzo de 2025 10:12\nPara: Carla Mendes\nAsunto: [Atende #1042] Reportes\n\nHola Carla, ¿puede probar de nuevo?',
+      'Sigue sin funcionar.',
+    ],
+    [
+      'Outlook in Portuguese',
+      'Continua com erro.\n\nDe: Suporte <suporte@example.com>\nEnviada em: segunda-feira, 3 de março de 2025 10:12\nPara: João Silva\nAssunto: RE: [Atende #1043] Relatórios\n\nOlá João, pode testar de novo?',
+      'Continua com erro.',
+    ],
+    [
+      'Outlook in German',
+      'Geht wieder.\n\nVon: Support <servicedesk@example.com>\nGesendet: Montag, 3. März 2025 10:12\nAn: Max\nBetreff: AW: Berichte',
+      'Geht wieder.',
+    ],
+    [
+      'a bare attribution under a line that starts like one',
+      'El sistema ya funciona.\nJuan escribió:\n> ¿Funciona?',
+      'El sistema ya funciona.',
+    ],
     ['the Outlook separator in Spanish', 'Listo.\n\n-----Mensaje original-----\nDe: Soporte\nAsunto: x', 'Listo.'],
   ])('cuts the history quoted by %s', (_client, text, expected) => {
     expect(stripQuotedReply(text)).toBe(expected);
   });
 
   it('keeps a message without quoted history as it is', () => {
-    expect(stripQuotedReply('Hello,\n\nthe reports do not load.\n\nRegards,\nAna')).toBe('Hello,\n\nthe reports do not load.\n\nRegards,\nAna');
+    expect(stripQuotedReply('Hello,\n\nthe reports do not load.\n\nRegards,\nAna')).toBe(
+      'Hello,\n\nthe reports do not load.\n\nRegards,\nAna',
+    );
   });
 
   it('keeps the answers written between quoted lines', () => {
@@ -66,7 +103,8 @@ describe('the new part of a reply', () => {
   });
 
   it('keeps a forwarded message: it is the content, not history', () => {
-    const text = 'See below.\n\n---------- Forwarded message ---------\nFrom: Bank <noreply@bank.example>\nDate: Mon, 3 Mar 2025\nSubject: Payment failed\nTo: ana@cliente.example\n\nYour payment failed.';
+    const text =
+      'See below.\n\n---------- Forwarded message ---------\nFrom: Bank <noreply@bank.example>\nDate: Mon, 3 Mar 2025\nSubject: Payment failed\nTo: ana@cliente.example\n\nYour payment failed.';
 
     expect(stripQuotedReply(text)).toBe(text);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { luhnValid, maskSecrets, maskValue } from '../../../lib/domain/mail/secret-redaction.ts';
 import { parseInboundMail } from '../../../lib/domain/mail/parse-inbound-mail.ts';
+import { luhnValid, maskSecrets, maskValue } from '../../../lib/domain/mail/secret-redaction.ts';
 import { mailFixture } from './mail-fixtures.ts';
 
 describe('masking secrets', () => {
@@ -13,9 +13,24 @@ describe('masking secrets', () => {
   it.each([
     ['a Stripe secret key', 'key: sk_live_51HxKp2EZvKYlo2C8fQm3Vx7', 'sk_live_51HxKp2EZvKYlo2C8fQm3Vx7', 'api-key'],
     ['an AWS access key id', 'AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE', 'AKIAIOSFODNN7EXAMPLE', 'api-key'],
-    ['a GitHub token', 'use ghp_16C7e42F292c6912E7710c838347Ae178B4a please', 'ghp_16C7e42F292c6912E7710c838347Ae178B4a', 'token'],
-    ['a Slack token', 'xoxb-2431151-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx', 'xoxb-2431151-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx', 'token'],
-    ['a Bearer token', 'Authorization: Bearer 9f8e7d6c5b4a39281706f5e4d3c2b1a0Zz', '9f8e7d6c5b4a39281706f5e4d3c2b1a0Zz', 'token'],
+    [
+      'a GitHub token',
+      'use ghp_16C7e42F292c6912E7710c838347Ae178B4a please',
+      'ghp_16C7e42F292c6912E7710c838347Ae178B4a',
+      'token',
+    ],
+    [
+      'a Slack token',
+      'xoxb-2431151-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx',
+      'xoxb-2431151-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx',
+      'token',
+    ],
+    [
+      'a Bearer token',
+      'Authorization: Bearer 9f8e7d6c5b4a39281706f5e4d3c2b1a0Zz',
+      '9f8e7d6c5b4a39281706f5e4d3c2b1a0Zz',
+      'token',
+    ],
     [
       'a JWT',
       'token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U expired',
@@ -23,8 +38,18 @@ describe('masking secrets', () => {
       'token',
     ],
     ['a labelled API key', 'api_key = "a8Fk29dLq0Zx71Wp"', 'a8Fk29dLq0Zx71Wp', 'api-key'],
-    ['a labelled AWS secret key', 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'api-key'],
-    ['an unlabelled random key', 'the key is Zq4xT9mK2pL8wR6vN3bY7cH1dF5gJ0sA and it fails', 'Zq4xT9mK2pL8wR6vN3bY7cH1dF5gJ0sA', 'api-key'],
+    [
+      'a labelled AWS secret key',
+      'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      'api-key',
+    ],
+    [
+      'an unlabelled random key',
+      'the key is Zq4xT9mK2pL8wR6vN3bY7cH1dF5gJ0sA and it fails',
+      'Zq4xT9mK2pL8wR6vN3bY7cH1dF5gJ0sA',
+      'api-key',
+    ],
     ['a password written after password', 'my password: Tr0ub4dor&3x', 'Tr0ub4dor&3x', 'password'],
     ['a password written after "password is"', 'the password is hunter22.', 'hunter22', 'password'],
     ['a password written after senha', 'Minha senha: Banana#2024', 'Banana#2024', 'password'],
@@ -43,7 +68,9 @@ describe('masking secrets', () => {
     const result = maskSecrets(text);
 
     expect(result.found.map((finding) => finding.kind)).toEqual([kind]);
-    expect(result.text).toBe(text.replace(secret, maskValue(secret, kind === 'card-number' ? 'card-number' : 'api-key')));
+    expect(result.text).toBe(
+      text.replace(secret, maskValue(secret, kind === 'card-number' ? 'card-number' : 'api-key')),
+    );
     expect(result.text).not.toContain(secret.slice(1, -1));
   });
 
@@ -54,7 +81,10 @@ describe('masking secrets', () => {
     ['a ticket number', 'About [Atende #1042] and ticket #4242424242424242.'],
     ['an order number that fails Luhn', 'Order 4242 4242 4242 4241 was charged twice.'],
     ['a long order number that fails Luhn', 'Pedido 4500123456789013 ainda não chegou.'],
-    ['a Message-ID in quoted headers', '> Message-ID: <CAJx5m9Pq8wF2Rk3sL1vH7tY0uNaB4cD6eF@mail.gmail.com>\n> In-Reply-To: <0100018f1a2b3c4d-aa11bb22-cc33-dd44-ee55-ff6677889900-000000@email.amazonses.com>'],
+    [
+      'a Message-ID in quoted headers',
+      '> Message-ID: <CAJx5m9Pq8wF2Rk3sL1vH7tY0uNaB4cD6eF@mail.gmail.com>\n> In-Reply-To: <0100018f1a2b3c4d-aa11bb22-cc33-dd44-ee55-ff6677889900-000000@email.amazonses.com>',
+    ],
     ['an e-mail address', 'Write to Zq4xT9mK2pL8wR6vN3bY7cH1dF5gJ0sAx@example.com please.'],
     ['a URL with a long path', 'See https://example.com/docs/Zq4xT9mK2pL8wR6vN3bY7cH1dF5gJ0sA/setup for details.'],
     ['a SHA-256 checksum', 'sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'],
@@ -66,8 +96,14 @@ describe('masking secrets', () => {
     ['a hyphenated word', 'The password-protected file will not open.'],
     ['a Spanish keyword label', 'palabra clave: facturación'],
     ['a reset link sentence', 'The password reset link expired.'],
-    ['a base64 block', 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA\nYDhcUtDzT6AVf4Q0Rk8Yb5tN1xK2wP3mQ9zJ4cL7vB0sH6gF8dR2aE1iU5oZ9lM3nKpTcWq\n'],
-    ['a quoted DKIM signature', '> DKIM-Signature: v=1; a=rsa-sha256; d=example.com;\n>        b=gB/aiAQHsLpiq9JJ9S5L6x9cRWUjHoskP1D5D/k4vjl7xd0asMiI5RnX2sYoHT5NEb'],
+    [
+      'a base64 block',
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA\nYDhcUtDzT6AVf4Q0Rk8Yb5tN1xK2wP3mQ9zJ4cL7vB0sH6gF8dR2aE1iU5oZ9lM3nKpTcWq\n',
+    ],
+    [
+      'a quoted DKIM signature',
+      '> DKIM-Signature: v=1; a=rsa-sha256; d=example.com;\n>        b=gB/aiAQHsLpiq9JJ9S5L6x9cRWUjHoskP1D5D/k4vjl7xd0asMiI5RnX2sYoHT5NEb',
+    ],
     ['a cipher suite name', 'with ESMTPS (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA384_P384)'],
     ['a file path', 'exported as /org/freedesktop/Hal/devices/net_00_e0_4c_8d_ab_0f today'],
     ['an encoded word', 'Subject: =?utf-8?B?5byx5ZCm5a6a6Ieq5bex77yM5Yir6K6p5oOr5oeS6K+v5LqG6Z2S5pil44CC?='],

@@ -37,7 +37,7 @@ describe('normalising a subject', () => {
     expect(normalizeSubject(subject, 'Atende')).toBe(expected);
   });
 
-  it('keeps another brand\'s tag: only our own is ours to strip', () => {
+  it("keeps another brand's tag: only our own is ours to strip", () => {
     expect(normalizeSubject('Re: [Zendesk #12] Printer', 'Atende')).toBe('[zendesk #12] printer');
   });
 });
@@ -53,9 +53,12 @@ describe('the ticket tag', () => {
     expect(findTicketTag(subject, 'Atende')).toBe(number);
   });
 
-  it.each([['Printer offline #1042'], ['[Atende] #1042'], ['[Atende #] x'], ['[Other #1042] x'], ['[Atende #0]']])('finds no ticket number in "%s"', (subject) => {
-    expect(findTicketTag(subject, 'Atende')).toBeNull();
-  });
+  it.each([['Printer offline #1042'], ['[Atende] #1042'], ['[Atende #] x'], ['[Other #1042] x'], ['[Atende #0]']])(
+    'finds no ticket number in "%s"',
+    (subject) => {
+      expect(findTicketTag(subject, 'Atende')).toBeNull();
+    },
+  );
 
   it('finds a tag whose brand has spaces and dots', () => {
     expect(findTicketTag('Re: [Hosting  Co.BR #88] Site fora do ar', 'Hosting Co.BR')).toBe(88);
@@ -79,6 +82,8 @@ describe('the ticket tag', () => {
 
   it('tags an empty subject and keeps a subject to one line', () => {
     expect(tagSubject('', 'Atende', 5)).toBe('[Atende #5]');
-    expect(tagSubject('Printer\r\nBcc: victim@example.org', 'Atende', 5)).toBe('[Atende #5] Printer Bcc: victim@example.org');
+    expect(tagSubject('Printer\r\nBcc: victim@example.org', 'Atende', 5)).toBe(
+      '[Atende #5] Printer Bcc: victim@example.org',
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { AtendeError } from '../../../lib/domain/atende-error.ts';
-import { describeProblem, parsePolicy, type PolicyProblem } from '../../../lib/domain/policy/parse-policy.ts';
+import { describeProblem, type PolicyProblem, parsePolicy } from '../../../lib/domain/policy/parse-policy.ts';
 import { policyJsonSchema } from '../../../lib/domain/policy/policy-json-schema.ts';
 import { repositoryPath } from '../../support/policy-fixtures.ts';
 
@@ -31,7 +31,9 @@ describe('the policy file', () => {
   });
 
   it('names the path and line of an address that is not an e-mail address', () => {
-    const { code, lines } = problemsOf(defaultText.replace('address: servicedesk@example.com', 'address: not-an-address'));
+    const { code, lines } = problemsOf(
+      defaultText.replace('address: servicedesk@example.com', 'address: not-an-address'),
+    );
     expect(code).toBe('policy.invalid');
     const line = defaultText.split('\n').findIndex((text) => text.includes('address: servicedesk@example.com')) + 1;
     expect(lines).toContain(`queues[0].address: "not-an-address" is not an e-mail address (line ${line})`);
@@ -45,16 +47,29 @@ describe('the policy file', () => {
       .replace('  tag: Atende', '  tag: Atende\n  colour: blue');
     const { problems } = problemsOf(broken);
     expect(problems.map((problem) => problem.path)).toEqual(
-      expect.arrayContaining(['calendars.eastern-extended.timeZone', 'calendars.eastern-extended.week.sat', 'sla.firstResponse[0].within', 'brand']),
+      expect.arrayContaining([
+        'calendars.eastern-extended.timeZone',
+        'calendars.eastern-extended.week.sat',
+        'sla.firstResponse[0].within',
+        'brand',
+      ]),
     );
     expect(problems.every((problem) => typeof problem.line === 'number')).toBe(true);
     expect(problems.find((problem) => problem.path === 'brand')!.message).toBe('unknown key "colour"');
   });
 
   it('lists the valid choices when a section refers to something undefined', () => {
-    const { lines } = problemsOf(defaultText.replace('calendar: around-the-clock', 'calendar: always-open').replace('default: medium', 'default: normal'));
-    expect(lines.join('\n')).toContain('queues[1].calendar: "always-open" is not a calendar; valid calendars: eastern-extended, eastern-office, around-the-clock, eastern-weekdays');
-    expect(lines.join('\n')).toContain('priorities.default: "normal" is not a priority; valid priorities: critical, high, medium');
+    const { lines } = problemsOf(
+      defaultText
+        .replace('calendar: around-the-clock', 'calendar: always-open')
+        .replace('default: medium', 'default: normal'),
+    );
+    expect(lines.join('\n')).toContain(
+      'queues[1].calendar: "always-open" is not a calendar; valid calendars: eastern-extended, eastern-office, around-the-clock, eastern-weekdays',
+    );
+    expect(lines.join('\n')).toContain(
+      'priorities.default: "normal" is not a priority; valid priorities: critical, high, medium',
+    );
   });
 
   it('reports a YAML syntax error with its line', () => {

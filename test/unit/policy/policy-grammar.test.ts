@@ -6,7 +6,13 @@ describe('the opening-hours grammar', () => {
     expect(parseDayHours('closed')).toEqual({ ok: true, value: [] });
     expect(parseDayHours('24h')).toEqual({ ok: true, value: [{ start: 0, end: 1440 }] });
     expect(parseDayHours('09:00-18:00')).toEqual({ ok: true, value: [{ start: 540, end: 1080 }] });
-    expect(parseDayHours(['13:00-18:00', '08:00-12:00'])).toEqual({ ok: true, value: [{ start: 480, end: 720 }, { start: 780, end: 1080 }] });
+    expect(parseDayHours(['13:00-18:00', '08:00-12:00'])).toEqual({
+      ok: true,
+      value: [
+        { start: 480, end: 720 },
+        { start: 780, end: 1080 },
+      ],
+    });
     expect(parseDayHours('18:00-24:00')).toEqual({ ok: true, value: [{ start: 1080, end: 1440 }] });
   });
 
@@ -20,20 +26,40 @@ describe('the opening-hours grammar', () => {
 
 describe('the target grammar', () => {
   it('reads business-time durations in hours and minutes', () => {
-    expect(parseTarget('1h30m')).toEqual({ ok: true, value: { text: '1h30m', parts: [{ kind: 'businessTime', minutes: 90 }] } });
-    expect(parseTarget('48 hours')).toMatchObject({ ok: true, value: { parts: [{ kind: 'businessTime', minutes: 2880 }] } });
+    expect(parseTarget('1h30m')).toEqual({
+      ok: true,
+      value: { text: '1h30m', parts: [{ kind: 'businessTime', minutes: 90 }] },
+    });
+    expect(parseTarget('48 hours')).toMatchObject({
+      ok: true,
+      value: { parts: [{ kind: 'businessTime', minutes: 2880 }] },
+    });
   });
 
   it('reads end of business day and N business days', () => {
-    expect(parseTarget('end of business day')).toMatchObject({ ok: true, value: { parts: [{ kind: 'businessDays', days: 0 }] } });
-    expect(parseTarget('3 business days')).toMatchObject({ ok: true, value: { parts: [{ kind: 'businessDays', days: 3 }] } });
-    expect(parseTarget('within 1 business day')).toMatchObject({ ok: true, value: { parts: [{ kind: 'businessDays', days: 1 }] } });
+    expect(parseTarget('end of business day')).toMatchObject({
+      ok: true,
+      value: { parts: [{ kind: 'businessDays', days: 0 }] },
+    });
+    expect(parseTarget('3 business days')).toMatchObject({
+      ok: true,
+      value: { parts: [{ kind: 'businessDays', days: 3 }] },
+    });
+    expect(parseTarget('within 1 business day')).toMatchObject({
+      ok: true,
+      value: { parts: [{ kind: 'businessDays', days: 1 }] },
+    });
   });
 
   it('reads "whichever is sooner" targets joined by or', () => {
     expect(parseTarget('4h or end of business day')).toMatchObject({
       ok: true,
-      value: { parts: [{ kind: 'businessTime', minutes: 240 }, { kind: 'businessDays', days: 0 }] },
+      value: {
+        parts: [
+          { kind: 'businessTime', minutes: 240 },
+          { kind: 'businessDays', days: 0 },
+        ],
+      },
     });
   });
 

@@ -1,14 +1,21 @@
 import { describe, expect, it } from 'vitest';
+import type { Policy } from '../../../lib/domain/policy/policy-schema.ts';
 import { verdictRejection } from '../../../lib/domain/routing/inbound-verdicts.ts';
 import { isStaff, planFor, queueForRecipients, regionFor } from '../../../lib/domain/routing/support-routing.ts';
-import { acknowledgementAllowed, conductNoticeDue, isThrottledFollowUp } from '../../../lib/domain/ticket/acknowledgement-rules.ts';
-import { newCustomer, type Customer } from '../../../lib/domain/ticket/customer.ts';
-import type { Policy } from '../../../lib/domain/policy/policy-schema.ts';
+import {
+  acknowledgementAllowed,
+  conductNoticeDue,
+  isThrottledFollowUp,
+} from '../../../lib/domain/ticket/acknowledgement-rules.ts';
+import { type Customer, newCustomer } from '../../../lib/domain/ticket/customer.ts';
 import type { Ticket } from '../../../lib/domain/ticket/ticket.ts';
 import { at, shippedPolicy } from '../../support/policy-fixtures.ts';
 
 const policy = shippedPolicy('default.yaml');
-const customer = (fields: Partial<Customer>): Customer => ({ ...newCustomer('ana@customer.example', '2026-11-01T00:00:00.000Z'), ...fields });
+const customer = (fields: Partial<Customer>): Customer => ({
+  ...newCustomer('ana@customer.example', '2026-11-01T00:00:00.000Z'),
+  ...fields,
+});
 
 describe('routing a mail under the policy', () => {
   it('picks the queue from the first recipient that is a support address', () => {
@@ -24,7 +31,15 @@ describe('routing a mail under the policy', () => {
   });
 
   it("takes the customer's plan from their record, else the policy's mapping, else the default", () => {
-    const withMapping: Policy = { ...policy, plans: { default: 'basic', levels: policy.plans!.levels.map((plan) => (plan.name === 'premium' ? { ...plan, customers: { addresses: [], domains: ['vip.example'] } } : plan)) } };
+    const withMapping: Policy = {
+      ...policy,
+      plans: {
+        default: 'basic',
+        levels: policy.plans!.levels.map((plan) =>
+          plan.name === 'premium' ? { ...plan, customers: { addresses: [], domains: ['vip.example'] } } : plan,
+        ),
+      },
+    };
     expect(planFor(withMapping, 'ceo@vip.example', null)).toBe('premium');
     expect(planFor(withMapping, 'ceo@vip.example', customer({ plan: 'regular' }))).toBe('regular');
     expect(planFor(withMapping, 'someone@other.example', null)).toBe('basic');
@@ -62,8 +77,12 @@ describe('acknowledgements and follow-ups', () => {
   it('cites the conduct rules for capitals or rude words at most once per period', () => {
     expect(conductNoticeDue(policy, null, ['shouting'], now)).toBe(true);
     expect(conductNoticeDue(policy, null, ['secrets-masked'], now)).toBe(false);
-    expect(conductNoticeDue(policy, customer({ lastConductNoticeAt: '2026-11-20T10:00:00Z' }), ['rude-words'], now)).toBe(false);
-    expect(conductNoticeDue(policy, customer({ lastConductNoticeAt: '2026-11-10T10:00:00Z' }), ['rude-words'], now)).toBe(true);
+    expect(
+      conductNoticeDue(policy, customer({ lastConductNoticeAt: '2026-11-20T10:00:00Z' }), ['rude-words'], now),
+    ).toBe(false);
+    expect(
+      conductNoticeDue(policy, customer({ lastConductNoticeAt: '2026-11-10T10:00:00Z' }), ['rude-words'], now),
+    ).toBe(true);
   });
 
   it('throttles follow-ups closer than 40 minutes to the previous message', () => {

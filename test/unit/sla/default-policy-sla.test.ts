@@ -35,7 +35,9 @@ describe('SLA due times under the default policy', () => {
     const sla = schedule({ priority: 'high', plan: 'regular', received: '2026-11-21T16:00:00-05:00' });
     expect(iso(sla.firstResponse!.due)).toBe('2026-11-21T23:00:00.000Z');
     // Sunday 10:00 medium: end of business day is 18:00 but the 4-hour cap gives 14:00.
-    expect(iso(schedule({ received: '2026-11-22T10:00:00-05:00' }).firstResponse!.due)).toBe('2026-11-22T19:00:00.000Z');
+    expect(iso(schedule({ received: '2026-11-22T10:00:00-05:00' }).firstResponse!.due)).toBe(
+      '2026-11-22T19:00:00.000Z',
+    );
   });
 
   it('starts the clock at the next opening for a ticket sent after hours', () => {
@@ -68,7 +70,9 @@ describe('SLA due times under the default policy', () => {
   });
 
   it('keeps a region to the queues it names', () => {
-    expect(schedule({ queue: 'installteam', region: 'mena', received: '2026-11-21T12:00:00-05:00' }).calendar.name).toBe('around-the-clock');
+    expect(
+      schedule({ queue: 'installteam', region: 'mena', received: '2026-11-21T12:00:00-05:00' }).calendar.name,
+    ).toBe('around-the-clock');
   });
 
   it('honours the reduced hours of Christmas Day', () => {
@@ -92,7 +96,9 @@ describe('SLA due times under the default policy', () => {
   it('escalates level by level: the service manager at breach, then 2 and 4 business hours later', () => {
     // Saturday 10:00 critical: breach 11:00, level 2 at 13:00, level 3 at 17:00 (all within Saturday's hours).
     const sla = schedule({ priority: 'critical', received: '2026-11-21T10:00:00-05:00' });
-    expect(sla.firstResponse!.escalations.map((level) => [level.level, iso(level.at), level.contacts[0]!.address])).toEqual([
+    expect(
+      sla.firstResponse!.escalations.map((level) => [level.level, iso(level.at), level.contacts[0]!.address]),
+    ).toEqual([
       [1, '2026-11-21T16:00:00.000Z', 'service-manager@example.com'],
       [2, '2026-11-21T18:00:00.000Z', 'fulfillment-manager@example.com'],
       [3, '2026-11-21T22:00:00.000Z', 'owner@example.com'],
@@ -110,7 +116,10 @@ describe('SLA due times under the default policy', () => {
     const pauses = [{ start: at('2026-11-23T10:30:00-05:00'), end: at('2026-11-23T12:30:00-05:00') }];
     const paused = schedule({ priority: 'critical', received, pauses });
     expect(iso(paused.firstResponse!.due)).toBe('2026-11-23T18:00:00.000Z'); // 11:00 + 2 h paused
-    expect(schedule({ priority: 'critical', received, pauses: [{ start: at('2026-11-23T10:30:00-05:00'), end: null }] }).firstResponse!.due).toBeNull();
+    expect(
+      schedule({ priority: 'critical', received, pauses: [{ start: at('2026-11-23T10:30:00-05:00'), end: null }] })
+        .firstResponse!.due,
+    ).toBeNull();
   });
 
   it('treats web-form tickets like e-mail under the default policy', () => {

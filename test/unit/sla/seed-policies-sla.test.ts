@@ -14,7 +14,8 @@ describe('the five seed policies', () => {
   });
 
   it.each(EXAMPLES)('%s names its queues after the local part of their addresses', (name) => {
-    for (const queue of shippedPolicy(`examples/${name}.yaml`).queues) expect(queue.address.startsWith(`${queue.name}@`)).toBe(true);
+    for (const queue of shippedPolicy(`examples/${name}.yaml`).queues)
+      expect(queue.address.startsWith(`${queue.name}@`)).toBe(true);
   });
 });
 
@@ -28,23 +29,53 @@ describe('seed 000 (zenduit): regions, "4 hours or end of business day", acknowl
 
   it('answers a medium ticket at the sooner of 4 hours and the close of business', () => {
     // Sunday 16:00 on servicedesk: closes 18:00.
-    const sunday = clock.schedule({ queue: 'servicedesk', priority: 'medium', receivedAt: at('2026-11-22T16:00:00-05:00') });
+    const sunday = clock.schedule({
+      queue: 'servicedesk',
+      priority: 'medium',
+      receivedAt: at('2026-11-22T16:00:00-05:00'),
+    });
     expect(iso(sunday.firstResponse!.due)).toBe('2026-11-22T23:00:00.000Z');
     // Sunday 09:30: 4 hours, 13:30.
-    const morning = clock.schedule({ queue: 'servicedesk', priority: 'medium', receivedAt: at('2026-11-22T09:30:00-05:00') });
+    const morning = clock.schedule({
+      queue: 'servicedesk',
+      priority: 'medium',
+      receivedAt: at('2026-11-22T09:30:00-05:00'),
+    });
     expect(iso(morning.firstResponse!.due)).toBe('2026-11-22T18:30:00.000Z');
   });
 
   it('puts MENA customers on weekday office hours and everyone else on the extended hours', () => {
     const received = at('2026-11-21T10:00:00-05:00'); // Saturday
-    expect(iso(clock.schedule({ queue: 'servicedesk', priority: 'critical', region: 'mena', receivedAt: received }).clockStartsAt)).toBe('2026-11-23T13:00:00.000Z');
-    expect(iso(clock.schedule({ queue: 'servicedesk', priority: 'critical', region: 'latam', receivedAt: received }).clockStartsAt)).toBe('2026-11-21T15:00:00.000Z');
+    expect(
+      iso(
+        clock.schedule({ queue: 'servicedesk', priority: 'critical', region: 'mena', receivedAt: received })
+          .clockStartsAt,
+      ),
+    ).toBe('2026-11-23T13:00:00.000Z');
+    expect(
+      iso(
+        clock.schedule({ queue: 'servicedesk', priority: 'critical', region: 'latam', receivedAt: received })
+          .clockStartsAt,
+      ),
+    ).toBe('2026-11-21T15:00:00.000Z');
   });
 
   it('escalates to the service manager, the fulfillment manager and the owner in turn', () => {
-    const sla = clock.schedule({ queue: 'installteam', priority: 'critical', receivedAt: at('2026-11-22T03:00:00-05:00') });
-    expect(sla.resolution!.escalations.map((level) => level.contacts[0]!.role)).toEqual(['Service Manager', 'Fulfillment Manager', 'Owner']);
-    expect(sla.resolution!.escalations.map((level) => iso(level.at))).toEqual(['2026-11-22T16:00:00.000Z', '2026-11-22T18:00:00.000Z', '2026-11-22T22:00:00.000Z']);
+    const sla = clock.schedule({
+      queue: 'installteam',
+      priority: 'critical',
+      receivedAt: at('2026-11-22T03:00:00-05:00'),
+    });
+    expect(sla.resolution!.escalations.map((level) => level.contacts[0]!.role)).toEqual([
+      'Service Manager',
+      'Fulfillment Manager',
+      'Owner',
+    ]);
+    expect(sla.resolution!.escalations.map((level) => iso(level.at))).toEqual([
+      '2026-11-22T16:00:00.000Z',
+      '2026-11-22T18:00:00.000Z',
+      '2026-11-22T22:00:00.000Z',
+    ]);
   });
 });
 
@@ -54,14 +85,30 @@ describe('seed 001 (360dialog): plan targets for chat, 24 hours for e-mail and t
 
   it('gives every e-mail or web-form request 24 hours whatever the plan', () => {
     for (const channel of ['email', 'web'] as const) {
-      const sla = clock.schedule({ queue: 'support', priority: 'sev1', plan: 'premium', channel, receivedAt: received });
+      const sla = clock.schedule({
+        queue: 'support',
+        priority: 'sev1',
+        plan: 'premium',
+        channel,
+        receivedAt: received,
+      });
       expect(iso(sla.firstResponse!.due)).toBe('2026-11-24T09:00:00.000Z');
     }
   });
 
   it('keeps the plan targets for chat', () => {
-    expect(iso(clock.schedule({ queue: 'support', priority: 'sev2', plan: 'premium', channel: 'chat', receivedAt: received }).firstResponse!.due)).toBe('2026-11-23T09:30:00.000Z');
-    expect(iso(clock.schedule({ queue: 'support', priority: 'sev2', plan: 'regular', channel: 'chat', receivedAt: received }).firstResponse!.due)).toBe('2026-11-23T13:00:00.000Z');
+    expect(
+      iso(
+        clock.schedule({ queue: 'support', priority: 'sev2', plan: 'premium', channel: 'chat', receivedAt: received })
+          .firstResponse!.due,
+      ),
+    ).toBe('2026-11-23T09:30:00.000Z');
+    expect(
+      iso(
+        clock.schedule({ queue: 'support', priority: 'sev2', plan: 'regular', channel: 'chat', receivedAt: received })
+          .firstResponse!.due,
+      ),
+    ).toBe('2026-11-23T13:00:00.000Z');
   });
 
   it('resolves every problem within 48 hours, across the spring clock change in Berlin', () => {
@@ -84,15 +131,26 @@ describe('seed 002 (zoom): priority targets for paid plans, 24 hours for Free, s
   const received = at('2026-12-25T08:00:00-08:00'); // a holiday: Zoom works 24/7 including holidays
 
   it('answers urgent paid tickets within an hour, even on a holiday', () => {
-    expect(iso(clock.schedule({ queue: 'support', priority: 'urgent', plan: 'business', receivedAt: received }).firstResponse!.due)).toBe('2026-12-25T17:00:00.000Z');
+    expect(
+      iso(
+        clock.schedule({ queue: 'support', priority: 'urgent', plan: 'business', receivedAt: received }).firstResponse!
+          .due,
+      ),
+    ).toBe('2026-12-25T17:00:00.000Z');
   });
 
   it('answers every Free ticket within 24 hours, urgent or not', () => {
-    expect(iso(clock.schedule({ queue: 'support', priority: 'urgent', plan: 'free', receivedAt: received }).firstResponse!.due)).toBe('2026-12-26T16:00:00.000Z');
+    expect(
+      iso(
+        clock.schedule({ queue: 'support', priority: 'urgent', plan: 'free', receivedAt: received }).firstResponse!.due,
+      ),
+    ).toBe('2026-12-26T16:00:00.000Z');
   });
 
   it('sets no resolution target and sends a survey on resolution', () => {
-    expect(clock.schedule({ queue: 'support', priority: 'low', plan: 'pro', receivedAt: received }).resolution).toBeNull();
+    expect(
+      clock.schedule({ queue: 'support', priority: 'low', plan: 'pro', receivedAt: received }).resolution,
+    ).toBeNull();
     expect(policy.survey.onResolution).toBe(true);
     expect(policy.sla.firstResponseIs).toBe('acknowledgement');
   });
@@ -103,7 +161,11 @@ describe('seed 003 (hosting-br): business hours without time targets, statuses a
   const clock = new SlaClock(policy);
 
   it('promises no due time but still starts the clock at the next opening in São Paulo', () => {
-    const sla = clock.schedule({ queue: policy.queues[0]!.name, priority: policy.priorities.default, receivedAt: at('2026-11-20T19:00:00-03:00') });
+    const sla = clock.schedule({
+      queue: policy.queues[0]!.name,
+      priority: policy.priorities.default,
+      receivedAt: at('2026-11-20T19:00:00-03:00'),
+    });
     expect(sla.firstResponse).toBeNull();
     expect(sla.resolution).toBeNull();
     expect(iso(sla.clockStartsAt)).toBe('2026-11-23T12:00:00.000Z');
@@ -132,7 +194,18 @@ describe('seed 004 (hosting-es): fair-use rules', () => {
   });
 
   it('needs no --plan where the policy has no plans, and refuses one', async () => {
-    const ok = await runCli('sla', '--policy', 'policy/examples/hosting-es.yaml', '--queue', policy.queues[0]!.name, '--priority', 'high', '--received', '2026-11-23T10:00', '--json');
+    const ok = await runCli(
+      'sla',
+      '--policy',
+      'policy/examples/hosting-es.yaml',
+      '--queue',
+      policy.queues[0]!.name,
+      '--priority',
+      'high',
+      '--received',
+      '2026-11-23T10:00',
+      '--json',
+    );
     expect(ok.exitCode).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ plan: null, firstResponseDue: null });
     try {

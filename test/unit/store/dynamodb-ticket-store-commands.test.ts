@@ -1,9 +1,9 @@
 import {
+  type CancellationReason,
   ConditionalCheckFailedException,
   DynamoDBClient,
   ProvisionedThroughputExceededException,
   TransactionCanceledException,
-  type CancellationReason,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -14,7 +14,10 @@ import { aMessage, aReceipt, aTicket } from '../../support/ticket-fixtures.ts';
 
 // Narrow tests of the exact requests; behaviour against a real engine is in test/integration/store.
 const documents = mockClient(DynamoDBDocumentClient);
-const store = new DynamoDbTicketStore({ client: new DynamoDBClient({ region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }), tableName: 'tickets' });
+const store = new DynamoDbTicketStore({
+  client: new DynamoDBClient({ region: 'local', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+  tableName: 'tickets',
+});
 
 /** A cancellation as DynamoDB reports it: one reason per transaction item, in order. */
 const cancelled = (...reasons: (string | CancellationReason)[]) =>
@@ -24,7 +27,11 @@ const cancelled = (...reasons: (string | CancellationReason)[]) =>
     CancellationReasons: reasons.map((reason) => (typeof reason === 'string' ? { Code: reason } : reason)),
   });
 
-const failure = async (promise: Promise<unknown>): Promise<unknown> => promise.then(() => undefined, (error: unknown) => error);
+const failure = async (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 
 beforeEach(() => {
   documents.reset();
@@ -44,13 +51,38 @@ describe('createTicket', () => {
     const calls = documents.commandCalls(TransactWriteCommand);
     expect(calls).toHaveLength(1);
     const items = calls[0]?.args[0].input.TransactItems ?? [];
-    expect(items.map((item) => ({ table: item.Put?.TableName, pk: item.Put?.Item?.['pk'], sk: item.Put?.Item?.['sk'], entity: item.Put?.Item?.['entity'], condition: item.Put?.ConditionExpression }))).toEqual([
+    expect(
+      items.map((item) => ({
+        table: item.Put?.TableName,
+        pk: item.Put?.Item?.['pk'],
+        sk: item.Put?.Item?.['sk'],
+        entity: item.Put?.Item?.['entity'],
+        condition: item.Put?.ConditionExpression,
+      })),
+    ).toEqual([
       { table: 'tickets', pk: 'T#1000', sk: 'TICKET', entity: 'ticket', condition: 'attribute_not_exists(pk)' },
-      { table: 'tickets', pk: 'T#1000', sk: 'M#2025-03-03T12:00:00.000Z#000001', entity: 'message', condition: undefined },
-      { table: 'tickets', pk: 'MID#abc@mail.example.com', sk: 'MID', entity: 'messageId', condition: 'attribute_not_exists(pk)' },
+      {
+        table: 'tickets',
+        pk: 'T#1000',
+        sk: 'M#2025-03-03T12:00:00.000Z#000001',
+        entity: 'message',
+        condition: undefined,
+      },
+      {
+        table: 'tickets',
+        pk: 'MID#abc@mail.example.com',
+        sk: 'MID',
+        entity: 'messageId',
+        condition: 'attribute_not_exists(pk)',
+      },
       { table: 'tickets', pk: 'IN#ses-1', sk: 'IN', entity: 'receipt', condition: 'attribute_not_exists(pk)' },
     ]);
-    expect(items[0]?.Put?.Item).toMatchObject({ version: 1, requesterPk: 'REQ#ana@example.com', requesterSk: 'OPEN#2025-03-03T12:00:00.000Z#0000001000', listingPk: 'QUEUE#servicedesk' });
+    expect(items[0]?.Put?.Item).toMatchObject({
+      version: 1,
+      requesterPk: 'REQ#ana@example.com',
+      requesterSk: 'OPEN#2025-03-03T12:00:00.000Z#0000001000',
+      listingPk: 'QUEUE#servicedesk',
+    });
     expect(items[2]?.Put?.Item).toMatchObject({ ticketNumber: 1000 });
   });
 
@@ -58,7 +90,13 @@ describe('createTicket', () => {
     const rejection = cancelled('None', 'None', 'None', 'ConditionalCheckFailed');
     documents.on(TransactWriteCommand).rejects(rejection);
 
-    const error = await failure(store.createTicket({ ticket: aTicket(1000), firstMessage: aMessage(1000, 1), receipt: aReceipt({ key: 'ses-1' }) }));
+    const error = await failure(
+      store.createTicket({
+        ticket: aTicket(1000),
+        firstMessage: aMessage(1000, 1),
+        receipt: aReceipt({ key: 'ses-1' }),
+      }),
+    );
 
     expect(error).toBeInstanceOf(AtendeError);
     expect(error).toMatchObject({ code: 'store.duplicateReceipt', details: { receiptKey: 'ses-1' }, cause: rejection });
@@ -67,7 +105,9 @@ describe('createTicket', () => {
   it('turns a failed condition on the Message-ID link into store.duplicateMessageId', async () => {
     documents.on(TransactWriteCommand).rejects(cancelled('None', 'None', 'ConditionalCheckFailed', 'None'));
 
-    const error = await failure(store.createTicket({ ticket: aTicket(1000), firstMessage: aMessage(1000, 1), receipt: aReceipt() }));
+    const error = await failure(
+      store.createTicket({ ticket: aTicket(1000), firstMessage: aMessage(1000, 1), receipt: aReceipt() }),
+    );
 
     expect(error).toMatchObject({ code: 'store.duplicateMessageId' });
   });
@@ -76,7 +116,9 @@ describe('createTicket', () => {
     const throttled = cancelled('None', 'ThrottlingError', 'None', 'None');
     documents.on(TransactWriteCommand).rejects(throttled);
 
-    const error = await failure(store.createTicket({ ticket: aTicket(1000), firstMessage: aMessage(1000, 1), receipt: aReceipt() }));
+    const error = await failure(
+      store.createTicket({ ticket: aTicket(1000), firstMessage: aMessage(1000, 1), receipt: aReceipt() }),
+    );
 
     expect(error).toBe(throttled);
   });
@@ -85,7 +127,9 @@ describe('createTicket', () => {
     const overloaded = new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });
     documents.on(TransactWriteCommand).rejects(overloaded);
 
-    expect(await failure(store.createTicket({ ticket: aTicket(1000), firstMessage: aMessage(1000, 1) }))).toBe(overloaded);
+    expect(await failure(store.createTicket({ ticket: aTicket(1000), firstMessage: aMessage(1000, 1) }))).toBe(
+      overloaded,
+    );
   });
 });
 
@@ -93,7 +137,11 @@ describe('addMessage', () => {
   it('conditions the ticket on the expected version and stores the next one', async () => {
     documents.on(TransactWriteCommand).resolves({});
 
-    await store.addMessage({ ticket: aTicket(1000, { messageCount: 2 }), expectedVersion: 4, message: aMessage(1000, 2, { messageId: null }) });
+    await store.addMessage({
+      ticket: aTicket(1000, { messageCount: 2 }),
+      expectedVersion: 4,
+      message: aMessage(1000, 2, { messageId: null }),
+    });
 
     const items = documents.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
     expect(items).toHaveLength(2);
@@ -107,13 +155,19 @@ describe('addMessage', () => {
   });
 
   it.each([
-    ['a newer version is stored', { Code: 'ConditionalCheckFailed', Item: { version: { N: '2' } } }, 'store.versionConflict'],
+    [
+      'a newer version is stored',
+      { Code: 'ConditionalCheckFailed', Item: { version: { N: '2' } } },
+      'store.versionConflict',
+    ],
     ['no ticket is stored', { Code: 'ConditionalCheckFailed' }, 'store.ticketNotFound'],
     ['another transaction is writing the ticket', { Code: 'TransactionConflict' }, 'store.versionConflict'],
   ])('fails with the right code when %s', async (_, reason, code) => {
     documents.on(TransactWriteCommand).rejects(cancelled(reason, 'None'));
 
-    const error = await failure(store.addMessage({ ticket: aTicket(1000), expectedVersion: 1, message: aMessage(1000, 2, { messageId: null }) }));
+    const error = await failure(
+      store.addMessage({ ticket: aTicket(1000), expectedVersion: 1, message: aMessage(1000, 2, { messageId: null }) }),
+    );
 
     expect(error).toMatchObject({ code });
   });
@@ -137,7 +191,9 @@ describe('saveTicket', () => {
   it('tells a version conflict from a missing ticket by the old item DynamoDB returns', async () => {
     documents
       .on(PutCommand)
-      .rejectsOnce(new ConditionalCheckFailedException({ message: 'failed', $metadata: {}, Item: { version: { N: '3' } } }))
+      .rejectsOnce(
+        new ConditionalCheckFailedException({ message: 'failed', $metadata: {}, Item: { version: { N: '3' } } }),
+      )
       .rejectsOnce(new ConditionalCheckFailedException({ message: 'failed', $metadata: {} }));
 
     expect(await failure(store.saveTicket(aTicket(1000), 2))).toMatchObject({ code: 'store.versionConflict' });

@@ -1,10 +1,28 @@
-import { DynamoDBClient, DynamoDBServiceException, TransactionCanceledException, type CancellationReason } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type CancellationReason,
+  DynamoDBClient,
+  DynamoDBServiceException,
+  TransactionCanceledException,
+} from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbTicketStore } from '../../../lib/adapters/dynamodb/dynamodb-ticket-store.ts';
 import { customerItem, messageIdItem, ticketItem } from '../../../lib/adapters/dynamodb/ticket-items.ts';
-import { aCustomer, aMessage, anOutboundMessage, aPendingMail, aReceipt, aTicket } from '../../support/ticket-fixtures.ts';
+import {
+  aCustomer,
+  aMessage,
+  anOutboundMessage,
+  aPendingMail,
+  aReceipt,
+  aTicket,
+} from '../../support/ticket-fixtures.ts';
 
 // The exact requests behind ingest's budget of four per message; behaviour on a real engine is in
 // test/integration/store (the contract, run on DynamoDB Local).
@@ -24,9 +42,14 @@ const cancelled = (...reasons: (string | CancellationReason)[]) =>
   });
 
 /** As DynamoDB answers: the SDK has no class for ValidationException, only its name. */
-const validation = (message: string) => new DynamoDBServiceException({ name: 'ValidationException', $fault: 'client', $metadata: {}, message });
+const validation = (message: string) =>
+  new DynamoDBServiceException({ name: 'ValidationException', $fault: 'client', $metadata: {}, message });
 
-const failure = async (promise: Promise<unknown>): Promise<unknown> => promise.then(() => undefined, (error: unknown) => error);
+const failure = async (promise: Promise<unknown>): Promise<unknown> =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 
 beforeEach(() => {
   documents.reset();
@@ -82,10 +105,19 @@ describe('replyContext', () => {
   it('reads the customer and the Message-ID links in one consistent BatchGetItem, ids once each and in order', async () => {
     documents.on(BatchGetCommand).resolves({
       // DynamoDB answers in no particular order.
-      Responses: { tickets: [messageIdItem('<b@example.com>', 1002), customerItem(aCustomer('ana@example.com')), messageIdItem('<c@example.com>', 1003)] },
+      Responses: {
+        tickets: [
+          messageIdItem('<b@example.com>', 1002),
+          customerItem(aCustomer('ana@example.com')),
+          messageIdItem('<c@example.com>', 1003),
+        ],
+      },
     });
 
-    const context = await store.replyContext({ messageIds: ['<a@example.com>', 'b@example.com', '<b@example.com>', ' <c@example.com>'], customerKey: 'Ana@Example.com' });
+    const context = await store.replyContext({
+      messageIds: ['<a@example.com>', 'b@example.com', '<b@example.com>', ' <c@example.com>'],
+      customerKey: 'Ana@Example.com',
+    });
 
     expect(context).toEqual({ ticketNumber: 1002, customer: aCustomer('ana@example.com') });
     expect(documents.commandCalls(BatchGetCommand).map((call) => call.args[0].input)).toEqual([
@@ -106,13 +138,24 @@ describe('replyContext', () => {
   });
 
   it('asks again for the keys DynamoDB left unprocessed, and only for them', async () => {
-    const unprocessed = [{ pk: 'C#ana@example.com', sk: 'C' }, { pk: 'MID#a@example.com', sk: 'MID' }];
+    const unprocessed = [
+      { pk: 'C#ana@example.com', sk: 'C' },
+      { pk: 'MID#a@example.com', sk: 'MID' },
+    ];
     documents
       .on(BatchGetCommand)
-      .resolvesOnce({ Responses: { tickets: [messageIdItem('<b@example.com>', 1002)] }, UnprocessedKeys: { tickets: { Keys: unprocessed } } })
-      .resolvesOnce({ Responses: { tickets: [messageIdItem('<a@example.com>', 1001), customerItem(aCustomer('ana@example.com'))] } });
+      .resolvesOnce({
+        Responses: { tickets: [messageIdItem('<b@example.com>', 1002)] },
+        UnprocessedKeys: { tickets: { Keys: unprocessed } },
+      })
+      .resolvesOnce({
+        Responses: { tickets: [messageIdItem('<a@example.com>', 1001), customerItem(aCustomer('ana@example.com'))] },
+      });
 
-    const context = await store.replyContext({ messageIds: ['<a@example.com>', '<b@example.com>'], customerKey: 'ana@example.com' });
+    const context = await store.replyContext({
+      messageIds: ['<a@example.com>', '<b@example.com>'],
+      customerKey: 'ana@example.com',
+    });
 
     expect(context).toEqual({ ticketNumber: 1001, customer: aCustomer('ana@example.com') });
     const calls = documents.commandCalls(BatchGetCommand);
@@ -122,23 +165,40 @@ describe('replyContext', () => {
 });
 
 describe('createTicket with a customer', () => {
-  it('puts the customer, with its requester index keys and no condition, in the ticket\'s TransactWriteItems', async () => {
+  it("puts the customer, with its requester index keys and no condition, in the ticket's TransactWriteItems", async () => {
     documents.on(TransactWriteCommand).resolves({});
 
-    await store.createTicket({ ticket: aTicket(1000), firstMessage: aMessage(1000, 1, { messageId: null }), customer: aCustomer('Ana@example.com') });
+    await store.createTicket({
+      ticket: aTicket(1000),
+      firstMessage: aMessage(1000, 1, { messageId: null }),
+      customer: aCustomer('Ana@example.com'),
+    });
 
     const items = documents.commandCalls(TransactWriteCommand)[0]?.args[0].input.TransactItems ?? [];
     expect(items).toHaveLength(3);
     expect(items[2]).toEqual({
-      Put: { TableName: 'tickets', Item: { pk: 'C#ana@example.com', sk: 'C', entity: 'customer', requesterPk: 'REQ#ana@example.com', requesterSk: 'CUSTOMER', ...aCustomer('Ana@example.com') } },
+      Put: {
+        TableName: 'tickets',
+        Item: {
+          pk: 'C#ana@example.com',
+          sk: 'C',
+          entity: 'customer',
+          requesterPk: 'REQ#ana@example.com',
+          requesterSk: 'CUSTOMER',
+          ...aCustomer('Ana@example.com'),
+        },
+      },
     });
   });
 });
 
 describe('recordSentMail', () => {
-  const sent = [anOutboundMessage(1000, 2, { messageId: '<s2@email.amazonses.com>' }), anOutboundMessage(1000, 3, { messageId: '<s3@email.amazonses.com>' })];
+  const sent = [
+    anOutboundMessage(1000, 2, { messageId: '<s2@email.amazonses.com>' }),
+    anOutboundMessage(1000, 3, { messageId: '<s3@email.amazonses.com>' }),
+  ];
 
-  it('writes the messages, their links, the ticket\'s count and the receipt in one TransactWriteItems', async () => {
+  it("writes the messages, their links, the ticket's count and the receipt in one TransactWriteItems", async () => {
     documents.on(TransactWriteCommand).resolves({});
 
     await store.recordSentMail({ ticketNumber: 1000, messages: sent, receiptKey: 'ses-1', remainingMail: [] });
@@ -156,9 +216,21 @@ describe('recordSentMail', () => {
       },
     });
     expect(items).toEqual([
-      { Put: { TableName: 'tickets', Item: expect.objectContaining({ pk: 'T#1000', sk: 'M#2025-03-03T12:00:02.000Z#000002', entity: 'message' }), ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: 'tickets',
+          Item: expect.objectContaining({ pk: 'T#1000', sk: 'M#2025-03-03T12:00:02.000Z#000002', entity: 'message' }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
       link('<s2@email.amazonses.com>'),
-      { Put: { TableName: 'tickets', Item: expect.objectContaining({ sk: 'M#2025-03-03T12:00:02.000Z#000003' }), ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: 'tickets',
+          Item: expect.objectContaining({ sk: 'M#2025-03-03T12:00:02.000Z#000003' }),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
       link('<s3@email.amazonses.com>'),
       {
         Update: {
@@ -177,7 +249,12 @@ describe('recordSentMail', () => {
     documents.on(TransactWriteCommand).resolves({});
     const remaining = [aPendingMail(1000, 3)];
 
-    await store.recordSentMail({ ticketNumber: 1000, messages: sent.slice(0, 1), receiptKey: 'ses-1', remainingMail: remaining });
+    await store.recordSentMail({
+      ticketNumber: 1000,
+      messages: sent.slice(0, 1),
+      receiptKey: 'ses-1',
+      remainingMail: remaining,
+    });
     await store.recordSentMail({ ticketNumber: 1000, messages: sent.slice(0, 1), receiptKey: null, remainingMail: [] });
     await store.recordSentMail({ ticketNumber: 1000, messages: [], receiptKey: null, remainingMail: [] });
 
@@ -188,23 +265,49 @@ describe('recordSentMail', () => {
       ExpressionAttributeNames: { '#pendingMail': 'pendingMail' },
       ExpressionAttributeValues: { ':remaining': remaining },
     });
-    expect(calls[1]?.map((item) => item.Put?.Item?.['entity'] ?? item.Update?.Key?.['sk'])).toEqual(['message', 'messageId']);
+    expect(calls[1]?.map((item) => item.Put?.Item?.['entity'] ?? item.Update?.Key?.['sk'])).toEqual([
+      'message',
+      'messageId',
+    ]);
   });
 
   it.each([
-    ['the second message is already stored', ['None', 'None', 'ConditionalCheckFailed', 'None', 'None'], 'store.duplicateMessage', { sequence: 3 }],
-    ['a Message-ID belongs to another ticket', ['None', 'ConditionalCheckFailed', 'None', 'None', 'None'], 'store.duplicateMessageId', { messageId: '<s2@email.amazonses.com>' }],
-    ['the receipt is missing', ['None', 'None', 'None', 'None', 'ConditionalCheckFailed'], 'store.receiptNotFound', { receiptKey: 'ses-1' }],
+    [
+      'the second message is already stored',
+      ['None', 'None', 'ConditionalCheckFailed', 'None', 'None'],
+      'store.duplicateMessage',
+      { sequence: 3 },
+    ],
+    [
+      'a Message-ID belongs to another ticket',
+      ['None', 'ConditionalCheckFailed', 'None', 'None', 'None'],
+      'store.duplicateMessageId',
+      { messageId: '<s2@email.amazonses.com>' },
+    ],
+    [
+      'the receipt is missing',
+      ['None', 'None', 'None', 'None', 'ConditionalCheckFailed'],
+      'store.receiptNotFound',
+      { receiptKey: 'ses-1' },
+    ],
     [
       'the receipt would grow past 400 KB',
-      ['None', 'None', 'None', 'None', { Code: 'ValidationError', Message: 'Item size to update has exceeded the maximum allowed size' }],
+      [
+        'None',
+        'None',
+        'None',
+        'None',
+        { Code: 'ValidationError', Message: 'Item size to update has exceeded the maximum allowed size' },
+      ],
       'store.itemTooLarge',
       { part: 'receipt', receiptKey: 'ses-1' },
     ],
   ])('fails with the right code when %s', async (_, reasons, code, details) => {
     documents.on(TransactWriteCommand).rejects(cancelled(...reasons));
 
-    const error = await failure(store.recordSentMail({ ticketNumber: 1000, messages: sent, receiptKey: 'ses-1', remainingMail: [] }));
+    const error = await failure(
+      store.recordSentMail({ ticketNumber: 1000, messages: sent, receiptKey: 'ses-1', remainingMail: [] }),
+    );
 
     expect(error).toMatchObject({ code, details: { operation: 'recordSentMail', ticketNumber: 1000, ...details } });
   });
@@ -221,7 +324,11 @@ describe('recordSentMail', () => {
 
     documents.reset();
     documents.on(TransactWriteCommand).rejects(conflict);
-    expect(await failure(store.recordSentMail({ ticketNumber: 1000, messages: sent, receiptKey: 'ses-1', remainingMail: [] }))).toBe(conflict);
+    expect(
+      await failure(
+        store.recordSentMail({ ticketNumber: 1000, messages: sent, receiptKey: 'ses-1', remainingMail: [] }),
+      ),
+    ).toBe(conflict);
     expect(documents.commandCalls(TransactWriteCommand)).toHaveLength(3);
   });
 });
@@ -230,21 +337,43 @@ describe('items over 400 KB', () => {
   it.each([
     ['Item size has exceeded the maximum allowed size'],
     ['Item size to update has exceeded the maximum allowed size'],
-    ['ExpressionAttributeValues contains invalid value: Item size has exceeded the maximum allowed size for key :remaining'],
+    [
+      'ExpressionAttributeValues contains invalid value: Item size has exceeded the maximum allowed size for key :remaining',
+    ],
   ])('turn the ValidationException "%s" into store.itemTooLarge, keeping the cause', async (message) => {
     const rejection = validation(message);
     documents.on(PutCommand).rejects(rejection).on(TransactWriteCommand).rejects(rejection);
 
-    expect(await failure(store.recordReceipt(aReceipt({ key: 'ses-1' })))).toMatchObject({ code: 'store.itemTooLarge', cause: rejection, details: { receiptKey: 'ses-1' } });
-    expect(await failure(store.saveCustomer(aCustomer('ana@example.com')))).toMatchObject({ code: 'store.itemTooLarge' });
-    expect(await failure(store.createTicket({ ticket: aTicket(1000), firstMessage: aMessage(1000, 1) }))).toMatchObject({ code: 'store.itemTooLarge', details: { operation: 'createTicket' } });
+    expect(await failure(store.recordReceipt(aReceipt({ key: 'ses-1' })))).toMatchObject({
+      code: 'store.itemTooLarge',
+      cause: rejection,
+      details: { receiptKey: 'ses-1' },
+    });
+    expect(await failure(store.saveCustomer(aCustomer('ana@example.com')))).toMatchObject({
+      code: 'store.itemTooLarge',
+    });
+    expect(await failure(store.createTicket({ ticket: aTicket(1000), firstMessage: aMessage(1000, 1) }))).toMatchObject(
+      { code: 'store.itemTooLarge', details: { operation: 'createTicket' } },
+    );
   });
 
   it('leave any other ValidationException as it came', async () => {
     const rejection = validation('One or more parameter values were invalid: Missing the key pk in the item');
     documents.on(PutCommand).rejects(rejection).on(TransactWriteCommand).rejects(rejection);
 
-    expect(await failure(store.putQuarantine({ key: 'q', reason: 'inbound.virus', rawKey: null, at: '2025-03-03T12:00:00.000Z', details: {} }))).toBe(rejection);
-    expect(await failure(store.createTicket({ ticket: aTicket(1000), firstMessage: aMessage(1000, 1) }))).toBe(rejection);
+    expect(
+      await failure(
+        store.putQuarantine({
+          key: 'q',
+          reason: 'inbound.virus',
+          rawKey: null,
+          at: '2025-03-03T12:00:00.000Z',
+          details: {},
+        }),
+      ),
+    ).toBe(rejection);
+    expect(await failure(store.createTicket({ ticket: aTicket(1000), firstMessage: aMessage(1000, 1) }))).toBe(
+      rejection,
+    );
   });
 });

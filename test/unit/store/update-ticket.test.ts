@@ -45,10 +45,18 @@ describe('updateTicket', () => {
     const { store, number } = await storeWithTicket();
     let applied = 0;
 
-    const error = await updateTicket(alwaysOvertaken(store), number, (ticket) => {
-      applied += 1;
-      return { ...ticket, priority: 'high' };
-    }, { maxAttempts: 3 }).then(() => undefined, (failure: unknown) => failure);
+    const error = await updateTicket(
+      alwaysOvertaken(store),
+      number,
+      (ticket) => {
+        applied += 1;
+        return { ...ticket, priority: 'high' };
+      },
+      { maxAttempts: 3 },
+    ).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
 
     expect(error).toBeInstanceOf(AtendeError);
     expect(error).toMatchObject({ code: 'store.conflictRetriesExhausted', details: { attempts: 3 } });
@@ -58,7 +66,10 @@ describe('updateTicket', () => {
   it('fails with store.ticketNotFound for a ticket that does not exist', async () => {
     const store = new InMemoryTicketStore();
 
-    const error = await updateTicket(store, 999, (ticket) => ticket).then(() => undefined, (failure: unknown) => failure);
+    const error = await updateTicket(store, 999, (ticket) => ticket).then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
 
     expect(error).toMatchObject({ code: 'store.ticketNotFound' });
   });

@@ -3,14 +3,22 @@ import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HandlebarsNotificationRenderer, DEFAULT_TEMPLATES_DIRECTORY } from '../../../lib/adapters/templates/handlebars-notification-renderer.ts';
+import {
+  DEFAULT_TEMPLATES_DIRECTORY,
+  HandlebarsNotificationRenderer,
+} from '../../../lib/adapters/templates/handlebars-notification-renderer.ts';
 import { NOTIFICATION_KINDS, type NotificationContext } from '../../../lib/application/ports/notification-renderer.ts';
 import { isAtendeError } from '../../../lib/domain/atende-error.ts';
 import type { Policy } from '../../../lib/domain/policy/policy-schema.ts';
 import { repositoryPath, shippedPolicy } from '../../support/policy-fixtures.ts';
 import { baseContext, sampleContext } from './notification-samples.ts';
 
-const SHIPPED_POLICIES = ['default.yaml', ...readdirSync(repositoryPath('policy/examples')).filter((name) => name.endsWith('.yaml')).map((name) => `examples/${name}`)];
+const SHIPPED_POLICIES = [
+  'default.yaml',
+  ...readdirSync(repositoryPath('policy/examples'))
+    .filter((name) => name.endsWith('.yaml'))
+    .map((name) => `examples/${name}`),
+];
 const LOCALES = ['en', 'es', 'pt-BR', 'de', 'ru'];
 
 let renderer: HandlebarsNotificationRenderer;
@@ -35,8 +43,17 @@ const acknowledgementFor = (policy: Policy, language: string): NotificationConte
   return {
     ...baseContext,
     brand: policy.brand,
-    ticket: { ...baseContext.ticket, statusLabel: policy.statuses.new[language] ?? 'missing status label', queue: queue.name, queueAddress: queue.address },
-    sla: { firstResponseDue: '2026-11-24T14:00:00.000Z', resolutionDue: null, timeZone: policy.calendars[queue.calendar]?.timeZone ?? 'UTC' },
+    ticket: {
+      ...baseContext.ticket,
+      statusLabel: policy.statuses.new[language] ?? 'missing status label',
+      queue: queue.name,
+      queueAddress: queue.address,
+    },
+    sla: {
+      firstResponseDue: '2026-11-24T14:00:00.000Z',
+      resolutionDue: null,
+      timeZone: policy.calendars[queue.calendar]?.timeZone ?? 'UTC',
+    },
     conductRules: policy.conduct.rules[language] ?? [],
     maskedSecrets: ['api-key'],
   };
@@ -58,37 +75,48 @@ describe('the shipped templates', () => {
   });
 
   describe.each(LOCALES)('in %s', (locale) => {
-    it.each(NOTIFICATION_KINDS)('render %s: a one-line subject, text naming the ticket, an HTML page in the language', (kind) => {
-      const rendered = renderer.render(kind, locale, sampleContext(kind));
+    it.each(NOTIFICATION_KINDS)(
+      'render %s: a one-line subject, text naming the ticket, an HTML page in the language',
+      (kind) => {
+        const rendered = renderer.render(kind, locale, sampleContext(kind));
 
-      expect(rendered.subject.length).toBeGreaterThan(0);
-      expect(rendered.subject).not.toMatch(/[\r\n]/);
-      // The suspended-support notice quotes the subject; it opens no ticket for the customer to follow.
-      expect(rendered.text).toContain(kind === 'suspended-notice' ? 'Printer offline since Monday' : '1042');
-      expect(rendered.text).not.toMatch(/\{\{|\}\}|undefined|\[object Object\]/);
-      expect(rendered.html).toMatch(/^<!DOCTYPE html>/);
-      expect(rendered.html).toContain(`<html lang="${locale}">`);
-      expect(rendered.html).not.toMatch(/\{\{|\}\}|undefined|\[object Object\]/);
-    });
+        expect(rendered.subject.length).toBeGreaterThan(0);
+        expect(rendered.subject).not.toMatch(/[\r\n]/);
+        // The suspended-support notice quotes the subject; it opens no ticket for the customer to follow.
+        expect(rendered.text).toContain(kind === 'suspended-notice' ? 'Printer offline since Monday' : '1042');
+        expect(rendered.text).not.toMatch(/\{\{|\}\}|undefined|\[object Object\]/);
+        expect(rendered.html).toMatch(/^<!DOCTYPE html>/);
+        expect(rendered.html).toContain(`<html lang="${locale}">`);
+        expect(rendered.html).not.toMatch(/\{\{|\}\}|undefined|\[object Object\]/);
+      },
+    );
   });
 });
 
 describe('customer text in a notification', () => {
   const hostile: NotificationContext = {
     ...baseContext,
-    ticket: { ...baseContext.ticket, subject: 'Help <script>alert(1)</script> R&D "now"', taggedSubject: '[Atende #1042] Help <script>alert(1)</script> R&D "now"', requesterName: '<img src=x onerror=alert(1)>' },
+    ticket: {
+      ...baseContext.ticket,
+      subject: 'Help <script>alert(1)</script> R&D "now"',
+      taggedSubject: '[Atende #1042] Help <script>alert(1)</script> R&D "now"',
+      requesterName: '<img src=x onerror=alert(1)>',
+    },
     message: { ...baseContext.message!, text: 'Line one <b>bold?</b>\n<script>steal()</script> & more' },
   };
 
-  it.each(['agent-new-ticket', 'agent-customer-reply'] as const)('is escaped in the HTML of %s, never turned into markup', (kind) => {
-    const { html } = renderer.render(kind, 'en', hostile);
+  it.each(['agent-new-ticket', 'agent-customer-reply'] as const)(
+    'is escaped in the HTML of %s, never turned into markup',
+    (kind) => {
+      const { html } = renderer.render(kind, 'en', hostile);
 
-    expect(html).not.toContain('<script>');
-    expect(html).not.toContain('<img');
-    expect(html).not.toContain('<b>bold?</b>');
-    expect(html).toContain('&lt;script&gt;steal()&lt;/script&gt; &amp; more');
-    expect(html).toContain('Help &lt;script&gt;alert(1)&lt;/script&gt; R&amp;D &quot;now&quot;');
-  });
+      expect(html).not.toContain('<script>');
+      expect(html).not.toContain('<img');
+      expect(html).not.toContain('<b>bold?</b>');
+      expect(html).toContain('&lt;script&gt;steal()&lt;/script&gt; &amp; more');
+      expect(html).toContain('Help &lt;script&gt;alert(1)&lt;/script&gt; R&amp;D &quot;now&quot;');
+    },
+  );
 
   it('is kept verbatim in the text and subject, which are not HTML', () => {
     const { text, subject } = renderer.render('agent-new-ticket', 'en', hostile);
@@ -106,15 +134,25 @@ describe('customer text in a notification', () => {
   });
 
   it('collapses a line break in a customer subject: a subject is one header line', () => {
-    const context = { ...baseContext, ticket: { ...baseContext.ticket, subject: 'Hi\r\nBcc: victim@example.com', taggedSubject: '[Atende #1042] Hi\r\nBcc: victim@example.com' } };
+    const context = {
+      ...baseContext,
+      ticket: {
+        ...baseContext.ticket,
+        subject: 'Hi\r\nBcc: victim@example.com',
+        taggedSubject: '[Atende #1042] Hi\r\nBcc: victim@example.com',
+      },
+    };
 
     expect(renderer.render('acknowledgement', 'en', context).subject).toBe('[Atende #1042] Hi Bcc: victim@example.com');
-    expect(renderer.render('suspended-notice', 'es', context).subject).toBe('Soporte suspendido: Hi Bcc: victim@example.com');
+    expect(renderer.render('suspended-notice', 'es', context).subject).toBe(
+      'Soporte suspendido: Hi Bcc: victim@example.com',
+    );
   });
 });
 
 describe('the acknowledgement', () => {
-  const acknowledge = (extra: Partial<NotificationContext>, locale = 'en') => renderer.render('acknowledgement', locale, { ...baseContext, ...extra });
+  const acknowledge = (extra: Partial<NotificationContext>, locale = 'en') =>
+    renderer.render('acknowledgement', locale, { ...baseContext, ...extra });
 
   it('says nothing about secrets when none were masked', () => {
     for (const rendered of [acknowledge({}), acknowledge({ maskedSecrets: [] })]) {
@@ -132,10 +170,16 @@ describe('the acknowledgement', () => {
     expect(html).toContain('data-section="masked-secrets"');
   });
 
-  it('names secret kinds in the customer\'s language, and an unknown kind generically', () => {
-    expect(acknowledge({ maskedSecrets: ['password', 'token'] }, 'pt-BR').text).toContain('sua mensagem parecia conter uma senha e um token de acesso.');
-    expect(acknowledge({ maskedSecrets: ['api-key'] }, 'de').text).toContain('Ihre Nachricht enthielt offenbar einen API-Schlüssel.');
-    expect(acknowledge({ maskedSecrets: ['ssh-key'] }, 'es').text).toContain('su mensaje parecía contener un dato confidencial.');
+  it("names secret kinds in the customer's language, and an unknown kind generically", () => {
+    expect(acknowledge({ maskedSecrets: ['password', 'token'] }, 'pt-BR').text).toContain(
+      'sua mensagem parecia conter uma senha e um token de acesso.',
+    );
+    expect(acknowledge({ maskedSecrets: ['api-key'] }, 'de').text).toContain(
+      'Ihre Nachricht enthielt offenbar einen API-Schlüssel.',
+    );
+    expect(acknowledge({ maskedSecrets: ['ssh-key'] }, 'es').text).toContain(
+      'su mensaje parecía contener un dato confidencial.',
+    );
   });
 
   it('cites the conduct rules only when given', () => {
@@ -144,7 +188,9 @@ describe('the acknowledgement', () => {
     expect(acknowledge({}).html).not.toContain('data-section="conduct"');
     expect(acknowledge({ conductRules: [] }).text).not.toContain('support guidelines');
     const cited = acknowledge({ conductRules: rules });
-    expect(cited.text).toContain('please keep our support guidelines in mind:\n  - One ticket per issue.\n  - Leave 40 minutes between follow-ups.\n');
+    expect(cited.text).toContain(
+      'please keep our support guidelines in mind:\n  - One ticket per issue.\n  - Leave 40 minutes between follow-ups.\n',
+    );
     expect(cited.html).toContain('<li style="margin:0 0 4px;">Leave 40 minutes between follow-ups.</li>');
   });
 
@@ -153,23 +199,33 @@ describe('the acknowledgement', () => {
     expect(acknowledge({ duplicateOf: null }).text).not.toContain('the same issue');
   });
 
-  it('shows the first-response due time in the queue\'s zone and the customer\'s language', () => {
+  it("shows the first-response due time in the queue's zone and the customer's language", () => {
     const due = '2026-11-24T14:00:00.000Z';
 
-    expect(acknowledge({ sla: { firstResponseDue: due, resolutionDue: null, timeZone: 'America/Toronto' } }).text).toContain('reply by Tuesday, November 24, 2026 at 9:00 AM EST at the latest');
-    expect(acknowledge({ sla: { firstResponseDue: due, resolutionDue: null, timeZone: 'America/Sao_Paulo' } }, 'pt-BR').text).toContain('terça-feira, 24 de novembro de 2026 às 11:00 BRT');
-    expect(acknowledge({ sla: { firstResponseDue: due, resolutionDue: null, timeZone: 'Europe/Berlin' } }, 'de').text).toContain('spätestens am Dienstag, 24. November 2026 um 15:00 MEZ');
+    expect(
+      acknowledge({ sla: { firstResponseDue: due, resolutionDue: null, timeZone: 'America/Toronto' } }).text,
+    ).toContain('reply by Tuesday, November 24, 2026 at 9:00 AM EST at the latest');
+    expect(
+      acknowledge({ sla: { firstResponseDue: due, resolutionDue: null, timeZone: 'America/Sao_Paulo' } }, 'pt-BR').text,
+    ).toContain('terça-feira, 24 de novembro de 2026 às 11:00 BRT');
+    expect(
+      acknowledge({ sla: { firstResponseDue: due, resolutionDue: null, timeZone: 'Europe/Berlin' } }, 'de').text,
+    ).toContain('spätestens am Dienstag, 24. November 2026 um 15:00 MEZ');
   });
 
   it('promises an answer as soon as possible when there is no due time', () => {
     const { sla: _omitted, ...withoutSla } = baseContext;
 
     expect(renderer.render('acknowledgement', 'en', withoutSla).text).toContain('reply as soon as possible');
-    expect(acknowledge({ sla: { firstResponseDue: null, resolutionDue: null, timeZone: 'UTC' } }).text).toContain('reply as soon as possible');
+    expect(acknowledge({ sla: { firstResponseDue: null, resolutionDue: null, timeZone: 'UTC' } }).text).toContain(
+      'reply as soon as possible',
+    );
   });
 
   it('tells how to add information: reply, keeping the tag in the subject', () => {
-    expect(acknowledge({}).text).toContain('Simply reply to this e-mail, with any details or attachments. Please keep [Atende #1042] in the subject line');
+    expect(acknowledge({}).text).toContain(
+      'Simply reply to this e-mail, with any details or attachments. Please keep [Atende #1042] in the subject line',
+    );
   });
 });
 
@@ -185,7 +241,7 @@ describe('agent notifications', () => {
     expect(text).toContain('the printer in room 4 is offline since Monday.\nCould you call me?');
   });
 
-  it('fall back to the ticket\'s priority name and leave out what the context lacks', () => {
+  it("fall back to the ticket's priority name and leave out what the context lacks", () => {
     const { priority: _p, flags: _f, sla: _s, ...bare } = baseContext;
     const { text } = renderer.render('agent-new-ticket', 'en', { ...bare, ticket: { ...bare.ticket, plan: null } });
 
@@ -198,27 +254,38 @@ describe('agent notifications', () => {
 });
 
 describe('the suspended-support notice', () => {
-  it('quotes the policy\'s notice when there is one', () => {
+  it("quotes the policy's notice when there is one", () => {
     const notice = 'En caso de incumplir cualquiera de las reglas, podremos suspender su soporte.';
 
-    expect(renderer.render('suspended-notice', 'es', { ...baseContext, suspensionNotice: notice }).text).toContain(`Tal como indica nuestra política de soporte:\n\n    ${notice}`);
-    expect(renderer.render('suspended-notice', 'es', { ...baseContext, suspensionNotice: null }).text).not.toContain('Tal como indica');
+    expect(renderer.render('suspended-notice', 'es', { ...baseContext, suspensionNotice: notice }).text).toContain(
+      `Tal como indica nuestra política de soporte:\n\n    ${notice}`,
+    );
+    expect(renderer.render('suspended-notice', 'es', { ...baseContext, suspensionNotice: null }).text).not.toContain(
+      'Tal como indica',
+    );
   });
 });
 
 describe('rendering failures', () => {
-  it('fails with templates.missing for a locale without templates: falling back is the caller\'s choice', () => {
+  it("fails with templates.missing for a locale without templates: falling back is the caller's choice", () => {
     expectAtendeError(() => renderer.render('acknowledgement', 'fr', baseContext), 'templates.missing');
   });
 
-  it('fails with templates.renderFailed when a kind\'s required field is absent (strict templates)', () => {
+  it("fails with templates.renderFailed when a kind's required field is absent (strict templates)", () => {
     const { message: _omitted, ...withoutMessage } = baseContext;
 
     expectAtendeError(() => renderer.render('agent-reply-relay', 'en', withoutMessage), 'templates.renderFailed');
   });
 
   it('fails with templates.renderFailed for a due time that is not an ISO instant', () => {
-    expectAtendeError(() => renderer.render('acknowledgement', 'en', { ...baseContext, sla: { firstResponseDue: 'tomorrow', resolutionDue: null, timeZone: 'UTC' } }), 'templates.renderFailed');
+    expectAtendeError(
+      () =>
+        renderer.render('acknowledgement', 'en', {
+          ...baseContext,
+          sla: { firstResponseDue: 'tomorrow', resolutionDue: null, timeZone: 'UTC' },
+        }),
+      'templates.renderFailed',
+    );
   });
 });
 
@@ -237,7 +304,11 @@ describe('loading a templates folder', () => {
     return target;
   };
 
-  const loadError = async (directory: string): Promise<unknown> => HandlebarsNotificationRenderer.load(directory).then(() => undefined, (error: unknown) => error);
+  const loadError = async (directory: string): Promise<unknown> =>
+    HandlebarsNotificationRenderer.load(directory).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
 
   it('names every file a locale lacks (templates.missing)', async () => {
     const directory = await copyOf('incomplete');
@@ -247,7 +318,10 @@ describe('loading a templates folder', () => {
     const error = await loadError(directory);
 
     expect(isAtendeError(error, 'templates.missing')).toBe(true);
-    expect(isAtendeError(error) && error.details['missing']).toEqual(['de/agent-reply-relay.html.hbs', 'ru/labels.json']);
+    expect(isAtendeError(error) && error.details['missing']).toEqual([
+      'de/agent-reply-relay.html.hbs',
+      'ru/labels.json',
+    ]);
   });
 
   it('refuses a template that does not parse (templates.invalid), at load rather than at the first send', async () => {

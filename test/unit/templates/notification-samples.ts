@@ -41,7 +41,12 @@ export const baseContext: NotificationContext = {
 export const sampleContext = (kind: NotificationKind): NotificationContext => {
   switch (kind) {
     case 'acknowledgement':
-      return { ...baseContext, maskedSecrets: ['password'], conductRules: ['One ticket per issue.'], duplicateOf: null };
+      return {
+        ...baseContext,
+        maskedSecrets: ['password'],
+        conductRules: ['One ticket per issue.'],
+        duplicateOf: null,
+      };
     case 'agent-new-ticket':
     case 'agent-customer-reply':
       return baseContext;
@@ -49,9 +54,17 @@ export const sampleContext = (kind: NotificationKind): NotificationContext => {
       return {
         ...baseContext,
         ticket: { ...baseContext.ticket, status: 'in-progress', statusLabel: 'In progress' },
-        message: { from: 'joao@example.com', fromName: 'João Lima', text: 'Hi Ana,\n\nwe restarted the print server; it should be back.\n\nJoão', at: '2026-11-24T14:30:00.000Z' },
+        message: {
+          from: 'joao@example.com',
+          fromName: 'João Lima',
+          text: 'Hi Ana,\n\nwe restarted the print server; it should be back.\n\nJoão',
+          at: '2026-11-24T14:30:00.000Z',
+        },
       };
     case 'suspended-notice':
-      return { ...baseContext, suspensionNotice: 'Support is suspended for accounts that break the fair-support rules.' };
+      return {
+        ...baseContext,
+        suspensionNotice: 'Support is suspended for accounts that break the fair-support rules.',
+      };
   }
 };

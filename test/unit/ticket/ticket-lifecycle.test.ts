@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { SlaClock } from '../../../lib/domain/sla/sla-schedule.ts';
 import { readAgentReply } from '../../../lib/domain/ticket/agent-commands.ts';
-import { changeStatus, openTicket, recordAgentReply, recordCustomerMessage } from '../../../lib/domain/ticket/ticket-lifecycle.ts';
 import { mayAddToTicket, openTicketWithSubject } from '../../../lib/domain/ticket/threading.ts';
+import {
+  changeStatus,
+  openTicket,
+  recordAgentReply,
+  recordCustomerMessage,
+} from '../../../lib/domain/ticket/ticket-lifecycle.ts';
 import { at, shippedPolicy } from '../../support/policy-fixtures.ts';
 
 const sla = new SlaClock(shippedPolicy('default.yaml'));
@@ -32,7 +37,12 @@ const newTicket = () =>
 describe('a ticket over its life', () => {
   it('opens as new with its SLA due times', () => {
     const ticket = newTicket();
-    expect(ticket).toMatchObject({ status: 'new', requester: 'ana@customer.example', participants: ['bob@customer.example'], messageCount: 1 });
+    expect(ticket).toMatchObject({
+      status: 'new',
+      requester: 'ana@customer.example',
+      participants: ['bob@customer.example'],
+      messageCount: 1,
+    });
     expect(ticket.firstResponseDue).toBe('2026-11-23T16:00:00.000Z');
     expect(ticket.resolutionDue).toBe('2026-11-23T23:00:00.000Z');
   });
@@ -42,7 +52,11 @@ describe('a ticket over its life', () => {
     expect(waiting.pauses).toEqual([{ start: '2026-11-23T15:30:00.000Z', end: null }]);
     expect(waiting.firstResponseDue).toBeNull();
 
-    const answered = recordCustomerMessage(waiting, { at: at('2026-11-23T12:30:00-05:00'), participants: [], flags: [] }, sla);
+    const answered = recordCustomerMessage(
+      waiting,
+      { at: at('2026-11-23T12:30:00-05:00'), participants: [], flags: [] },
+      sla,
+    );
     expect(answered.status).toBe('open');
     expect(answered.pauses).toEqual([{ start: '2026-11-23T15:30:00.000Z', end: '2026-11-23T17:30:00.000Z' }]);
     expect(answered.firstResponseDue).toBe('2026-11-23T18:00:00.000Z'); // two hours later than before
@@ -52,15 +66,27 @@ describe('a ticket over its life', () => {
   it('reopens a resolved ticket when the requester writes again', () => {
     const resolved = changeStatus(newTicket(), 'resolved', at('2026-11-23T11:00:00-05:00'), sla);
     expect(resolved.resolvedAt).not.toBeNull();
-    const reopened = recordCustomerMessage(resolved, { at: at('2026-11-24T09:00:00-05:00'), participants: ['carla@customer.example'], flags: ['shouting'] }, sla);
+    const reopened = recordCustomerMessage(
+      resolved,
+      { at: at('2026-11-24T09:00:00-05:00'), participants: ['carla@customer.example'], flags: ['shouting'] },
+      sla,
+    );
     expect(reopened).toMatchObject({ status: 'open', resolvedAt: null, flags: ['shouting'] });
     expect(reopened.participants).toEqual(['bob@customer.example', 'carla@customer.example']);
   });
 
   it("counts an agent's first reply as the first response where the policy says so", () => {
-    const replied = recordAgentReply(newTicket(), { at: at('2026-11-23T10:20:00-05:00'), status: null, countsAsFirstResponse: true }, sla);
+    const replied = recordAgentReply(
+      newTicket(),
+      { at: at('2026-11-23T10:20:00-05:00'), status: null, countsAsFirstResponse: true },
+      sla,
+    );
     expect(replied).toMatchObject({ status: 'in-progress', firstRespondedAt: '2026-11-23T15:20:00.000Z' });
-    const again = recordAgentReply(replied, { at: at('2026-11-23T11:00:00-05:00'), status: 'waiting-on-customer', countsAsFirstResponse: true }, sla);
+    const again = recordAgentReply(
+      replied,
+      { at: at('2026-11-23T11:00:00-05:00'), status: 'waiting-on-customer', countsAsFirstResponse: true },
+      sla,
+    );
     expect(again.firstRespondedAt).toBe('2026-11-23T15:20:00.000Z');
     expect(again.status).toBe('waiting-on-customer');
   });
@@ -86,8 +112,14 @@ describe('who may add to a ticket', () => {
 
 describe("an agent's #status command", () => {
   it('sets the status and disappears from the text the customer reads', () => {
-    expect(readAgentReply('Could you send the log file?\n#status waiting\n\nThanks')).toEqual({ status: 'waiting-on-customer', text: 'Could you send the log file?\n\nThanks' });
-    expect(readAgentReply('#status: resolved\nFixed in the new release.')).toEqual({ status: 'resolved', text: 'Fixed in the new release.' });
+    expect(readAgentReply('Could you send the log file?\n#status waiting\n\nThanks')).toEqual({
+      status: 'waiting-on-customer',
+      text: 'Could you send the log file?\n\nThanks',
+    });
+    expect(readAgentReply('#status: resolved\nFixed in the new release.')).toEqual({
+      status: 'resolved',
+      text: 'Fixed in the new release.',
+    });
   });
 
   it('leaves an unknown status visible rather than guessing', () => {
