@@ -79,6 +79,11 @@ export interface InboundEmail {
   /** Envelope sender (SES `mail.source`); `''` for the null reverse-path. */
   readonly envelopeSender?: string | null;
   readonly verdicts?: InboundVerdicts;
+  /**
+   * The SMTP AUTH identity the mail was submitted with (the local listener's ATENDE_SMTP_USERS),
+   * lower-cased; absent on SES, which authenticates senders by SPF, DKIM and DMARC instead.
+   */
+  readonly submittedBy?: string | null;
 }
 
 export type IngestResult =

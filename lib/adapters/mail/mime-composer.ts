@@ -1,6 +1,7 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { MailAddress, OutgoingMail } from '../../application/ports/mailer.ts';
 import { AtendeError } from '../../domain/atende-error.ts';
+import { isMailableAddress } from '../../domain/mail/mailable-address.ts';
 
 export interface ComposeOptions {
   /** Message-ID with angle brackets; nodemailer makes one up from the sender's domain when absent (SES replaces it anyway). */
@@ -39,13 +40,6 @@ const RESERVED_HEADERS = new Set([
 /** RFC 5322 §3.6.8: a field name is printable US-ASCII except the colon; anything else could end the header or start another. */
 const FIELD_NAME = /^[!-9;-~]+$/;
 
-/**
- * An addr-spec without what would let it carry a second address or a header: no white space,
- * control characters, angle brackets, commas, semicolons, quotes or backslashes. Strict on purpose:
- * atende only sends to addresses it has parsed out of mail or a form.
- */
-const ADDRESS = /^[^\s\x00-\x1f\x7f<>(),;:"[\]\\@]+@[^\s\x00-\x1f\x7f<>(),;:"[\]\\@]+$/u;
-
 /** RFC 5322 §3.6.4 msg-id: "<" id ">" with no white space or brackets inside. */
 const MESSAGE_ID = /^<[!-;=?-~]+>$/;
 
@@ -56,7 +50,8 @@ const CONTROL = /[\x00-\x1f\x7f]+/g;
 const oneLine = (text: string): string => text.replace(CONTROL, ' ').replace(/ {2,}/g, ' ').trim();
 
 const checkedAddress = (address: MailAddress, field: string): { name: string; address: string } => {
-  if (!ADDRESS.test(address.address)) {
+  // The last line of defence: nothing reaches MIME that could carry a second address or a header.
+  if (!isMailableAddress(address.address)) {
     throw new AtendeError(
       'mail.invalidAddress',
       `${field} has an address that is not a plain addr-spec: ${JSON.stringify(address.address)}`,

@@ -59,6 +59,11 @@ export interface InboundMail {
   /** The plain-text body; derived from the HTML when the message has only HTML. */
   readonly text: string;
   readonly textSource: TextSource;
+  /**
+   * The HTML body as written (at most `maxHtmlChars` characters), or null when the message has
+   * none. Kept beside `text` for what needs the markup: finding quoted history in an agent's reply.
+   */
+  readonly html: string | null;
   /** True when the text was cut at the text limit (the raw message keeps all of it). */
   readonly textTruncated: boolean;
   /** Attachment metadata, at most the attachment limit; `attachmentCount` says how many there were. */

@@ -79,6 +79,7 @@ async function parsePrepared(raw: Buffer, limits: MailLimits): Promise<InboundMa
     date: parseMailDate(first('date')),
     text,
     textSource,
+    html: typeof parsed.html === 'string' && parsed.html !== '' ? parsed.html.slice(0, limits.maxHtmlChars) : null,
     textTruncated,
     attachments,
     attachmentCount: parsed.attachments.length,

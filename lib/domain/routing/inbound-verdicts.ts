@@ -7,6 +7,12 @@ export interface InboundVerdicts {
   readonly dmarc?: string | undefined;
   /** The sender domain's DMARC policy: NONE, QUARANTINE or REJECT. */
   readonly dmarcPolicy?: string | undefined;
+  /**
+   * The domains whose DKIM signature on the message verified (`header.d`, or the domain of
+   * `header.i`, of each `dkim=pass` in the receiver's Authentication-Results), lower-cased.
+   * SES's dkimVerdict says that some signature passed, not whose: this says whose.
+   */
+  readonly dkimDomains?: readonly string[] | undefined;
 }
 
 export type VerdictRejection = 'inbound.spam' | 'inbound.virus' | 'inbound.dmarc';
