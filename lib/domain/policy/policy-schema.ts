@@ -265,6 +265,22 @@ const WaitingOnCustomer = z.strictObject({
   closeAfter: Duration.optional().describe('Close the ticket after this long without an answer'),
 });
 
+/** SES takes at most 50 recipients per message; the requester is one of them. */
+export const MAX_PARTICIPANTS_LIMIT = 49;
+export const DEFAULT_MAX_PARTICIPANTS = 10;
+
+const Participants = z.strictObject({
+  max: z
+    .number({ error: (issue) => `expected a number, got ${quoted(issue.input)}` })
+    .int()
+    .min(0)
+    .max(MAX_PARTICIPANTS_LIMIT)
+    .default(DEFAULT_MAX_PARTICIPANTS)
+    .describe(
+      `Most people Cc'd on a ticket besides the requester (0 to ${MAX_PARTICIPANTS_LIMIT}); more are recorded on the ticket, told to agents and never mailed`,
+    ),
+});
+
 const Survey = z.strictObject({
   onResolution: z.boolean().default(false).describe('Send a satisfaction survey when a ticket is resolved'),
   onAutoClose: z.boolean().default(false).describe('Send a satisfaction survey with the auto-close notice'),
@@ -347,6 +363,7 @@ export const PolicySchema = z
       .optional(),
     sla: SlaSchema,
     waitingOnCustomer: WaitingOnCustomer.default({ pausesSla: true }),
+    participants: Participants.default({ max: DEFAULT_MAX_PARTICIPANTS }),
     survey: Survey.default({ onResolution: false, onAutoClose: false }),
     conduct: Conduct.default({
       duplicates: 'merge',
