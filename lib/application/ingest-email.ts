@@ -1,7 +1,6 @@
-import { AtendeError, isAtendeError } from '../domain/atende-error.ts';
-import { checkConduct } from '../domain/mail/conduct-check.ts';
+import { isAtendeError } from '../domain/atende-error.ts';
+import { contentKey } from '../domain/mail/content-key.ts';
 import type { InboundMail } from '../domain/mail/inbound-mail.ts';
-import { detectLanguage } from '../domain/mail/language-detection.ts';
 import {
   asksNotToBeAutoAnswered,
   classifyInboundMail,
@@ -10,59 +9,37 @@ import {
 } from '../domain/mail/mail-classification.ts';
 import type { MailLimits } from '../domain/mail/mail-limits.ts';
 import { parseInboundMail } from '../domain/mail/parse-inbound-mail.ts';
-import { inferPriority } from '../domain/mail/priority-inference.ts';
-import { stripQuotedReply } from '../domain/mail/quoted-reply.ts';
-import { maskSecrets } from '../domain/mail/secret-redaction.ts';
-import { findTicketTag, normalizeSubject } from '../domain/mail/subject.ts';
-import type { Policy, Queue } from '../domain/policy/policy-schema.ts';
+import { findTicketTag } from '../domain/mail/subject.ts';
+import type { Queue } from '../domain/policy/policy-schema.ts';
 import { bouncedMessageReferences } from '../domain/routing/bounced-message.ts';
 import { type InboundVerdicts, verdictRejection } from '../domain/routing/inbound-verdicts.ts';
-import {
-  isStaff,
-  planFor,
-  queueForRecipients,
-  regionFor,
-  supportAddresses,
-} from '../domain/routing/support-routing.ts';
-import type { SlaClock } from '../domain/sla/sla-schedule.ts';
-import {
-  acknowledgementAllowed,
-  conductNoticeDue,
-  isThrottledFollowUp,
-} from '../domain/ticket/acknowledgement-rules.ts';
-import { readAgentReply } from '../domain/ticket/agent-commands.ts';
-import { type Customer, newCustomer } from '../domain/ticket/customer.ts';
-import { mayAddToTicket, openTicketWithSubject, type ThreadedVia } from '../domain/ticket/threading.ts';
-import type { ConductFlag, MessageAuthor, Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
-import { openTicket, recordAgentReply, recordCustomerMessage } from '../domain/ticket/ticket-lifecycle.ts';
-import { deliverPendingMail, type PendingMailDelivery } from './deliver-pending-mail.ts';
-import { NotificationMail, type ThreadHeaders } from './notification-mail.ts';
-import type { Clock } from './ports/clock.ts';
-import type { Mailer } from './ports/mailer.ts';
-import type { NotificationRenderer } from './ports/notification-renderer.ts';
+import { authenticateSender, type SenderAuthentication } from '../domain/routing/sender-authentication.ts';
+import { isStaff, ownAddresses, queueForRecipients, supportAddresses } from '../domain/routing/support-routing.ts';
+import { capSubject } from '../domain/ticket/customer-words.ts';
+import type { OutboundPurpose } from '../domain/ticket/message-purpose.ts';
+import { mayAddToTicket, type ThreadedVia } from '../domain/ticket/threading.ts';
+import type { Ticket } from '../domain/ticket/ticket.ts';
+import { addCustomerMessage } from './add-customer-message.ts';
+import type { ChangeOutcome } from './change-ticket.ts';
+import type { InboundMessageFacts } from './inbound-message.ts';
+import { quarantineEvent } from './inbound-receipts.ts';
+import { type KeptMail, keepAutomaticAnswer, keepUnauthenticatedStaffMail } from './keep-mail-on-ticket.ts';
+import type { ThreadHeaders } from './notification-mail.ts';
+import { openTicket } from './open-ticket.ts';
 import type { RawMailStore } from './ports/raw-mail-store.ts';
-import type { InboundReceipt, PendingMail, ReceiptOutcome, TicketStore } from './ports/ticket-store.ts';
+import { relayAgentReply } from './relay-agent-reply.ts';
+import { RECEIPT_LEASE_MS, type TicketEvent, type TicketKernelDeps } from './ticket-event.ts';
 
-/** Message text kept on the ticket; the raw mail keeps all of it (a DynamoDB item holds at most 400 KB). */
-export const STORED_TEXT_LIMIT = 60_000;
-/** Subject characters kept: RFC 5322 §2.1.1 lines stop at 998; a 130 KB subject (seen in the wild) is an attack or a bug. */
-export const STORED_SUBJECT_LIMIT = 998;
-/** How many times a message is re-applied to a ticket that changed under it before giving up. */
-const VERSION_CONFLICT_ATTEMPTS = 5;
+export { STORED_SUBJECT_LIMIT, STORED_TEXT_LIMIT } from '../domain/ticket/customer-words.ts';
+
 /**
- * A redelivered event whose first attempt is younger than this may still be sending its mail:
- * it is retried later rather than resumed, so two deliveries never send the same mail.
+ * A redelivered event whose first attempt may still be sending its mail (its receipt's lease has
+ * not ended) is retried later rather than resumed, so two deliveries never send the same mail.
  */
-export const RESUME_PENDING_AFTER_MS = 2 * 60_000;
+export const RESUME_PENDING_AFTER_MS = RECEIPT_LEASE_MS;
 
-export interface IngestEmailDeps {
-  readonly policy: Policy;
-  readonly sla: SlaClock;
-  readonly store: TicketStore;
+export interface IngestEmailDeps extends TicketKernelDeps {
   readonly rawMail: RawMailStore;
-  readonly mailer: Mailer;
-  readonly renderer: NotificationRenderer;
-  readonly clock: Clock;
   readonly limits?: Partial<MailLimits>;
   /** The domain of Message-IDs this deployment makes itself (local stack), for loop detection. */
   readonly ownMessageIdDomain?: string;
@@ -86,18 +63,20 @@ export interface InboundEmail {
   readonly submittedBy?: string | null;
 }
 
+type Sent = readonly OutboundPurpose[];
+
 export type IngestResult =
-  | { readonly outcome: 'created'; readonly ticketNumber: number; readonly sent: readonly string[] }
+  | { readonly outcome: 'created'; readonly ticketNumber: number; readonly sent: Sent; readonly duplicateOf?: number }
+  | { readonly outcome: 'threaded'; readonly ticketNumber: number; readonly via: ThreadedVia; readonly sent: Sent }
+  | { readonly outcome: 'relayed'; readonly ticketNumber: number; readonly sent: Sent }
   | {
-      readonly outcome: 'threaded';
+      readonly outcome: 'recorded';
       readonly ticketNumber: number;
-      readonly via: ThreadedVia;
-      readonly sent: readonly string[];
+      readonly kind: 'bounce' | 'auto-reply' | 'unauthenticated-staff';
+      readonly sent: Sent;
     }
-  | { readonly outcome: 'relayed'; readonly ticketNumber: number; readonly sent: readonly string[] }
-  | { readonly outcome: 'recorded'; readonly ticketNumber: number; readonly kind: 'bounce' | 'auto-reply' }
   | { readonly outcome: 'quarantined'; readonly reason: string }
-  | { readonly outcome: 'duplicate'; readonly ticketNumber: number | null; readonly sent: readonly string[] };
+  | { readonly outcome: 'duplicate'; readonly ticketNumber: number | null; readonly sent: Sent };
 
 interface Found {
   readonly ticket: Ticket;
@@ -105,38 +84,32 @@ interface Found {
 }
 
 /**
- * Turns one inbound mail into a ticket, or adds it to its ticket, and sends what that calls
- * for: the acknowledgement, the agents' notification, an agent's reply relayed to the customer.
+ * Turns one inbound mail into a ticket, or adds it to its ticket, and sends what that calls for.
+ * The steps: keep raw (done by SES's S3 action, or the listener) → verdicts → parse → classify →
+ * who is speaking (staff only when authenticated) → find the thread → the kernel (openTicket,
+ * addCustomerMessage, relayAgentReply, or kept without acting on it).
  *
- * Idempotent: the SES messageId is written as a receipt in the same transaction as the ticket
- * change, together with the mail still to send. A redelivery finds the receipt, sends only
- * what a failed first attempt left unsent, and changes nothing else. Mail that cannot be
- * processed becomes a quarantine record; the raw message is never touched.
+ * Idempotent on SES's messageId: the receipt is written in the same transaction as the ticket
+ * change, with the mail it owes. A redelivery finds the receipt and settles only what a failed
+ * first attempt left owed. Mail that cannot be processed becomes a quarantine record; the raw
+ * message is never touched.
  */
 export async function ingestEmail(deps: IngestEmailDeps, inbound: InboundEmail): Promise<IngestResult> {
   return new EmailIngestion(deps, inbound).run();
 }
 
 class EmailIngestion {
-  private readonly now: number;
-  private readonly at: string;
-  private readonly notifications: NotificationMail;
-  /**
-   * Whether the inbound message's Message-ID goes into the index. A different mail that reuses
-   * an id already indexed (a broken client, or an attempt to hijack a thread) is stored without it.
-   */
-  private claimMessageId = true;
+  private readonly event: TicketEvent;
 
   constructor(
     private readonly deps: IngestEmailDeps,
     private readonly inbound: InboundEmail,
   ) {
-    this.now = deps.clock.now();
-    this.at = new Date(this.now).toISOString();
-    this.notifications = new NotificationMail(deps.policy, deps.renderer);
+    this.event = { key: inbound.receiptKey, now: deps.clock.now(), rawKey: inbound.rawKey };
   }
 
   async run(): Promise<IngestResult> {
+    const { policy } = this.deps;
     const rejection = verdictRejection(this.inbound.verdicts ?? {});
     if (rejection) return this.quarantine(rejection, { verdicts: JSON.stringify(this.inbound.verdicts ?? {}) });
 
@@ -144,501 +117,239 @@ class EmailIngestion {
     try {
       const raw = await this.deps.rawMail.get(this.inbound.rawKey, { maxBytes: this.deps.limits?.maxRawBytes });
       const parsed = await parseInboundMail(Buffer.from(raw), this.deps.limits);
-      mail =
-        parsed.subject.length > STORED_SUBJECT_LIMIT
-          ? { ...parsed, subject: `${parsed.subject.slice(0, STORED_SUBJECT_LIMIT)}…` }
-          : parsed;
+      mail = { ...parsed, subject: capSubject(parsed.subject) };
     } catch (error) {
       if (isAtendeError(error) && error.code.startsWith('mail.'))
         return this.quarantine(`inbound.${error.code.slice('mail.'.length)}`, { error: error.message });
       throw error;
     }
 
+    // Our own outbound mail (a support address, our header, our Message-IDs) coming back is never acted on.
     const classification = classifyInboundMail(mail, {
-      ownAddresses: supportAddresses(this.deps.policy),
+      ownAddresses: supportAddresses(policy),
       ownMessageIdDomain: this.deps.ownMessageIdDomain,
       envelopeSender: this.inbound.envelopeSender,
     });
     const sender = mail.from?.address;
-    if (classification.kind === 'bounce') return this.recordBounce(mail, classification);
+    if (classification.kind === 'bounce') return this.keepBounce(mail, classification);
     if (classification.kind === 'own-mail')
       return this.quarantine('inbound.ownMail', { classification: classification.reason });
     if (!sender?.includes('@')) return this.quarantine('inbound.noSender', { classification: classification.reason });
 
     const queue =
-      queueForRecipients(this.deps.policy, [
+      queueForRecipients(policy, [
         ...this.inbound.recipients,
-        ...mail.to.map((a) => a.address),
-        ...mail.cc.map((a) => a.address),
-      ]) ?? this.deps.policy.queues[0]!;
-    const staff = isStaff(this.deps.policy, queue, sender);
-    const lookup = await this.findTicket(mail, sender, staff);
+        ...mail.to.map((address) => address.address),
+        ...mail.cc.map((address) => address.address),
+      ]) ?? policy.queues[0]!;
+    const authentication = authenticateSender(sender, {
+      verdicts: this.inbound.verdicts,
+      submittedBy: this.inbound.submittedBy,
+    });
+    // A From header is typed by whoever sends the mail: staff are staff only when authenticated.
+    const claimsStaff = isStaff(policy, queue, sender);
+    const staff = claimsStaff && authentication === 'authenticated';
+    const found = await this.findTicket(mail, sender, claimsStaff);
 
+    if (found && claimsStaff && found.ticket.requester !== sender) {
+      return staff ? this.relay(found.ticket, mail, sender) : this.keepUnauthenticatedStaff(found.ticket, mail, sender);
+    }
+    // Our own addresses are never customers: an agents' list that forwards our notice back opens nothing.
+    if (ownAddresses(policy).includes(sender))
+      return this.quarantine('inbound.ownMail', { classification: `sent from our own address ${sender}` });
     if (classification.kind === 'auto-reply') {
-      if (lookup.found) return this.recordQuietly(lookup.found.ticket, mail, sender, 'auto-reply');
+      if (found) return this.keepAutomaticAnswer(found.ticket, mail, sender, 'auto-reply');
       // RFC 3834 §5: auto-generated mail (a monitoring alert) starts work and may open a ticket, never answered;
       // an auto-replied one (out of office) answers something and means nothing on its own.
       if (!isAutoGenerated(mail))
         return this.quarantine('inbound.autoReply', { classification: classification.reason, from: sender });
     }
-    if (lookup.found && staff && lookup.found.ticket.requester !== sender)
-      return this.relayAgentReply(lookup.found.ticket, mail, sender);
-    if (lookup.found) return this.addCustomerMessage(lookup.found, mail, sender, classification);
-    return this.openNewTicket(mail, sender, queue, classification, lookup.customer);
+    if (found) return this.addCustomerMessage(found, mail, sender, authentication);
+    // Staff may open a ticket for themselves like anyone; one whose From is not proven only carries the flag.
+    return this.openTicket(mail, sender, queue, classification, authentication, claimsStaff && !staff);
   }
 
   /**
-   * Threading, in order: In-Reply-To / References against the Message-ID index, our subject
-   * tag, then the sender's open ticket with the same normalised subject. A ticket the sender
-   * may not add to is ignored, as if it had not been found.
+   * Threading by what the mail itself says: In-Reply-To / References against the Message-ID
+   * index, then our subject tag. (The sender's open ticket with the same subject is the kernel's
+   * duplicates rule, in openTicket.) A ticket the sender may not add to is ignored, as if it had
+   * not been found: a stranger who quotes a ticket's Message-ID or tag starts a ticket of their own.
    */
-  private async findTicket(
-    mail: InboundMail,
-    sender: string,
-    staff: boolean,
-  ): Promise<{ found: Found | null; customer: Customer | null | undefined }> {
+  private async findTicket(mail: InboundMail, sender: string, claimsStaff: boolean): Promise<Found | null> {
     const { store, policy } = this.deps;
-    const ids = threadIds(mail);
-    let customer: Customer | null | undefined;
     const accept = async (number: number | null, via: ThreadedVia): Promise<Found | null> => {
       if (number === null) return null;
       const ticket = await store.getTicket(number);
-      return ticket && ticket.status !== 'closed' && mayAddToTicket(ticket, sender, staff) ? { ticket, via } : null;
+      return ticket && ticket.status !== 'closed' && mayAddToTicket(ticket, sender, claimsStaff)
+        ? { ticket, via }
+        : null;
     };
-
+    const ids = threadIds(mail);
     if (ids.length > 0) {
-      const context = await store.replyContext({ messageIds: ids, customerKey: sender });
-      customer = context.customer;
-      const found = await accept(context.ticketNumber, 'message-id');
-      if (found) return { found, customer };
+      const found = await accept(await store.ticketForMessageIds(ids), 'message-id');
+      if (found) return found;
     }
-    const tagged = await accept(findTicketTag(mail.subject, policy.brand.tag), 'subject-tag');
-    if (tagged) return { found: tagged, customer };
-    if (staff) return { found: null, customer };
-
-    const overview = await store.requesterOverview(sender);
-    const sameSubject = openTicketWithSubject(overview.openTickets, normalizeSubject(mail.subject, policy.brand.tag));
-    return { found: sameSubject ? { ticket: sameSubject, via: 'subject' } : null, customer: overview.customer };
+    return accept(findTicketTag(mail.subject, policy.brand.tag), 'subject-tag');
   }
 
-  private async openNewTicket(
+  private async openTicket(
     mail: InboundMail,
     sender: string,
     queue: Queue,
     classification: MailClassification,
-    knownCustomer: Customer | null | undefined,
+    authentication: SenderAuthentication,
+    unauthenticatedStaff: boolean,
   ): Promise<IngestResult> {
-    const { policy, store, sla } = this.deps;
-    const customer = knownCustomer === undefined ? await store.getCustomer(sender) : knownCustomer;
-    const content = this.readContent(mail);
-    const locale =
-      customer?.locale && policy.languages.offered.includes(customer.locale)
-        ? customer.locale
-        : detectLanguage(`${mail.subject}\n${content.text}`, {
-            offered: policy.languages.offered,
-            fallback: policy.languages.default,
-          });
-    const participants = this.participantsOf(mail, sender, queue);
-    const subject = stripOurTags(mail.subject, policy.brand.tag) || '(no subject)';
-
-    if (customer?.suspended) return this.answerSuspended(mail, sender, queue, customer, locale, subject);
-
-    const mayAcknowledge =
-      classification.kind === 'customer' &&
-      !isNoReplyAddress(sender) &&
-      !asksNotToBeAutoAnswered(mail) &&
-      acknowledgementAllowed(customer, this.now);
-    const citeConduct = mayAcknowledge && conductNoticeDue(policy, customer, content.flags, this.now);
-    const number = await store.allocateTicketNumber();
-    const ticket = openTicket(
-      {
-        number,
-        queue: queue.name,
-        requester: sender,
-        requesterName: mail.from?.name ?? null,
-        participants,
-        subject,
-        normalizedSubject: normalizeSubject(subject, policy.brand.tag),
-        priority: inferPriority(policy, { subject: mail.subject, text: content.text, language: locale }),
-        plan: planFor(policy, sender, customer),
-        region: regionFor(policy, sender, customer),
-        channel: 'email',
-        locale,
-        flags: content.flags,
-        receivedAt: this.now,
-        firstRespondedAt: mayAcknowledge && policy.sla.firstResponseIs === 'acknowledgement' ? this.now : null,
-      },
-      sla,
-    );
-    const message = this.inboundMessage(ticket, 1, mail, sender, 'requester', content.text);
-    const thread = replyThread(mail);
-    const pending: PendingMail[] = [];
-    if (mayAcknowledge) {
-      pending.push(
-        this.pending(
-          'acknowledgement',
-          ticket,
-          pending.length + 2,
-          'system',
-          this.notifications.acknowledgement(ticket, thread, {
-            maskedSecrets: content.maskedKinds,
-            conductRules: citeConduct ? rulesIn(policy, ticket.locale) : [],
-            duplicateOf: null,
-          }),
-        ),
-      );
+    const failed = authentication === 'failed';
+    const outcome = await openTicket(this.deps, this.event, {
+      channel: 'email',
+      queue,
+      requester: sender,
+      requesterName: mail.from?.name ?? null,
+      subject: mail.subject,
+      text: mail.text,
+      localeHint: null,
+      priorityHint: null,
+      participantsNamed: namedAddresses(mail),
+      // Mail that failed SPF and DKIM may be forged: no colleagues added, and no answer to a From that may not be theirs.
+      mayAddParticipants: !failed,
+      mayAcknowledge:
+        !failed && classification.kind === 'customer' && !isNoReplyAddress(sender) && !asksNotToBeAutoAnswered(mail),
+      flags: [
+        ...(failed ? (['unauthenticated-sender'] as const) : []),
+        ...(unauthenticatedStaff ? (['unauthenticated-staff'] as const) : []),
+      ],
+      message: this.facts(mail, sender),
+      reply: replyThread(mail),
+      threadIds: [...(mail.messageId ? [mail.messageId] : []), ...threadIds(mail)],
+    });
+    if (outcome.outcome === 'created') {
+      return {
+        outcome: 'created',
+        ticketNumber: outcome.ticketNumber,
+        sent: outcome.sent,
+        ...(outcome.duplicateOf === null ? {} : { duplicateOf: outcome.duplicateOf }),
+      };
     }
-    pending.push(
-      this.pending(
-        'agent-new-ticket',
-        ticket,
-        pending.length + 2,
-        'system',
-        this.notifications.toAgents('agent-new-ticket', ticket, thread, {
-          message: { from: sender, fromName: mail.from?.name ?? null, text: content.text, at: this.at },
-          flags: ticket.flags,
-        }),
-      ),
-    );
-    const nextCustomer: Customer = {
-      ...(customer ?? newCustomer(sender, this.at)),
-      locale,
-      lastAcknowledgedAt: mayAcknowledge ? this.at : (customer?.lastAcknowledgedAt ?? null),
-      lastConductNoticeAt: citeConduct ? this.at : (customer?.lastConductNoticeAt ?? null),
-      updatedAt: this.at,
-    };
-    const receipt = this.receipt('created', number, pending);
-    try {
-      // The mail to send takes the next sequences on the ticket now, so a reply arriving meanwhile cannot take them.
-      await store.createTicket({
-        ticket: { ...ticket, messageCount: 1 + pending.length },
-        firstMessage: message,
-        receipt,
-        customer: nextCustomer,
-      });
-    } catch (error) {
-      if (isAtendeError(error, 'store.duplicateReceipt')) return this.resumeDuplicate();
-      if (isAtendeError(error, 'store.duplicateMessageId') && this.claimMessageId) {
-        return (
-          (await this.sameMailAgain(mail, sender)) ??
-          this.openNewTicket(mail, sender, queue, classification, knownCustomer)
-        );
-      }
-      if (isAtendeError(error, 'store.itemTooLarge'))
-        return this.quarantine('inbound.tooLargeToStore', { error: error.message });
-      throw error;
-    }
-    return { outcome: 'created', ticketNumber: number, sent: await this.deliver(number, pending) };
+    return outcome;
   }
 
-  /** The requester or a participant wrote again. Close follow-ups are recorded and wake nobody. */
+  /** The requester or a participant wrote again. */
   private async addCustomerMessage(
     found: Found,
     mail: InboundMail,
     sender: string,
-    classification: MailClassification,
+    authentication: SenderAuthentication,
   ): Promise<IngestResult> {
-    const { policy, sla } = this.deps;
-    const content = this.readContent(mail);
-    return this.applyToTicket(found.ticket, (ticket) => {
-      const throttled = isThrottledFollowUp(policy, ticket, this.now);
-      const flags: ConductFlag[] = throttled ? [...content.flags, 'throttled-follow-up'] : content.flags;
-      const author: MessageAuthor = ticket.requester === sender ? 'requester' : 'participant';
-      const queue = this.queueOf(ticket);
-      const next = recordCustomerMessage(
-        ticket,
-        { at: this.now, participants: author === 'requester' ? this.participantsOf(mail, sender, queue) : [], flags },
-        sla,
-      );
-      const message = this.inboundMessage(next, ticket.messageCount + 1, mail, sender, author, content.text);
-      const pending: PendingMail[] = [];
-      if (!throttled && classification.kind !== 'auto-reply') {
-        pending.push(
-          this.pending(
-            'agent-customer-reply',
-            next,
-            next.messageCount + 1,
-            'system',
-            this.notifications.toAgents('agent-customer-reply', next, replyThread(mail), {
-              message: { from: sender, fromName: mail.from?.name ?? null, text: content.text, at: this.at },
-              flags,
-            }),
-          ),
-        );
-      }
-      return {
-        next,
-        message,
-        pending,
-        result: (sent) => ({ outcome: 'threaded', ticketNumber: next.number, via: found.via, sent }),
-      };
-    });
+    const outcome = await addCustomerMessage(
+      this.deps,
+      this.event,
+      found.ticket,
+      {
+        author: sender,
+        authorName: mail.from?.name ?? null,
+        subject: mail.subject,
+        text: mail.text,
+        participantsNamed: namedAddresses(mail),
+        authenticated: authentication !== 'failed',
+        notifyAgents: true,
+        flags: [],
+        message: this.facts(mail, sender),
+        reply: replyThread(mail),
+      },
+      found.via,
+    );
+    return this.changed(outcome, (ticket, sent, result) => ({
+      outcome: 'threaded',
+      ticketNumber: ticket.number,
+      via: result.via,
+      sent,
+    }));
   }
 
-  /** A staff member answered a ticket: their new text goes to the requester and participants from the queue's address. */
-  private async relayAgentReply(found: Ticket, mail: InboundMail, sender: string): Promise<IngestResult> {
-    const { policy, sla, store } = this.deps;
-    const reply = readAgentReply(stripQuotedReply(mail.text));
-    const masked = maskSecrets(reply.text);
-    const messages = await store.listMessages(found.number);
-    const lastCustomerMessage = [...messages]
-      .reverse()
-      .find((message) => message.author === 'requester' || message.author === 'participant');
-    const thread: ThreadHeaders = {
-      inReplyTo: lastCustomerMessage?.messageId ?? null,
-      references: messages
-        .map((message) => message.messageId)
-        .filter((id): id is string => id !== null)
-        .slice(-20),
-    };
-    return this.applyToTicket(found, (ticket) => {
-      const next = recordAgentReply(
-        ticket,
-        { at: this.now, status: reply.status, countsAsFirstResponse: policy.sla.firstResponseIs === 'agent-reply' },
-        sla,
-      );
-      const message = this.inboundMessage(next, ticket.messageCount + 1, mail, sender, 'agent', truncate(masked.text));
-      const relay = this.notifications.agentReplyRelay(next, thread, {
-        from: sender,
-        fromName: mail.from?.name ?? null,
-        text: masked.text,
-        at: this.at,
-      });
-      const pending = [this.pending('agent-reply-relay', next, next.messageCount + 1, 'agent', relay)];
-      return { next, message, pending, result: (sent) => ({ outcome: 'relayed', ticketNumber: next.number, sent }) };
+  private async relay(ticket: Ticket, mail: InboundMail, sender: string): Promise<IngestResult> {
+    const outcome = await relayAgentReply(this.deps, this.event, ticket, {
+      agent: sender,
+      agentName: mail.from?.name ?? null,
+      subject: mail.subject,
+      text: mail.text,
+      message: this.facts(mail, sender),
     });
+    return this.changed(outcome, (changed, sent) => ({ outcome: 'relayed', ticketNumber: changed.number, sent }));
   }
 
-  /** An auto-reply that threads (an out-of-office answering our acknowledgement): kept on the ticket, nobody told. */
-  private async recordQuietly(
-    found: Ticket,
+  private async keepUnauthenticatedStaff(ticket: Ticket, mail: InboundMail, sender: string): Promise<IngestResult> {
+    const outcome = await keepUnauthenticatedStaffMail(
+      this.deps,
+      this.event,
+      ticket,
+      this.kept(mail, sender),
+      replyThread(mail),
+    );
+    return this.changed(outcome, (changed, sent) => ({
+      outcome: 'recorded',
+      ticketNumber: changed.number,
+      kind: 'unauthenticated-staff',
+      sent,
+    }));
+  }
+
+  private async keepAutomaticAnswer(
+    ticket: Ticket,
     mail: InboundMail,
     sender: string,
     kind: 'bounce' | 'auto-reply',
   ): Promise<IngestResult> {
-    const content = this.readContent(mail);
-    return this.applyToTicket(found, (ticket) => {
-      const next: Ticket = { ...ticket, messageCount: ticket.messageCount + 1, updatedAt: this.at };
-      const message = this.inboundMessage(next, ticket.messageCount + 1, mail, sender, 'system', content.text);
-      return { next, message, pending: [], result: () => ({ outcome: 'recorded', ticketNumber: next.number, kind }) };
-    });
+    const outcome = await keepAutomaticAnswer(this.deps, this.event, ticket, kind, this.kept(mail, sender));
+    return this.changed(outcome, (changed, sent) => ({
+      outcome: 'recorded',
+      ticketNumber: changed.number,
+      kind,
+      sent,
+    }));
   }
 
   /** A bounce never creates a ticket: it is kept on the ticket whose mail bounced, or quarantined. */
-  private async recordBounce(mail: InboundMail, classification: MailClassification): Promise<IngestResult> {
+  private async keepBounce(mail: InboundMail, classification: MailClassification): Promise<IngestResult> {
     const raw = await this.deps.rawMail.get(this.inbound.rawKey, { maxBytes: this.deps.limits?.maxRawBytes });
     const references = bouncedMessageReferences(Buffer.from(raw));
     const ids = [...threadIds(mail), ...references.messageIds];
     let number = references.ticketNumber;
-    if (number === null && ids.length > 0)
-      number = (
-        await this.deps.store.replyContext({ messageIds: ids, customerKey: mail.from?.address ?? 'mailer-daemon' })
-      ).ticketNumber;
+    if (number === null && ids.length > 0) number = await this.deps.store.ticketForMessageIds(ids);
     const ticket = number === null ? null : await this.deps.store.getTicket(number);
     if (!ticket)
       return this.quarantine('inbound.unmatchedBounce', {
         classification: classification.reason,
         from: mail.from?.address ?? null,
       });
-    return this.recordQuietly(ticket, mail, mail.from?.address ?? 'mailer-daemon', 'bounce');
+    return this.keepAutomaticAnswer(ticket, mail, mail.from?.address ?? 'mailer-daemon', 'bounce');
   }
 
-  /** A suspended customer's new mail: kept, not a ticket; they learn support is suspended (rate-limited like acknowledgements). */
-  private async answerSuspended(
-    mail: InboundMail,
-    sender: string,
-    queue: Queue,
-    customer: Customer,
-    locale: string,
-    subject: string,
-  ): Promise<IngestResult> {
-    const result = await this.quarantine('inbound.suspendedCustomer', { from: sender });
-    if (result.outcome === 'quarantined' && acknowledgementAllowed(customer, this.now) && !isNoReplyAddress(sender)) {
-      // A stand-in ticket view: the notice has no ticket number to show, so 0 marks "none".
-      const view = openTicket(
-        {
-          number: 0,
-          queue: queue.name,
-          requester: sender,
-          requesterName: mail.from?.name ?? null,
-          participants: [],
-          subject,
-          normalizedSubject: '',
-          priority: this.deps.policy.priorities.default,
-          plan: null,
-          region: null,
-          channel: 'email',
-          locale,
-          flags: [],
-          receivedAt: this.now,
-          firstRespondedAt: null,
-        },
-        this.deps.sla,
-      );
-      await this.deps.mailer.send(this.notifications.suspendedNotice(view, replyThread(mail)));
-      await this.deps.store.saveCustomer({ ...customer, lastAcknowledgedAt: this.at, updatedAt: this.at });
-    }
-    return result;
-  }
-
-  /**
-   * Read, change, write with the ticket's version as the condition; a concurrent change
-   * makes us re-read and apply the message to the newer ticket.
-   */
-  private async applyToTicket(
-    first: Ticket,
-    change: (ticket: Ticket) => {
-      next: Ticket;
-      message: TicketMessage;
-      pending: PendingMail[];
-      result: (sent: readonly string[]) => IngestResult;
-    },
-  ): Promise<IngestResult> {
-    let ticket = first;
-    for (let attempt = 1; ; attempt++) {
-      const { next, message, pending, result } = change(ticket);
-      const receipt = this.receipt('threaded', ticket.number, pending);
-      try {
-        await this.deps.store.addMessage({
-          ticket: { ...next, messageCount: next.messageCount + pending.length },
-          expectedVersion: ticket.version,
-          message,
-          receipt,
-        });
-        return result(await this.deliver(ticket.number, pending));
-      } catch (error) {
-        if (isAtendeError(error, 'store.duplicateReceipt')) return this.resumeDuplicate();
-        if (isAtendeError(error, 'store.duplicateMessageId') && this.claimMessageId) {
-          const again = await this.sameMailAgain(message.messageId, message.from);
-          if (again) return again;
-          continue;
-        }
-        if (isAtendeError(error, 'store.itemTooLarge'))
-          return this.quarantine('inbound.tooLargeToStore', { error: error.message });
-        if (!isAtendeError(error, 'store.versionConflict') || attempt >= VERSION_CONFLICT_ATTEMPTS) throw error;
-        const fresh = await this.deps.store.getTicket(ticket.number);
-        if (!fresh)
-          throw new AtendeError(
-            'store.ticketNotFound',
-            `Ticket ${ticket.number} disappeared while a message was added`,
-            { cause: error },
-          );
-        ticket = fresh;
-      }
+  private changed<R>(
+    outcome: ChangeOutcome<R>,
+    done: (ticket: Ticket, sent: Sent, result: R) => IngestResult,
+  ): IngestResult {
+    switch (outcome.outcome) {
+      case 'changed':
+        return done(outcome.ticket, outcome.sent, outcome.result);
+      case 'unchanged':
+        return { outcome: 'duplicate', ticketNumber: outcome.ticket.number, sent: [] };
+      default:
+        return outcome;
     }
   }
 
-  /**
-   * The Message-ID is already on a ticket. From the same sender it is the same mail again (an
-   * SMTP retry after a lost reply, one mail in two envelopes): it is recorded as seen and
-   * nothing else happens. From anyone else, the caller stores the mail without claiming the id.
-   */
-  private async sameMailAgain(mailOrId: InboundMail | string | null, sender: string): Promise<IngestResult | null> {
-    const messageId = typeof mailOrId === 'string' || mailOrId === null ? mailOrId : mailOrId.messageId;
-    this.claimMessageId = false;
-    if (messageId === null) return null;
-    const number = await this.deps.store.ticketForMessageIds([messageId]);
-    const earlier = number === null ? [] : await this.deps.store.listMessages(number);
-    if (!earlier.some((message) => message.messageId === messageId && message.from === sender)) return null;
-    try {
-      await this.deps.store.recordReceipt(this.receipt('ignored', number, []));
-    } catch (error) {
-      if (!isAtendeError(error, 'store.duplicateReceipt')) throw error;
-    }
-    return { outcome: 'duplicate', ticketNumber: number, sent: [] };
+  private quarantine(reason: string, details: Record<string, string | null>): Promise<IngestResult> {
+    return quarantineEvent(this.deps, this.event, { reason, details });
   }
 
-  private async deliver(
-    ticketNumber: number,
-    pending: readonly PendingMail[],
-    decidedAt: string = this.at,
-  ): Promise<string[]> {
-    const delivery: PendingMailDelivery = { store: this.deps.store, mailer: this.deps.mailer };
-    return deliverPendingMail(delivery, { ticketNumber, receiptKey: this.inbound.receiptKey, pending, decidedAt });
-  }
-
-  /**
-   * The event was processed before. Mail the first attempt left unsent is sent now, unless
-   * that attempt may still be running: then we ask to be retried later.
-   */
-  private async resumeDuplicate(): Promise<IngestResult> {
-    const receipt = await this.deps.store.getReceipt(this.inbound.receiptKey);
-    if (!receipt || receipt.pendingMail.length === 0 || receipt.completedAt !== null)
-      return { outcome: 'duplicate', ticketNumber: receipt?.ticketNumber ?? null, sent: [] };
-    if (this.now - Date.parse(receipt.at) < RESUME_PENDING_AFTER_MS) {
-      throw new AtendeError(
-        'inbound.inProgress',
-        `Inbound mail ${this.inbound.receiptKey} is still being processed; retry later`,
-        { details: { receiptKey: this.inbound.receiptKey } },
-      );
-    }
-    const sent = await this.deliver(receipt.pendingMail[0]!.ticketNumber, receipt.pendingMail, receipt.at);
-    return { outcome: 'duplicate', ticketNumber: receipt.ticketNumber, sent };
-  }
-
-  private async quarantine(reason: string, details: Record<string, string | null>): Promise<IngestResult> {
-    try {
-      await this.deps.store.recordReceipt(this.receipt('quarantined', null, []));
-    } catch (error) {
-      if (isAtendeError(error, 'store.duplicateReceipt')) return this.resumeDuplicate();
-      throw error;
-    }
-    await this.deps.store.putQuarantine({
-      key: this.inbound.receiptKey,
-      reason,
-      rawKey: this.inbound.rawKey,
-      at: this.at,
-      details,
-    });
-    return { outcome: 'quarantined', reason };
-  }
-
-  /** The message text as stored (secrets masked, length capped) and what it says about the customer's conduct. */
-  private readContent(mail: InboundMail): { text: string; flags: ConductFlag[]; maskedKinds: string[] } {
-    const masked = maskSecrets(mail.text);
-    const conduct = checkConduct(this.deps.policy, { subject: mail.subject, text: mail.text });
-    const flags: ConductFlag[] = [...conduct];
-    if (masked.found.length > 0) flags.push('secrets-masked');
+  private facts(mail: InboundMail, sender: string): InboundMessageFacts {
     return {
-      text: truncate(masked.text),
-      flags,
-      maskedKinds: [...new Set(masked.found.map((finding) => finding.kind))],
-    };
-  }
-
-  /** Cc'd customers join the ticket; support addresses and staff do not. */
-  private participantsOf(mail: InboundMail, sender: string, queue: Queue): string[] {
-    const own = new Set(supportAddresses(this.deps.policy));
-    return [...new Set([...mail.cc, ...mail.to].map((address) => address.address))].filter(
-      (address) =>
-        address.includes('@') &&
-        address !== sender &&
-        !own.has(address) &&
-        !isStaff(this.deps.policy, queue, address) &&
-        !isNoReplyAddress(address),
-    );
-  }
-
-  private inboundMessage(
-    ticket: Ticket,
-    sequence: number,
-    mail: InboundMail,
-    sender: string,
-    author: MessageAuthor,
-    text: string,
-  ): TicketMessage {
-    return {
-      ticketNumber: ticket.number,
-      sequence,
-      at: this.at,
-      direction: 'inbound',
-      author,
       from: sender,
       to: mail.to.map((address) => address.address),
       cc: mail.cc.map((address) => address.address),
-      subject: mail.subject,
-      text,
-      messageId: this.claimMessageId ? mail.messageId : null,
+      messageId: mail.messageId,
+      contentKey: mail.messageId === null ? contentKey(mail) : null,
       inReplyTo: mail.inReplyTo,
       references: [...mail.references],
       rawKey: this.inbound.rawKey,
@@ -651,29 +362,14 @@ class EmailIngestion {
     };
   }
 
-  private pending(
-    purpose: string,
-    ticket: Ticket,
-    sequence: number,
-    author: 'system' | 'agent',
-    mail: PendingMail['mail'],
-  ): PendingMail {
-    return { purpose, ticketNumber: ticket.number, sequence, author, mail };
-  }
-
-  private receipt(outcome: ReceiptOutcome, ticketNumber: number | null, pendingMail: PendingMail[]): InboundReceipt {
+  private kept(mail: InboundMail, sender: string): KeptMail {
     return {
-      key: this.inbound.receiptKey,
-      at: this.at,
-      outcome,
-      ticketNumber,
-      pendingMail,
-      completedAt: pendingMail.length === 0 ? this.at : null,
+      from: sender,
+      fromName: mail.from?.name ?? null,
+      subject: mail.subject,
+      text: mail.text,
+      message: this.facts(mail, sender),
     };
-  }
-
-  private queueOf(ticket: Ticket): Queue {
-    return this.deps.policy.queues.find((queue) => queue.name === ticket.queue) ?? this.deps.policy.queues[0]!;
   }
 }
 
@@ -695,23 +391,13 @@ function threadIds(mail: InboundMail): string[] {
   ];
 }
 
+/** Everyone the mail names besides its author, Cc first: candidates to join the ticket. */
+const namedAddresses = (mail: InboundMail): string[] => [
+  ...new Set([...mail.cc, ...mail.to].map((address) => address.address).filter((address) => address.includes('@'))),
+];
+
 /** Our answer threads under the customer's mail (RFC 5322 §3.6.4). */
 function replyThread(mail: InboundMail): ThreadHeaders {
   const references = [...mail.references, ...(mail.messageId ? [mail.messageId] : [])];
   return { inReplyTo: mail.messageId, references: references.slice(-20) };
 }
-
-/** A stranger quoting another ticket's tag must not carry it into their own ticket. */
-function stripOurTags(subject: string, brandTag: string): string {
-  const escaped = brandTag.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return subject
-    .replace(new RegExp(`\\[\\s*${escaped}\\s*#\\s*\\d+\\s*\\]`, 'gi'), ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-const truncate = (text: string): string =>
-  text.length > STORED_TEXT_LIMIT ? `${text.slice(0, STORED_TEXT_LIMIT)}\n[…]` : text;
-
-const rulesIn = (policy: Policy, locale: string): string[] =>
-  policy.conduct.rules[locale] ?? policy.conduct.rules[policy.languages.default] ?? [];

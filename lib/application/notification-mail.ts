@@ -1,4 +1,5 @@
 import { ATENDE_TICKET_HEADER } from '../domain/mail/mail-classification.ts';
+import { isMailableAddress } from '../domain/mail/mailable-address.ts';
 import { tagSubject } from '../domain/mail/subject.ts';
 import type { Policy, Queue } from '../domain/policy/policy-schema.ts';
 import type { Ticket } from '../domain/ticket/ticket.ts';
@@ -71,10 +72,14 @@ export class NotificationMail {
     };
   }
 
-  /** To the customer, in their language, from the queue's address; RFC 3834 `auto-replied`. */
+  /**
+   * To the requester alone, in their language, from the queue's address; RFC 3834 `auto-replied`.
+   * Never to the people they Cc'd: an automatic answer to whoever a mail names is how a help desk
+   * is made to mail strangers.
+   */
   acknowledgement(ticket: Ticket, thread: ThreadHeaders, extra: Partial<NotificationContext>): OutgoingMail {
     const locale = this.localeFor(ticket.locale);
-    return this.toCustomers(
+    const mail = this.toCustomers(
       'acknowledgement',
       ticket,
       locale,
@@ -82,6 +87,7 @@ export class NotificationMail {
       this.context(ticket, locale, extra),
       'auto-replied',
     );
+    return { ...mail, cc: [] };
   }
 
   /** The suspended-support notice, to a customer whose support is suspended. */
@@ -156,10 +162,15 @@ export class NotificationMail {
     const rendered = this.renderer.render(kind, locale, context);
     const queue = this.queue(ticket);
     const to: MailAddress[] = [{ address: ticket.requester, name: ticket.requesterName }];
+    // Participants were bounded and checked when they joined; this holds even for a ticket stored before that.
+    const cc = ticket.participants
+      .filter((address) => address !== ticket.requester && isMailableAddress(address))
+      .slice(0, this.policy.participants.max)
+      .map((address) => ({ address }));
     return {
       from: this.queueSender(queue),
       to,
-      cc: ticket.participants.map((address) => ({ address })),
+      cc,
       subject: rendered.subject,
       text: rendered.text,
       html: rendered.html,

@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'store.receiptNotFound'
   | 'store.conflictRetriesExhausted'
   | 'store.ticketExists'
+  | 'store.threadClaimed'
+  | 'store.contention'
   | 'store.invalidItem'
   | 'store.throttled'
   | 'store.itemTooLarge'

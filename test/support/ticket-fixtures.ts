@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OutgoingMail } from '../../lib/application/ports/mailer.ts';
-import type {
-  Customer,
-  InboundReceipt,
-  PendingMail,
-  QuarantineRecord,
-} from '../../lib/application/ports/ticket-store.ts';
+import type { Customer, InboundReceipt, OwedMail, QuarantineRecord } from '../../lib/application/ports/ticket-store.ts';
 import type { Ticket, TicketMessage } from '../../lib/domain/ticket/ticket.ts';
 
 /** A new ticket as the ingest use case would build it; override what the test is about. */
@@ -34,6 +29,7 @@ export const aTicket = (number: number, overrides: Partial<Ticket> = {}): Ticket
   pauses: [],
   escalationLevel: 0,
   flags: [],
+  duplicateOf: null,
   messageCount: 1,
   version: 1,
   ...overrides,
@@ -59,6 +55,10 @@ export const aMessage = (
   references: [],
   rawKey: `inbound/${randomUUID()}`,
   attachments: [],
+  purpose: 'customer-message',
+  contentKey: null,
+  delivery: null,
+  declinedParticipants: [],
   ...overrides,
 });
 
@@ -78,6 +78,8 @@ export const anOutboundMessage = (
     text: 'We received your request.',
     messageId: `<${randomUUID()}@email.amazonses.com>`,
     rawKey: null,
+    purpose: 'acknowledgement',
+    delivery: { status: 'sent' },
     ...overrides,
   });
 
@@ -97,11 +99,8 @@ export const anOutgoingMail = (overrides: Partial<OutgoingMail> = {}): OutgoingM
   ...overrides,
 });
 
-export const aPendingMail = (
-  ticketNumber: number,
-  sequence: number,
-  overrides: Partial<PendingMail> = {},
-): PendingMail => ({
+export const anOwedMail = (ticketNumber: number, sequence: number, overrides: Partial<OwedMail> = {}): OwedMail => ({
+  kind: 'mail',
   purpose: 'acknowledgement',
   ticketNumber,
   sequence,
@@ -115,8 +114,9 @@ export const aReceipt = (overrides: Partial<InboundReceipt> = {}): InboundReceip
   at: '2025-03-03T12:00:01.000Z',
   outcome: 'created',
   ticketNumber: null,
-  pendingMail: [],
+  owed: [],
   completedAt: null,
+  leaseUntil: null,
   ...overrides,
 });
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { PendingMail, TicketStore } from '../../lib/application/ports/ticket-store.ts';
+import type { OwedMail, TicketStore } from '../../lib/application/ports/ticket-store.ts';
 import type { Ticket } from '../../lib/domain/ticket/ticket.ts';
 import {
   aCustomer,
   aMessage,
   anOutboundMessage,
   anOutgoingMail,
-  aPendingMail,
+  anOwedMail,
   aReceipt,
   aRequester,
   aTicket,
@@ -62,17 +62,17 @@ export const ticketStoreMailContract = (
   /** A ticket created from mail, its receipt owing an acknowledgement and an agent notification. */
   const createdWithMailOwed = async (store: TicketStore) => {
     const number = await store.allocateTicketNumber();
-    const pendingMail: PendingMail[] = [
-      aPendingMail(number, 2),
-      aPendingMail(number, 3, {
+    const owed: OwedMail[] = [
+      anOwedMail(number, 2),
+      anOwedMail(number, 3, {
         purpose: 'agent-new-ticket',
         author: 'agent',
         mail: anOutgoingMail({ to: [{ address: 'agents@support.example' }] }),
       }),
     ];
-    const receipt = aReceipt({ ticketNumber: number, pendingMail });
+    const receipt = aReceipt({ ticketNumber: number, owed });
     const ticket = await store.createTicket({ ticket: aTicket(number), firstMessage: aMessage(number, 1), receipt });
-    return { number, ticket, receipt, pendingMail };
+    return { number, ticket, receipt, owed };
   };
 
   describe("the requester's customer record and open tickets", () => {
@@ -216,7 +216,7 @@ export const ticketStoreMailContract = (
       await store.recordReceipt(plain);
 
       expect(await store.getReceipt(receipt.key)).toEqual(receipt);
-      expect(await store.getReceipt(plain.key)).toEqual({ ...plain, pendingMail: [], completedAt: null });
+      expect(await store.getReceipt(plain.key)).toEqual({ ...plain, owed: [], completedAt: null });
     });
 
     it('refuses an item over 400 KB with store.itemTooLarge and writes none of the transaction', async () => {
@@ -224,7 +224,7 @@ export const ticketStoreMailContract = (
       const number = await store.allocateTicketNumber();
       const receipt = aReceipt({
         ticketNumber: number,
-        pendingMail: [aPendingMail(number, 2, { mail: anOutgoingMail({ text: oversized }) })],
+        owed: [anOwedMail(number, 2, { mail: anOutgoingMail({ text: oversized }) })],
       });
 
       expect(
@@ -249,7 +249,7 @@ export const ticketStoreMailContract = (
       const before = Date.now();
 
       const { requests } = await requestsDuring(store, () =>
-        store.recordSentMail({ ticketNumber: number, messages: sent, receiptKey: receipt.key, remainingMail: [] }),
+        store.recordSentMail({ ticketNumber: number, messages: sent, receiptKey: receipt.key, remaining: [] }),
       );
 
       expectRequests(requests, ['TransactWriteItemsCommand']);
@@ -262,43 +262,43 @@ export const ticketStoreMailContract = (
       // The ticket reserved these sequences when the mail was decided on: recording them leaves it as it was.
       expect(await store.getTicket(number)).toEqual(ticket);
       const settled = await store.getReceipt(receipt.key);
-      expect(settled).toMatchObject({ pendingMail: [], completedAt: expect.any(String) });
+      expect(settled).toMatchObject({ owed: [], completedAt: expect.any(String) });
       expect(Date.parse(settled?.completedAt ?? '')).toBeGreaterThanOrEqual(before - 1000);
     });
 
     it('keeps the receipt open while mail is still owed', async () => {
       const store = await freshStore();
-      const { number, receipt, pendingMail } = await createdWithMailOwed(store);
+      const { number, receipt, owed } = await createdWithMailOwed(store);
 
       await store.recordSentMail({
         ticketNumber: number,
         messages: [anOutboundMessage(number, 2)],
         receiptKey: receipt.key,
-        remainingMail: pendingMail.slice(1),
+        remaining: owed.slice(1),
       });
 
       expect(await store.getReceipt(receipt.key)).toEqual({
         ...receipt,
-        pendingMail: pendingMail.slice(1),
+        owed: owed.slice(1),
         completedAt: null,
       });
     });
 
     it('refuses to record the same sent mail twice with store.duplicateMessage and changes nothing', async () => {
       const store = await freshStore();
-      const { number, receipt, pendingMail } = await createdWithMailOwed(store);
+      const { number, receipt, owed } = await createdWithMailOwed(store);
       const sent = anOutboundMessage(number, 2);
       await store.recordSentMail({
         ticketNumber: number,
         messages: [sent],
         receiptKey: receipt.key,
-        remainingMail: pendingMail.slice(1),
+        remaining: owed.slice(1),
       });
       const ticket = await store.getTicket(number);
 
       // A retry after a lost answer: same message, and by now nothing left to send.
       const code = await rejectionCode(
-        store.recordSentMail({ ticketNumber: number, messages: [sent], receiptKey: receipt.key, remainingMail: [] }),
+        store.recordSentMail({ ticketNumber: number, messages: [sent], receiptKey: receipt.key, remaining: [] }),
       );
 
       expect(code).toBe('store.duplicateMessage');
@@ -306,7 +306,7 @@ export const ticketStoreMailContract = (
       expect(await store.listMessages(number)).toHaveLength(2);
       expect(await store.getReceipt(receipt.key)).toEqual({
         ...receipt,
-        pendingMail: pendingMail.slice(1),
+        owed: owed.slice(1),
         completedAt: null,
       });
     });
@@ -325,10 +325,10 @@ export const ticketStoreMailContract = (
           ticketNumber: number,
           messages: [linkedHere, linkedElsewhere],
           receiptKey: receipt.key,
-          remainingMail: [],
+          remaining: [],
         }),
       );
-      await store.recordSentMail({ ticketNumber: number, messages: [linkedHere], receiptKey: null, remainingMail: [] });
+      await store.recordSentMail({ ticketNumber: number, messages: [linkedHere], receiptKey: null, remaining: [] });
 
       expect(code).toBe('store.duplicateMessageId');
       expect((await store.listMessages(number)).map((message) => message.sequence)).toEqual([1, 2]);
@@ -347,7 +347,7 @@ export const ticketStoreMailContract = (
             ticketNumber: number,
             messages: [sent],
             receiptKey: 'ses-never-seen',
-            remainingMail: [],
+            remaining: [],
           }),
         ),
       ).toBe('store.receiptNotFound');
@@ -366,7 +366,7 @@ export const ticketStoreMailContract = (
           ticketNumber: number,
           messages: [anOutboundMessage(number, 2)],
           receiptKey: receipt.key,
-          remainingMail: [aPendingMail(number, 3, { mail: half }), aPendingMail(number, 4, { mail: half })],
+          remaining: [anOwedMail(number, 3, { mail: half }), anOwedMail(number, 4, { mail: half })],
         }),
       );
 

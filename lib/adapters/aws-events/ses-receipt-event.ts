@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { InboundEmail } from '../../application/ingest-email.ts';
+import { dkimPassDomains } from '../../domain/routing/authentication-results.ts';
 
 /**
  * The event an SES receipt rule's Lambda action sends (invocation type Event): headers and
@@ -20,6 +21,8 @@ export const SesReceiptRecord = z.object({
       source: z.string(),
       messageId: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'not an SES message id'),
       destination: z.array(z.string()),
+      /** The message's header fields, SES's own Authentication-Results first; absent from some test events. */
+      headers: z.array(z.object({ name: z.string(), value: z.string() })).optional(),
     }),
     receipt: z.object({
       recipients: z.array(z.string()).min(1),
@@ -53,6 +56,14 @@ export function inboundEmailFromSes(record: SesReceiptRecord): InboundEmail {
       dkim: receipt.dkimVerdict?.status,
       dmarc: receipt.dmarcVerdict?.status,
       dmarcPolicy: receipt.dmarcPolicy,
+      // Whose DKIM signatures verified, from SES's own Authentication-Results (the topmost one): the
+      // verdict alone does not say, and only a signature of the From domain vouches for the From.
+      dkimDomains:
+        dkimPassDomains(
+          (mail.headers ?? [])
+            .filter((header) => header.name.toLowerCase() === 'authentication-results')
+            .map((header) => header.value),
+        ) ?? [],
     },
   };
 }

@@ -13,6 +13,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Clock } from '../../application/ports/clock.ts';
 import {
   type AddMessageInput,
@@ -22,18 +23,21 @@ import {
   type InboundReceipt,
   type ListingOptions,
   normalizeMessageId,
+  type QuarantineMailInput,
   type QuarantineRecord,
+  type ReceiptLease,
   type RecordSentMailInput,
   type ReplyContext,
   type ReplyContextQuery,
   type RequesterOverview,
   type TicketStore,
 } from '../../application/ports/ticket-store.ts';
-import { AtendeError } from '../../domain/atende-error.ts';
+import { AtendeError, isAtendeError } from '../../domain/atende-error.ts';
 import type { Ticket, TicketMessage } from '../../domain/ticket/ticket.ts';
 import { translateItemTooLarge } from './item-too-large.ts';
 import {
   customerItem,
+  LEGACY_LEASE_MS,
   messageIdItem,
   quarantineItem,
   readCustomer,
@@ -129,17 +133,25 @@ export class DynamoDbTicketStore implements TicketStore {
     return value;
   }
 
-  async createTicket({ ticket, firstMessage, receipt, customer }: CreateTicketInput): Promise<Ticket> {
+  async createTicket({ ticket, firstMessage, receipt, customer, threadClaims }: CreateTicketInput): Promise<Ticket> {
     const stored: Ticket = { ...ticket, version: 1 };
     const transaction = new TicketTransaction(this.tableName);
     transaction.put('ticket', ticketItem(stored), { ConditionExpression: 'attribute_not_exists(pk)' });
     transaction.putMessage(stored, firstMessage, receipt);
+    transaction.putThreadClaims(threadClaims);
     transaction.putCustomer(customer);
     await this.commit(transaction, { operation: 'createTicket', ticketNumber: ticket.number, expectedVersion: null });
     return stored;
   }
 
-  async addMessage({ ticket, expectedVersion, message, receipt, customer }: AddMessageInput): Promise<Ticket> {
+  async addMessage({
+    ticket,
+    expectedVersion,
+    message,
+    receipt,
+    customer,
+    threadClaims,
+  }: AddMessageInput): Promise<Ticket> {
     const stored: Ticket = { ...ticket, version: expectedVersion + 1 };
     const transaction = new TicketTransaction(this.tableName);
     transaction.put('ticket', ticketItem(stored), {
@@ -150,22 +162,26 @@ export class DynamoDbTicketStore implements TicketStore {
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
     transaction.putMessage(stored, message, receipt);
+    transaction.putThreadClaims(threadClaims);
     transaction.putCustomer(customer);
     await this.commit(transaction, { operation: 'addMessage', ticketNumber: ticket.number, expectedVersion });
     return stored;
   }
 
-  async recordSentMail({ ticketNumber, messages, receiptKey: key, remainingMail }: RecordSentMailInput): Promise<void> {
+  async recordSentMail({ ticketNumber, messages, receiptKey: key, remaining }: RecordSentMailInput): Promise<void> {
     const transaction = new TicketTransaction(this.tableName);
-    for (const message of messages) transaction.putSentMessage(ticketNumber, message);
-    if (key !== null) transaction.settleReceipt(key, remainingMail, new Date(this.clock.now()).toISOString());
+    for (const message of messages) {
+      if (ticketNumber === null) throw new Error('Messages of settled mail need the ticket they belong to');
+      transaction.putSentMessage(ticketNumber, message);
+    }
+    if (key !== null) transaction.settleReceipt(key, remaining, this.now());
     if (transaction.items.length === 0) return;
     for (let attempt = 1; ; attempt += 1) {
       try {
         await this.commit(transaction, { operation: 'recordSentMail', ticketNumber, expectedVersion: null });
         return;
       } catch (error) {
-        if (attempt >= RECORD_SENT_MAIL_ATTEMPTS || !isTransientCancellation(error)) throw error;
+        if (attempt >= RECORD_SENT_MAIL_ATTEMPTS || !isAtendeError(error, 'store.contention')) throw error;
         await sleep(50 * 2 ** (attempt - 1));
       }
     }
@@ -346,6 +362,59 @@ export class DynamoDbTicketStore implements TicketStore {
     }
   }
 
+  async leaseReceipt({ key, now, until }: ReceiptLease): Promise<{ receipt: InboundReceipt; leased: boolean }> {
+    try {
+      const result = await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: receiptKey(key),
+          UpdateExpression: 'SET #leaseUntil = :until',
+          // Receipts stored before effects had kinds owe `pendingMail`, and before leases existed had
+          // none: their lease was their first attempt's (LEGACY_LEASE_MS from `at`).
+          ConditionExpression: [
+            'attribute_exists(pk)',
+            '(size(#owed) > :zero OR size(#pendingMail) > :zero)',
+            '(#leaseUntil = :null OR #leaseUntil < :now OR (attribute_not_exists(#leaseUntil) AND #at < :legacyStart))',
+          ].join(' AND '),
+          ExpressionAttributeNames: {
+            '#leaseUntil': 'leaseUntil',
+            '#at': 'at',
+            '#owed': 'owed',
+            '#pendingMail': 'pendingMail',
+          },
+          ExpressionAttributeValues: {
+            ':until': until,
+            ':now': now,
+            ':null': null,
+            ':zero': 0,
+            ':legacyStart': new Date(Date.parse(now) - LEGACY_LEASE_MS).toISOString(),
+          },
+          ReturnValues: 'ALL_NEW',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      if (result.Attributes === undefined) throw new Error('DynamoDB answered an update without the item');
+      return { receipt: readReceipt(result.Attributes), leased: true };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (error.Item === undefined) {
+        throw new AtendeError('store.receiptNotFound', `Inbound event ${key} has no receipt to lease`, {
+          cause: error,
+          details: { receiptKey: key },
+        });
+      }
+      // The exception carries the old item as DynamoDB sent it: the document client does not convert errors.
+      return { receipt: readReceipt(unmarshall(error.Item as Parameters<typeof unmarshall>[0])), leased: false };
+    }
+  }
+
+  async quarantineMail({ receipt, record, customer }: QuarantineMailInput): Promise<void> {
+    const transaction = new TicketTransaction(this.tableName);
+    transaction.putQuarantine(receipt, record);
+    transaction.putCustomer(customer);
+    await this.commit(transaction, { operation: 'quarantineMail', ticketNumber: null, expectedVersion: null });
+  }
+
   async getReceipt(key: string): Promise<InboundReceipt | null> {
     const result = await this.documents.send(
       new GetCommand({ TableName: this.tableName, Key: receiptKey(key), ConsistentRead: true }),
@@ -364,10 +433,6 @@ export class DynamoDbTicketStore implements TicketStore {
     await this.put(customerItem(customer), { operation: 'saveCustomer', customerKey: customer.key });
   }
 
-  async putQuarantine(record: QuarantineRecord): Promise<void> {
-    await this.put(quarantineItem(record), { operation: 'putQuarantine', quarantineKey: record.key });
-  }
-
   async listQuarantine(options: ListingOptions = {}): Promise<QuarantineRecord[]> {
     const items = await this.queryAll(
       {
@@ -380,6 +445,10 @@ export class DynamoDbTicketStore implements TicketStore {
       options.limit,
     );
     return items.map(readQuarantine);
+  }
+
+  private now(): string {
+    return new Date(this.clock.now()).toISOString();
   }
 
   /** An unconditional put (last write wins). */

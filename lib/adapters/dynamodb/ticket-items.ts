@@ -1,9 +1,27 @@
 import { z } from 'zod';
 import type { OutgoingMail } from '../../application/ports/mailer.ts';
-import type { Customer, InboundReceipt, PendingMail, QuarantineRecord } from '../../application/ports/ticket-store.ts';
+import type {
+  Customer,
+  InboundReceipt,
+  OwedEffect,
+  QuarantineRecord,
+  ThreadClaim,
+} from '../../application/ports/ticket-store.ts';
 import { AtendeError } from '../../domain/atende-error.ts';
 import { CHANNELS, TICKET_STATUSES } from '../../domain/policy/policy-schema.ts';
-import type { Ticket, TicketMessage } from '../../domain/ticket/ticket.ts';
+import {
+  INBOUND_PURPOSES,
+  MESSAGE_PURPOSES,
+  type MessagePurpose,
+  OUTBOUND_PURPOSES,
+} from '../../domain/ticket/message-purpose.ts';
+import {
+  MESSAGE_AUTHORS,
+  PARTICIPANT_DECLINE_REASONS,
+  TICKET_FLAGS,
+  type Ticket,
+  type TicketMessage,
+} from '../../domain/ticket/ticket.ts';
 import {
   customerKey,
   customerRequesterKeys,
@@ -15,6 +33,7 @@ import {
   queueListingKeys,
   receiptKey,
   requesterIndexKeys,
+  threadClaimKey,
   ticketKey,
 } from './ticket-table-keys.ts';
 
@@ -53,7 +72,8 @@ const TicketSchema = z.object({
   closedAt: nullableInstant,
   pauses: z.array(z.object({ start: instant, end: nullableInstant })),
   escalationLevel: z.number().int(),
-  flags: z.array(z.enum(['shouting', 'rude-words', 'secrets-masked', 'duplicate', 'throttled-follow-up'])),
+  flags: z.array(z.enum(TICKET_FLAGS)),
+  duplicateOf: z.number().int().nullable().default(null),
   messageCount: z.number().int(),
   version: z.number().int(),
 }) satisfies z.ZodType<Ticket>;
@@ -63,7 +83,7 @@ const MessageSchema = z.object({
   sequence: z.number().int(),
   at: instant,
   direction: z.enum(['inbound', 'outbound']),
-  author: z.enum(['requester', 'participant', 'agent', 'system']),
+  author: z.enum(MESSAGE_AUTHORS),
   from: z.string(),
   to: z.array(z.string()),
   cc: z.array(z.string()),
@@ -81,7 +101,33 @@ const MessageSchema = z.object({
       key: z.string().nullable(),
     }),
   ),
+  // Messages stored before these fields existed read as their closest meaning (legacyPurpose).
+  purpose: z.enum(MESSAGE_PURPOSES as [MessagePurpose, ...MessagePurpose[]]),
+  contentKey: z.string().nullable().default(null),
+  delivery: z
+    .discriminatedUnion('status', [
+      z.object({ status: z.literal('sent') }),
+      z.object({ status: z.literal('failed'), code: z.string(), reason: z.string(), at: instant }),
+    ])
+    .nullable()
+    .default(null),
+  declinedParticipants: z
+    .array(z.object({ address: z.string(), reason: z.enum(PARTICIPANT_DECLINE_REASONS) }))
+    .default([]),
 }) satisfies z.ZodType<TicketMessage>;
+
+/**
+ * What a message stored before `purpose` existed was for. Only customers' own words and
+ * relayed replies are taken as customer-visible; any other outbound message is assumed
+ * internal, since showing an agents' notice to a customer is the mistake that cannot be undone.
+ */
+const legacyPurpose = (item: Item): MessagePurpose => {
+  if (item['direction'] === 'inbound') {
+    if (item['author'] === 'agent') return 'agent-reply';
+    return item['author'] === 'system' ? 'auto-reply' : 'customer-message';
+  }
+  return item['author'] === 'agent' ? 'agent-reply-relay' : 'agent-new-ticket';
+};
 
 const MailAddressSchema = z.object({ address: z.string(), name: z.string().nullable().optional() });
 
@@ -100,23 +146,49 @@ const OutgoingMailSchema = z.object({
   headers: z.record(z.string(), z.string()).optional(),
 }) satisfies z.ZodType<OutgoingMail>;
 
-const PendingMailSchema = z.object({
-  purpose: z.string(),
-  ticketNumber: z.number().int(),
-  sequence: z.number().int(),
+const OwedMailSchema = z.object({
+  // Mail owed before effects had kinds was always mail.
+  kind: z.literal('mail').default('mail'),
+  purpose: z.enum(OUTBOUND_PURPOSES),
+  ticketNumber: z.number().int().nullable(),
+  sequence: z.number().int().nullable(),
   author: z.enum(['system', 'agent']),
   mail: OutgoingMailSchema,
-}) satisfies z.ZodType<PendingMail>;
+});
+
+const OwedEffectSchema = OwedMailSchema satisfies z.ZodType<OwedEffect>;
 
 const ReceiptSchema = z.object({
   key: z.string(),
   at: instant,
   outcome: z.enum(['created', 'threaded', 'quarantined', 'ignored']),
   ticketNumber: z.number().int().nullable(),
-  // Receipts stored before mail waited on them have neither field.
-  pendingMail: z.array(PendingMailSchema).default([]),
+  owed: z.array(OwedEffectSchema),
   completedAt: nullableInstant.default(null),
+  leaseUntil: nullableInstant,
 }) satisfies z.ZodType<InboundReceipt>;
+
+/** The lease a receipt stored before leases existed had: its first attempt's, which began at `at`. */
+export const LEGACY_LEASE_MS = 2 * 60_000;
+
+/**
+ * Receipts stored before effects had kinds owed `pendingMail` (or, older still, nothing), and
+ * their lease was implied by their time.
+ */
+const upgradeReceipt = (item: Item): Item => {
+  const owed = item['owed'] ?? item['pendingMail'] ?? [];
+  const at = typeof item['at'] === 'string' ? Date.parse(item['at']) : Number.NaN;
+  const leaseUntil =
+    'leaseUntil' in item ? item['leaseUntil'] : Number.isNaN(at) ? null : new Date(at + LEGACY_LEASE_MS).toISOString();
+  return { ...item, owed, leaseUntil };
+};
+
+const ThreadClaimSchema = z.object({
+  key: z.string(),
+  ticketNumber: z.number().int(),
+  claimedAt: instant,
+  expiresAt: instant,
+}) satisfies z.ZodType<ThreadClaim>;
 
 const CustomerSchema = z.object({
   key: z.string(),
@@ -169,7 +241,8 @@ export const messageItem = (message: TicketMessage): Item => ({
   entity: 'message' satisfies Entity,
   ...message,
 });
-export const readMessage = (item: Item): TicketMessage => readItem('message', MessageSchema, item);
+export const readMessage = (item: Item): TicketMessage =>
+  readItem('message', MessageSchema, 'purpose' in item ? item : { ...item, purpose: legacyPurpose(item) });
 
 export const messageIdItem = (messageId: string, ticketNumber: number): Item => ({
   ...messageIdKey(messageId),
@@ -185,7 +258,16 @@ export const receiptItem = (receipt: InboundReceipt): Item => ({
   entity: 'receipt' satisfies Entity,
   ...receipt,
 });
-export const readReceipt = (item: Item): InboundReceipt => readItem('receipt', ReceiptSchema, item);
+export const readReceipt = (item: Item): InboundReceipt => readItem('receipt', ReceiptSchema, upgradeReceipt(item));
+
+/** `expiresAtEpoch` is the DynamoDB TTL attribute: epoch seconds, as TTL requires. */
+export const threadClaimItem = (claim: ThreadClaim): Item => ({
+  ...threadClaimKey(claim.key),
+  entity: 'threadClaim' satisfies Entity,
+  ...claim,
+  expiresAtEpoch: Math.ceil(Date.parse(claim.expiresAt) / 1000),
+});
+export const readThreadClaim = (item: Item): ThreadClaim => readItem('threadClaim', ThreadClaimSchema, item);
 
 export const customerItem = (customer: Customer): Item => ({
   ...customerKey(customer.key),

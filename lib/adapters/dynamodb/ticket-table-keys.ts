@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { normalizeAddress, normalizeMessageId } from '../../application/ports/ticket-store.ts';
 import { isOpenStatus, type Ticket } from '../../domain/ticket/ticket.ts';
 
@@ -15,13 +16,22 @@ import { isOpenStatus, type Ticket } from '../../domain/ticket/ticket.ts';
  * | counter    | SEQ#ticket          | SEQ                        |                                                   |
  * | customer   | C#<address|domain>  | C                          | byRequester: REQ#<address> / CUSTOMER (addresses only) |
  * | quarantine | Q#<key>             | Q                          | byListing:   QUARANTINE / <at>#<key>              |
+ * | threadClaim| TC#<sha256 of claim>| TC                         | (none; TTL on expiresAtEpoch)                     |
  *
  * The requester index sorts `CLOSED#…` < `CUSTOMER` < `OPEN#…` (L < U, C < O), so one
  * Query with `requesterSk >= CUSTOMER` returns an address's customer record and its open
  * tickets, and never its closed ones (requesterOverview). Any new sort key in a REQ#
  * partition must keep out of that range, or it will turn up in that Query.
  */
-export type Entity = 'ticket' | 'message' | 'messageId' | 'receipt' | 'counter' | 'customer' | 'quarantine';
+export type Entity =
+  | 'ticket'
+  | 'message'
+  | 'messageId'
+  | 'receipt'
+  | 'counter'
+  | 'customer'
+  | 'quarantine'
+  | 'threadClaim';
 
 export interface TableKey {
   readonly pk: string;
@@ -58,6 +68,12 @@ export const ticketCounterKey: TableKey = { pk: 'SEQ#ticket', sk: 'SEQ' };
 export const customerKey = (key: string): TableKey => ({ pk: `C#${normalizeAddress(key)}`, sk: 'C' });
 
 export const quarantineKey = (key: string): TableKey => ({ pk: `Q#${key}`, sk: 'Q' });
+
+/** A claim names a requester and a whole subject (up to 998 characters): hashed to keep the key short and fixed. */
+export const threadClaimKey = (claim: string): TableKey => ({
+  pk: `TC#${createHash('sha256').update(claim).digest('base64url')}`,
+  sk: 'TC',
+});
 
 /** Index "byRequester": a requester's tickets and customer record, sorted so key conditions select them (layout above). */
 export const REQUESTER_INDEX = 'byRequester';

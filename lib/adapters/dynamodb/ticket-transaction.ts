@@ -1,10 +1,24 @@
 import { type CancellationReason, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Customer, InboundReceipt, PendingMail } from '../../application/ports/ticket-store.ts';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type {
+  Customer,
+  InboundReceipt,
+  OwedEffect,
+  QuarantineRecord,
+  ThreadClaim,
+} from '../../application/ports/ticket-store.ts';
 import { AtendeError, type ErrorCode } from '../../domain/atende-error.ts';
 import type { Ticket, TicketMessage } from '../../domain/ticket/ticket.ts';
 import { isItemTooLargeMessage, itemTooLarge, translateItemTooLarge } from './item-too-large.ts';
-import { customerItem, messageIdItem, messageItem, receiptItem } from './ticket-items.ts';
+import {
+  customerItem,
+  messageIdItem,
+  messageItem,
+  quarantineItem,
+  receiptItem,
+  threadClaimItem,
+} from './ticket-items.ts';
 import { receiptKey } from './ticket-table-keys.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -15,7 +29,14 @@ type UpdateOptions = Omit<NonNullable<TransactItem['Update']>, 'TableName'>;
 export const TRANSACTION_ITEM_LIMIT = 100;
 
 /** What an item in a ticket transaction is for; the cancellation reasons come back in the same order. */
-export type TransactionPart = 'ticket' | 'message' | 'messageId' | 'receipt' | 'customer';
+export type TransactionPart =
+  | 'ticket'
+  | 'message'
+  | 'messageId'
+  | 'receipt'
+  | 'customer'
+  | 'threadClaim'
+  | 'quarantine';
 
 /** Facts about one item (its Message-ID, a message's sequence …) for the details of the error it causes. */
 type Subject = Readonly<Record<string, string | number | null>>;
@@ -45,12 +66,14 @@ export class TicketTransaction {
     assertSameTicket(ticket.number, message);
     // No condition on the message: the ticket's condition (new, or expected version) already serializes its writers.
     this.put('message', messageItem(message), {}, { sequence: message.sequence });
-    if (message.messageId !== null) {
+    // A mail without a Message-ID is known by its content key, so the same mail again is recognised the same way.
+    const identity = message.messageId ?? message.contentKey;
+    if (identity !== null) {
       this.put(
         'messageId',
-        messageIdItem(message.messageId, ticket.number),
+        messageIdItem(identity, ticket.number),
         { ConditionExpression: 'attribute_not_exists(pk)' },
-        { messageId: message.messageId },
+        { messageId: identity },
       );
     }
     if (receipt !== undefined)
@@ -60,6 +83,37 @@ export class TicketTransaction {
         { ConditionExpression: 'attribute_not_exists(pk)' },
         { receiptKey: receipt.key },
       );
+  }
+
+  /**
+   * Claims on a thread: each must be absent, expired, or already this ticket's. The old item comes
+   * back on failure, so the loser learns which ticket holds the thread.
+   */
+  putThreadClaims(claims: readonly ThreadClaim[] | undefined): void {
+    for (const claim of claims ?? []) {
+      this.put(
+        'threadClaim',
+        threadClaimItem(claim),
+        {
+          ConditionExpression: 'attribute_not_exists(pk) OR #expiresAt < :now OR #ticketNumber = :ticketNumber',
+          ExpressionAttributeNames: { '#expiresAt': 'expiresAt', '#ticketNumber': 'ticketNumber' },
+          ExpressionAttributeValues: { ':now': claim.claimedAt, ':ticketNumber': claim.ticketNumber },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+        { claim: claim.key },
+      );
+    }
+  }
+
+  /** The receipt and the quarantine record: mail that goes no further is recorded in one write. */
+  putQuarantine(receipt: InboundReceipt, record: QuarantineRecord): void {
+    this.put(
+      'receipt',
+      receiptItem(receipt),
+      { ConditionExpression: 'attribute_not_exists(pk)' },
+      { receiptKey: receipt.key },
+    );
+    this.put('quarantine', quarantineItem(record), {}, { quarantineKey: record.key });
   }
 
   /** No condition: the customer record is last-write-wins, as saveCustomer. */
@@ -94,18 +148,23 @@ export class TicketTransaction {
     }
   }
 
-  /** What the receipt still owes; with nothing left, when it was done. */
-  settleReceipt(key: string, remainingMail: readonly PendingMail[], now: string): void {
-    const done = remainingMail.length === 0;
+  /** What the receipt still owes; with nothing left, when it was done (and its lease ends). */
+  settleReceipt(key: string, remaining: readonly OwedEffect[], now: string): void {
+    const done = remaining.length === 0;
     this.update(
       'receipt',
       {
         Key: receiptKey(key),
-        UpdateExpression: done ? 'SET #pendingMail = :remaining, #completedAt = :now' : 'SET #pendingMail = :remaining',
+        UpdateExpression: done
+          ? 'SET #owed = :remaining, #completedAt = :now, #leaseUntil = :null'
+          : 'SET #owed = :remaining',
         // Without it, SET on a missing receipt would create one no schema accepts.
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#pendingMail': 'pendingMail', ...(done ? { '#completedAt': 'completedAt' } : {}) },
-        ExpressionAttributeValues: { ':remaining': remainingMail, ...(done ? { ':now': now } : {}) },
+        ExpressionAttributeNames: {
+          '#owed': 'owed',
+          ...(done ? { '#completedAt': 'completedAt', '#leaseUntil': 'leaseUntil' } : {}),
+        },
+        ExpressionAttributeValues: { ':remaining': remaining, ...(done ? { ':now': now, ':null': null } : {}) },
       },
       { receiptKey: key },
     );
@@ -130,12 +189,12 @@ const assertSameTicket = (ticketNumber: number, message: TicketMessage): void =>
 };
 
 export interface TransactionContext {
-  readonly operation: 'createTicket' | 'addMessage' | 'recordSentMail';
+  readonly operation: 'createTicket' | 'addMessage' | 'recordSentMail' | 'quarantineMail';
   /** The parts, in the order of the transaction's items. */
   readonly parts: readonly TransactionPart[];
   /** Each item's subject, same order. */
   readonly subjects: readonly Subject[];
-  readonly ticketNumber: number;
+  readonly ticketNumber: number | null;
   readonly expectedVersion: number | null;
 }
 
@@ -199,6 +258,21 @@ export const translateCancellation = (error: unknown, context: TransactionContex
       messageId.details,
     );
   }
+  const claims = context.parts.flatMap((part, index) => {
+    const reason = reasons[index];
+    if (part !== 'threadClaim' || reason?.Code !== 'ConditionalCheckFailed' || reason.Item === undefined) return [];
+    const old = unmarshall(reason.Item as Parameters<typeof unmarshall>[0]);
+    return typeof old['key'] === 'string' && typeof old['ticketNumber'] === 'number'
+      ? [{ key: old['key'], ticketNumber: old['ticketNumber'] }]
+      : [];
+  });
+  if (claims.length > 0) {
+    return fail(
+      'store.threadClaimed',
+      `The thread is being opened as ticket ${claims.map((claim) => claim.ticketNumber).join(', ')}`,
+      { ...base, claims },
+    );
+  }
   const ticket = failed('ticket');
   if (ticket && context.operation === 'createTicket')
     return fail('store.ticketExists', `Ticket ${context.ticketNumber} already exists`, ticket.details);
@@ -232,5 +306,8 @@ export const translateCancellation = (error: unknown, context: TransactionContex
       `Ticket ${context.ticketNumber} was being written concurrently`,
       conflict.details,
     );
+  // Contention or throttling only: nothing was wrong with the request, and nothing was written.
+  if (isTransientCancellation(error))
+    return fail('store.contention', `The ${context.operation} transaction met a concurrent write; try again`, base);
   return error;
 };

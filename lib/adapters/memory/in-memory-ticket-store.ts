@@ -8,12 +8,15 @@ import {
   type ListingOptions,
   normalizeAddress,
   normalizeMessageId,
+  type QuarantineMailInput,
   type QuarantineRecord,
+  type ReceiptLease,
   type RecordSentMailInput,
   type ReplyContext,
   type ReplyContextQuery,
   type RequesterOverview,
   STORED_ITEM_LIMIT_BYTES,
+  type ThreadClaim,
   type TicketStore,
 } from '../../application/ports/ticket-store.ts';
 import { AtendeError } from '../../domain/atende-error.ts';
@@ -63,6 +66,7 @@ export class InMemoryTicketStore implements TicketStore {
   private readonly receipts = new Map<string, InboundReceipt>();
   private readonly customers = new Map<string, Customer>();
   private readonly quarantine = new Map<string, QuarantineRecord>();
+  private readonly threadClaims = new Map<string, ThreadClaim>();
   private readonly clock: Clock;
 
   constructor(options: InMemoryTicketStoreOptions = {}) {
@@ -74,31 +78,40 @@ export class InMemoryTicketStore implements TicketStore {
     return this.counter;
   }
 
-  async createTicket({ ticket, firstMessage, receipt, customer }: CreateTicketInput): Promise<Ticket> {
+  async createTicket({ ticket, firstMessage, receipt, customer, threadClaims }: CreateTicketInput): Promise<Ticket> {
     const stored: Ticket = { ...ticket, version: 1 };
     this.checkSizes('createTicket', stored, firstMessage, receipt, customer);
     this.checkMessageWrites('createTicket', stored, firstMessage, receipt, null);
+    this.checkThreadClaims('createTicket', ticket.number, threadClaims);
     if (this.tickets.has(ticket.number)) {
       throw new AtendeError('store.ticketExists', `Ticket ${ticket.number} already exists`, {
         details: { operation: 'createTicket', ticketNumber: ticket.number },
       });
     }
     this.tickets.set(stored.number, structuredClone(stored));
-    this.applyMessageWrites(stored, firstMessage, receipt, customer);
+    this.applyMessageWrites(stored, firstMessage, receipt, customer, threadClaims);
     return structuredClone(stored);
   }
 
-  async addMessage({ ticket, expectedVersion, message, receipt, customer }: AddMessageInput): Promise<Ticket> {
+  async addMessage({
+    ticket,
+    expectedVersion,
+    message,
+    receipt,
+    customer,
+    threadClaims,
+  }: AddMessageInput): Promise<Ticket> {
     const stored: Ticket = { ...ticket, version: expectedVersion + 1 };
     this.checkSizes('addMessage', stored, message, receipt, customer);
     this.checkMessageWrites('addMessage', stored, message, receipt, expectedVersion);
+    this.checkThreadClaims('addMessage', ticket.number, threadClaims);
     this.checkVersion(ticket.number, expectedVersion, 'addMessage');
     this.tickets.set(stored.number, structuredClone(stored));
-    this.applyMessageWrites(stored, message, receipt, customer);
+    this.applyMessageWrites(stored, message, receipt, customer, threadClaims);
     return structuredClone(stored);
   }
 
-  async recordSentMail({ ticketNumber, messages, receiptKey, remainingMail }: RecordSentMailInput): Promise<void> {
+  async recordSentMail({ ticketNumber, messages, receiptKey, remaining }: RecordSentMailInput): Promise<void> {
     // DynamoDB's order: the size of what is put (checked with the request), then conditions in the order of
     // precedence of ticket-transaction.ts (message, Message-ID, ticket, receipt), then the size the receipt grows to.
     const details = { operation: 'recordSentMail', ticketNumber };
@@ -111,7 +124,9 @@ export class InMemoryTicketStore implements TicketStore {
         throw new Error(`Message for ticket ${message.ticketNumber} written with ticket ${ticketNumber}`);
       checkSize('message', message, { ...details, sequence: message.sequence });
     }
-    const stored = this.messages.get(ticketNumber) ?? [];
+    if (messages.length > 0 && ticketNumber === null)
+      throw new Error('Messages of settled mail need the ticket they belong to');
+    const stored = ticketNumber === null ? [] : (this.messages.get(ticketNumber) ?? []);
     for (const message of messages) {
       if (stored.some((other) => sameSlot(other, message))) {
         throw new AtendeError(
@@ -142,15 +157,17 @@ export class InMemoryTicketStore implements TicketStore {
         ? undefined
         : {
             ...receipt,
-            pendingMail: remainingMail,
-            completedAt: remainingMail.length === 0 ? new Date(this.clock.now()).toISOString() : receipt.completedAt,
+            owed: remaining,
+            completedAt: remaining.length === 0 ? new Date(this.clock.now()).toISOString() : receipt.completedAt,
+            leaseUntil: remaining.length === 0 ? null : receipt.leaseUntil,
           };
     if (settled !== undefined) checkSize('receipt', settled, { ...details, receiptKey });
 
     // The ticket item is not touched: its messageCount already reserved these sequences.
-    if (messages.length > 0) this.messages.set(ticketNumber, [...stored, ...structuredClone(messages)]);
+    if (ticketNumber !== null && messages.length > 0)
+      this.messages.set(ticketNumber, [...stored, ...structuredClone(messages)]);
     for (const { messageId } of messages)
-      if (messageId !== null) this.messageIds.set(normalizeMessageId(messageId), ticketNumber);
+      if (messageId !== null && ticketNumber !== null) this.messageIds.set(normalizeMessageId(messageId), ticketNumber);
     if (settled !== undefined) this.receipts.set(settled.key, structuredClone(settled));
   }
 
@@ -226,6 +243,33 @@ export class InMemoryTicketStore implements TicketStore {
     this.receipts.set(receipt.key, structuredClone(receipt));
   }
 
+  async leaseReceipt({ key, now, until }: ReceiptLease): Promise<{ receipt: InboundReceipt; leased: boolean }> {
+    const receipt = this.receipts.get(key);
+    if (receipt === undefined) {
+      throw new AtendeError('store.receiptNotFound', `Inbound event ${key} has no receipt to lease`, {
+        details: { receiptKey: key },
+      });
+    }
+    const held = receipt.leaseUntil !== null && Date.parse(receipt.leaseUntil) >= Date.parse(now);
+    if (receipt.owed.length === 0 || held) return { receipt: structuredClone(receipt), leased: false };
+    const leased: InboundReceipt = { ...receipt, leaseUntil: until };
+    this.receipts.set(key, structuredClone(leased));
+    return { receipt: structuredClone(leased), leased: true };
+  }
+
+  async quarantineMail({ receipt, record, customer }: QuarantineMailInput): Promise<void> {
+    checkSize('receipt', receipt, { operation: 'quarantineMail', receiptKey: receipt.key });
+    checkSize('quarantine', record, { operation: 'quarantineMail', quarantineKey: record.key });
+    if (this.receipts.has(receipt.key)) {
+      throw new AtendeError('store.duplicateReceipt', `Inbound event ${receipt.key} was already processed`, {
+        details: { operation: 'quarantineMail', receiptKey: receipt.key },
+      });
+    }
+    this.receipts.set(receipt.key, structuredClone(receipt));
+    this.quarantine.set(record.key, structuredClone(record));
+    if (customer !== undefined) this.customers.set(normalizeAddress(customer.key), structuredClone(customer));
+  }
+
   async getReceipt(key: string): Promise<InboundReceipt | null> {
     const receipt = this.receipts.get(key);
     return receipt === undefined ? null : structuredClone(receipt);
@@ -239,11 +283,6 @@ export class InMemoryTicketStore implements TicketStore {
   async saveCustomer(customer: Customer): Promise<void> {
     checkSize('customer', customer, { operation: 'saveCustomer', customerKey: customer.key });
     this.customers.set(normalizeAddress(customer.key), structuredClone(customer));
-  }
-
-  async putQuarantine(record: QuarantineRecord): Promise<void> {
-    checkSize('quarantine', record, { operation: 'putQuarantine', quarantineKey: record.key });
-    this.quarantine.set(record.key, structuredClone(record));
   }
 
   async listQuarantine(options: ListingOptions = {}): Promise<QuarantineRecord[]> {
@@ -274,10 +313,30 @@ export class InMemoryTicketStore implements TicketStore {
         details: { ...details, receiptKey: receipt.key },
       });
     }
-    if (message.messageId !== null && this.messageIds.has(normalizeMessageId(message.messageId))) {
-      throw new AtendeError('store.duplicateMessageId', `Message-ID ${message.messageId} is already stored`, {
-        details: { ...details, messageId: message.messageId },
+    const identity = message.messageId ?? message.contentKey;
+    if (identity !== null && this.messageIds.has(normalizeMessageId(identity))) {
+      throw new AtendeError('store.duplicateMessageId', `Message-ID ${identity} is already stored`, {
+        details: { ...details, messageId: identity },
       });
+    }
+  }
+
+  /** As the DynamoDB store: a live claim of another ticket fails the write, naming the ticket. */
+  private checkThreadClaims(operation: string, ticketNumber: number, claims: readonly ThreadClaim[] | undefined): void {
+    const held = (claims ?? []).flatMap((claim) => {
+      const existing = this.threadClaims.get(claim.key);
+      const live =
+        existing !== undefined &&
+        existing.ticketNumber !== ticketNumber &&
+        Date.parse(existing.expiresAt) >= Date.parse(claim.claimedAt);
+      return live ? [{ key: existing.key, ticketNumber: existing.ticketNumber }] : [];
+    });
+    if (held.length > 0) {
+      throw new AtendeError(
+        'store.threadClaimed',
+        `The thread is being opened as ticket ${held.map((claim) => claim.ticketNumber).join(', ')}`,
+        { details: { operation, ticketNumber, claims: held } },
+      );
     }
   }
 
@@ -312,12 +371,15 @@ export class InMemoryTicketStore implements TicketStore {
     message: TicketMessage,
     receipt: InboundReceipt | undefined,
     customer: Customer | undefined,
+    threadClaims: readonly ThreadClaim[] | undefined,
   ): void {
+    for (const claim of threadClaims ?? []) this.threadClaims.set(claim.key, structuredClone(claim));
     // Same (time, sequence) is the same item in DynamoDB: a put replaces it.
     const messages = (this.messages.get(ticket.number) ?? []).filter((other) => !sameSlot(other, message));
     messages.push(structuredClone(message));
     this.messages.set(ticket.number, messages);
-    if (message.messageId !== null) this.messageIds.set(normalizeMessageId(message.messageId), ticket.number);
+    const identity = message.messageId ?? message.contentKey;
+    if (identity !== null) this.messageIds.set(normalizeMessageId(identity), ticket.number);
     if (receipt !== undefined) this.receipts.set(receipt.key, structuredClone(receipt));
     if (customer !== undefined) this.customers.set(normalizeAddress(customer.key), structuredClone(customer));
   }

@@ -1,4 +1,5 @@
 import type { Customer } from '../../domain/ticket/customer.ts';
+import type { OutboundPurpose } from '../../domain/ticket/message-purpose.ts';
 import type { Ticket, TicketMessage } from '../../domain/ticket/ticket.ts';
 import type { OutgoingMail } from './mailer.ts';
 
@@ -28,19 +29,28 @@ export const normalizeAddress = (address: string): string => address.trim().toLo
 export type ReceiptOutcome = 'created' | 'threaded' | 'quarantined' | 'ignored';
 
 /**
- * A mail the processing of an inbound event decided to send, kept on the receipt until
- * it is recorded as sent (recordSentMail): a retried Lambda finds what is still owed
- * instead of deciding again, so a notification is neither sent twice nor lost.
+ * A mail a ticket change decided to send, owed on the receipt until it is settled
+ * (recordSentMail): a retried Lambda finds what is still owed instead of deciding again,
+ * so a notification is neither sent twice nor lost.
  */
-export interface PendingMail {
-  /** What the mail is for: `acknowledgement`, `agent-new-ticket`, … (the use case's vocabulary, not the store's). */
-  readonly purpose: string;
-  readonly ticketNumber: number;
-  /** The message sequence this mail will take on the ticket once sent. */
-  readonly sequence: number;
+export interface OwedMail {
+  readonly kind: 'mail';
+  /** What the mail is for: the notification kind that made it (`acknowledgement`, `agent-new-ticket`, …). */
+  readonly purpose: OutboundPurpose;
+  /** The ticket it is about; null for the suspended-support notice, which belongs to no ticket. */
+  readonly ticketNumber: number | null;
+  /** The message sequence this mail takes on its ticket once settled (null without a ticket). */
+  readonly sequence: number | null;
   readonly author: 'system' | 'agent';
   readonly mail: OutgoingMail;
 }
+
+/**
+ * What a ticket change owes the world outside the store, recorded in the same transaction
+ * as the change and settled afterwards, each on its own. A tagged union: `mail` now,
+ * `timers` next.
+ */
+export type OwedEffect = OwedMail;
 
 /**
  * Proof that an inbound event was processed. Its key is SES's `mail.messageId` for
@@ -52,10 +62,32 @@ export interface InboundReceipt {
   readonly outcome: ReceiptOutcome;
   /** The ticket the event created or was added to, for replaying the first answer. */
   readonly ticketNumber: number | null;
-  /** Mail decided on but not yet recorded as sent; `[]` on receipts stored before this field existed. */
-  readonly pendingMail: readonly PendingMail[];
-  /** When recordSentMail left no mail pending; null until then (and on receipts stored before this field existed). */
+  /** Effects decided on but not yet settled; `[]` once all are (sent, or recorded as failed for good). */
+  readonly owed: readonly OwedEffect[];
+  /** When nothing was owed any more; null until then. */
   readonly completedAt: string | null;
+  /**
+   * Until when the attempt that holds the receipt may still be settling its effects: a
+   * redelivery before then is told to come back later, so two deliveries never settle the same
+   * effect at once. Null once nothing is owed.
+   */
+  readonly leaseUntil: string | null;
+}
+
+/**
+ * A short-lived claim on a new thread, written in the transaction that opens or extends a
+ * ticket: two mails of one new thread processed at the same instant (one requester and one
+ * normalised subject, or a mail and its reply) cannot both open a ticket. The loser's write
+ * fails with `store.threadClaimed`, naming the claimed ticket, and it retries as a follow-up.
+ */
+export interface ThreadClaim {
+  /** What is claimed, e.g. `subject:<requester> <normalised subject>` or `message-id:<id>` (threading.ts). */
+  readonly key: string;
+  readonly ticketNumber: number;
+  /** When the claiming change was decided: a claim that expired before this is free. */
+  readonly claimedAt: string;
+  /** After this the claim counts as absent (and DynamoDB's TTL removes it). */
+  readonly expiresAt: string;
 }
 
 /** Mail that could not be processed; the raw message stays in the raw-mail store. */
@@ -75,6 +107,8 @@ export interface CreateTicketInput {
   readonly receipt?: InboundReceipt;
   /** Stored in the same transaction, replacing what was stored (last write wins), e.g. a new lastAcknowledgedAt. */
   readonly customer?: Customer;
+  /** Claims on the thread; a live claim of another ticket fails the write with `store.threadClaimed`. */
+  readonly threadClaims?: readonly ThreadClaim[];
 }
 
 export interface AddMessageInput {
@@ -86,6 +120,25 @@ export interface AddMessageInput {
   readonly receipt?: InboundReceipt;
   /** Stored in the same transaction, replacing what was stored (last write wins). */
   readonly customer?: Customer;
+  /** As for createTicket. */
+  readonly threadClaims?: readonly ThreadClaim[];
+}
+
+/** Mail that goes no further, in one write: the receipt (idempotency), the record, and the customer. */
+export interface QuarantineMailInput {
+  readonly receipt: InboundReceipt;
+  readonly record: QuarantineRecord;
+  /** Stored in the same transaction (last write wins), e.g. when the suspended-support notice is owed. */
+  readonly customer?: Customer;
+}
+
+/** A redelivered event taking over the settling of what its receipt still owes. */
+export interface ReceiptLease {
+  readonly key: string;
+  /** Now: a lease that ended before this is free. */
+  readonly now: string;
+  /** The new lease's end. */
+  readonly until: string;
 }
 
 /** What ingest needs to know about a sender with no usable thread: who they are and what they have open. */
@@ -110,18 +163,20 @@ export interface ReplyContext {
 }
 
 export interface RecordSentMailInput {
-  readonly ticketNumber: number;
+  /** The ticket the messages belong to; null when the mail settled belongs to no ticket. */
+  readonly ticketNumber: number | null;
   /**
-   * The outbound messages for the mail just sent (the ticket item is not touched: the caller
-   * reserved their sequences in the ticket's messageCount when it decided on the mail). Their `at` and `sequence` form their key,
-   * so a retry must rebuild them with the same values (take `at` from the pending mail's
-   * decision, not from the clock) for a repeat to be recognised.
+   * The outbound messages for the mail just settled, sent or failed for good (the ticket item is
+   * not touched: the caller reserved their sequences in the ticket's messageCount when it decided
+   * on the mail). Their `at` and `sequence` form their key, so a retry must rebuild them with the
+   * same values (take `at` from the owed mail's decision, not from the clock) for a repeat to be
+   * recognised.
    */
   readonly messages: readonly TicketMessage[];
-  /** The receipt whose pendingMail to replace, or null when the mail was not owed to an inbound event. */
+  /** The receipt whose owed effects to replace, or null when the mail was not owed to an inbound event. */
   readonly receiptKey: string | null;
-  /** What is still owed after this; `[]` also stamps the receipt's completedAt. */
-  readonly remainingMail: readonly PendingMail[];
+  /** What is still owed after this; `[]` also stamps the receipt's completedAt and ends its lease. */
+  readonly remaining: readonly OwedEffect[];
 }
 
 export interface ListingOptions {
@@ -134,7 +189,8 @@ export interface ListingOptions {
  *
  * Every write that can collide is conditional and fails with an AtendeError:
  * `store.duplicateReceipt`, `store.duplicateMessageId`, `store.duplicateMessage`,
- * `store.versionConflict`, `store.ticketNotFound`, `store.receiptNotFound`, `store.ticketExists`.
+ * `store.versionConflict`, `store.ticketNotFound`, `store.receiptNotFound`, `store.ticketExists`,
+ * `store.threadClaimed` (with `details.claims`: the claimed keys and their tickets).
  * Several items that must change together change in one transaction: either all of them are
  * written or none. An item over DynamoDB's 400 KB fails with `store.itemTooLarge` (nothing is
  * truncated here: callers keep texts short).
@@ -150,17 +206,20 @@ export interface TicketStore {
   /** The next human ticket number: FIRST_TICKET_NUMBER (1000), 1001, … (atomic, never handed out twice). */
   allocateTicketNumber(): Promise<number>;
 
-  /** Stores a new ticket, its first message, the message's Message-ID link, the receipt and the customer, all or nothing. */
+  /**
+   * Stores a new ticket, its first message, the message's identity link (its Message-ID, else its
+   * content key), the receipt, the thread claims and the customer, all or nothing.
+   */
   createTicket(input: CreateTicketInput): Promise<Ticket>;
-  /** Adds a message to a ticket and stores the ticket's new state, its Message-ID link, the receipt and the customer, all or nothing. */
+  /** Adds a message to a ticket and stores the ticket's new state, its identity link, the receipt, the thread claims and the customer, all or nothing. */
   addMessage(input: AddMessageInput): Promise<Ticket>;
   /**
-   * Records mail that was sent, all or nothing: each outbound message, its Message-ID link
-   * (`store.duplicateMessageId` if the id belongs to another ticket), the ticket's messageCount
-   * and version (bumped, so concurrent read-modify-writers retry; updatedAt and listings stay)
-   * and the receipt's pendingMail. A message that is already stored fails the whole write with
-   * `store.duplicateMessage`: an earlier attempt recorded it. A missing ticket or receipt fails
-   * with `store.ticketNotFound` or `store.receiptNotFound`.
+   * Records settled mail, all or nothing: each outbound message (sent, or failed for good with
+   * its reason), its Message-ID link (`store.duplicateMessageId` if the id belongs to another
+   * ticket) and the receipt's owed effects. The ticket item is not touched: its messageCount
+   * reserved the sequences when the mail was decided. A message that is already stored fails the
+   * whole write with `store.duplicateMessage`: an earlier attempt recorded it. A missing receipt
+   * fails with `store.receiptNotFound`.
    */
   recordSentMail(input: RecordSentMailInput): Promise<void>;
   /** Stores the ticket's new state if nobody changed it since `expectedVersion`. */
@@ -192,14 +251,21 @@ export interface TicketStore {
   /** Records that an inbound event was processed; a second time fails with `store.duplicateReceipt`. */
   recordReceipt(receipt: InboundReceipt): Promise<void>;
   getReceipt(key: string): Promise<InboundReceipt | null>;
+  /**
+   * Takes the receipt's lease if it still owes something and its lease is free (ended before
+   * `now`, or none), and returns the receipt as it then is; `leased: false` (and the receipt as
+   * it is) when nothing is owed or another attempt holds the lease. `store.receiptNotFound`
+   * without a receipt.
+   */
+  leaseReceipt(lease: ReceiptLease): Promise<{ receipt: InboundReceipt; leased: boolean }>;
+  /** Records the receipt and the quarantine record together; `store.duplicateReceipt` if the event was seen. */
+  quarantineMail(input: QuarantineMailInput): Promise<void>;
 
   /** The customer stored under this address or domain (lower-cased), or null. */
   getCustomer(key: string): Promise<Customer | null>;
   /** Stores the customer, replacing what was stored (last write wins). */
   saveCustomer(customer: Customer): Promise<void>;
 
-  /** Records mail that could not be processed; the same key again replaces the record. */
-  putQuarantine(record: QuarantineRecord): Promise<void>;
   /** Quarantined mail, most recent first. */
   listQuarantine(options?: ListingOptions): Promise<QuarantineRecord[]>;
 }

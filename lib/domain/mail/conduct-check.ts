@@ -1,10 +1,10 @@
 import type { Policy } from '../policy/policy-schema.ts';
-import type { ConductFlag } from '../ticket/ticket.ts';
+import type { TicketFlag } from '../ticket/ticket.ts';
 import { keywordMatcher } from './keyword-matching.ts';
 import { stripQuotedReply } from './quoted-reply.ts';
 
 /** The conduct flags a message itself can earn (the others come from the ticket's history). */
-export type MessageConductFlag = Extract<ConductFlag, 'shouting' | 'rude-words'>;
+export type MessageTicketFlag = Extract<TicketFlag, 'shouting' | 'rude-words'>;
 
 /** What the check needs of a policy: `conduct.shouting` and `conduct.rudeWords`. */
 export interface ConductRules {
@@ -28,9 +28,9 @@ export const SHOUTING_MIN_RATIO = 0.7;
  * than the one the ticket is answered in). Only what the customer wrote counts: quoted
  * history, signatures, addresses and URLs are left out.
  */
-export function checkConduct(rules: ConductRules, message: ConductMessage): MessageConductFlag[] {
+export function checkConduct(rules: ConductRules, message: ConductMessage): MessageTicketFlag[] {
   const ownWords = withoutSignature(stripQuotedReply(message.text));
-  const flags: MessageConductFlag[] = [];
+  const flags: MessageTicketFlag[] = [];
   if (rules.conduct.shouting === 'flag' && (isShouting(ownWords) || isShouting(message.subject, 12)))
     flags.push('shouting');
   const rude = keywordMatcher(Object.values(rules.conduct.rudeWords).flat());

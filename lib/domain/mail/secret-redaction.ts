@@ -317,8 +317,18 @@ export function luhnValid(digits: string): boolean {
   return digits.length > 0 && sum % 10 === 0;
 }
 
+/**
+ * A number its writer labels as an identifier is one, however Luhn-valid (one number in ten is):
+ * `Report-ID: 2244696771454641389` (a DMARC report's subject), `Order #4539…`, `Pedido nº …`.
+ * Read over the few characters before the number only.
+ */
+const IDENTIFIER_LABEL =
+  /(?:\b(?:id|report-id|order|invoice|ref|reference|tracking|ticket|case|pedido|fatura|factura|protocolo|nota|n[º°o])\.?\s*(?:number|no\.?|n[º°o]\.?|#)?\s*[:#=]?\s*)$/i;
+const LABEL_LOOKBEHIND_CHARS = 40;
+
 function* cardNumbers(text: string, excluded: readonly Span[]): Generator<Candidate> {
   for (const { index, value } of matches(text, CARD)) {
+    if (IDENTIFIER_LABEL.test(text.slice(Math.max(0, index - LABEL_LOOKBEHIND_CHARS), index))) continue;
     const digits = value.replace(/\D/g, '');
     // Issuer ranges start with 2–6 (Mastercard 2-series, Amex 3, Visa 4, Mastercard 5, Discover 6).
     if (

@@ -94,3 +94,11 @@ export function tagSubject(subject: string, brandTag: string, number: number): s
   const tag = `[${brandTag.trim()} #${number}]`;
   return untagged === '' ? tag : `${tag} ${untagged}`;
 }
+
+/**
+ * The subject without any tag of ours: a stranger quoting another ticket's tag must not carry it
+ * into a ticket of their own (the tag would point their replies at the other ticket).
+ */
+export function stripTicketTags(subject: string, brandTag: string): string {
+  return subject.replace(tagPattern(brandTag, 'giu'), ' ').replace(/\s+/g, ' ').trim();
+}

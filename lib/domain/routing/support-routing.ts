@@ -25,6 +25,15 @@ export function matchesCustomer(match: CustomerMatch, address: string): boolean 
 export const supportAddresses = (policy: Policy): string[] => policy.queues.map((queue) => queue.address);
 
 /**
+ * Every address that is atende's own: the support addresses it answers from and the agents'
+ * addresses it notifies. Mail from them is never a customer's (a list that forwards our notice
+ * back must not open a ticket and notify the list again), and they are never participants.
+ */
+export const ownAddresses = (policy: Policy): string[] => [
+  ...new Set(policy.queues.flatMap((queue) => [queue.address, queue.agents])),
+];
+
+/**
  * The queue a mail is for: the first envelope recipient (SES receipt recipients) that is a
  * support address, else the first such address in To/Cc. Null when it names none of them.
  */

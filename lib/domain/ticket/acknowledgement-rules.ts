@@ -1,6 +1,6 @@
 import type { Policy } from '../policy/policy-schema.ts';
 import type { Customer } from './customer.ts';
-import type { ConductFlag, Ticket } from './ticket.ts';
+import type { Ticket, TicketFlag } from './ticket.ts';
 
 /**
  * At most one acknowledgement per sender in this window. An autoresponder that answers our
@@ -24,7 +24,7 @@ export function acknowledgementAllowed(customer: Customer | null, now: number): 
 export function conductNoticeDue(
   policy: Policy,
   customer: Customer | null,
-  flags: readonly ConductFlag[],
+  flags: readonly TicketFlag[],
   now: number,
 ): boolean {
   if (!flags.some((flag) => flag === 'shouting' || flag === 'rude-words')) return false;

@@ -1,6 +1,6 @@
 import type { TicketStatus } from '../policy/policy-schema.ts';
 import type { SlaClock } from '../sla/sla-schedule.ts';
-import type { ConductFlag, Ticket, TicketPause } from './ticket.ts';
+import type { Ticket, TicketFlag, TicketPause } from './ticket.ts';
 
 /**
  * How a ticket changes: pure functions from a ticket and what happened (with its time)
@@ -35,7 +35,7 @@ const iso = (instant: number): string => new Date(instant).toISOString();
 const union = <T>(a: readonly T[], b: readonly T[]): T[] => [...new Set([...a, ...b])];
 
 /** A new ticket, status `new`, with its SLA due times. */
-export function openTicket(facts: NewTicketFacts, sla: SlaClock): Ticket {
+export function newTicket(facts: NewTicketFacts, sla: SlaClock): Ticket {
   const at = iso(facts.receivedAt);
   const ticket: Ticket = {
     number: facts.number,
@@ -62,6 +62,7 @@ export function openTicket(facts: NewTicketFacts, sla: SlaClock): Ticket {
     pauses: [],
     escalationLevel: 0,
     flags: [...new Set(facts.flags)],
+    duplicateOf: null,
     messageCount: 1,
     version: 0,
   };
@@ -71,7 +72,7 @@ export function openTicket(facts: NewTicketFacts, sla: SlaClock): Ticket {
 /** The requester or a participant wrote again: a waiting or resolved ticket is open again. */
 export function recordCustomerMessage(
   ticket: Ticket,
-  event: { at: number; participants: readonly string[]; flags: readonly ConductFlag[] },
+  event: { at: number; participants: readonly string[]; flags: readonly TicketFlag[] },
   sla: SlaClock,
 ): Ticket {
   const reopened: TicketStatus =

@@ -1,4 +1,5 @@
 import type { Channel, TicketStatus } from '../policy/policy-schema.ts';
+import type { MessagePurpose } from './message-purpose.ts';
 
 export type { TicketStatus };
 
@@ -12,8 +13,22 @@ export interface TicketPause {
   readonly end: string | null;
 }
 
-/** Why agents should look twice at a ticket (seeds 003, 004). */
-export type ConductFlag = 'shouting' | 'rude-words' | 'secrets-masked' | 'duplicate' | 'throttled-follow-up';
+/**
+ * Why agents should look twice at a ticket: the customer's conduct (seeds 003, 004), what
+ * atende did to the text, and mail that claimed more than it could prove.
+ */
+export const TICKET_FLAGS = [
+  'shouting',
+  'rude-words',
+  'secrets-masked',
+  'duplicate',
+  'throttled-follow-up',
+  /** A mail that claims a staff address failed sender authentication: kept, never relayed. */
+  'unauthenticated-staff',
+  /** A customer's mail failed SPF and DKIM: its text was kept, nothing else it asked for was done. */
+  'unauthenticated-sender',
+] as const;
+export type TicketFlag = (typeof TICKET_FLAGS)[number];
 
 /**
  * A support ticket as stored. Instants are ISO-8601 strings in UTC.
@@ -49,15 +64,21 @@ export interface Ticket {
   readonly pauses: readonly TicketPause[];
   /** Highest escalation level reached; 0 before any breach. */
   readonly escalationLevel: number;
-  readonly flags: readonly ConductFlag[];
+  readonly flags: readonly TicketFlag[];
+  /** The open ticket this one repeats, when the policy closes duplicates (`conduct.duplicates: close`). */
+  readonly duplicateOf: number | null;
   readonly messageCount: number;
   readonly version: number;
 }
 
 export type MessageDirection = 'inbound' | 'outbound';
 
-/** Who wrote a message, as far as the ticket is concerned. */
-export type MessageAuthor = 'requester' | 'participant' | 'agent' | 'system';
+/**
+ * Who wrote a message, as far as the ticket is concerned. `unverified`: mail that claimed a staff
+ * address and could not prove it; whoever wrote it, it was not shown to be the agent it names.
+ */
+export const MESSAGE_AUTHORS = ['requester', 'participant', 'agent', 'system', 'unverified'] as const;
+export type MessageAuthor = (typeof MESSAGE_AUTHORS)[number];
 
 export interface MessageAttachment {
   readonly filename: string | null;
@@ -66,6 +87,26 @@ export interface MessageAttachment {
   /** Where the bytes live (inside the raw mail, or a separate object). */
   readonly key: string | null;
 }
+
+/** Why an address a customer named was not made a participant (seen by agents, never mailed). */
+export const PARTICIPANT_DECLINE_REASONS = ['limit', 'unmailable', 'unauthenticated', 'own-address'] as const;
+export type ParticipantDeclineReason = (typeof PARTICIPANT_DECLINE_REASONS)[number];
+
+export interface DeclinedParticipant {
+  readonly address: string;
+  readonly reason: ParticipantDeclineReason;
+}
+
+/** What became of an outbound message: sent (with the Message-ID recipients see), or refused for good. */
+export type MessageDelivery =
+  | { readonly status: 'sent' }
+  | {
+      readonly status: 'failed';
+      /** The mailer's error code, e.g. `mail.rejected`, `mail.invalidAddress`. */
+      readonly code: string;
+      readonly reason: string;
+      readonly at: string;
+    };
 
 /** One message on a ticket. The text is stored redacted; the raw mail stays in the raw-mail store. */
 export interface TicketMessage {
@@ -87,4 +128,15 @@ export interface TicketMessage {
   /** Key of the raw message in the raw-mail store (inbound mail). */
   readonly rawKey: string | null;
   readonly attachments: readonly MessageAttachment[];
+  /** What the message was for: a customer's words, an agent's reply, an internal notice … (message-purpose.ts). */
+  readonly purpose: MessagePurpose;
+  /**
+   * The identity of an inbound mail without a Message-ID (`content:<hash of sender and content>`),
+   * so the same mail delivered again is recognised; null when it has a Message-ID, and outbound.
+   */
+  readonly contentKey: string | null;
+  /** Outbound: whether it was sent; null for inbound messages. */
+  readonly delivery: MessageDelivery | null;
+  /** Addresses this message named that were not made participants, and why. */
+  readonly declinedParticipants: readonly DeclinedParticipant[];
 }

@@ -94,7 +94,7 @@ describe('the inbound-email Lambda', () => {
     second.Records[0].ses.mail.messageId = 'second-message-id';
 
     await expect(handler(second)).rejects.toThrow();
-    expect((await table.store.getReceipt('second-message-id'))?.pendingMail.map((mail) => mail.purpose)).toEqual([
+    expect((await table.store.getReceipt('second-message-id'))?.owed.map((mail) => mail.purpose)).toEqual([
       'acknowledgement',
       'agent-new-ticket',
     ]);

@@ -15,7 +15,7 @@ import {
   aCustomer,
   aMessage,
   anOutgoingMail,
-  aPendingMail,
+  anOwedMail,
   aReceipt,
   aRequester,
   aTicket,
@@ -225,27 +225,28 @@ describe('the ticket table on DynamoDB Local', () => {
       at: '2025-01-01T00:00:00.000Z',
       outcome: 'created',
       ticketNumber: 1000,
-      pendingMail: [],
+      owed: [],
       completedAt: null,
+      // Its first attempt's lease, as receipts had before leases were stored.
+      leaseUntil: '2025-01-01T00:02:00.000Z',
     });
   });
 
   it('stores pending mail without the optional fields left undefined, and refuses malformed pending mail as store.invalidItem', async () => {
     const table = await tables.create();
     const receipt = aReceipt({
-      pendingMail: [aPendingMail(1000, 2, { mail: anOutgoingMail({ replyTo: undefined, html: undefined }) })],
+      owed: [anOwedMail(1000, 2, { mail: anOutgoingMail({ replyTo: undefined, html: undefined }) })],
     });
     await table.store.recordReceipt(receipt);
     const key = receiptKey(receipt.key);
 
-    const mail = ((await rawItem(table, key))?.['pendingMail'] as { mail: Record<string, unknown> }[] | undefined)?.[0]
-      ?.mail;
+    const mail = ((await rawItem(table, key))?.['owed'] as { mail: Record<string, unknown> }[] | undefined)?.[0]?.mail;
     expect(Object.keys(mail ?? {})).not.toContain('replyTo');
     await DynamoDBDocumentClient.from(table.client).send(
       new UpdateCommand({
         TableName: table.tableName,
         Key: key,
-        UpdateExpression: 'SET pendingMail[0].mail.#to = :broken',
+        UpdateExpression: 'SET owed[0].mail.#to = :broken',
         ExpressionAttributeNames: { '#to': 'to' },
         ExpressionAttributeValues: { ':broken': 'ana@example.com' },
       }),
@@ -260,7 +261,7 @@ describe('the ticket table on DynamoDB Local', () => {
     const table = await tables.create();
     const number = await table.store.allocateTicketNumber();
     const big = anOutgoingMail({ text: 'z'.repeat(250 * 1024) });
-    const receipt = aReceipt({ ticketNumber: number, pendingMail: [aPendingMail(number, 2, { mail: big })] });
+    const receipt = aReceipt({ ticketNumber: number, owed: [anOwedMail(number, 2, { mail: big })] });
     await table.store.createTicket({ ticket: aTicket(number), firstMessage: aMessage(number, 1), receipt });
 
     await expect(
@@ -279,7 +280,7 @@ describe('the ticket table on DynamoDB Local', () => {
         ticketNumber: number,
         messages: [],
         receiptKey: receipt.key,
-        remainingMail: [aPendingMail(number, 2, { mail: big }), aPendingMail(number, 3, { mail: big })],
+        remaining: [anOwedMail(number, 2, { mail: big }), anOwedMail(number, 3, { mail: big })],
       }),
     ).rejects.toMatchObject({ code: 'store.itemTooLarge' });
   });

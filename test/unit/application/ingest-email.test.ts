@@ -331,12 +331,16 @@ describe('agents answer by e-mail', () => {
     const notice = sentTo('servicedesk-agents@example.com')[0]!;
     clock.advance(20 * 60_000);
 
-    const result = await receive({
-      from: 'Carla Agent <carla@example.com>',
-      subject: `Re: ${notice.subject}`,
-      inReplyTo: notice.messageId,
-      text: 'Hi Ana, please restart the printer and tell us what the display says.\n#status waiting\n\nOn Mon, 23 Nov 2026 at 10:00, Atende Support wrote:\n> New ticket #1000',
-    });
+    // Staff are staff only when authenticated: SES found the mail DMARC-aligned for example.com.
+    const result = await receive(
+      {
+        from: 'Carla Agent <carla@example.com>',
+        subject: `Re: ${notice.subject}`,
+        inReplyTo: notice.messageId,
+        text: 'Hi Ana, please restart the printer and tell us what the display says.\n#status waiting\n\nOn Mon, 23 Nov 2026 at 10:00, Atende Support wrote:\n> New ticket #1000',
+      },
+      { verdicts: { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' } },
+    );
 
     expect(result).toMatchObject({ outcome: 'relayed', ticketNumber: 1000, sent: ['agent-reply-relay'] });
     const relay = mailer.sent.at(-1)!;

@@ -143,3 +143,19 @@ describe('masking secrets', () => {
     expect(luhnValid('')).toBe(false);
   });
 });
+
+describe('numbers labelled as identifiers', () => {
+  it.each([
+    'Report domain: yyy.cz Submitter: google.com Report-ID: 2244696771454641389',
+    'Order #4539578763621486 shipped',
+    'Pedido nº 4539578763621486',
+  ])('are not card numbers, however Luhn-valid: %s', (text) => {
+    expect(maskSecrets(text).found).toEqual([]);
+  });
+
+  it('still masks a card number written after other words', () => {
+    expect(maskSecrets('my card is 4539 5787 6362 1486 thanks').found.map((finding) => finding.kind)).toEqual([
+      'card-number',
+    ]);
+  });
+});

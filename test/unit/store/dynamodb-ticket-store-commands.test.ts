@@ -112,7 +112,7 @@ describe('createTicket', () => {
     expect(error).toMatchObject({ code: 'store.duplicateMessageId' });
   });
 
-  it('rethrows a cancellation that is not a failed condition of ours unchanged', async () => {
+  it('turns a cancellation for throttling or contention only into store.contention, keeping the cause', async () => {
     const throttled = cancelled('None', 'ThrottlingError', 'None', 'None');
     documents.on(TransactWriteCommand).rejects(throttled);
 
@@ -120,7 +120,18 @@ describe('createTicket', () => {
       store.createTicket({ ticket: aTicket(1000), firstMessage: aMessage(1000, 1), receipt: aReceipt() }),
     );
 
-    expect(error).toBe(throttled);
+    expect(error).toMatchObject({ code: 'store.contention', cause: throttled });
+  });
+
+  it('rethrows a cancellation that is neither a failed condition of ours nor contention unchanged', async () => {
+    const invalid = cancelled('None', 'ValidationError', 'None', 'None');
+    documents.on(TransactWriteCommand).rejects(invalid);
+
+    const error = await failure(
+      store.createTicket({ ticket: aTicket(1000), firstMessage: aMessage(1000, 1), receipt: aReceipt() }),
+    );
+
+    expect(error).toBe(invalid);
   });
 
   it('rethrows other errors unchanged', async () => {

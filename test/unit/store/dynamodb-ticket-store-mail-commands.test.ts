@@ -19,7 +19,7 @@ import {
   aCustomer,
   aMessage,
   anOutboundMessage,
-  aPendingMail,
+  anOwedMail,
   aReceipt,
   aTicket,
 } from '../../support/ticket-fixtures.ts';
@@ -201,7 +201,7 @@ describe('recordSentMail', () => {
   it("writes the messages, their links, the ticket's count and the receipt in one TransactWriteItems", async () => {
     documents.on(TransactWriteCommand).resolves({});
 
-    await store.recordSentMail({ ticketNumber: 1000, messages: sent, receiptKey: 'ses-1', remainingMail: [] });
+    await store.recordSentMail({ ticketNumber: 1000, messages: sent, receiptKey: 'ses-1', remaining: [] });
 
     const calls = documents.commandCalls(TransactWriteCommand);
     expect(calls).toHaveLength(1);
@@ -236,10 +236,11 @@ describe('recordSentMail', () => {
         Update: {
           TableName: 'tickets',
           Key: { pk: 'IN#ses-1', sk: 'IN' },
-          UpdateExpression: 'SET #pendingMail = :remaining, #completedAt = :now',
+          // Nothing left owed: the receipt is complete and its lease ends.
+          UpdateExpression: 'SET #owed = :remaining, #completedAt = :now, #leaseUntil = :null',
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#pendingMail': 'pendingMail', '#completedAt': 'completedAt' },
-          ExpressionAttributeValues: { ':remaining': [], ':now': '2025-03-03T12:00:03.000Z' },
+          ExpressionAttributeNames: { '#owed': 'owed', '#completedAt': 'completedAt', '#leaseUntil': 'leaseUntil' },
+          ExpressionAttributeValues: { ':remaining': [], ':now': '2025-03-03T12:00:03.000Z', ':null': null },
         },
       },
     ]);
@@ -247,22 +248,22 @@ describe('recordSentMail', () => {
 
   it('leaves completedAt alone while mail is still owed, and the receipt out when there is none', async () => {
     documents.on(TransactWriteCommand).resolves({});
-    const remaining = [aPendingMail(1000, 3)];
+    const remaining = [anOwedMail(1000, 3)];
 
     await store.recordSentMail({
       ticketNumber: 1000,
       messages: sent.slice(0, 1),
       receiptKey: 'ses-1',
-      remainingMail: remaining,
+      remaining: remaining,
     });
-    await store.recordSentMail({ ticketNumber: 1000, messages: sent.slice(0, 1), receiptKey: null, remainingMail: [] });
-    await store.recordSentMail({ ticketNumber: 1000, messages: [], receiptKey: null, remainingMail: [] });
+    await store.recordSentMail({ ticketNumber: 1000, messages: sent.slice(0, 1), receiptKey: null, remaining: [] });
+    await store.recordSentMail({ ticketNumber: 1000, messages: [], receiptKey: null, remaining: [] });
 
     const calls = documents.commandCalls(TransactWriteCommand).map((call) => call.args[0].input.TransactItems ?? []);
     expect(calls).toHaveLength(2);
     expect(calls[0]?.[2]?.Update).toMatchObject({
-      UpdateExpression: 'SET #pendingMail = :remaining',
-      ExpressionAttributeNames: { '#pendingMail': 'pendingMail' },
+      UpdateExpression: 'SET #owed = :remaining',
+      ExpressionAttributeNames: { '#owed': 'owed' },
       ExpressionAttributeValues: { ':remaining': remaining },
     });
     expect(calls[1]?.map((item) => item.Put?.Item?.['entity'] ?? item.Update?.Key?.['sk'])).toEqual([
@@ -306,7 +307,7 @@ describe('recordSentMail', () => {
     documents.on(TransactWriteCommand).rejects(cancelled(...reasons));
 
     const error = await failure(
-      store.recordSentMail({ ticketNumber: 1000, messages: sent, receiptKey: 'ses-1', remainingMail: [] }),
+      store.recordSentMail({ ticketNumber: 1000, messages: sent, receiptKey: 'ses-1', remaining: [] }),
     );
 
     expect(error).toMatchObject({ code, details: { operation: 'recordSentMail', ticketNumber: 1000, ...details } });
@@ -316,7 +317,7 @@ describe('recordSentMail', () => {
     const conflict = cancelled('None', 'None', 'None', 'None', 'TransactionConflict');
     documents.on(TransactWriteCommand).rejectsOnce(conflict).resolves({});
 
-    await store.recordSentMail({ ticketNumber: 1000, messages: sent, receiptKey: 'ses-1', remainingMail: [] });
+    await store.recordSentMail({ ticketNumber: 1000, messages: sent, receiptKey: 'ses-1', remaining: [] });
 
     const calls = documents.commandCalls(TransactWriteCommand);
     expect(calls).toHaveLength(2);
@@ -325,10 +326,8 @@ describe('recordSentMail', () => {
     documents.reset();
     documents.on(TransactWriteCommand).rejects(conflict);
     expect(
-      await failure(
-        store.recordSentMail({ ticketNumber: 1000, messages: sent, receiptKey: 'ses-1', remainingMail: [] }),
-      ),
-    ).toBe(conflict);
+      await failure(store.recordSentMail({ ticketNumber: 1000, messages: sent, receiptKey: 'ses-1', remaining: [] })),
+    ).toMatchObject({ code: 'store.contention', cause: conflict });
     expect(documents.commandCalls(TransactWriteCommand)).toHaveLength(3);
   });
 });
@@ -363,12 +362,9 @@ describe('items over 400 KB', () => {
 
     expect(
       await failure(
-        store.putQuarantine({
-          key: 'q',
-          reason: 'inbound.virus',
-          rawKey: null,
-          at: '2025-03-03T12:00:00.000Z',
-          details: {},
+        store.quarantineMail({
+          receipt: aReceipt({ key: 'q', outcome: 'quarantined' }),
+          record: { key: 'q', reason: 'inbound.virus', rawKey: null, at: '2025-03-03T12:00:00.000Z', details: {} },
         }),
       ),
     ).toBe(rejection);

@@ -4,7 +4,7 @@ import { readAgentReply } from '../../../lib/domain/ticket/agent-commands.ts';
 import { mayAddToTicket, openTicketWithSubject } from '../../../lib/domain/ticket/threading.ts';
 import {
   changeStatus,
-  openTicket,
+  newTicket,
   recordAgentReply,
   recordCustomerMessage,
 } from '../../../lib/domain/ticket/ticket-lifecycle.ts';
@@ -12,8 +12,8 @@ import { at, shippedPolicy } from '../../support/policy-fixtures.ts';
 
 const sla = new SlaClock(shippedPolicy('default.yaml'));
 const received = at('2026-11-23T10:00:00-05:00');
-const newTicket = () =>
-  openTicket(
+const aNewTicket = () =>
+  newTicket(
     {
       number: 1000,
       queue: 'servicedesk',
@@ -36,7 +36,7 @@ const newTicket = () =>
 
 describe('a ticket over its life', () => {
   it('opens as new with its SLA due times', () => {
-    const ticket = newTicket();
+    const ticket = aNewTicket();
     expect(ticket).toMatchObject({
       status: 'new',
       requester: 'ana@customer.example',
@@ -48,7 +48,7 @@ describe('a ticket over its life', () => {
   });
 
   it('pauses the SLA clock while waiting on the customer and resumes when they answer', () => {
-    const waiting = changeStatus(newTicket(), 'waiting-on-customer', at('2026-11-23T10:30:00-05:00'), sla);
+    const waiting = changeStatus(aNewTicket(), 'waiting-on-customer', at('2026-11-23T10:30:00-05:00'), sla);
     expect(waiting.pauses).toEqual([{ start: '2026-11-23T15:30:00.000Z', end: null }]);
     expect(waiting.firstResponseDue).toBeNull();
 
@@ -64,7 +64,7 @@ describe('a ticket over its life', () => {
   });
 
   it('reopens a resolved ticket when the requester writes again', () => {
-    const resolved = changeStatus(newTicket(), 'resolved', at('2026-11-23T11:00:00-05:00'), sla);
+    const resolved = changeStatus(aNewTicket(), 'resolved', at('2026-11-23T11:00:00-05:00'), sla);
     expect(resolved.resolvedAt).not.toBeNull();
     const reopened = recordCustomerMessage(
       resolved,
@@ -77,7 +77,7 @@ describe('a ticket over its life', () => {
 
   it("counts an agent's first reply as the first response where the policy says so", () => {
     const replied = recordAgentReply(
-      newTicket(),
+      aNewTicket(),
       { at: at('2026-11-23T10:20:00-05:00'), status: null, countsAsFirstResponse: true },
       sla,
     );
@@ -94,7 +94,7 @@ describe('a ticket over its life', () => {
 
 describe('who may add to a ticket', () => {
   it('lets the requester, a participant and staff add, and nobody else', () => {
-    const ticket = newTicket();
+    const ticket = aNewTicket();
     expect(mayAddToTicket(ticket, 'ANA@customer.example', false)).toBe(true);
     expect(mayAddToTicket(ticket, 'bob@customer.example', false)).toBe(true);
     expect(mayAddToTicket(ticket, 'agent@example.com', true)).toBe(true);
@@ -102,8 +102,8 @@ describe('who may add to a ticket', () => {
   });
 
   it("finds the requester's open ticket with the same subject, never a closed one", () => {
-    const open = newTicket();
-    const closed = { ...newTicket(), number: 999, status: 'closed' as const };
+    const open = aNewTicket();
+    const closed = { ...aNewTicket(), number: 999, status: 'closed' as const };
     expect(openTicketWithSubject([closed, open], 'printer offline')?.number).toBe(1000);
     expect(openTicketWithSubject([closed], 'printer offline')).toBeNull();
     expect(openTicketWithSubject([open], '')).toBeNull();

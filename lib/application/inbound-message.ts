@@ -1,0 +1,54 @@
+import type { InboundPurpose } from '../domain/ticket/message-purpose.ts';
+import type { DeclinedParticipant, MessageAttachment, MessageAuthor } from '../domain/ticket/ticket.ts';
+import type { MessageDraft } from './ticket-event.ts';
+
+/**
+ * What a channel knows about one inbound message, to store it on its ticket: where it came
+ * from and went, how it threads, and where its raw form is kept. Channel-neutral: a web-form post
+ * has no Message-ID and no raw mail.
+ */
+export interface InboundMessageFacts {
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly cc: readonly string[];
+  readonly messageId: string | null;
+  /** The identity of a message without a Message-ID (content-key.ts). */
+  readonly contentKey: string | null;
+  readonly inReplyTo: string | null;
+  readonly references: readonly string[];
+  readonly rawKey: string | null;
+  readonly attachments: readonly MessageAttachment[];
+}
+
+/** The message to store: the facts, and what the kernel made of its words. */
+export function inboundMessage(
+  facts: InboundMessageFacts,
+  decided: {
+    readonly at: string;
+    readonly author: MessageAuthor;
+    readonly purpose: InboundPurpose;
+    readonly subject: string;
+    readonly text: string;
+    readonly declinedParticipants?: readonly DeclinedParticipant[];
+  },
+): MessageDraft {
+  return {
+    at: decided.at,
+    direction: 'inbound',
+    author: decided.author,
+    from: facts.from,
+    to: [...facts.to],
+    cc: [...facts.cc],
+    subject: decided.subject,
+    text: decided.text,
+    messageId: facts.messageId,
+    inReplyTo: facts.inReplyTo,
+    references: [...facts.references],
+    rawKey: facts.rawKey,
+    attachments: [...facts.attachments],
+    purpose: decided.purpose,
+    contentKey: facts.messageId === null ? facts.contentKey : null,
+    delivery: null,
+    declinedParticipants: [...(decided.declinedParticipants ?? [])],
+  };
+}

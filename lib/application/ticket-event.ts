@@ -1,0 +1,83 @@
+import type { Policy } from '../domain/policy/policy-schema.ts';
+import type { SlaClock } from '../domain/sla/sla-schedule.ts';
+import type { OutboundPurpose } from '../domain/ticket/message-purpose.ts';
+import type { TicketMessage } from '../domain/ticket/ticket.ts';
+import type { Clock } from './ports/clock.ts';
+import type { Mailer, OutgoingMail } from './ports/mailer.ts';
+import type { NotificationRenderer } from './ports/notification-renderer.ts';
+import type { InboundReceipt, OwedEffect, ReceiptOutcome, TicketStore } from './ports/ticket-store.ts';
+
+/** What every channel's use cases need to open and change tickets (the kernel's ports). */
+export interface TicketKernelDeps {
+  readonly policy: Policy;
+  readonly sla: SlaClock;
+  readonly store: TicketStore;
+  readonly mailer: Mailer;
+  readonly renderer: NotificationRenderer;
+  readonly clock: Clock;
+}
+
+/**
+ * One event that opens or changes tickets (an inbound mail, a form post, a timer firing): its
+ * idempotency key, the time it is decided at, and the raw input kept for it (quarantine names it).
+ */
+export interface TicketEvent {
+  /** SES's messageId, the listener's hash, the form's Idempotency-Key …: a redelivery finds its receipt. */
+  readonly key: string;
+  readonly now: number;
+  readonly rawKey: string | null;
+}
+
+export const eventTime = (event: TicketEvent): string => new Date(event.now).toISOString();
+
+/**
+ * How long an attempt holds its receipt while it settles what it owes. Longer than a Lambda
+ * attempt can run, so a redelivery never settles an effect an attempt still in flight is settling;
+ * short enough that Lambda's retries (after about 1 and 3 minutes) find it free again.
+ */
+export const RECEIPT_LEASE_MS = 2 * 60_000;
+
+/** A mail a change decided to send, before the kernel gives it its ticket and sequence. */
+export interface MailToSend {
+  readonly purpose: OutboundPurpose;
+  readonly author: 'system' | 'agent';
+  readonly mail: OutgoingMail;
+}
+
+/** An inbound message as a change decides it; the kernel gives it its ticket and sequence. */
+export type MessageDraft = Omit<TicketMessage, 'ticketNumber' | 'sequence'>;
+
+/** The receipt an event leaves: what it did and what it still owes, held by this attempt's lease. */
+export function receiptFor(
+  event: TicketEvent,
+  outcome: ReceiptOutcome,
+  ticketNumber: number | null,
+  owed: readonly OwedEffect[],
+): InboundReceipt {
+  const at = eventTime(event);
+  const settled = owed.length === 0;
+  return {
+    key: event.key,
+    at,
+    outcome,
+    ticketNumber,
+    owed,
+    completedAt: settled ? at : null,
+    leaseUntil: settled ? null : new Date(event.now + RECEIPT_LEASE_MS).toISOString(),
+  };
+}
+
+/** Mail owed on a ticket, taking the ticket's sequences after `firstSequence`, in order. */
+export const owedMail = (
+  ticketNumber: number | null,
+  firstSequence: number,
+  mail: readonly MailToSend[],
+): OwedEffect[] =>
+  mail.map((item, index) => ({
+    kind: 'mail',
+    purpose: item.purpose,
+    author: item.author,
+    ticketNumber,
+    sequence: ticketNumber === null ? null : firstSequence + index,
+    mail: item.mail,
+  }));

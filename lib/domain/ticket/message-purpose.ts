@@ -1,0 +1,46 @@
+/**
+ * What each message on a ticket was for. Pages and exports must tell the customer's
+ * conversation (what the customer wrote and what they were sent) from internal traffic
+ * (notices to agents, mail that was kept but not acted on): `purpose` says which.
+ * Outbound purposes are the notification kinds that made them.
+ */
+export const INBOUND_PURPOSES = [
+  /** The requester's or a participant's own words (mail, web form). */
+  'customer-message',
+  /** An authenticated agent's answer, relayed to the customer. */
+  'agent-reply',
+  /** An agent's mail that was not relayed: it held an internal notice, or no new words. */
+  'agent-reply-refused',
+  /** Mail claiming a staff address that failed sender authentication: kept, never relayed. */
+  'unauthenticated-staff',
+  /** An out-of-office or other automatic answer to one of our mails. */
+  'auto-reply',
+  /** A delivery status notification about one of our mails. */
+  'bounce',
+] as const;
+
+export const OUTBOUND_PURPOSES = [
+  'acknowledgement',
+  'agent-new-ticket',
+  'agent-customer-reply',
+  'agent-reply-relay',
+  'agent-relay-refused',
+  'agent-unauthenticated-staff',
+  'suspended-notice',
+] as const;
+
+export type InboundPurpose = (typeof INBOUND_PURPOSES)[number];
+export type OutboundPurpose = (typeof OUTBOUND_PURPOSES)[number];
+export type MessagePurpose = InboundPurpose | OutboundPurpose;
+
+export const MESSAGE_PURPOSES: readonly MessagePurpose[] = [...INBOUND_PURPOSES, ...OUTBOUND_PURPOSES];
+
+/** Messages a customer wrote or was sent: their side of the conversation. Everything else is internal. */
+const CUSTOMER_VISIBLE: ReadonlySet<MessagePurpose> = new Set<MessagePurpose>([
+  'customer-message',
+  'acknowledgement',
+  'agent-reply-relay',
+  'suspended-notice',
+]);
+
+export const isCustomerVisible = (purpose: MessagePurpose): boolean => CUSTOMER_VISIBLE.has(purpose);
