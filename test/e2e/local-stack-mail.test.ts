@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStackProcess, startLocalStackProcess } from '../support/local-stack-process.ts';
+import { repositoryPath } from '../support/policy-fixtures.ts';
 import { runCli } from '../support/run-cli.ts';
+import { smtpDialogue } from '../support/smtp-dialogue.ts';
 
 /**
  * The local stack as a newcomer runs it (`npm start`), driven by a real SMTP client (nodemailer)
@@ -12,6 +14,32 @@ import { runCli } from '../support/run-cli.ts';
  */
 let stack: LocalStackProcess;
 let smtp: ReturnType<typeof createTransport>;
+
+/** The agents who may sign in: Alice as the README's example has her, Bob with colons in his secret. */
+const SMTP_USERS = 'alice@example.com:s3cret,Bob@Example.com:pass:with:colons';
+const smtpPort = () => Number(stack.environment.ATENDE_SMTP_PORT);
+const signedIn = (user: string, pass: string, method: 'PLAIN' | 'LOGIN') =>
+  createTransport({
+    host: '127.0.0.1',
+    port: smtpPort(),
+    secure: false,
+    ignoreTLS: true,
+    auth: { user, pass },
+    authMethod: method,
+  });
+
+/** A shell command the README shows, found by what it contains, pointed at this stack's port. */
+const readmeCommand = (containing: string): string => {
+  const command = readFileSync(repositoryPath('README.md'), 'utf8')
+    .split('\n')
+    .find((line) => line.startsWith('python3 -c "import smtplib') && line.includes(containing));
+  if (!command) throw new Error(`the README shows no python3 smtplib command with ${containing}`);
+  return command.replaceAll('2525', String(smtpPort()));
+};
+const runShell = (command: string) => execFileSync('sh', ['-c', command], { stdio: 'pipe' });
+const ticketNumberIn = (subject: string) => Number(/#(\d+)/.exec(subject)![1]);
+/** A terminal control, bidi control or line separator printed as it is. */
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 
 interface OutboxMail {
   from: string;
@@ -55,7 +83,7 @@ const send = (mail: {
 }) => smtp.sendMail({ to: mail.to ?? 'servicedesk@example.com', ...mail });
 
 beforeAll(async () => {
-  stack = await startLocalStackProcess();
+  stack = await startLocalStackProcess({ ATENDE_SMTP_USERS: SMTP_USERS });
   Object.assign(process.env, stack.environment);
   smtp = createTransport({
     host: '127.0.0.1',
@@ -221,5 +249,96 @@ describe('mail to the local stack', () => {
     });
     expect((await outbox()).length).toBe(before + 2);
     expect(readFileSync(file, 'utf8')).toContain('Claim now.');
+  });
+});
+
+describe('agents signed in with SMTP AUTH', () => {
+  it('takes an agent’s reply submitted with AUTH PLAIN, and one with AUTH LOGIN, and relays both', async () => {
+    await send({ from: 'carla@customer.example', subject: 'VPN drops every hour', text: 'The VPN drops every hour.' });
+    const [ack] = await mailTo('carla@customer.example');
+    const tag = `[Atende #${ticketNumberIn(ack!.subject)}]`;
+
+    const plain = await signedIn('alice@example.com', 's3cret', 'PLAIN').sendMail({
+      from: 'Alice <alice@example.com>',
+      to: 'servicedesk@example.com',
+      subject: `Re: ${tag} VPN drops every hour`,
+      text: 'Please update the client to 5.2.',
+    });
+    const login = await signedIn('bob@example.com', 'pass:with:colons', 'LOGIN').sendMail({
+      from: 'Bob <bob@example.com>',
+      to: 'servicedesk@example.com',
+      subject: `Re: ${tag} VPN drops every hour`,
+      text: 'Did the update help?',
+    });
+
+    expect([plain.response, login.response]).toEqual([expect.stringMatching(/^250 /), expect.stringMatching(/^250 /)]);
+    const texts = (await mailTo('carla@customer.example')).map((mail) => mail.text);
+    expect(texts.some((text) => text.includes('Please update the client to 5.2.'))).toBe(true);
+    expect(texts.some((text) => text.includes('Did the update help?'))).toBe(true);
+  });
+
+  it('refuses a wrong secret with 535 and takes nothing', async () => {
+    const before = { tickets: (await tickets()).length, outbox: (await outbox()).length };
+
+    const error = await signedIn('alice@example.com', 'guess', 'PLAIN')
+      .sendMail({ from: 'alice@example.com', to: 'servicedesk@example.com', subject: 'Hi', text: 'Guessing.' })
+      .then(
+        () => null,
+        (failure: { responseCode?: number }) => failure,
+      );
+
+    expect(error).toMatchObject({ responseCode: 535 });
+    expect({ tickets: (await tickets()).length, outbox: (await outbox()).length }).toEqual(before);
+  });
+});
+
+describe('recipients the desk does not serve', () => {
+  it('answers 550 to RCPT TO an address that is not a support address', async () => {
+    const codes = await smtpDialogue(smtpPort(), [
+      'EHLO client.example',
+      'MAIL FROM:<ana@customer.example>',
+      'RCPT TO:<sales@elsewhere.example>',
+      'QUIT',
+    ]);
+
+    expect(codes).toEqual([220, 250, 250, 550, 221]);
+  });
+});
+
+describe('what the README shows', () => {
+  it('its first mail (python3 smtplib) reaches Lucía’s ticket, and an agent’s AUTH reply reaches her', async () => {
+    runShell(readmeCommand('sendmail'));
+    const [lucia] = (await tickets()).filter((entry) => entry.requester === 'lucia@cliente.example');
+    expect(lucia).toMatchObject({ subject: 'No puedo entrar a mi cuenta' });
+    expect(
+      (await ticket(lucia!.number)).messages.some((message) => message.text.includes('desde ayer no puedo entrar')),
+    ).toBe(true);
+
+    runShell(readmeCommand('login').replaceAll('#1000', `#${lucia!.number}`));
+
+    const relay = (await mailTo('lucia@cliente.example')).find((mail) => mail.text.includes('ya puede entrar'));
+    expect(relay).toBeDefined();
+    expect(relay!.text).not.toContain('#status');
+    expect((await ticket(lucia!.number)).status).toBe('waiting-on-customer');
+  });
+});
+
+describe('what the terminal shows', () => {
+  it('prints a hostile customer’s subject and text with visible escapes in tickets list, tickets show and outbox', async () => {
+    await send({
+      from: 'hacker@customer.example',
+      subject: 'Invoice \x1b]0;pwned\x07\u202eexe.fdp',
+      text: 'Hello\x1b[2J\x1b[H\x07 please \u202erefund\u202c me.\r\nThanks',
+    });
+    const [ack] = await mailTo('hacker@customer.example');
+    const number = ticketNumberIn(ack!.subject);
+
+    const list = await cli('tickets', 'list');
+    const show = await cli('tickets', 'show', String(number));
+    const sent = await cli('outbox');
+
+    for (const output of [list, show, sent]) expect(output).not.toMatch(RAW_CONTROL);
+    expect(show).toContain('Hello\\x1b[2J\\x1b[H\\x07 please \\u202erefund\\u202c me.\nThanks');
+    expect(list.split('\n').filter((line) => line.includes('hacker@customer.example'))).toHaveLength(1);
   });
 });

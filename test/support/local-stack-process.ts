@@ -25,6 +25,8 @@ export interface LocalStackEnvironment {
   readonly ATENDE_SES_PORT: string;
   readonly ATENDE_DDB_PORT: string;
   readonly ATENDE_DATA_DIR: string;
+  /** SMTP AUTH users (`addr:secret,…`), when the test passes them. */
+  readonly ATENDE_SMTP_USERS?: string;
 }
 
 export interface LocalStackProcess {
@@ -39,7 +41,9 @@ export interface LocalStackProcess {
  * Starts `npm start`'s program (`atende start`) as a child process on free ports with a fresh
  * data directory, and waits until GET /health answers 200.
  */
-export async function startLocalStackProcess(extra: Record<string, string> = {}): Promise<LocalStackProcess> {
+export async function startLocalStackProcess(
+  extra: Partial<Record<keyof LocalStackEnvironment | 'ATENDE_POLICY', string>> = {},
+): Promise<LocalStackProcess> {
   const environment: LocalStackEnvironment = {
     ATENDE_HTTP_PORT: String(await freePort()),
     ATENDE_SMTP_PORT: String(await freePort()),

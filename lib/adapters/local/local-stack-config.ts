@@ -1,9 +1,45 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { isMailableAddress } from '../../domain/mail/mailable-address.ts';
 import { readEnvironment } from '../config/environment.ts';
 import { DEFAULT_POLICY_PATH } from '../policy-file.ts';
 
 const Port = z.coerce.number().int().min(1).max(65_535);
+
+/** SMTP AUTH users by lower-cased address; the value is the secret exactly as written. */
+export type SmtpUsers = ReadonlyMap<string, string>;
+
+/**
+ * `ATENDE_SMTP_USERS=alice@example.com:secret,bob@example.com:other`. Entries are split at
+ * commas, and each entry at its first colon: a mailable address holds no colon (RFC 5322
+ * dot-atom, see isMailableAddress), so the secret is everything after it and may contain ":",
+ * but not ",". White space around the address is ignored; the secret is taken as is. Problems
+ * name the entry and the address, never a secret, because the message reaches logs.
+ */
+const SmtpUsersVariable = z
+  .string()
+  .optional()
+  .transform((value, context): SmtpUsers => {
+    const users = new Map<string, string>();
+    if (value === undefined || value === '') return users;
+    const fail = (message: string) => {
+      context.addIssue({ code: 'custom', message });
+      return z.NEVER;
+    };
+    for (const [index, entry] of value.split(',').entries()) {
+      const colon = entry.indexOf(':');
+      if (colon < 0) return fail(`entry ${index + 1} is not ADDRESS:SECRET (expected alice@example.com:secret,…)`);
+      const address = entry.slice(0, colon).trim().toLowerCase();
+      const secret = entry.slice(colon + 1);
+      // Not echoed: written the wrong way round (secret:address), it would be the secret.
+      if (!isMailableAddress(address))
+        return fail(`entry ${index + 1}: what comes before the first ":" is not an e-mail address`);
+      if (secret === '') return fail(`entry ${index + 1}: the secret of ${address} is empty`);
+      if (users.has(address)) return fail(`entry ${index + 1}: ${address} is listed twice`);
+      users.set(address, secret);
+    }
+    return users;
+  });
 
 /**
  * The local stack's settings, from the environment: the same variables for `npm start` and for
@@ -20,6 +56,8 @@ export const LocalStackEnvironment = {
   ATENDE_DDB_PORT: Port.default(8006),
   ATENDE_DATA_DIR: z.string().min(1).default('.atende'),
   ATENDE_POLICY: z.string().min(1).default(DEFAULT_POLICY_PATH),
+  /** SMTP AUTH users of the listener: mail submitted as one of them counts as authenticated for that address. */
+  ATENDE_SMTP_USERS: SmtpUsersVariable,
 };
 
 export interface LocalStackConfig {
@@ -30,6 +68,8 @@ export interface LocalStackConfig {
   /** Absolute path of the data directory: DynamoDB files, raw mail, the outbox. */
   readonly dataDirectory: string;
   readonly policyPath: string;
+  /** Who may submit mail with SMTP AUTH (PLAIN or LOGIN) to the listener; empty: nobody. */
+  readonly smtpUsers: SmtpUsers;
   readonly tableName: string;
   readonly dynamodbEndpoint: string;
   readonly sesEndpoint: string;
@@ -47,6 +87,7 @@ export function localStackConfig(environment: NodeJS.ProcessEnv = process.env): 
     dynamodbPort: variables.ATENDE_DDB_PORT,
     dataDirectory: resolve(variables.ATENDE_DATA_DIR),
     policyPath: resolve(variables.ATENDE_POLICY),
+    smtpUsers: variables.ATENDE_SMTP_USERS,
     tableName: LOCAL_TABLE_NAME,
     dynamodbEndpoint: `http://127.0.0.1:${variables.ATENDE_DDB_PORT}`,
     sesEndpoint: `http://127.0.0.1:${variables.ATENDE_SES_PORT}`,

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { ingestEmail } from '../../application/ingest-email.ts';
+import { supportAddresses } from '../../domain/routing/support-routing.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/dynamodb-local.ts';
 import { createTicketTable } from '../dynamodb/ticket-table.ts';
 import { type SesEmulator, startSesEmulator } from '../mail/ses-emulator.ts';
@@ -44,6 +45,8 @@ export async function startLocalStack(
     const smtp: SmtpListener = await startSmtpListener({
       port: config.smtpPort,
       rawMail: dependencies.rawMail,
+      acceptedRecipients: supportAddresses(dependencies.policy),
+      users: config.smtpUsers,
       ingest: (inbound) => ingestEmail(dependencies, inbound),
       log,
     });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type FileHandle, mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { type FileHandle, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
 import type { RawMailStore } from '../../application/ports/raw-mail-store.ts';
 import { AtendeError } from '../../domain/atende-error.ts';
 import { DEFAULT_MAIL_LIMITS } from '../../domain/mail/mail-limits.ts';
@@ -37,6 +37,16 @@ export const fileNameForKey = (key: string): string => {
   }
   return encoded;
 };
+
+/** fsync of a folder: what makes a new or renamed entry in it survive a crash (see fsync(2)). */
+async function syncDirectory(directory: string): Promise<void> {
+  const folder = await open(directory, 'r');
+  try {
+    await folder.sync();
+  } finally {
+    await folder.close();
+  }
+}
 
 const isMissing = (error: unknown): boolean => error instanceof Error && 'code' in error && error.code === 'ENOENT';
 
@@ -87,18 +97,42 @@ export class FileRawMailStore implements RawMailStore {
     }
   }
 
-  /** Writes a temporary file and renames it: a reader never sees half a message, and a crash leaves none. */
+  /**
+   * Durable when it returns, because the SMTP listener answers 250 only after this and the
+   * client then forgets the mail: the bytes go to a temporary file that is fsynced, then renamed
+   * to the key's name, then the folder is fsynced so the rename itself survives a power cut
+   * (POSIX rename is atomic but not durable without it). A reader never sees half a message, and
+   * a crash leaves at most a temporary file, never a key with partial bytes.
+   */
   async put(key: string, raw: Uint8Array): Promise<void> {
     const path = this.pathFor(key);
-    await mkdir(this.directory, { recursive: true });
+    await this.ensureDirectory();
     // Encoded keys never start with a dot, so a temporary name cannot be a key's file.
     const temporary = join(this.directory, `.tmp-${randomUUID()}`);
     try {
-      await writeFile(temporary, raw, { flag: 'wx' });
+      const file = await open(temporary, 'wx');
+      try {
+        await file.writeFile(raw);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
       await rename(temporary, path);
     } catch (error) {
       await rm(temporary, { force: true });
       throw error;
+    }
+    await syncDirectory(this.directory);
+  }
+
+  /** Creates the folder on first use, and makes each new folder's own entry durable in its parent. */
+  private async ensureDirectory(): Promise<void> {
+    const firstCreated = await mkdir(this.directory, { recursive: true });
+    if (firstCreated === undefined) return;
+    const first = resolve(firstCreated);
+    for (let created = this.directory; created !== dirname(created); created = dirname(created)) {
+      await syncDirectory(dirname(created));
+      if (created === first) return;
     }
   }
 

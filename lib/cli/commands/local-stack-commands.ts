@@ -9,15 +9,21 @@ import { AtendeError } from '../../domain/atende-error.ts';
 import type { Ticket, TicketMessage } from '../../domain/ticket/ticket.ts';
 import { type CliContext, jsonOption, printJson } from '../cli-context.ts';
 import { withLocalStack } from '../local-stack-session.ts';
+import { terminalLine, terminalText } from '../terminal-text.ts';
 
-/** `atende start`, `tickets list|show`, `outbox` and `ingest`: the local stack and what it holds. */
+/**
+ * `atende start`, `tickets list|show`, `outbox` and `ingest`: the local stack and what it holds.
+ * Human-readable output passes every value through terminal-text (it came from mail: a subject
+ * may carry ESC or a bidi override); `--json` output is printed as JSON and nothing else.
+ */
 export function registerLocalStackCommands(program: Command, context: CliContext): void {
   program
     .command('start')
     .description('start the local stack (DynamoDB Local, SES emulator, SMTP listener, HTTP /health) until Ctrl-C')
     .action(async () => {
       const config = localStackConfig();
-      const log = (line: string) => context.io.out(line);
+      // The listener logs envelope addresses a client chose.
+      const log = (line: string) => context.io.out(terminalText(line));
       const stack = await startLocalStack(config, log);
       log(
         [
@@ -116,7 +122,7 @@ export function registerLocalStackCommands(program: Command, context: CliContext
         });
       });
       if (options.json) printJson(context.io, result);
-      else context.io.out(describeResult(result));
+      else context.io.out(describeIngestResult(result));
     });
 }
 
@@ -153,41 +159,52 @@ const ticketSummary = (ticket: Ticket) => ({
   flags: ticket.flags,
 });
 
-function renderTicketTable(tickets: readonly Ticket[]): string {
-  const rows = tickets.map((ticket) => [
-    `#${ticket.number}`,
-    ticket.status,
-    ticket.queue,
-    ticket.priority,
-    ticket.requester,
-    ticket.subject,
-  ]);
-  const header = ['NUMBER', 'STATUS', 'QUEUE', 'PRIORITY', 'REQUESTER', 'SUBJECT'];
-  const widths = header.map((title, column) =>
-    Math.min(40, Math.max(title.length, ...rows.map((row) => row[column]!.length))),
+/** Cells longer than this are cut in the table (the subject, last, never is). */
+const TABLE_CELL_WIDTH = 40;
+
+/** One line per ticket; every cell is one terminal-safe line, cut by code points (never half an emoji). */
+export function renderTicketTable(tickets: readonly Ticket[]): string {
+  const rows = tickets.map((ticket) =>
+    [`#${ticket.number}`, ticket.status, ticket.queue, ticket.priority, ticket.requester, ticket.subject].map((cell) =>
+      Array.from(terminalLine(cell)),
+    ),
   );
-  const line = (cells: readonly string[]) =>
+  const header = ['NUMBER', 'STATUS', 'QUEUE', 'PRIORITY', 'REQUESTER', 'SUBJECT'].map((title) => Array.from(title));
+  const widths = header.map((title, column) =>
+    Math.min(TABLE_CELL_WIDTH, Math.max(title.length, ...rows.map((row) => row[column]!.length))),
+  );
+  const line = (cells: readonly string[][]) =>
     cells
-      .map((cell, column) =>
-        column === cells.length - 1 ? cell : cell.slice(0, widths[column]).padEnd(widths[column]!),
-      )
+      .map((cell, column) => {
+        if (column === cells.length - 1) return cell.join('');
+        const width = widths[column]!;
+        const cut = cell.slice(0, width);
+        return cut.join('') + ' '.repeat(width - cut.length);
+      })
       .join('  ');
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-function renderTicket(ticket: Ticket, messages: readonly TicketMessage[]): string {
+/** A ticket and its messages: the headers on terminal-safe lines, each message's text with its line breaks. */
+export function renderTicket(ticket: Ticket, messages: readonly TicketMessage[]): string {
+  const safe = terminalLine;
   const lines = [
-    `Ticket #${ticket.number}: ${ticket.subject}`,
-    `  status ${ticket.status} · queue ${ticket.queue} · priority ${ticket.priority} · plan ${ticket.plan ?? '-'} · language ${ticket.locale}`,
-    `  requester ${ticket.requesterName ? `${ticket.requesterName} <${ticket.requester}>` : ticket.requester}${ticket.participants.length > 0 ? ` · participants ${ticket.participants.join(', ')}` : ''}`,
-    `  first response due ${ticket.firstResponseDue ?? '-'}${ticket.firstRespondedAt ? ` (answered ${ticket.firstRespondedAt})` : ''} · resolution due ${ticket.resolutionDue ?? '-'}`,
+    `Ticket #${ticket.number}: ${safe(ticket.subject)}`,
+    `  status ${safe(ticket.status)} · queue ${safe(ticket.queue)} · priority ${safe(ticket.priority)} · plan ${safe(ticket.plan ?? '-')} · language ${safe(ticket.locale)}`,
+    `  requester ${safe(ticket.requesterName ? `${ticket.requesterName} <${ticket.requester}>` : ticket.requester)}${ticket.participants.length > 0 ? ` · participants ${safe(ticket.participants.join(', '))}` : ''}`,
+    `  first response due ${safe(ticket.firstResponseDue ?? '-')}${ticket.firstRespondedAt ? ` (answered ${safe(ticket.firstRespondedAt)})` : ''} · resolution due ${safe(ticket.resolutionDue ?? '-')}`,
   ];
-  if (ticket.flags.length > 0) lines.push(`  flags ${ticket.flags.join(', ')}`);
+  if (ticket.flags.length > 0) lines.push(`  flags ${safe(ticket.flags.join(', '))}`);
   for (const message of messages) {
-    lines.push('', `--- ${message.sequence}. ${message.direction} (${message.author}) ${message.at}`);
-    lines.push(`From: ${message.from}`, `To: ${message.to.join(', ')}`);
-    if (message.cc.length > 0) lines.push(`Cc: ${message.cc.join(', ')}`);
-    lines.push(`Subject: ${message.subject}`, `Message-ID: ${message.messageId ?? '-'}`, '', message.text.trimEnd());
+    lines.push('', `--- ${message.sequence}. ${safe(message.direction)} (${safe(message.author)}) ${safe(message.at)}`);
+    lines.push(`From: ${safe(message.from)}`, `To: ${safe(message.to.join(', '))}`);
+    if (message.cc.length > 0) lines.push(`Cc: ${safe(message.cc.join(', '))}`);
+    lines.push(
+      `Subject: ${safe(message.subject)}`,
+      `Message-ID: ${safe(message.messageId ?? '-')}`,
+      '',
+      terminalText(message.text.trimEnd()),
+    );
   }
   return lines.join('\n');
 }
@@ -208,15 +225,22 @@ const outboxJson = (record: OutboxRecord) => ({
   html: record.html,
 });
 
-function renderOutboxRecord(record: OutboxRecord): string {
+/** One sent mail: its envelope on terminal-safe lines, then its text (it quotes the customer's words). */
+export function renderOutboxRecord(record: OutboxRecord): string {
+  const safe = terminalLine;
+  const recipients = [...record.to, ...record.cc].map((address) => address.address).join(', ');
   return [
-    `${record.date}  ${record.from.address} → ${[...record.to, ...record.cc].map((address) => address.address).join(', ')}`,
-    `Subject: ${record.subject}`,
-    `Message-ID: ${record.messageId}${record.inReplyTo ? `  In-Reply-To: ${record.inReplyTo}` : ''}`,
+    `${safe(record.date)}  ${safe(record.from.address)} → ${safe(recipients)}`,
+    `Subject: ${safe(record.subject)}`,
+    `Message-ID: ${safe(record.messageId)}${record.inReplyTo ? `  In-Reply-To: ${safe(record.inReplyTo)}` : ''}`,
     '',
-    record.text.trimEnd(),
+    terminalText(record.text.trimEnd()),
   ].join('\n');
 }
+
+/** `atende ingest`'s one line: the addresses mail was sent to came from the message. */
+export const describeIngestResult = (result: Awaited<ReturnType<typeof ingestEmail>>): string =>
+  terminalLine(describeResult(result));
 
 function describeResult(result: Awaited<ReturnType<typeof ingestEmail>>): string {
   switch (result.outcome) {

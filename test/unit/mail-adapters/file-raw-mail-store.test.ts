@@ -1,7 +1,8 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readlinkSync } from 'node:fs';
+import { type FileHandle, mkdir, mkdtemp, open, readdir, realpath, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { basename, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FileRawMailStore, fileNameForKey } from '../../../lib/adapters/raw-mail/file-raw-mail-store.ts';
 import { isAtendeError } from '../../../lib/domain/atende-error.ts';
 
@@ -94,3 +95,59 @@ describe('the file raw-mail store', () => {
     expect(isAtendeError(await failure(store.get('../outside')), 'mail.rawNotFound')).toBe(true);
   });
 });
+
+/**
+ * What each fsync was for, read at the moment of the call: the synced path (Linux names an
+ * open descriptor in /proc/self/fd) and whether the key's file already existed then.
+ */
+async function recordSyncs(keyPath: string): Promise<{ path: string; keyExisted: boolean }[]> {
+  const probe = await open(join(root, 'probe'), 'w');
+  const handlePrototype = Object.getPrototypeOf(probe) as FileHandle;
+  await probe.close();
+  await rm(join(root, 'probe'));
+  const original = handlePrototype.sync;
+  const syncs: { path: string; keyExisted: boolean }[] = [];
+  vi.spyOn(handlePrototype, 'sync').mockImplementation(function (this: FileHandle) {
+    syncs.push({ path: readlinkSync(`/proc/self/fd/${this.fd}`), keyExisted: existsSync(keyPath) });
+    return original.call(this);
+  });
+  return syncs;
+}
+
+describe.runIf(existsSync('/proc/self/fd'))(
+  'the file raw-mail store after put returns (what a crash cannot undo)',
+  () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+
+    it('fsyncs the bytes before the key has a name, and the folder after the rename', async () => {
+      await mkdir(folder);
+      const store = new FileRawMailStore(folder);
+      const syncs = await recordSyncs(store.pathFor('k'));
+
+      await store.put('k', bytes('From: a@b\r\n\r\nhi'));
+
+      const real = await realpath(folder);
+      expect(syncs).toHaveLength(2);
+      expect(syncs[0]).toMatchObject({ keyExisted: false });
+      expect(basename(syncs[0]!.path)).toMatch(/^\.tmp-/);
+      expect(syncs[1]).toEqual({ path: real, keyExisted: true });
+    });
+
+    it("makes a folder it creates durable in its parent before the first message's", async () => {
+      const store = new FileRawMailStore(join(folder, 'inbound'));
+      const syncs = await recordSyncs(store.pathFor('k'));
+
+      await store.put('k', bytes('x'));
+
+      const realRoot = await realpath(root);
+      expect(syncs.map((sync) => sync.path)).toEqual([
+        join(realRoot, 'raw'),
+        realRoot,
+        expect.stringMatching(/\/\.tmp-/),
+        join(realRoot, 'raw', 'inbound'),
+      ]);
+    });
+  },
+);
