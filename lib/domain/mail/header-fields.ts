@@ -1,3 +1,6 @@
+import { AtendeError } from '../atende-error.ts';
+import type { MailLimits } from './mail-limits.ts';
+
 /** One header field as written: lower-cased name, unfolded and trimmed value, not RFC 2047-decoded. */
 export interface HeaderField {
   readonly name: string;
@@ -33,14 +36,22 @@ const WINDOWS_1252_0X80 =
  *   a continuation after a line without a colon is skipped with it, as garbage;
  * - each value is decoded on its own (see `decodeHeaderBytes`), so that one Latin-1 field
  *   does not turn the UTF-8 of the others into mojibake;
+ * - more than `maxHeaderFields` fields is refused (`mail.tooLarge`) before any is kept.
  * One pass over the bytes: no regular expression sees a whole line.
  */
-export function readHeaderFields(block: Buffer): HeaderField[] {
+export function readHeaderFields(block: Buffer, limits: Pick<MailLimits, 'maxHeaderFields'>): HeaderField[] {
   const fields: HeaderField[] = [];
   let name: string | null = null;
   let parts: Buffer[] = [];
   const flush = () => {
     if (name === null) return;
+    if (fields.length === limits.maxHeaderFields) {
+      throw new AtendeError(
+        'mail.tooLarge',
+        `the header block has more than the ${limits.maxHeaderFields} fields allowed`,
+        { details: { limit: 'maxHeaderFields', allowed: limits.maxHeaderFields } },
+      );
+    }
     const bytes = parts.length === 1 ? (parts[0] ?? Buffer.alloc(0)) : Buffer.concat(parts);
     fields.push({ name, value: decodeHeaderBytes(bytes).trim() });
     name = null;

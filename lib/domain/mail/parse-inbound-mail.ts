@@ -16,7 +16,8 @@ const MAX_FILENAME_LENGTH = 255;
  * no I/O and no clock (an unreadable Date becomes null, not "now").
  *
  * Bad input only ever fails with an AtendeError: `mail.tooLarge` when a limit is exceeded
- * (checked before the bytes are parsed), `mail.unparseable` for what cannot be read as mail,
+ * (checked before the MIME parser reads the bytes, or by it as it splits the parts;
+ * `details.limit` names the limit), `mail.unparseable` for what cannot be read as mail,
  * `mail.invalidLimits` for limits out of range. Whatever can be read is kept: a message
  * without From, Date or Message-ID, or with broken MIME, still parses.
  */
@@ -43,7 +44,7 @@ async function parsePrepared(raw: Buffer, limits: MailLimits): Promise<InboundMa
   const prepared = prepareRawMail(raw, limits);
   // Header fields are read from the bytes here, not from the MIME parser: it turns 8-bit text
   // without a charset into U+FFFD and quoted local parts into other addresses.
-  const headers = headerMap(readHeaderFields(prepared.bytes.subarray(0, prepared.headerBytes)));
+  const headers = headerMap(readHeaderFields(prepared.bytes.subarray(0, prepared.headerBytes), limits));
   const first = (name: string): string | undefined => headers.get(name)?.[0];
 
   const parsed = await simpleParser(prepared.bytes, {
@@ -54,6 +55,11 @@ async function parsePrepared(raw: Buffer, limits: MailLimits): Promise<InboundMa
     // Inlining cid: images into the HTML as data: URLs would copy every image into a string.
     keepCidLinks: true,
     checksumAlgo: 'sha256',
+    // The MIME splitter's own limits, set from ours so that a refusal names one of them.
+    maxHeadSize: limits.maxHeaderBytes,
+    maxChildNodes: limits.maxMimeParts,
+  }).catch((error: unknown) => {
+    throw splitterRefusal(error) ?? error;
   });
 
   const { from, fromSource } = resolveSender(headers);
@@ -82,6 +88,26 @@ async function parsePrepared(raw: Buffer, limits: MailLimits): Promise<InboundMa
     headers,
     rawSize: raw.length,
   };
+}
+
+/**
+ * The MIME splitter (mailsplit, inside mailparser) refuses a message past its limits with
+ * the code EMAXLEN; only its message tells the two limits apart, so it is matched here and
+ * turned into our refusal. A message it words otherwise stays an unparseable message.
+ */
+const SPLITTER_LIMITS: readonly { readonly message: RegExp; readonly limit: keyof MailLimits }[] = [
+  { message: /child nodes/i, limit: 'maxMimeParts' },
+  { message: /header size/i, limit: 'maxHeaderBytes' },
+];
+
+function splitterRefusal(error: unknown): AtendeError | null {
+  if (!(error instanceof Error) || !('code' in error) || error.code !== 'EMAXLEN') return null;
+  const limit = SPLITTER_LIMITS.find((candidate) => candidate.message.test(error.message))?.limit;
+  if (limit === undefined) return null;
+  return new AtendeError('mail.tooLarge', `the MIME structure exceeds ${limit}`, {
+    cause: error,
+    details: { limit },
+  });
 }
 
 /**
@@ -149,10 +175,13 @@ function describeAttachment(attachment: Attachment): InboundAttachment {
  */
 function parseMailDate(value: string | undefined): string | null {
   if (value === undefined) return null;
+  // Split and trimmed, not /\s*:\s*/: that pattern rescans a long run of white space from
+  // each of its characters, and a Date of 100 KB of spaces took seconds.
   const cleaned = stripComments(value)
-    .replace(/\s*:\s*/g, ':')
-    .replace(/\s+/g, ' ')
-    .trim();
+    .split(':')
+    .map((part) => part.trim())
+    .join(':')
+    .replace(/\s+/g, ' ');
   const time = Date.parse(cleaned);
   if (Number.isNaN(time)) return null;
   const date = new Date(time);

@@ -17,6 +17,23 @@ async function failureCode(act: () => Promise<unknown>): Promise<string> {
   throw new Error('expected a failure');
 }
 
+/** Runs `act` expecting an AtendeError and returns its code and the limit it names. */
+async function refusal(act: () => Promise<unknown>): Promise<{ code: string; limit: unknown }> {
+  try {
+    await act();
+  } catch (error) {
+    if (error instanceof AtendeError) return { code: error.code, limit: error.details['limit'] };
+    throw error;
+  }
+  throw new Error('expected a failure');
+}
+
+const multipart = (parts: readonly string[]): Buffer =>
+  rawMail(
+    ['From: a@example.net', 'Content-Type: multipart/mixed; boundary="b"'],
+    `${parts.map((part) => `--b\r\n${part}`).join('\r\n')}\r\n--b--\r\n`,
+  );
+
 describe('parsing an inbound mail', () => {
   it('reads sender, recipients, subject, threading headers and date of an ordinary message', async () => {
     const raw = rawMail([
@@ -340,6 +357,39 @@ describe('limits on hostile mail', () => {
     const raw = rawMail(['From: a@example.net', `X-Padding: ${'p'.repeat(4_000)}`]);
 
     expect(await failureCode(() => parseInboundMail(raw, { maxHeaderBytes: 2_048 }))).toBe('mail.tooLarge');
+  });
+
+  it('refuses more header fields than the field limit before the MIME parser reads them', async () => {
+    const raw = rawMail(['From: a@example.net', ...Array.from({ length: 20 }, (_, index) => `X-Field-${index}: v`)]);
+
+    expect(await refusal(() => parseInboundMail(raw, { maxHeaderFields: 20 }))).toEqual({
+      code: 'mail.tooLarge',
+      limit: 'maxHeaderFields',
+    });
+    expect((await parseInboundMail(raw, { maxHeaderFields: 21 })).headers.size).toBe(21);
+  });
+
+  it('refuses more MIME parts than the part limit, naming it', async () => {
+    const raw = multipart(Array.from({ length: 12 }, (_, index) => `Content-Type: text/plain\r\n\r\npart ${index}`));
+
+    expect(await refusal(() => parseInboundMail(raw, { maxMimeParts: 10 }))).toEqual({
+      code: 'mail.tooLarge',
+      limit: 'maxMimeParts',
+    });
+    expect((await parseInboundMail(raw, { maxMimeParts: 13 })).text).toContain('part 11');
+  });
+
+  it('refuses a MIME part whose header block is larger than the header limit, naming it', async () => {
+    const raw = multipart([`Content-Type: text/plain\r\nX-Padding: ${'p'.repeat(4_000)}\r\n\r\ninside`]);
+
+    expect(await refusal(() => parseInboundMail(raw, { maxHeaderBytes: 2_048 }))).toEqual({
+      code: 'mail.tooLarge',
+      limit: 'maxHeaderBytes',
+    });
+  });
+
+  it('refuses a part limit the MIME parser cannot keep to (its walk of the part tree overflows the stack)', async () => {
+    expect(await failureCode(async () => resolveMailLimits({ maxMimeParts: 5_000 }))).toBe('mail.invalidLimits');
   });
 
   it('refuses limits that are not positive whole numbers, naming them', () => {
