@@ -22,7 +22,7 @@ const ADDRESS = new RegExp(`^(?:(?:${QUOTED}|${RUN})@(?:${RUN}|${DOMAIN_LITERAL}
 /**
  * The mailboxes of address fields (To, Cc, Reply-To), in order, each address once.
  * Read by nodemailer's addressparser, which follows RFC 5322 §3.4 with groups (flattened
- * here, §3.4), comments, quoted strings and the obsolete syntax of §4.4
+ * here), comments, quoted strings and the obsolete syntax of §4.4
  * (`<jdoe@machine(comment).  example>`), restores the quotes of a quoted local part, and
  * works in linear time (its comments name the quadratic cases it removed). Addresses are
  * lower-cased; display names are RFC 2047-decoded and free of control characters.

@@ -17,19 +17,9 @@ export function withoutControlCharacters(text: string): string {
 
 /**
  * A header value as people read it: RFC 2047 encoded words decoded (by libmime, the decoder
- * mailparser itself uses, so every charset it knows is known here), then control characters
- * removed. A value that cannot be decoded is kept as written.
+ * mailparser itself uses, so every charset it knows is known here; a charset it does not
+ * know leaves the word as written), then control characters removed.
  */
 export function readableHeaderText(value: string): string {
-  let decoded = value;
-  if (value.includes('=?')) {
-    try {
-      decoded = libmime.decodeWords(value);
-    } catch (error) {
-      // mailparser guards this call the same way: should a hostile encoded word make libmime
-      // throw, the value stays as written rather than failing the whole message.
-      if (!(error instanceof Error)) throw error;
-    }
-  }
-  return withoutControlCharacters(decoded);
+  return withoutControlCharacters(value.includes('=?') ? libmime.decodeWords(value) : value);
 }
