@@ -1,11 +1,13 @@
 /**
- * Tolerant readers for address and message-id headers, used where the MIME parser gives
- * up: obsolete RFC 822 syntax with comments and white space inside the address
- * (`<jdoe@machine(comment).  example>`, RFC 5322 §4.4), a bare local part with a comment
- * (`MAILER-DAEMON (Mail Delivery System)`), and the null reverse-path `<>`.
+ * Tolerant readers for what the address parser (address-header.ts) does not read as an
+ * address: a bare local part with a comment, as mailer daemons write it
+ * (`MAILER-DAEMON (Mail Delivery System)`), the null reverse-path `<>`, and message ids.
+ * Each is one pass or an anchored pattern: these values come from anyone, up to the
+ * header limit in length.
  */
 
-const MAX_ADDRESS_LENGTH = 254; // RFC 5321 §4.5.3.1.3: a path is at most 256 octets with its brackets
+const MAX_LOCAL_PART_LENGTH = 64; // RFC 5321 §4.5.3.1.1
+const MAX_MESSAGE_ID_LENGTH = 998; // RFC 5322 §2.1.1: a line, and so an id, is at most 998 characters
 
 /** Removes RFC 5322 §3.2.2 comments (nested parentheses), leaving quoted strings alone. */
 export function stripComments(value: string): string {
@@ -34,32 +36,26 @@ export function stripComments(value: string): string {
 }
 
 /**
- * The first address in an address header, lower-cased: `''` for the null address `<>`,
- * null when nothing in the value looks like an address.
+ * The local part a value consists of, lower-cased, when it is nothing else once comments are
+ * removed, bare or in angle brackets (`MAILER-DAEMON (Mail Delivery System)`, `<MAILER-DAEMON>`
+ * → `mailer-daemon`); null otherwise.
  */
-export function scanFirstAddress(value: string): string | null {
-  const plain = stripComments(value);
-  const bracketed = /<([^<>]*)>/.exec(plain);
-  if (bracketed) {
-    // Obsolete syntax allows white space around the dots and "@" (RFC 5322 §4.4).
-    const inside = (bracketed[1] ?? '').replace(/\s+/g, '').replace(/^@[^:]*:/, ''); // drop an obsolete source route
-    if (inside === '') return '';
-    return plausibleAddress(inside);
-  }
-  const spec = /[^\s<>"(),;:@]+@[^\s<>"(),;:@]+/.exec(plain);
-  if (spec) return plausibleAddress(spec[0]);
-  // A bare local part, as mailer daemons write it: only when it is the whole value.
-  const bare = plain.trim();
-  return /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(bare) ? plausibleAddress(bare) : null;
+export function scanBareLocalPart(value: string): string | null {
+  const plain = stripComments(value).trim();
+  const bare = plain.startsWith('<') && plain.endsWith('>') ? plain.slice(1, -1).trim() : plain;
+  if (bare.length > MAX_LOCAL_PART_LENGTH || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(bare)) return null;
+  return bare.toLowerCase();
 }
 
-function plausibleAddress(candidate: string): string | null {
-  const address = candidate.replace(/^["']|["']$/g, '').toLowerCase();
-  if (address.length === 0 || address.length > MAX_ADDRESS_LENGTH) return null;
-  if (/[\s<>()\\,;]/.test(address)) return null;
-  const at = address.lastIndexOf('@');
-  if (at === 0 || at === address.length - 1) return null;
-  return address;
+/**
+ * Whether a Return-Path names the null reverse-path `<>` of a bounce (RFC 5321 §4.5.5):
+ * its first angle brackets, comments removed, hold nothing but white space.
+ */
+export function isNullReversePath(value: string): boolean {
+  const plain = stripComments(value);
+  const open = plain.indexOf('<');
+  const close = open < 0 ? -1 : plain.indexOf('>', open);
+  return close >= 0 && plain.slice(open + 1, close).trim() === '';
 }
 
 /**
@@ -72,9 +68,12 @@ export function scanMessageIds(value: string): string[] {
   const ids: string[] = [];
   for (const match of plain.matchAll(/<([^<>]*)>/g)) {
     const id = (match[1] ?? '').replace(/\s+/g, '');
-    if (id !== '' && id.length <= 998) ids.push(`<${id}>`);
+    if (id !== '' && id.length <= MAX_MESSAGE_ID_LENGTH) ids.push(`<${id}>`);
   }
   if (ids.length > 0) return ids;
   const bare = plain.trim();
-  return /^[^\s<>]+@[^\s<>]+$/.test(bare) && bare.length <= 998 ? [`<${bare}>`] : [];
+  // An "@" with something on both sides and no white space or angle bracket anywhere. Tested
+  // piece by piece: /^[^\s<>]+@[^\s<>]+$/ backtracks over every "@" of a long run of them.
+  const isBareId = bare.length <= MAX_MESSAGE_ID_LENGTH && !/[\s<>]/.test(bare) && bare.slice(1, -1).includes('@');
+  return isBareId ? [`<${bare}>`] : [];
 }

@@ -4,10 +4,14 @@
  * In-Reply-To and References (`<abc@example.com>`), so ids from any header compare equal.
  */
 
-/** One mailbox. `address` is lower-cased; a local-only address (`mailer-daemon`) has no "@". */
+/**
+ * One mailbox, as the header wrote it. `address` is lower-cased; a local-only address
+ * (`mailer-daemon`) has no "@"; a quoted local part keeps its quotes (`"john doe"@example.com`),
+ * so it reads as the address it is. Not every address can be mailed: see `isMailableAddress`.
+ */
 export interface MailAddress {
   readonly address: string;
-  /** The decoded display name, or null when there is none. */
+  /** The display name, RFC 2047-decoded and without control characters, or null when there is none. */
   readonly name: string | null;
 }
 
@@ -48,7 +52,11 @@ export interface InboundMail {
    * null reverse-path `<>` that bounces carry (RFC 5321 §4.5.5); null when there is no Return-Path.
    */
   readonly returnPath: string | null;
-  /** RFC 2047-decoded subject, trimmed; `''` when there is none. */
+  /**
+   * The subject as people read it, trimmed; `''` when there is none. Encoded words are decoded
+   * (RFC 2047), 8-bit text without a charset is read as UTF-8, else Windows-1252, control
+   * characters are removed and tabs and line breaks are spaces.
+   */
   readonly subject: string;
   readonly messageId: string | null;
   readonly inReplyTo: string | null;
@@ -71,8 +79,9 @@ export interface InboundMail {
   readonly attachmentCount: number;
   /**
    * The top-level header fields by lower-cased name, in the order they appear (the newest
-   * Received first). Values are unfolded (RFC 5322 §2.2.3) and trimmed but not decoded:
-   * encoded words stay as they are.
+   * Received first). Values are unfolded (RFC 5322 §2.2.3) and trimmed, 8-bit text read as
+   * the subject's is, but not otherwise decoded or cleaned: encoded words and control
+   * characters stay as they are.
    */
   readonly headers: ReadonlyMap<string, readonly string[]>;
   /** Size of the raw message in bytes, as received. */

@@ -1,14 +1,9 @@
-import {
-  type AddressObject,
-  type Attachment,
-  type EmailAddress,
-  type HeaderValue,
-  type ParsedMail,
-  simpleParser,
-} from 'mailparser';
+import { type Attachment, type ParsedMail, simpleParser } from 'mailparser';
 import { AtendeError } from '../atende-error.ts';
-import { scanFirstAddress, scanMessageIds, stripComments } from './address-scan.ts';
+import { readAuthor, readMailboxes, readReversePath } from './address-header.ts';
+import { scanMessageIds, stripComments } from './address-scan.ts';
 import { headerMap, readHeaderFields } from './header-fields.ts';
+import { readableHeaderText, withoutControlCharacters } from './header-text.ts';
 import { htmlToPlainText } from './html-to-plain-text.ts';
 import type { InboundAttachment, InboundMail, MailAddress, SenderSource, TextSource } from './inbound-mail.ts';
 import { type MailLimits, resolveMailLimits } from './mail-limits.ts';
@@ -21,7 +16,8 @@ const MAX_FILENAME_LENGTH = 255;
  * no I/O and no clock (an unreadable Date becomes null, not "now").
  *
  * Bad input only ever fails with an AtendeError: `mail.tooLarge` when a limit is exceeded
- * (checked before the bytes are parsed), `mail.unparseable` for what cannot be read as mail,
+ * (checked before the MIME parser reads the bytes, or by it as it splits the parts;
+ * `details.limit` names the limit), `mail.unparseable` for what cannot be read as mail,
  * `mail.invalidLimits` for limits out of range. Whatever can be read is kept: a message
  * without From, Date or Message-ID, or with broken MIME, still parses.
  */
@@ -46,7 +42,9 @@ export async function parseInboundMail(raw: Buffer, limits: Partial<MailLimits> 
 
 async function parsePrepared(raw: Buffer, limits: MailLimits): Promise<InboundMail> {
   const prepared = prepareRawMail(raw, limits);
-  const headers = headerMap(readHeaderFields(prepared.bytes.subarray(0, prepared.headerBytes)));
+  // Header fields are read from the bytes here, not from the MIME parser: it turns 8-bit text
+  // without a charset into U+FFFD and quoted local parts into other addresses.
+  const headers = headerMap(readHeaderFields(prepared.bytes.subarray(0, prepared.headerBytes), limits));
   const first = (name: string): string | undefined => headers.get(name)?.[0];
 
   const parsed = await simpleParser(prepared.bytes, {
@@ -57,23 +55,27 @@ async function parsePrepared(raw: Buffer, limits: MailLimits): Promise<InboundMa
     // Inlining cid: images into the HTML as data: URLs would copy every image into a string.
     keepCidLinks: true,
     checksumAlgo: 'sha256',
+    // The MIME splitter's own limits, set from ours so that a refusal names one of them.
+    maxHeadSize: limits.maxHeaderBytes,
+    maxChildNodes: limits.maxMimeParts,
+  }).catch((error: unknown) => {
+    throw splitterRefusal(error) ?? error;
   });
 
-  const { from, fromSource } = resolveSender(parsed, headers);
+  const { from, fromSource } = resolveSender(headers);
   const { text, textSource, textTruncated } = bodyText(parsed, limits);
   const attachments = parsed.attachments.slice(0, limits.maxAttachments).map(describeAttachment);
   const returnPathValue = first('return-path');
-  const messageId = scanMessageIds(first('message-id') ?? '')[0] ?? null;
 
   return {
     from,
     fromSource,
-    to: addressList(parsed.to),
-    cc: addressList(parsed.cc),
-    replyTo: addressList(parsed.replyTo),
-    returnPath: returnPathValue === undefined ? null : scanFirstAddress(returnPathValue),
-    subject: (parsed.subject ?? first('subject') ?? '').trim(),
-    messageId,
+    to: readMailboxes(headers.get('to') ?? []),
+    cc: readMailboxes(headers.get('cc') ?? []),
+    replyTo: readMailboxes(headers.get('reply-to') ?? []),
+    returnPath: returnPathValue === undefined ? null : readReversePath(returnPathValue),
+    subject: readableHeaderText(first('subject') ?? '').trim(),
+    messageId: scanMessageIds(first('message-id') ?? '')[0] ?? null,
     inReplyTo: scanMessageIds(first('in-reply-to') ?? '')[0] ?? null,
     references: unique((headers.get('references') ?? []).flatMap(scanMessageIds)),
     date: parseMailDate(first('date')),
@@ -89,63 +91,43 @@ async function parsePrepared(raw: Buffer, limits: MailLimits): Promise<InboundMa
 }
 
 /**
- * The author: From as the MIME parser read it, else From read tolerantly (obsolete syntax,
+ * The MIME splitter (mailsplit, inside mailparser) refuses a message past its limits with
+ * the code EMAXLEN; only its message tells the two limits apart, so it is matched here and
+ * turned into our refusal. A message it words otherwise stays an unparseable message.
+ */
+const SPLITTER_LIMITS: readonly { readonly message: RegExp; readonly limit: keyof MailLimits }[] = [
+  { message: /child nodes/i, limit: 'maxMimeParts' },
+  { message: /header size/i, limit: 'maxHeaderBytes' },
+];
+
+function splitterRefusal(error: unknown): AtendeError | null {
+  if (!(error instanceof Error) || !('code' in error) || error.code !== 'EMAXLEN') return null;
+  const limit = SPLITTER_LIMITS.find((candidate) => candidate.message.test(error.message))?.limit;
+  if (limit === undefined) return null;
+  return new AtendeError('mail.tooLarge', `the MIME structure exceeds ${limit}`, {
+    cause: error,
+    details: { limit },
+  });
+}
+
+/**
+ * The author: From (RFC 5322 §3.6.2), read tolerantly (obsolete syntax,
  * `MAILER-DAEMON (Mail Delivery System)`), else Sender, Reply-To and Return-Path in turn.
  */
-function resolveSender(
-  parsed: ParsedMail,
-  headers: ReadonlyMap<string, readonly string[]>,
-): { from: MailAddress | null; fromSource: SenderSource } {
-  const parsedFrom = firstMailbox(parsed.from);
-  if (parsedFrom) return { from: parsedFrom, fromSource: 'from' };
-
-  const rawFrom = headers.get('from')?.[0];
-  const scannedFrom = rawFrom === undefined ? null : scanFirstAddress(rawFrom);
-  if (scannedFrom)
-    return { from: { address: scannedFrom, name: displayName(parsed.from?.value[0]?.name) }, fromSource: 'from' };
-
-  const fallbacks: [SenderSource, HeaderValue | undefined][] = [
-    ['sender', parsed.headers.get('sender')],
-    ['reply-to', parsed.headers.get('reply-to')],
-  ];
-  for (const [source, value] of fallbacks) {
-    const mailbox = firstMailbox(value);
-    if (mailbox) return { from: mailbox, fromSource: source };
-    const scanned = scanFirstAddress(headers.get(source)?.[0] ?? '');
-    if (scanned) return { from: { address: scanned, name: null }, fromSource: source };
+function resolveSender(headers: ReadonlyMap<string, readonly string[]>): {
+  from: MailAddress | null;
+  fromSource: SenderSource;
+} {
+  for (const source of ['from', 'sender', 'reply-to'] as const) {
+    const value = headers.get(source)?.[0];
+    const author = value === undefined ? null : readAuthor(value);
+    if (author) return { from: author, fromSource: source };
   }
-
   // An empty Return-Path (`<>`) is the null reverse-path of a bounce: no sender to name.
-  const returnPath = scanFirstAddress(headers.get('return-path')?.[0] ?? '');
+  const value = headers.get('return-path')?.[0];
+  const returnPath = value === undefined ? null : readReversePath(value);
   if (returnPath) return { from: { address: returnPath, name: null }, fromSource: 'return-path' };
   return { from: null, fromSource: 'none' };
-}
-
-const isAddressObject = (value: unknown): value is AddressObject =>
-  typeof value === 'object' && value !== null && 'value' in value && Array.isArray((value as { value: unknown }).value);
-
-/** Mailboxes of an address header, groups flattened (RFC 5322 §3.4), each address once. */
-function mailboxes(value: HeaderValue | undefined): MailAddress[] {
-  const objects = (Array.isArray(value) ? value : [value]).filter(isAddressObject);
-  const flatten = (entries: readonly EmailAddress[]): EmailAddress[] =>
-    entries.flatMap((entry) => (entry.group ? flatten(entry.group) : [entry]));
-  const found: MailAddress[] = [];
-  for (const entry of flatten(objects.flatMap((object) => object.value))) {
-    const address = entry.address === undefined ? null : scanFirstAddress(`<${entry.address}>`);
-    if (address) found.push({ address, name: displayName(entry.name) });
-  }
-  return found.filter((mailbox, index) => found.findIndex((other) => other.address === mailbox.address) === index);
-}
-
-const firstMailbox = (value: HeaderValue | undefined): MailAddress | null => mailboxes(value)[0] ?? null;
-const addressList = (value: HeaderValue | undefined): readonly MailAddress[] => mailboxes(value);
-
-function displayName(name: string | undefined): string | null {
-  const trimmed = (name ?? '')
-    .replace(/[\u0000-\u001f\u007f]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  return trimmed === '' ? null : trimmed;
 }
 
 function bodyText(
@@ -173,9 +155,8 @@ function bodyText(
 }
 
 function describeAttachment(attachment: Attachment): InboundAttachment {
-  const filename = (attachment.filename ?? '')
-    // A file name reaches logs, headers and object keys: no control characters (CR/LF injection).
-    .replace(/[\u0000-\u001f\u007f]/g, '')
+  // A file name reaches logs, headers and object keys: no control characters (CR/LF injection).
+  const filename = withoutControlCharacters(attachment.filename ?? '')
     .trim()
     .slice(0, MAX_FILENAME_LENGTH);
   return {
@@ -194,10 +175,13 @@ function describeAttachment(attachment: Attachment): InboundAttachment {
  */
 function parseMailDate(value: string | undefined): string | null {
   if (value === undefined) return null;
+  // Split and trimmed, not /\s*:\s*/: that pattern rescans a long run of white space from
+  // each of its characters, and a Date of 100 KB of spaces took seconds.
   const cleaned = stripComments(value)
-    .replace(/\s*:\s*/g, ':')
-    .replace(/\s+/g, ' ')
-    .trim();
+    .split(':')
+    .map((part) => part.trim())
+    .join(':')
+    .replace(/\s+/g, ' ');
   const time = Date.parse(cleaned);
   if (Number.isNaN(time)) return null;
   const date = new Date(time);

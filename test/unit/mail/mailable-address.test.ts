@@ -7,6 +7,7 @@ describe('which addresses atende sends to', () => {
     'ana.maria+support@mail.example.com.br',
     "o'brien@example.ie",
     'x@xn--bcher-kva.example',
+    'suporte@1und1.de',
   ])('sends to %s', (address) => {
     expect(isMailableAddress(address)).toBe(true);
   });
@@ -18,6 +19,7 @@ describe('which addresses atende sends to', () => {
     ['an angle bracket', 'a@example.com>'],
     ['a line break', 'a@example.com\r\nBcc: eve@example.net'],
     ['no domain dot', 'root@localhost'],
+    ['an IP address without the brackets of an address literal', 'ana@192.168.0.1'],
     ['a bare local part', 'mailer-daemon'],
     ['a leading dot', '.ana@example.com'],
     ['two dots', 'ana..maria@example.com'],

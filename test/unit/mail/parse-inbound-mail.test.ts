@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AtendeError, isAtendeError } from '../../../lib/domain/atende-error.ts';
 import { resolveMailLimits } from '../../../lib/domain/mail/mail-limits.ts';
+import { isMailableAddress } from '../../../lib/domain/mail/mailable-address.ts';
 import { parseInboundMail } from '../../../lib/domain/mail/parse-inbound-mail.ts';
 import { mailFixture, rawMail } from './mail-fixtures.ts';
 
@@ -15,6 +16,23 @@ async function failureCode(act: () => Promise<unknown>): Promise<string> {
   }
   throw new Error('expected a failure');
 }
+
+/** Runs `act` expecting an AtendeError and returns its code and the limit it names. */
+async function refusal(act: () => Promise<unknown>): Promise<{ code: string; limit: unknown }> {
+  try {
+    await act();
+  } catch (error) {
+    if (error instanceof AtendeError) return { code: error.code, limit: error.details['limit'] };
+    throw error;
+  }
+  throw new Error('expected a failure');
+}
+
+const multipart = (parts: readonly string[]): Buffer =>
+  rawMail(
+    ['From: a@example.net', 'Content-Type: multipart/mixed; boundary="b"'],
+    `${parts.map((part) => `--b\r\n${part}`).join('\r\n')}\r\n--b--\r\n`,
+  );
 
 describe('parsing an inbound mail', () => {
   it('reads sender, recipients, subject, threading headers and date of an ordinary message', async () => {
@@ -202,6 +220,128 @@ describe('parsing an inbound mail', () => {
   });
 });
 
+describe('reading addresses', () => {
+  it('keeps a quoted local part as the address it is, so that it is seen not to be mailable (regression: it became johndoe"@…)', async () => {
+    const mail = await parseInboundMail(mailFixture('quoted-local-part-cc.eml'));
+
+    expect(mail.cc).toEqual([
+      { address: '"john doe"@cliente.com.br', name: null },
+      { address: 'bruno@cliente.com.br', name: 'Bruno Lima' },
+    ]);
+    expect(mail.cc.map((cc) => isMailableAddress(cc.address))).toEqual([false, true]);
+  });
+
+  it('keeps the quotes of a quoted local part that holds an "@", so that no other domain is read from it', async () => {
+    const mail = await parseInboundMail(rawMail(['From: a@example.net', 'Cc: "eve@evil.example"@cliente.com.br']));
+
+    expect(mail.cc.map((cc) => cc.address)).toEqual(['"eve@evil.example"@cliente.com.br']);
+  });
+
+  it('reads the members of groups, an empty group and the addresses after a group', async () => {
+    const mail = await parseInboundMail(
+      rawMail([
+        'From: a@example.net',
+        'To: undisclosed-recipients:;',
+        'Cc: Equipe: ana@cliente.com.br, "Bruno" <bruno@cliente.com.br>;, carla@cliente.com.br',
+      ]),
+    );
+
+    expect(mail.to).toEqual([]);
+    expect(mail.cc.map((cc) => cc.address)).toEqual([
+      'ana@cliente.com.br',
+      'bruno@cliente.com.br',
+      'carla@cliente.com.br',
+    ]);
+  });
+
+  it('decodes encoded display names, and never reads an address out of one', async () => {
+    const mail = await parseInboundMail(
+      rawMail([
+        'From: =?UTF-8?Q?Jo=C3=A3o_Silva?= <joao@cliente.com.br>',
+        'Cc: =?UTF-8?B?IkVuZ2VuaGFyaWEiIDxldmVAZXZpbC5leGFtcGxlPg==?= <eng@cliente.com.br>',
+      ]),
+    );
+
+    expect(mail.from).toEqual({ address: 'joao@cliente.com.br', name: 'João Silva' });
+    expect(mail.cc).toEqual([{ address: 'eng@cliente.com.br', name: '"Engenharia" <eve@evil.example>' }]);
+  });
+
+  it('keeps addresses without a domain, as local mail and mailer daemons write them', async () => {
+    const mail = await parseInboundMail(
+      rawMail(['From: Moderator-Address <moderator>', 'To: "x@example" <matmail>', 'Return-Path: <MAILER-DAEMON>']),
+    );
+
+    expect(mail.from?.address).toBe('moderator');
+    expect(mail.to.map((to) => to.address)).toEqual(['matmail']);
+    expect(mail.returnPath).toBe('mailer-daemon');
+  });
+
+  it('reads every address of several Cc fields, each once, in order', async () => {
+    const mail = await parseInboundMail(
+      rawMail(['From: a@example.net', 'Cc: b@example.net, C@Example.net', 'Cc: c@example.net, d@example.net']),
+    );
+
+    expect(mail.cc.map((cc) => cc.address)).toEqual(['b@example.net', 'c@example.net', 'd@example.net']);
+  });
+
+  it('reads 500 addresses in one Cc, as an amplification attempt writes them', async () => {
+    const addresses = Array.from({ length: 500 }, (_, index) => `user${index}@cliente.com.br`);
+
+    const mail = await parseInboundMail(rawMail(['From: a@example.net', `Cc: ${addresses.join(',\r\n ')}`]));
+
+    expect(mail.cc.map((cc) => cc.address)).toEqual(addresses);
+  });
+
+  it('drops what is left of a broken address instead of inventing one', async () => {
+    const mail = await parseInboundMail(
+      rawMail(['From: "Millions Lottery"@example.com>', 'To: servicedesk@example.com, @, a@, <>']),
+    );
+
+    expect([mail.from, mail.fromSource]).toEqual([null, 'none']);
+    expect(mail.to.map((to) => to.address)).toEqual(['servicedesk@example.com']);
+  });
+});
+
+describe('reading header text', () => {
+  it('reads an 8-bit Latin-1 subject and name without a charset as Latin-1 (regression: stored as Ol�, n�o consigo)', async () => {
+    const mail = await parseInboundMail(mailFixture('latin1-subject-without-charset.eml'));
+
+    expect(mail.subject).toBe('Olá, não consigo');
+    expect(mail.from).toEqual({ address: 'joao@cliente.com.br', name: 'João Silva' });
+  });
+
+  it('reads 8-bit header text as UTF-8 when it is UTF-8 (RFC 6532), else as Windows-1252, field by field', async () => {
+    const raw = Buffer.concat([
+      Buffer.from('From: José <jose@cliente.es>\r\nSubject: ', 'utf8'),
+      Buffer.from([0x93, 0x4f, 0x6c, 0xe1, 0x94, 0x20, 0x80, 0x35]),
+      Buffer.from('\r\n\r\nbody'),
+    ]);
+
+    const mail = await parseInboundMail(raw);
+
+    expect(mail.from?.name).toBe('José');
+    expect(mail.subject).toBe('“Olá” €5');
+  });
+
+  it('removes NUL, ESC, BEL, DEL and C1 controls from the subject and names, and makes tabs and line breaks spaces', async () => {
+    const raw = rawMail([
+      'From: "Ana\x07 \x1b[31mSouza" <ana@cliente.com.br>',
+      'Subject: Ol\u00e1\x00\tmundo\x7f\u009b =?UTF-8?Q?x=0D=0Ay=1B]0;t=07?=',
+    ]);
+
+    const mail = await parseInboundMail(raw);
+
+    expect(mail.subject).toBe('Ol\u00e1 mundo x y]0;t');
+    expect(mail.from?.name).toBe('Ana [31mSouza');
+  });
+
+  it('reads the first header line even when it starts with white space', async () => {
+    const mail = await parseInboundMail(Buffer.from(' From: Ana <ana@cliente.com.br>\r\nSubject: oi\r\n\r\nbody'));
+
+    expect(mail.from?.address).toBe('ana@cliente.com.br');
+  });
+});
+
 describe('limits on hostile mail', () => {
   it('refuses a message larger than the raw limit before reading it', async () => {
     const raw = Buffer.alloc(2_048, 'a');
@@ -217,6 +357,39 @@ describe('limits on hostile mail', () => {
     const raw = rawMail(['From: a@example.net', `X-Padding: ${'p'.repeat(4_000)}`]);
 
     expect(await failureCode(() => parseInboundMail(raw, { maxHeaderBytes: 2_048 }))).toBe('mail.tooLarge');
+  });
+
+  it('refuses more header fields than the field limit before the MIME parser reads them', async () => {
+    const raw = rawMail(['From: a@example.net', ...Array.from({ length: 20 }, (_, index) => `X-Field-${index}: v`)]);
+
+    expect(await refusal(() => parseInboundMail(raw, { maxHeaderFields: 20 }))).toEqual({
+      code: 'mail.tooLarge',
+      limit: 'maxHeaderFields',
+    });
+    expect((await parseInboundMail(raw, { maxHeaderFields: 21 })).headers.size).toBe(21);
+  });
+
+  it('refuses more MIME parts than the part limit, naming it', async () => {
+    const raw = multipart(Array.from({ length: 12 }, (_, index) => `Content-Type: text/plain\r\n\r\npart ${index}`));
+
+    expect(await refusal(() => parseInboundMail(raw, { maxMimeParts: 10 }))).toEqual({
+      code: 'mail.tooLarge',
+      limit: 'maxMimeParts',
+    });
+    expect((await parseInboundMail(raw, { maxMimeParts: 13 })).text).toContain('part 11');
+  });
+
+  it('refuses a MIME part whose header block is larger than the header limit, naming it', async () => {
+    const raw = multipart([`Content-Type: text/plain\r\nX-Padding: ${'p'.repeat(4_000)}\r\n\r\ninside`]);
+
+    expect(await refusal(() => parseInboundMail(raw, { maxHeaderBytes: 2_048 }))).toEqual({
+      code: 'mail.tooLarge',
+      limit: 'maxHeaderBytes',
+    });
+  });
+
+  it('refuses a part limit the MIME parser cannot keep to (its walk of the part tree overflows the stack)', async () => {
+    expect(await failureCode(async () => resolveMailLimits({ maxMimeParts: 5_000 }))).toBe('mail.invalidLimits');
   });
 
   it('refuses limits that are not positive whole numbers, naming them', () => {
