@@ -55,6 +55,41 @@ describe('atende policy check', () => {
   });
 });
 
+describe("the README's policy check example", () => {
+  it('is what atende policy check prints for the copy of the default policy the README describes', async () => {
+    // Prepare: the README's example output, and the copy of the default policy its text describes.
+    const readme = readFileSync(repositoryPath('README.md'), 'utf8');
+    const example = /```\n(my-policy\.yaml is not a valid policy:\n[\s\S]*?)```/.exec(readme)?.[1];
+    expect(example, 'the README shows the output of a failed policy check').toBeDefined();
+    const edits: [string, string][] = [
+      ['address: servicedesk@example.com', 'address: servicedesk'],
+      ['- after: 2h', '- after: 0m'],
+      ['pausesSla: true', 'pausesSla: yes'],
+    ];
+    let text = readFileSync(repositoryPath('policy/default.yaml'), 'utf8');
+    for (const [from, to] of edits) {
+      expect(text.split(from)).toHaveLength(2); // each edit changes exactly one place
+      text = text.replace(from, to);
+    }
+    const folder = mkdtempSync(join(tmpdir(), 'atende-readme-'));
+    writeFileSync(join(folder, 'my-policy.yaml'), text);
+
+    // Act: the real command, run from the folder the file is in, as the README runs it.
+    const run = await promisify(execFile)(
+      process.execPath,
+      [repositoryPath('lib/cli/atende.mjs'), 'policy', 'check', 'my-policy.yaml'],
+      { cwd: folder },
+    ).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(example);
+  });
+});
+
 describe('atende sla', () => {
   it('prints both due times as ISO strings with --json', async () => {
     const run = await runCli(
