@@ -18,6 +18,7 @@ import {
   type AddMessageInput,
   type CreateTicketInput,
   type Customer,
+  type CustomerListingOptions,
   FIRST_TICKET_NUMBER,
   type InboundReceipt,
   type ListingOptions,
@@ -46,6 +47,7 @@ import {
   ticketItem,
 } from './ticket-items.ts';
 import {
+  CUSTOMER_PARTITION,
   CUSTOMER_REQUESTER_SORT,
   customerKey,
   LISTING_INDEX,
@@ -57,6 +59,7 @@ import {
   REQUESTER_INDEX,
   receiptKey,
   requesterPartition,
+  SUSPENDED_CUSTOMERS_PREFIX,
   type TableKey,
   ticketCounterKey,
   ticketKey,
@@ -362,6 +365,24 @@ export class DynamoDbTicketStore implements TicketStore {
 
   async saveCustomer(customer: Customer): Promise<void> {
     await this.put(customerItem(customer), { operation: 'saveCustomer', customerKey: customer.key });
+  }
+
+  async listCustomers(options: CustomerListingOptions = {}): Promise<Customer[]> {
+    const items = await this.queryAll(
+      {
+        TableName: this.tableName,
+        IndexName: LISTING_INDEX,
+        KeyConditionExpression: options.suspended
+          ? 'listingPk = :customers AND begins_with(listingSk, :suspended)'
+          : 'listingPk = :customers',
+        ExpressionAttributeValues: {
+          ':customers': CUSTOMER_PARTITION,
+          ...(options.suspended ? { ':suspended': SUSPENDED_CUSTOMERS_PREFIX } : {}),
+        },
+      },
+      options.limit,
+    );
+    return items.map(readCustomer);
   }
 
   async putQuarantine(record: QuarantineRecord): Promise<void> {

@@ -6,6 +6,7 @@ import { CHANNELS, TICKET_STATUSES } from '../../domain/policy/policy-schema.ts'
 import type { Ticket, TicketMessage } from '../../domain/ticket/ticket.ts';
 import {
   customerKey,
+  customerListingKeys,
   customerRequesterKeys,
   type Entity,
   messageIdKey,
@@ -191,6 +192,7 @@ export const customerItem = (customer: Customer): Item => ({
   ...customerKey(customer.key),
   entity: 'customer' satisfies Entity,
   ...customerRequesterKeys(customer.key),
+  ...customerListingKeys(customer),
   ...customer,
 });
 export const readCustomer = (item: Item): Customer => readItem('customer', CustomerSchema, item);
