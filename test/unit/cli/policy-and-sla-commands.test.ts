@@ -233,7 +233,7 @@ describe('atende sla', () => {
   });
 
   it('offers --help on every command', async () => {
-    for (const args of [[], ['policy'], ['policy', 'check'], ['sla']]) {
+    for (const args of [[], ['policy'], ['policy', 'check'], ['sla'], ['customers'], ['customers', 'suspend']]) {
       const run = await runCli(...args, '--help');
       expect(run.exitCode).toBe(0);
       expect(run.stdout).toContain('Usage: atende');
