@@ -5,6 +5,7 @@ import type { Channel, Policy, Queue } from '../domain/policy/policy-schema.ts';
 import { planFor, regionFor } from '../domain/routing/support-routing.ts';
 import { acknowledgementAllowed, conductNoticeDue } from '../domain/ticket/acknowledgement-rules.ts';
 import { type Customer, newCustomer } from '../domain/ticket/customer.ts';
+import { suspensionApplies } from '../domain/ticket/customer-suspension.ts';
 import { type CustomerWords, readCustomerWords } from '../domain/ticket/customer-words.ts';
 import type { OutboundPurpose } from '../domain/ticket/message-purpose.ts';
 import { admitParticipants, participantRules } from '../domain/ticket/participants.ts';
@@ -102,7 +103,7 @@ export async function openTicket(
   const subject = stripTicketTags(words.subject, policy.brand.tag) || '(no subject)';
   const normalizedSubject = normalizeSubject(subject, policy.brand.tag);
 
-  if (customer?.suspended && policy.conduct.suspension.allowed) {
+  if (customer && suspensionApplies(policy, customer)) {
     return answerSuspended(deps, event, request, customer, subject);
   }
   const issue = sameIssue(policy, overview.openTickets, normalizedSubject);

@@ -9,6 +9,7 @@ import {
   exitCodeFor,
   processIO,
 } from './cli-context.ts';
+import { registerCustomerCommands } from './commands/customer-commands.ts';
 import { registerLocalStackCommands } from './commands/local-stack-commands.ts';
 import { registerPolicyCommands } from './commands/policy-commands.ts';
 import { registerSlaCommand } from './commands/sla-command.ts';
@@ -23,6 +24,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   registerPolicyCommands(program, context);
   registerSlaCommand(program, context);
   registerLocalStackCommands(program, context);
+  registerCustomerCommands(program, context);
   applyExitOverride(program);
 
   try {

@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'policy.unknownChannel'
   | 'sla.invalidTime'
   | 'calendar.neverOpen'
+  | 'conduct.suspensionNotAllowed'
+  | 'conduct.notSuspendable'
   | 'store.duplicateReceipt'
   | 'store.duplicateMessageId'
   | 'store.duplicateMessage'

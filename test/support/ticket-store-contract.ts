@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TicketStore } from '../../lib/application/ports/ticket-store.ts';
 import type { Ticket } from '../../lib/domain/ticket/ticket.ts';
-import { withReadBarrier } from './read-barrier.ts';
 import { aCustomer, aMessage, aQuarantineRecord, aReceipt, aRequester, aTicket } from './ticket-fixtures.ts';
 import { type ContractOptions, ticketStoreMailContract } from './ticket-store-mail-contract.ts';
 
@@ -391,6 +390,55 @@ export const ticketStoreContract = (freshStore: () => Promise<TicketStore>, opti
         lastAcknowledgedAt: '2025-03-03T12:00:00.000Z',
       });
       expect(await store.getCustomer('someone@example.org')).toBeNull();
+    });
+
+    it('lists every customer, active ones first and suspended ones after, each by key', async () => {
+      const store = await freshStore();
+      const suspendedAt = '2025-03-01T00:00:00.000Z';
+      await store.saveCustomer(aCustomer('zoe@example.org'));
+      await store.saveCustomer(aCustomer('mallory@example.org', { suspended: true, suspendedAt }));
+      await store.saveCustomer(aCustomer('example.net'));
+      await store.saveCustomer(aCustomer('eve@example.org', { suspended: true, suspendedAt }));
+
+      const listed = await store.listCustomers();
+
+      expect(listed.map((customer) => customer.key)).toEqual([
+        'example.net',
+        'zoe@example.org',
+        'eve@example.org',
+        'mallory@example.org',
+      ]);
+      expect(listed[2]).toEqual(aCustomer('eve@example.org', { suspended: true, suspendedAt }));
+      expect((await store.listCustomers({ limit: 1 })).map((customer) => customer.key)).toEqual(['example.net']);
+    });
+
+    it('lists only the suspended customers when asked, following a suspension and its lifting', async () => {
+      const store = await freshStore();
+      const ana = aCustomer('ana@example.org');
+      await store.saveCustomer(ana);
+      await store.saveCustomer(aCustomer('bob@example.org'));
+
+      await store.saveCustomer({ ...ana, suspended: true, suspendedAt: '2025-03-01T00:00:00.000Z' });
+      const suspended = await store.listCustomers({ suspended: true });
+      await store.saveCustomer({ ...ana, suspended: false, suspendedAt: null });
+      const afterLifting = await store.listCustomers({ suspended: true });
+
+      expect(suspended.map((customer) => customer.key)).toEqual(['ana@example.org']);
+      expect(afterLifting).toEqual([]);
+      expect((await store.listCustomers()).map((customer) => customer.key)).toEqual([
+        'ana@example.org',
+        'bob@example.org',
+      ]);
+    });
+
+    it('lists a customer written with a new ticket like one saved on its own', async () => {
+      const store = await freshStore();
+      const number = await store.allocateTicketNumber();
+      const customer = aCustomer(aRequester(), { suspended: false });
+
+      await store.createTicket({ ticket: aTicket(number), firstMessage: aMessage(number, 1), customer });
+
+      expect(await store.listCustomers()).toEqual([customer]);
     });
   });
 

@@ -19,6 +19,7 @@ import {
   type AddMessageInput,
   type CreateTicketInput,
   type Customer,
+  type CustomerListingOptions,
   FIRST_TICKET_NUMBER,
   type InboundReceipt,
   type ListingOptions,
@@ -39,7 +40,6 @@ import {
   customerItem,
   LEGACY_LEASE_MS,
   messageIdItem,
-  quarantineItem,
   readCustomer,
   readMessage,
   readMessageIdLink,
@@ -50,6 +50,7 @@ import {
   ticketItem,
 } from './ticket-items.ts';
 import {
+  CUSTOMER_PARTITION,
   CUSTOMER_REQUESTER_SORT,
   customerKey,
   LISTING_INDEX,
@@ -61,17 +62,13 @@ import {
   REQUESTER_INDEX,
   receiptKey,
   requesterPartition,
+  SUSPENDED_CUSTOMERS_PREFIX,
   type TableKey,
   ticketCounterKey,
   ticketKey,
   ticketPartition,
 } from './ticket-table-keys.ts';
-import {
-  isTransientCancellation,
-  TicketTransaction,
-  type TransactionContext,
-  translateCancellation,
-} from './ticket-transaction.ts';
+import { TicketTransaction, type TransactionContext, translateCancellation } from './ticket-transaction.ts';
 
 /** BatchGetItem takes at most 100 keys per call. */
 const BATCH_GET_LIMIT = 100;
@@ -431,6 +428,24 @@ export class DynamoDbTicketStore implements TicketStore {
 
   async saveCustomer(customer: Customer): Promise<void> {
     await this.put(customerItem(customer), { operation: 'saveCustomer', customerKey: customer.key });
+  }
+
+  async listCustomers(options: CustomerListingOptions = {}): Promise<Customer[]> {
+    const items = await this.queryAll(
+      {
+        TableName: this.tableName,
+        IndexName: LISTING_INDEX,
+        KeyConditionExpression: options.suspended
+          ? 'listingPk = :customers AND begins_with(listingSk, :suspended)'
+          : 'listingPk = :customers',
+        ExpressionAttributeValues: {
+          ':customers': CUSTOMER_PARTITION,
+          ...(options.suspended ? { ':suspended': SUSPENDED_CUSTOMERS_PREFIX } : {}),
+        },
+      },
+      options.limit,
+    );
+    return items.map(readCustomer);
   }
 
   async listQuarantine(options: ListingOptions = {}): Promise<QuarantineRecord[]> {

@@ -9,12 +9,7 @@ import type {
 } from '../../application/ports/ticket-store.ts';
 import { AtendeError } from '../../domain/atende-error.ts';
 import { CHANNELS, TICKET_STATUSES } from '../../domain/policy/policy-schema.ts';
-import {
-  INBOUND_PURPOSES,
-  MESSAGE_PURPOSES,
-  type MessagePurpose,
-  OUTBOUND_PURPOSES,
-} from '../../domain/ticket/message-purpose.ts';
+import { MESSAGE_PURPOSES, type MessagePurpose, OUTBOUND_PURPOSES } from '../../domain/ticket/message-purpose.ts';
 import {
   MESSAGE_AUTHORS,
   PARTICIPANT_DECLINE_REASONS,
@@ -24,6 +19,7 @@ import {
 } from '../../domain/ticket/ticket.ts';
 import {
   customerKey,
+  customerListingKeys,
   customerRequesterKeys,
   type Entity,
   messageIdKey,
@@ -273,6 +269,7 @@ export const customerItem = (customer: Customer): Item => ({
   ...customerKey(customer.key),
   entity: 'customer' satisfies Entity,
   ...customerRequesterKeys(customer.key),
+  ...customerListingKeys(customer),
   ...customer,
 });
 export const readCustomer = (item: Item): Customer => readItem('customer', CustomerSchema, item);

@@ -15,6 +15,7 @@ import { isOpenStatus, type Ticket } from '../../domain/ticket/ticket.ts';
  * | receipt    | IN#<key>            | IN                         |                                                   |
  * | counter    | SEQ#ticket          | SEQ                        |                                                   |
  * | customer   | C#<address|domain>  | C                          | byRequester: REQ#<address> / CUSTOMER (addresses only) |
+ * |            |                     |                            | byListing:   CUSTOMERS / ACTIVE|SUSPENDED#<key>   |
  * | quarantine | Q#<key>             | Q                          | byListing:   QUARANTINE / <at>#<key>              |
  * | threadClaim| TC#<sha256 of claim>| TC                         | (none; TTL on expiresAtEpoch)                     |
  *
@@ -104,4 +105,18 @@ export const queueListingKeys = (ticket: Ticket): { listingPk: string; listingSk
 export const quarantineListingKeys = (key: string, at: string): { listingPk: string; listingSk: string } => ({
   listingPk: QUARANTINE_PARTITION,
   listingSk: `${sortableInstant(at)}#${key}`,
+});
+/**
+ * Every customer record (addresses and domains) in one listing partition, active ones before
+ * suspended ones, each by key: `begins_with(listingSk, SUSPENDED#)` lists the suspended only.
+ */
+export const CUSTOMER_PARTITION = 'CUSTOMERS';
+export const SUSPENDED_CUSTOMERS_PREFIX = 'SUSPENDED#';
+const ACTIVE_CUSTOMERS_PREFIX = 'ACTIVE#';
+export const customerListingKeys = (customer: {
+  readonly key: string;
+  readonly suspended: boolean;
+}): { listingPk: string; listingSk: string } => ({
+  listingPk: CUSTOMER_PARTITION,
+  listingSk: `${customer.suspended ? SUSPENDED_CUSTOMERS_PREFIX : ACTIVE_CUSTOMERS_PREFIX}${normalizeAddress(customer.key)}`,
 });

@@ -3,6 +3,7 @@ import {
   type AddMessageInput,
   type CreateTicketInput,
   type Customer,
+  type CustomerListingOptions,
   FIRST_TICKET_NUMBER,
   type InboundReceipt,
   type ListingOptions,
@@ -283,6 +284,16 @@ export class InMemoryTicketStore implements TicketStore {
   async saveCustomer(customer: Customer): Promise<void> {
     checkSize('customer', customer, { operation: 'saveCustomer', customerKey: customer.key });
     this.customers.set(normalizeAddress(customer.key), structuredClone(customer));
+  }
+
+  async listCustomers(options: CustomerListingOptions = {}): Promise<Customer[]> {
+    // As the listing index: active before suspended, then by key in code-unit order (DynamoDB's byte order for ASCII).
+    const order = (customer: Customer) => `${customer.suspended ? 1 : 0}#${normalizeAddress(customer.key)}`;
+    return [...this.customers.values()]
+      .filter((customer) => !options.suspended || customer.suspended)
+      .sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0))
+      .slice(0, options.limit)
+      .map((customer) => structuredClone(customer));
   }
 
   async listQuarantine(options: ListingOptions = {}): Promise<QuarantineRecord[]> {

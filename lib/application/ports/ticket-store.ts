@@ -184,6 +184,11 @@ export interface ListingOptions {
   readonly limit?: number;
 }
 
+export interface CustomerListingOptions extends ListingOptions {
+  /** Only suspended customers (`atende customers list --suspended`). */
+  readonly suspended?: boolean;
+}
+
 /**
  * Where tickets, their messages and the bookkeeping around them live.
  *
@@ -265,6 +270,11 @@ export interface TicketStore {
   getCustomer(key: string): Promise<Customer | null>;
   /** Stores the customer, replacing what was stored (last write wins). */
   saveCustomer(customer: Customer): Promise<void>;
+  /**
+   * Customer records, by address or domain: active ones first, then suspended ones, each in
+   * key order (one Query per page; eventually consistent, like every index read).
+   */
+  listCustomers(options?: CustomerListingOptions): Promise<Customer[]>;
 
   /** Quarantined mail, most recent first. */
   listQuarantine(options?: ListingOptions): Promise<QuarantineRecord[]>;

@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 import { DateTime } from 'luxon';
 import { DEFAULT_POLICY_PATH, loadPolicyFile } from '../../adapters/policy-file.ts';
 import { AtendeError } from '../../domain/atende-error.ts';
-import type { Channel } from '../../domain/policy/policy-schema.ts';
+import { CHANNELS, type Channel } from '../../domain/policy/policy-schema.ts';
 import { SlaClock, type SlaDeadline, type SlaSchedule } from '../../domain/sla/sla-schedule.ts';
 import { type CliContext, jsonOption, printJson } from '../cli-context.ts';
 
@@ -29,7 +29,10 @@ export function registerSlaCommand(program: Command, context: CliContext): void 
       '--received <iso-time>',
       "when the ticket arrived, ISO 8601 (without an offset: the calendar's local time)",
     )
-    .addOption(new Option('--channel <channel>', 'how the ticket arrived').choices(['email', 'web']).default('email'))
+    .addOption(
+      // Every channel the policy language has, so each policy's targets can be asked (360dialog's plans are for chat).
+      new Option('--channel <channel>', 'how the ticket arrived').choices(CHANNELS).default('email'),
+    )
     .option('--region <region>', "customer's region, whose calendar may apply instead of the queue's")
     .option('--policy <file>', 'policy file', DEFAULT_POLICY_PATH)
     .addOption(jsonOption())

@@ -39,6 +39,10 @@ export class BusinessCalendar {
   readonly timeZone: string;
   private readonly week: Record<string, readonly MinuteRange[]>;
   private readonly holidays: ReadonlyMap<string, { name: string; ranges: readonly MinuteRange[] }>;
+  /** Every weekday open all 24 hours: only holidays can close the calendar. */
+  private readonly openAllWeek: boolean;
+  /** The latest holiday's date (YYYY-MM-DD sorts as a string); after it the week alone rules. */
+  private readonly lastHoliday: string | undefined;
   /** Local days already worked out, sorted by start. */
   private readonly days: CalendarDay[] = [];
 
@@ -49,6 +53,14 @@ export class BusinessCalendar {
     this.holidays = new Map(
       spec.holidays.map((holiday) => [holiday.date, { name: holiday.name, ranges: holiday.hours ?? [] }]),
     );
+    this.openAllWeek = WEEKDAYS.every((weekday) => {
+      const ranges = spec.week[weekday];
+      return ranges.length === 1 && ranges[0]!.start === 0 && ranges[0]!.end === 24 * 60;
+    });
+    this.lastHoliday = spec.holidays
+      .map((holiday) => holiday.date)
+      .sort()
+      .at(-1);
   }
 
   /** The holiday on the local date of `instant`, if any. */
@@ -112,11 +124,34 @@ export class BusinessCalendar {
   }
 
   /**
-   * The close of business on the `days`-th business day after the local day of `opening`
-   * (0: that same day). "Close" is the end of the day's last opening range; on a 24-hour
-   * day it is the following midnight. `opening` must be an open instant (see nextOpening).
+   * "End of business day": the close of the business day `instant` is in (or, outside opening
+   * hours, of the next one), or `null` when the calendar never closes again (24/7).
+   *
+   * A business day runs from a local day's first opening to its last close; breaks inside the
+   * day (lunch) do not end it. A day open until midnight that runs into the next day open from
+   * midnight does not close at midnight: its business day runs on until the calendar first
+   * closes (seed 000: Mon–Fri 24 hours closes on Friday at midnight, not every night). An
+   * instant in such a carried-over stretch belongs to the business day that began before it.
    */
-  endOfBusinessDay(opening: number, days: number): number {
+  closeOfBusinessDay(instant: number): number | null {
+    const opening = this.nextOpening(instant)!;
+    const day = this.dayContaining(opening);
+    const first = day.intervals[0]!;
+    if (opening < first.end && first.start === day.start && this.isOpenUntil(day.start)) {
+      return this.endOfOpenStretch(first);
+    }
+    return this.endOfOpenStretch(day.intervals.at(-1)!);
+  }
+
+  /**
+   * The close of the `days`-th business day after the local day of `opening` ("N business
+   * days"). Here a business day is a local day with opening hours after `opening`, and its close
+   * is the end of that day's last opening range: midnight on a day open until midnight. A count
+   * of days keeps counting days on a calendar that does not close at night (24/7 included); only
+   * "end of business day" (`days: 0`, see closeOfBusinessDay) waits for the calendar to close.
+   */
+  endOfBusinessDay(opening: number, days: number): number | null {
+    if (days === 0) return this.closeOfBusinessDay(opening);
     let day = this.dayContaining(opening);
     let remaining = days;
     for (let searched = 0; searched < SEARCH_LIMIT_DAYS; searched++, day = this.dayContaining(day.end)) {
@@ -152,6 +187,29 @@ export class BusinessCalendar {
       if (cursor === Number.POSITIVE_INFINITY) return;
       if (cursor < interval.end) yield { start: cursor, end: interval.end };
     }
+  }
+
+  /** Whether the calendar is open right up to `instant` (the end of an opening range of the day before it). */
+  private isOpenUntil(instant: number): boolean {
+    return this.dayContaining(instant - 1).intervals.at(-1)?.end === instant;
+  }
+
+  /**
+   * Where the run of opening time that `interval` is part of ends: ranges that touch, across
+   * midnight too, are one run. `null` when it never ends: past the last holiday, a week open
+   * all day every day stays open.
+   */
+  private endOfOpenStretch(interval: Interval): number | null {
+    let end = interval.end;
+    for (let searched = 0; searched < SEARCH_LIMIT_DAYS; searched++) {
+      const day = this.dayContaining(end);
+      if (this.openAllWeek && (this.lastHoliday === undefined || day.date > this.lastHoliday)) return null;
+      const next = day.intervals.find((candidate) => candidate.end > end);
+      if (next === undefined || next.start > end) return end;
+      end = next.end;
+    }
+    // Ten years without a close (a holiday list that keeps it open): as good as never.
+    return null;
   }
 
   /**

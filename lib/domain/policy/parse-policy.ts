@@ -2,6 +2,7 @@ import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDoc
 import type { z } from 'zod';
 import { AtendeError } from '../atende-error.ts';
 import { type Policy, PolicySchema } from './policy-schema.ts';
+import { describeChoices, describeExpected, describeValue } from './problem-wording.ts';
 
 /** One thing wrong with a policy file, located in the document. */
 export interface PolicyProblem {
@@ -43,7 +44,11 @@ export function parsePolicy(text: string, source = 'policy'): Policy {
     throw new AtendeError('policy.yamlSyntax', `${source} is not valid YAML`, { details: { source, problems } });
   }
 
-  const result = PolicySchema.safeParse(document.toJS({ maxAliasCount: 100 }));
+  // reportInput: a problem must tell a missing key from a value of the wrong type.
+  const result = PolicySchema.safeParse(document.toJS({ maxAliasCount: 100 }), {
+    reportInput: true,
+    error: issueMessage,
+  });
   if (result.success) return result.data;
 
   const problems = result.error.issues.flatMap(explainUnion).map((issue) => toProblem(issue, document, lineOf));
@@ -71,6 +76,45 @@ function explainUnion(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   );
 }
 
+/**
+ * The message of an issue the schema words no message of its own for (a schema's own `error`
+ * wins over this one): what was expected and what was written, never zod's "Invalid input".
+ */
+function issueMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  const got = describeValue(issue.input);
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined
+        ? `is required (${describeExpected(issue.expected)})`
+        : `expected ${describeExpected(issue.expected)}, got ${got}`;
+    case 'invalid_value':
+      return `expected ${describeChoices(issue.values)}, got ${got}`;
+    case 'invalid_union': {
+      if (!('errors' in issue) || !Array.isArray(issue.errors)) return undefined;
+      const alternatives = (issue.errors as z.core.$ZodIssue[][]).map((branch) => {
+        const own = branch.find((inner) => inner.path.length === 0);
+        if (own?.code === 'invalid_type') return describeExpected(own.expected);
+        if (own?.code === 'invalid_value') return describeChoices(own.values);
+        return undefined;
+      });
+      if (alternatives.some((alternative) => alternative === undefined)) return undefined;
+      return `expected ${[...new Set(alternatives)].join(' or ')}, got ${got}`;
+    }
+    case 'too_small':
+      return bounded(issue.origin, issue.inclusive === false ? 'more than' : 'at least', issue.minimum, got);
+    case 'too_big':
+      return bounded(issue.origin, issue.inclusive === false ? 'less than' : 'at most', issue.maximum, got);
+    default:
+      return undefined;
+  }
+}
+
+/** "expected at least 1 item(s), got a list": a bound on a number, a list's length or a text's. */
+function bounded(origin: string, comparison: string, bound: unknown, got: string): string | undefined {
+  const unit = { number: '', array: ' item(s)', string: ' character(s)' }[origin];
+  return unit === undefined ? undefined : `expected ${comparison} ${String(bound)}${unit}, got ${got}`;
+}
+
 function toProblem(
   issue: z.core.$ZodIssue,
   document: Document,
@@ -83,7 +127,9 @@ function toProblem(
     const keyNode = findKeyNode(document, path, issue.keys[0]!);
     return { path: formatPath(path), message, line: lineOf(keyNode?.range?.[0]) };
   }
-  if (issue.code === 'invalid_type' && issue.input === undefined) message = `is required (${issue.expected})`;
+  // A schema's own message for a wrong type may not know the key is missing altogether.
+  if (issue.code === 'invalid_type' && issue.input === undefined && !message.startsWith('is required'))
+    message = `is required (${describeExpected(issue.expected)})`;
   return { path: formatPath(path), message, line: lineOf(closestNode(document, path)?.range?.[0]) };
 }
 

@@ -85,7 +85,11 @@ function daysNotAllowed(input: string): string {
 /** One way a target can be met; a target is met by the earliest of its parts. */
 export type TargetPart =
   | { readonly kind: 'businessTime'; readonly minutes: number }
-  /** The close of the Nth business day after the day the clock starts; 0 means that same day. */
+  /**
+   * N ≥ 1: the close of the Nth business day after the day the clock starts ("3 business days").
+   * 0: "end of business day", the close of the business day the clock is in, which a calendar
+   * open around the clock never reaches (see BusinessCalendar.closeOfBusinessDay).
+   */
   | { readonly kind: 'businessDays'; readonly days: number };
 
 export interface SlaTarget {

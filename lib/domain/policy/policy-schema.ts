@@ -2,6 +2,7 @@ import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import {
   DAY_HOURS_HINT,
+  DURATION_HINT,
   type MinuteRange,
   type Parsed,
   parseDayHours,
@@ -9,7 +10,9 @@ import {
   parsePercent,
   parseTarget,
   type SlaTarget,
+  TARGET_HINT,
 } from './policy-grammar.ts';
+import { expectedMessage } from './problem-wording.ts';
 
 /**
  * The support-policy language: one YAML file a support manager writes.
@@ -17,10 +20,13 @@ import {
  * and references between sections are checked in `checkReferences` below.
  */
 
-/** Turns a grammar parser into a zod string schema whose output is the parsed value. */
-function grammar<T>(description: string, parse: (input: string) => Parsed<T>) {
+/**
+ * Turns a grammar parser into a zod string schema whose output is the parsed value;
+ * `hint` says what is expected when the value is not even a string (`within: 4`).
+ */
+function grammar<T>(description: string, hint: string, parse: (input: string) => Parsed<T>) {
   return z
-    .string()
+    .string({ error: expectedMessage(hint) })
     .describe(description)
     .transform((input, ctx) => {
       const result = parse(input);
@@ -35,7 +41,9 @@ const quoted = (value: unknown): string => (typeof value === 'string' ? JSON.str
 export const EmailAddress = z
   .email({
     error: (issue) =>
-      issue.code === 'invalid_type' ? 'expected an e-mail address' : `${quoted(issue.input)} is not an e-mail address`,
+      issue.code === 'invalid_type'
+        ? expectedMessage('an e-mail address')(issue)
+        : `${quoted(issue.input)} is not an e-mail address`,
   })
   .transform((address) => address.toLowerCase())
   .describe('An e-mail address');
@@ -68,19 +76,42 @@ export const LanguageTag = z
 const PerLanguage = <T extends z.ZodType>(value: T) =>
   z.record(LanguageTag, value).describe('One entry per offered language, keyed by language tag');
 
-const Duration = grammar('A wall-clock duration: "30m", "4h", "1h30m", "2d", "48 hours"', (text) =>
-  parseDuration(text, { allowDays: true }),
-);
-const BusinessDuration = grammar(
-  'Business time on the ticket\'s calendar: "30m", "2h", "1h30m" (day-based targets use "N business days")',
-  (text) => parseDuration(text, { allowDays: false }),
-);
+/**
+ * A delay or a period (reminder, auto-close, escalation, follow-up interval, notice period).
+ * Zero is refused: "0m" reads as "at once" or "always", which the setting either cannot mean or
+ * already means when left out, so `advice` says what to write instead.
+ */
+const Delay = (options: { allowDays: boolean; description: string; hint: string; advice: string }) =>
+  grammar(options.description, options.hint, (text): Parsed<number> => {
+    const result = parseDuration(text, { allowDays: options.allowDays });
+    if (result.ok && result.value === 0)
+      return { ok: false, reason: `"${text}": a delay must be longer than zero; ${options.advice}` };
+    return result;
+  });
+
+/** A wall-clock delay ("30m", "4h", "2d"); `advice` says what to write instead of zero. */
+const Duration = (advice: string) =>
+  Delay({
+    allowDays: true,
+    description: 'A wall-clock duration: "30m", "4h", "1h30m", "2d", "48 hours"',
+    hint: DURATION_HINT,
+    advice,
+  });
+const BusinessDuration = (advice: string) =>
+  Delay({
+    allowDays: false,
+    description:
+      'Business time on the ticket\'s calendar: "30m", "2h", "1h30m" (day-based targets use "N business days")',
+    hint: 'business time such as "30m", "2h" or "1h30m"',
+    advice,
+  });
 export const Target = grammar(
   'An SLA target: "1h", "30m", "end of business day", "3 business days", or parts joined by "or" where the sooner wins ("4h or end of business day")',
+  TARGET_HINT,
   parseTarget,
 );
 const Percent = z
-  .union([z.number(), z.string()])
+  .union([z.number(), z.string()], { error: expectedMessage('a percentage such as 75 or "75%"') })
   .describe('A percentage of the target: 75 or "75%"')
   .transform((input, ctx) => {
     const result = parsePercent(input);
@@ -90,7 +121,7 @@ const Percent = z
   });
 
 const DayHours = z
-  .union([z.string(), z.array(z.string()).min(1)])
+  .union([z.string(), z.array(z.string()).min(1)], { error: expectedMessage(DAY_HOURS_HINT) })
   .describe(`Opening hours of one day: ${DAY_HOURS_HINT}`)
   .transform((input, ctx): MinuteRange[] => {
     const result = parseDayHours(input);
@@ -114,7 +145,9 @@ const WeeklyHours = z.strictObject({
 
 const AROUND_THE_CLOCK = '24/7';
 const Week = z
-  .union([z.literal(AROUND_THE_CLOCK), WeeklyHours])
+  .union([z.literal(AROUND_THE_CLOCK), WeeklyHours], {
+    error: expectedMessage('"24/7" or one entry per weekday (mon … sun)'),
+  })
   .describe('Weekly opening hours, "24/7", or one entry per weekday (mon … sun)')
   .transform((week): Record<Weekday, MinuteRange[]> => {
     if (week === AROUND_THE_CLOCK) {
@@ -231,7 +264,9 @@ const TargetRule = z
 
 const EscalationLevel = z.strictObject({
   after: z
-    .union([z.literal('breach'), BusinessDuration])
+    .union([z.literal('breach'), BusinessDuration('write "breach" for at once')], {
+      error: expectedMessage('"breach" or business time such as "30m" or "2h"'),
+    })
     .default('breach')
     .describe('Business time after the breach (first level) or after the previous level; "breach" means at once')
     .transform((after) => (after === 'breach' ? 0 : after)),
@@ -261,8 +296,12 @@ const SlaSchema = z.strictObject({
 
 const WaitingOnCustomer = z.strictObject({
   pausesSla: z.boolean().default(true).describe('The SLA clock stops while the ticket waits on the customer'),
-  remindAfter: Duration.optional().describe('Send the customer a reminder after this long without an answer'),
-  closeAfter: Duration.optional().describe('Close the ticket after this long without an answer'),
+  remindAfter: Duration('leave remindAfter out to send no reminder')
+    .optional()
+    .describe('Send the customer a reminder after this long without an answer'),
+  closeAfter: Duration('leave closeAfter out to never close a ticket for want of an answer')
+    .optional()
+    .describe('Close the ticket after this long without an answer'),
 });
 
 /** SES takes at most 50 recipients per message; the requester is one of them. */
@@ -271,7 +310,7 @@ export const DEFAULT_MAX_PARTICIPANTS = 10;
 
 const Participants = z.strictObject({
   max: z
-    .number({ error: (issue) => `expected a number, got ${quoted(issue.input)}` })
+    .number()
     .int()
     .min(0)
     .max(MAX_PARTICIPANTS_LIMIT)
@@ -294,16 +333,16 @@ const Conduct = z.strictObject({
     .describe(
       'A second message on the same subject from the same requester while their ticket is open: merge it into that ticket, close the new one as a duplicate, or allow it',
     ),
-  minFollowUpInterval: Duration.optional().describe(
-    'Follow-ups closer together than this are recorded but trigger no acknowledgement or agent notification',
-  ),
+  minFollowUpInterval: Duration('leave minFollowUpInterval out for no minimum')
+    .optional()
+    .describe('Follow-ups closer together than this are recorded but trigger no acknowledgement or agent notification'),
   shouting: z.enum(['flag', 'ignore']).default('ignore').describe('Flag messages written in capitals for agents'),
   rudeWords: PerLanguage(z.array(z.string().min(1)))
     .default({})
     .describe('Rude or offensive words, per language, flagged for agents'),
-  noticeEvery: Duration.optional().describe(
-    'Cite the conduct rule in an acknowledgement at most once per customer per this period',
-  ),
+  noticeEvery: Duration('leave noticeEvery out to cite the rules whenever a message is flagged')
+    .optional()
+    .describe('Cite the conduct rule in an acknowledgement at most once per customer per this period'),
   suspension: z
     .strictObject({
       allowed: z.boolean().default(false),

@@ -29,7 +29,10 @@ export interface SlaDeadline {
   readonly kind: SlaKind;
   /** The target that won (the stricter of all that apply), as the policy wrote it. */
   readonly target: string;
-  /** Every target that applied, as written; the winner is the one with the least business time. */
+  /**
+   * Every target that applied and can be met on the ticket's calendar, as written; the winner
+   * is the one with the least business time.
+   */
   readonly applicable: readonly string[];
   /** Business time the target allows, in minutes. */
   readonly businessMinutes: number;
@@ -92,12 +95,13 @@ export class SlaClock {
     const ticket = { queue: queue.name, priority, plan, channel };
 
     const deadline = (kind: SlaKind): SlaDeadline | null => {
-      const rules = this.policy.sla[kind].filter((rule) => ruleApplies(rule, ticket));
-      if (rules.length === 0) return null;
-      const budgets = rules.map((rule) => ({
-        rule,
-        budget: Math.min(...rule.within.parts.map((part) => partBudget(calendar, clockStartsAt, part))),
-      }));
+      const budgets = this.policy.sla[kind]
+        .filter((rule) => ruleApplies(rule, ticket))
+        .map((rule) => ({ rule, budget: ruleBudget(calendar, clockStartsAt, rule) }))
+        // A target none of whose parts can be reached on this calendar (a bare "end of
+        // business day" on a calendar that never closes) promises nothing: it does not apply.
+        .filter((candidate): candidate is { rule: TargetRuleSpec; budget: number } => candidate.budget !== null);
+      if (budgets.length === 0) return null;
       const winner = budgets.reduce((best, candidate) => (candidate.budget < best.budget ? candidate : best));
       const due = calendar.addBusinessTime(clockStartsAt, winner.budget, pauses);
       const warningShare = this.policy.sla.warningAt;
@@ -108,7 +112,7 @@ export class SlaClock {
       return {
         kind,
         target: winner.rule.within.text,
-        applicable: rules.map((rule) => rule.within.text),
+        applicable: budgets.map(({ rule }) => rule.within.text),
         businessMinutes: winner.budget / 60_000,
         due,
         warningAt,
@@ -211,11 +215,24 @@ function ruleApplies(
 }
 
 /**
- * A target part as an amount of business time from the clock's start. Day-based parts
- * ("end of business day") are fixed when the clock starts, so a later pause moves
- * the due time by exactly the paused business time, like any other target.
+ * A target as an amount of business time from the clock's start: the least of its parts
+ * ("4h or end of business day", the sooner wins), leaving out parts that never come (the end of
+ * the business day on a calendar that never closes); `null` when no part comes.
  */
-function partBudget(calendar: BusinessCalendar, clockStartsAt: number, part: TargetPart): number {
+function ruleBudget(calendar: BusinessCalendar, clockStartsAt: number, rule: TargetRuleSpec): number | null {
+  const budgets = rule.within.parts
+    .map((part) => partBudget(calendar, clockStartsAt, part))
+    .filter((budget): budget is number => budget !== null);
+  return budgets.length === 0 ? null : Math.min(...budgets);
+}
+
+/**
+ * A target part as an amount of business time from the clock's start. Day-based parts
+ * ("end of business day", "3 business days") are fixed when the clock starts, so a later pause
+ * moves the due time by exactly the paused business time, like any other target.
+ */
+function partBudget(calendar: BusinessCalendar, clockStartsAt: number, part: TargetPart): number | null {
   if (part.kind === 'businessTime') return part.minutes * 60_000;
-  return calendar.businessTimeBetween(clockStartsAt, calendar.endOfBusinessDay(clockStartsAt, part.days));
+  const close = calendar.endOfBusinessDay(clockStartsAt, part.days);
+  return close === null ? null : calendar.businessTimeBetween(clockStartsAt, close);
 }

@@ -104,13 +104,38 @@ describe('business time, for any calendar, time and duration', () => {
 
   it('ends every business-day target at a closing time no earlier than the clock start', () => {
     fc.assert(
-      fc.property(calendar, instant, fc.integer({ min: 0, max: 5 }), (cal, received, days) => {
+      // Changed with the end-of-business-day rule: this property used to cover days 0 to 5 and
+      // assert that day 0 ("end of business day") closes before day 1. Day 0 now waits for the
+      // calendar to close, which on days open until midnight can be after the first day counted
+      // by "1 business day"; day 0 has a property of its own below.
+      fc.property(calendar, instant, fc.integer({ min: 1, max: 5 }), (cal, received, days) => {
         const start = cal.nextOpening(received)!;
-        const close = cal.endOfBusinessDay(start, days);
+        const close = cal.endOfBusinessDay(start, days)!;
         expect(close).toBeGreaterThan(start);
         // Just before the close the calendar is open: the close ends an opening range.
         expect(cal.businessTimeBetween(close - MINUTE, close)).toBe(MINUTE);
-        if (days > 0) expect(close).toBeGreaterThan(cal.endOfBusinessDay(start, days - 1));
+        if (days > 1) expect(close).toBeGreaterThan(cal.endOfBusinessDay(start, days - 1)!);
+      }),
+      RUNS,
+    );
+  });
+
+  it('ends the business day when the calendar closes, or never on a calendar that stays open', () => {
+    fc.assert(
+      fc.property(calendar, instant, (cal, received) => {
+        const start = cal.nextOpening(received)!;
+        const close = cal.closeOfBusinessDay(start);
+        if (close === null) {
+          // Never closes: open every minute of the next week.
+          expect(cal.businessTimeBetween(start, start + 7 * 24 * HOUR)).toBe(7 * 24 * HOUR);
+          return;
+        }
+        expect(close).toBeGreaterThan(start);
+        // Open just before the close, closed just after it: never a midnight between open days.
+        expect(cal.businessTimeBetween(close - MINUTE, close)).toBe(MINUTE);
+        expect(cal.businessTimeBetween(close, close + MINUTE)).toBe(0);
+        // A target's day 0 is this close.
+        expect(cal.endOfBusinessDay(start, 0)).toBe(close);
       }),
       RUNS,
     );

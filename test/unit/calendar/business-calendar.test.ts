@@ -90,18 +90,150 @@ describe('a business calendar', () => {
   });
 
   describe('end of business day', () => {
-    it('is the last closing time of the day the clock starts', () => {
-      const split = calendarOf({ timeZone: 'America/Toronto', week: weekdays(['08:00-12:00', '13:00-18:00']) });
-      expect(iso(split.endOfBusinessDay(at('2026-11-23T09:00:00-05:00'), 0))).toBe('2026-11-23T23:00:00.000Z');
+    /** Seed 000's partner desk: Monday to Friday, 24 hours a day. */
+    const weekdaysAllDay = calendarOf({ timeZone: 'America/Toronto', week: weekdays('24h') });
+    /** Seed 000's service desk: Monday to Friday 24 hours, weekends 09:00-18:00, Christmas reduced to 09:00-18:00. */
+    const extended = calendarOf({
+      timeZone: 'America/Toronto',
+      week: weekdays('24h', '09:00-18:00'),
+      holidays: [{ date: '2026-12-25', name: 'Christmas Day', hours: '09:00-18:00' }],
     });
 
-    it('is the following midnight on a 24-hour day', () => {
-      expect(iso(aroundTheClock.endOfBusinessDay(at('2026-11-23T23:00:00-05:00'), 0))).toBe('2026-11-24T05:00:00.000Z');
+    describe('on a calendar that closes every evening', () => {
+      it('is the last closing time of the day the clock starts', () => {
+        const split = calendarOf({ timeZone: 'America/Toronto', week: weekdays(['08:00-12:00', '13:00-18:00']) });
+        expect(iso(split.endOfBusinessDay(at('2026-11-23T09:00:00-05:00'), 0))).toBe('2026-11-23T23:00:00.000Z');
+      });
+
+      it("is the next business day's close for a ticket that arrives after hours", () => {
+        // Friday 19:00: closed until Monday 09:00, which closes at 18:00.
+        expect(iso(officeHours.closeOfBusinessDay(at('2026-11-20T19:00:00-05:00')))).toBe('2026-11-23T23:00:00.000Z');
+      });
+
+      it('is the close of the reduced hours on the eve of a holiday', () => {
+        expect(iso(officeHours.closeOfBusinessDay(at('2026-12-24T10:00:00-05:00')))).toBe('2026-12-24T18:00:00.000Z');
+      });
+
+      it('is 18:00 on the wall clock on the day the clocks change', () => {
+        const everyDay = calendarOf({ timeZone: 'America/Toronto', week: weekdays('09:00-18:00', '09:00-18:00') });
+        // Sunday 8 March 2026 (spring forward): 18:00 EDT. Sunday 1 November (fall back): 18:00 EST.
+        expect(iso(everyDay.closeOfBusinessDay(at('2026-03-08T10:00:00-04:00')))).toBe('2026-03-08T22:00:00.000Z');
+        expect(iso(everyDay.closeOfBusinessDay(at('2026-11-01T10:00:00-05:00')))).toBe('2026-11-01T23:00:00.000Z');
+      });
     });
 
-    it('counts N business days past weekends and holidays', () => {
-      // Wednesday 23 Dec + 2 business days: Thursday 24 (closes 13:00), Friday 25 is a holiday, Monday 28 closes 18:00.
-      expect(iso(officeHours.endOfBusinessDay(at('2026-12-23T10:00:00-05:00'), 2))).toBe('2026-12-28T23:00:00.000Z');
+    describe('on 24-hour days that run into each other', () => {
+      it('does not close at midnight but when the calendar first closes: Friday at midnight', () => {
+        // Monday 10:00 and Wednesday 03:00 are in the same business day, which ends Saturday 00:00 EST.
+        expect(iso(weekdaysAllDay.closeOfBusinessDay(at('2026-11-23T10:00:00-05:00')))).toBe(
+          '2026-11-28T05:00:00.000Z',
+        );
+        expect(iso(weekdaysAllDay.closeOfBusinessDay(at('2026-11-25T03:00:00-05:00')))).toBe(
+          '2026-11-28T05:00:00.000Z',
+        );
+      });
+
+      it('closes a 24-hour Friday at midnight when Saturday opens only at 09:00', () => {
+        expect(iso(extended.closeOfBusinessDay(at('2026-11-19T10:00:00-05:00')))).toBe('2026-11-21T05:00:00.000Z');
+        // Saturday is a business day of its own: 09:00-18:00.
+        expect(iso(extended.closeOfBusinessDay(at('2026-11-21T10:00:00-05:00')))).toBe('2026-11-21T23:00:00.000Z');
+        // Sunday closes at 18:00 although Monday opens at midnight.
+        expect(iso(extended.closeOfBusinessDay(at('2026-11-22T17:00:00-05:00')))).toBe('2026-11-22T23:00:00.000Z');
+      });
+
+      it('starts the business day of a weekend ticket at Monday midnight and ends it on Friday', () => {
+        // Saturday noon on the partner desk: the clock starts Monday 00:00.
+        expect(iso(weekdaysAllDay.closeOfBusinessDay(at('2026-11-21T12:00:00-05:00')))).toBe(
+          '2026-11-28T05:00:00.000Z',
+        );
+      });
+
+      it('ends a run of 24-hour days at a holiday with reduced hours, which is a business day of its own', () => {
+        // Christmas (Friday 25 Dec 2026) opens 09:00-18:00: the run from Monday closes at its midnight.
+        expect(iso(extended.closeOfBusinessDay(at('2026-12-21T10:00:00-05:00')))).toBe('2026-12-25T05:00:00.000Z');
+        expect(iso(extended.closeOfBusinessDay(at('2026-12-25T10:00:00-05:00')))).toBe('2026-12-25T23:00:00.000Z');
+      });
+
+      it('runs on into the next day from a holiday whose reduced hours end at midnight', () => {
+        const lateOpening = calendarOf({
+          timeZone: 'America/Toronto',
+          week: weekdays('24h'),
+          holidays: [{ date: '2026-11-26', name: 'Late opening', hours: '12:00-24:00' }],
+        });
+        // Wednesday's run closes at Thursday 00:00; Thursday from 12:00 runs into Friday, closing Saturday 00:00.
+        expect(iso(lateOpening.closeOfBusinessDay(at('2026-11-25T10:00:00-05:00')))).toBe('2026-11-26T05:00:00.000Z');
+        expect(iso(lateOpening.closeOfBusinessDay(at('2026-11-26T13:00:00-05:00')))).toBe('2026-11-28T05:00:00.000Z');
+      });
+
+      it('ends a night shift written over two days when the shift ends, not at midnight', () => {
+        const nights = calendarOf({
+          timeZone: 'America/Toronto',
+          week: { ...weekdays('closed'), mon: '22:00-24:00', tue: '00:00-06:00' },
+        });
+        expect(iso(nights.closeOfBusinessDay(at('2026-11-23T23:00:00-05:00')))).toBe('2026-11-24T11:00:00.000Z');
+        // 01:00 on Tuesday is still Monday night's business day.
+        expect(iso(nights.closeOfBusinessDay(at('2026-11-24T01:00:00-05:00')))).toBe('2026-11-24T11:00:00.000Z');
+      });
+
+      it('runs across the days the clocks change, in real time', () => {
+        // Sunday to Friday 24 hours. Spring: the 23-hour Sunday 8 March runs on to Saturday 14 March 00:00 EDT.
+        const sixDays = calendarOf({ timeZone: 'America/Toronto', week: { ...weekdays('24h'), sun: '24h' } });
+        expect(iso(sixDays.closeOfBusinessDay(at('2026-03-08T01:00:00-05:00')))).toBe('2026-03-14T04:00:00.000Z');
+        // Autumn: the 25-hour Sunday 1 November runs on to Saturday 7 November 00:00 EST.
+        expect(iso(sixDays.closeOfBusinessDay(at('2026-11-01T01:30:00-04:00')))).toBe('2026-11-07T05:00:00.000Z');
+      });
+
+      it('does not close at a midnight the clock change skips (Santiago springs forward at 00:00)', () => {
+        const weekend = calendarOf({ timeZone: 'America/Santiago', week: weekdays('closed', '24h') });
+        // Saturday 5 Sept 2026 runs into Sunday 6 Sept, which begins at 01:00; the weekend closes Monday 00:00 (-03).
+        expect(iso(weekend.closeOfBusinessDay(at('2026-09-05T10:00:00-04:00')))).toBe('2026-09-07T03:00:00.000Z');
+      });
+    });
+
+    describe('on a calendar open around the clock', () => {
+      it('never comes', () => {
+        // Changed with the end-of-business-day rule: this used to expect the following midnight
+        // (2026-11-24T05:00Z). A 24/7 calendar never closes, so its business day never ends.
+        expect(aroundTheClock.endOfBusinessDay(at('2026-11-23T23:00:00-05:00'), 0)).toBeNull();
+      });
+
+      it('comes when a holiday closes the calendar, and never after the last holiday', () => {
+        const closedOnChristmas = calendarOf({
+          timeZone: 'America/Toronto',
+          week: '24/7',
+          holidays: [{ date: '2026-12-25', name: 'Christmas Day' }],
+        });
+        expect(iso(closedOnChristmas.closeOfBusinessDay(at('2026-12-20T10:00:00-05:00')))).toBe(
+          '2026-12-25T05:00:00.000Z',
+        );
+        expect(closedOnChristmas.closeOfBusinessDay(at('2026-12-26T10:00:00-05:00'))).toBeNull();
+      });
+
+      it('comes at the close of reduced holiday hours', () => {
+        const shortEve = calendarOf({
+          timeZone: 'America/Toronto',
+          week: '24/7',
+          holidays: [{ date: '2026-12-24', name: 'Christmas Eve', hours: '00:00-13:00' }],
+        });
+        expect(iso(shortEve.closeOfBusinessDay(at('2026-12-22T10:00:00-05:00')))).toBe('2026-12-24T18:00:00.000Z');
+      });
+    });
+
+    describe('N business days', () => {
+      it('counts N business days past weekends and holidays', () => {
+        // Wednesday 23 Dec + 2 business days: Thursday 24 (closes 13:00), Friday 25 is a holiday, Monday 28 closes 18:00.
+        expect(iso(officeHours.endOfBusinessDay(at('2026-12-23T10:00:00-05:00'), 2))).toBe('2026-12-28T23:00:00.000Z');
+      });
+
+      it('keeps counting days, each to its midnight, where days are open 24 hours', () => {
+        // A count of days is not a promise to answer before closing time: Monday + 1 business day is Tuesday's end.
+        expect(iso(weekdaysAllDay.endOfBusinessDay(at('2026-11-23T10:00:00-05:00'), 1))).toBe(
+          '2026-11-25T05:00:00.000Z',
+        );
+        expect(iso(aroundTheClock.endOfBusinessDay(at('2026-11-23T10:00:00-05:00'), 3))).toBe(
+          '2026-11-27T05:00:00.000Z',
+        );
+      });
     });
   });
 

@@ -133,13 +133,15 @@ describe('outbox', () => {
 });
 
 describe('ingest', () => {
-  it('prints its one-line result with the addresses it sent to escaped', () => {
-    const line = describeIngestResult({
-      outcome: 'created',
-      ticketNumber: 1000,
-      sent: ['ana@example.com', 'eve\x1b[8m@attacker.example\nforged line'],
-    });
+  it('prints its one-line result with what it names escaped', () => {
+    const line = describeIngestResult({ outcome: 'quarantined', reason: 'inbound.\x1b[8mhidden\nforged line' });
 
-    expect(line).toBe('opened ticket #1000; sent: ana@example.com, eve\\x1b[8m@attacker.example\\nforged line');
+    expect(line).toBe('quarantined: inbound.\\x1b[8mhidden\\nforged line; nothing sent (the raw mail is kept)');
+  });
+
+  it('names what it sent', () => {
+    expect(
+      describeIngestResult({ outcome: 'created', ticketNumber: 1000, sent: ['acknowledgement', 'agent-new-ticket'] }),
+    ).toBe('opened ticket #1000; sent: acknowledgement, agent-new-ticket');
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { CHANNELS } from '../../../lib/domain/policy/policy-schema.ts';
 import { repositoryPath } from '../../support/policy-fixtures.ts';
 import { runCli } from '../../support/run-cli.ts';
 
@@ -51,6 +52,41 @@ describe('atende policy check', () => {
       valid: true,
       priorities: { default: 'medium', names: ['critical', 'high', 'medium'] },
     });
+  });
+});
+
+describe("the README's policy check example", () => {
+  it('is what atende policy check prints for the copy of the default policy the README describes', async () => {
+    // Prepare: the README's example output, and the copy of the default policy its text describes.
+    const readme = readFileSync(repositoryPath('README.md'), 'utf8');
+    const example = /```\n(my-policy\.yaml is not a valid policy:\n[\s\S]*?)```/.exec(readme)?.[1];
+    expect(example, 'the README shows the output of a failed policy check').toBeDefined();
+    const edits: [string, string][] = [
+      ['address: servicedesk@example.com', 'address: servicedesk'],
+      ['- after: 2h', '- after: 0m'],
+      ['pausesSla: true', 'pausesSla: yes'],
+    ];
+    let text = readFileSync(repositoryPath('policy/default.yaml'), 'utf8');
+    for (const [from, to] of edits) {
+      expect(text.split(from)).toHaveLength(2); // each edit changes exactly one place
+      text = text.replace(from, to);
+    }
+    const folder = mkdtempSync(join(tmpdir(), 'atende-readme-'));
+    writeFileSync(join(folder, 'my-policy.yaml'), text);
+
+    // Act: the real command, run from the folder the file is in, as the README runs it.
+    const run = await promisify(execFile)(
+      process.execPath,
+      [repositoryPath('lib/cli/atende.mjs'), 'policy', 'check', 'my-policy.yaml'],
+      { cwd: folder },
+    ).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => error,
+    );
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe(example);
   });
 });
 
@@ -112,6 +148,58 @@ describe('atende sla', () => {
     expect(JSON.parse(run.stdout).receivedAt).toBe('2026-11-20T22:30:00.000Z');
   });
 
+  it('shows that a 24/7 queue keeps only the hours of "4h or end of business day", its business day never ending', async () => {
+    const args = ['sla', '--queue', 'installteam', '--priority', 'medium', '--received', '2026-11-23T22:00'];
+    const json = JSON.parse((await runCli(...args, '--json')).stdout);
+    expect(json).toMatchObject({
+      firstResponseDue: '2026-11-24T07:00:00.000Z',
+      firstResponseTarget: '4h or end of business day',
+    });
+    const text = (await runCli(...args)).stdout;
+    expect(text).toMatch(
+      /First response: 4h or end of business day {2}\(stricter of: 24h \| 4h or end of business day\)/,
+    );
+    expect(text).toMatch(/due\s+Tue 2026-11-24 02:00 EST/);
+  });
+
+  it.each([
+    ['chat', 'premium', '2026-11-23T09:30:00.000Z'],
+    ['chat', 'regular', '2026-11-23T13:00:00.000Z'],
+    ['email', 'premium', '2026-11-24T09:00:00.000Z'],
+    ['web', 'premium', '2026-11-24T09:00:00.000Z'],
+  ])("asks 360dialog's %s table for a %s customer", async (channel, plan, due) => {
+    const run = await runCli(
+      'sla',
+      '--policy',
+      'policy/examples/360dialog.yaml',
+      '--queue',
+      'support',
+      '--priority',
+      'sev2',
+      '--plan',
+      plan,
+      '--channel',
+      channel,
+      '--received',
+      '2026-11-23T10:00:00+01:00',
+      '--json',
+    );
+    expect(run.exitCode).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ channel, firstResponseDue: due });
+  });
+
+  it('accepts every channel of the policy language and says which when refusing one', async () => {
+    const base = ['sla', '--queue', 'servicedesk', '--priority', 'high', '--received', '2026-11-20T17:30'];
+    for (const channel of CHANNELS) {
+      const run = await runCli(...base, '--channel', channel, '--json');
+      expect(run.exitCode).toBe(0);
+      expect(JSON.parse(run.stdout).channel).toBe(channel);
+    }
+    const refused = await runCli(...base, '--channel', 'fax');
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain(CHANNELS.join(', '));
+  });
+
   it.each([
     [['--queue', 'helpdesk', '--priority', 'high'], 'valid queues: servicedesk, installteam, partnersupport'],
     [['--queue', 'servicedesk', '--priority', 'p1'], 'valid priorities: critical, high, medium'],
@@ -145,7 +233,7 @@ describe('atende sla', () => {
   });
 
   it('offers --help on every command', async () => {
-    for (const args of [[], ['policy'], ['policy', 'check'], ['sla']]) {
+    for (const args of [[], ['policy'], ['policy', 'check'], ['sla'], ['customers'], ['customers', 'suspend']]) {
       const run = await runCli(...args, '--help');
       expect(run.exitCode).toBe(0);
       expect(run.stdout).toContain('Usage: atende');

@@ -83,6 +83,52 @@ describe('the policy file', () => {
     expect(lines.some((line) => line.startsWith('statuses: is required'))).toBe(true);
   });
 
+  it('says a value of the wrong type is of the wrong type, not that it is missing', () => {
+    // This used to print "waitingOnCustomer.pausesSla: is required (boolean)": zod left the input out of its issues.
+    const { lines } = problemsOf(
+      defaultText
+        .replace('pausesSla: true', 'pausesSla: yes')
+        .replace('  max: 10', '  max: ten')
+        .replace('{ priority: critical, within: 1h }', '{ priority: critical, within: 1 }')
+        .replace('    week: 24/7', '    week: 7'),
+    );
+    const message = (path: string) => lines.find((line) => line.startsWith(`${path}: `))?.replace(/ \(line \d+\)$/, '');
+    expect(message('waitingOnCustomer.pausesSla')).toBe(
+      'waitingOnCustomer.pausesSla: expected a boolean, got the string "yes"',
+    );
+    expect(message('participants.max')).toBe('participants.max: expected a number, got the string "ten"');
+    expect(message('sla.firstResponse[0].within')).toMatch(
+      /^sla\.firstResponse\[0\]\.within: expected .*, got the number 1$/,
+    );
+    expect(message('calendars.around-the-clock.week')).toBe(
+      'calendars.around-the-clock.week: expected "24/7" or one entry per weekday (mon … sun), got the number 7',
+    );
+    expect(lines.every((line) => !line.includes('is required') && !line.includes('Invalid input'))).toBe(true);
+  });
+
+  it('names the allowed values of a setting given one it does not know', () => {
+    const { lines } = problemsOf(defaultText.replace('  shouting: flag', '  shouting: [flag]'));
+    expect(lines.join('\n')).toContain('conduct.shouting: expected one of "flag", "ignore", got a list');
+  });
+
+  it.each([
+    ['waitingOnCustomer.remindAfter', 'remindAfter: 24h', 'remindAfter: 0m'],
+    ['waitingOnCustomer.closeAfter', 'closeAfter: 48h', 'closeAfter: 0 hours'],
+    ['sla.escalation.levels[2].after', '- after: 4h', '- after: 0h'],
+    ['conduct.minFollowUpInterval', 'minFollowUpInterval: 40m', 'minFollowUpInterval: 0m'],
+    ['conduct.noticeEvery', 'noticeEvery: 7d', 'noticeEvery: 0d'],
+  ])('refuses a zero delay for %s', (path, from, to) => {
+    expect(defaultText.split(from)).toHaveLength(2);
+    const { code, problems } = problemsOf(defaultText.replace(from, to));
+    expect(code).toBe('policy.invalid');
+    expect(problems).toEqual([expect.objectContaining({ path, message: expect.stringContaining('longer than zero') })]);
+  });
+
+  it('still takes "breach" for an escalation at once', () => {
+    const policy = parsePolicy(defaultText);
+    expect(policy.sla.escalation?.levels[0]?.after).toBe(0);
+  });
+
   it('is described by the JSON Schema committed in policy/schema.json (regenerate with npm run schema)', () => {
     const committed = JSON.parse(readFileSync(repositoryPath('policy/schema.json'), 'utf8'));
     expect(committed).toEqual(policyJsonSchema());

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isAtendeError } from '../../../lib/domain/atende-error.ts';
+import { parsePolicy } from '../../../lib/domain/policy/parse-policy.ts';
 import { SlaClock } from '../../../lib/domain/sla/sla-schedule.ts';
-import { at, iso, shippedPolicy } from '../../support/policy-fixtures.ts';
+import { at, iso, repositoryPath, shippedPolicy } from '../../support/policy-fixtures.ts';
 import { runCli } from '../../support/run-cli.ts';
 
 const EXAMPLES = ['zenduit', '360dialog', 'zoom', 'hosting-br', 'hosting-es'] as const;
@@ -42,6 +44,53 @@ describe('seed 000 (zenduit): regions, "4 hours or end of business day", acknowl
       receivedAt: at('2026-11-22T09:30:00-05:00'),
     });
     expect(iso(morning.firstResponse!.due)).toBe('2026-11-22T18:30:00.000Z');
+  });
+
+  it('keeps only the 4 hours of "4h or end of business day" on the install team, open 24/7', () => {
+    // Monday 22:00: the install team never closes, so there is no end of business day to come first.
+    const sla = clock.schedule({
+      queue: 'installteam',
+      priority: 'medium',
+      receivedAt: at('2026-11-23T22:00:00-05:00'),
+    });
+    expect(iso(sla.firstResponse!.due)).toBe('2026-11-24T07:00:00.000Z'); // Tuesday 02:00, not midnight
+    expect(sla.firstResponse!.applicable).toEqual(['4h or end of business day']);
+  });
+
+  it('gives partners 4 hours on a weekday night, and the close of Friday when that comes first', () => {
+    // Partner support is open Monday to Friday 24 hours: its business day ends Friday at midnight.
+    const monday = clock.schedule({
+      queue: 'partnersupport',
+      priority: 'medium',
+      receivedAt: at('2026-11-23T22:00:00-05:00'),
+    });
+    expect(iso(monday.firstResponse!.due)).toBe('2026-11-24T07:00:00.000Z'); // Tuesday 02:00
+    const friday = clock.schedule({
+      queue: 'partnersupport',
+      priority: 'medium',
+      receivedAt: at('2026-11-27T22:00:00-05:00'),
+    });
+    expect(iso(friday.firstResponse!.due)).toBe('2026-11-28T05:00:00.000Z'); // Saturday 00:00, the desk closes
+  });
+
+  it('promises nothing for a bare "end of business day" on a calendar that never closes', () => {
+    const bare = parsePolicy(
+      readFileSync(repositoryPath('policy/examples/zenduit.yaml'), 'utf8').replace(
+        '    - { within: 4h or end of business day }\n',
+        '',
+      ),
+    );
+    const received = at('2026-11-23T22:00:00-05:00');
+    expect(
+      new SlaClock(bare).schedule({ queue: 'installteam', priority: 'medium', receivedAt: received }).firstResponse,
+    ).toBeNull();
+    // The same target on the partner desk's weekday hours ends at Friday's close.
+    expect(
+      iso(
+        new SlaClock(bare).schedule({ queue: 'partnersupport', priority: 'medium', receivedAt: received })
+          .firstResponse!.due,
+      ),
+    ).toBe('2026-11-28T05:00:00.000Z');
   });
 
   it('puts MENA customers on weekday office hours and everyone else on the extended hours', () => {

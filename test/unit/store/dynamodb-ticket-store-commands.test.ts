@@ -5,12 +5,12 @@ import {
   ProvisionedThroughputExceededException,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbTicketStore } from '../../../lib/adapters/dynamodb/dynamodb-ticket-store.ts';
 import { AtendeError } from '../../../lib/domain/atende-error.ts';
-import { aMessage, aReceipt, aTicket } from '../../support/ticket-fixtures.ts';
+import { aCustomer, aMessage, aReceipt, aTicket } from '../../support/ticket-fixtures.ts';
 
 // Narrow tests of the exact requests; behaviour against a real engine is in test/integration/store.
 const documents = mockClient(DynamoDBDocumentClient);
@@ -209,5 +209,35 @@ describe('saveTicket', () => {
 
     expect(await failure(store.saveTicket(aTicket(1000), 2))).toMatchObject({ code: 'store.versionConflict' });
     expect(await failure(store.saveTicket(aTicket(1000), 2))).toMatchObject({ code: 'store.ticketNotFound' });
+  });
+});
+
+describe('listCustomers', () => {
+  it('reads the suspended customers with one Query on the listing index, by sort-key prefix', async () => {
+    documents.on(QueryCommand).resolves({ Items: [] });
+
+    await store.listCustomers({ suspended: true });
+
+    const calls = documents.commandCalls(QueryCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input).toMatchObject({
+      IndexName: 'byListing',
+      KeyConditionExpression: 'listingPk = :customers AND begins_with(listingSk, :suspended)',
+      ExpressionAttributeValues: { ':customers': 'CUSTOMERS', ':suspended': 'SUSPENDED#' },
+    });
+  });
+
+  it('files a saved customer under its listing keys, which change when it is suspended', async () => {
+    documents.on(PutCommand).resolves({});
+
+    await store.saveCustomer(aCustomer('Ana@Example.org'));
+    await store.saveCustomer(
+      aCustomer('ana@example.org', { suspended: true, suspendedAt: '2025-03-01T00:00:00.000Z' }),
+    );
+
+    expect(documents.commandCalls(PutCommand).map((call) => call.args[0].input.Item?.['listingSk'])).toEqual([
+      'ACTIVE#ana@example.org',
+      'SUSPENDED#ana@example.org',
+    ]);
   });
 });

@@ -165,7 +165,7 @@ describe('replyContext', () => {
 });
 
 describe('createTicket with a customer', () => {
-  it("puts the customer, with its requester index keys and no condition, in the ticket's TransactWriteItems", async () => {
+  it("puts the customer, with its requester and listing index keys and no condition, in the ticket's TransactWriteItems", async () => {
     documents.on(TransactWriteCommand).resolves({});
 
     await store.createTicket({
@@ -185,6 +185,9 @@ describe('createTicket with a customer', () => {
           entity: 'customer',
           requesterPk: 'REQ#ana@example.com',
           requesterSk: 'CUSTOMER',
+          // Added with listCustomers: every customer record is listed (customers list).
+          listingPk: 'CUSTOMERS',
+          listingSk: 'ACTIVE#ana@example.com',
           ...aCustomer('Ana@example.com'),
         },
       },
