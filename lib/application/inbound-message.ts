@@ -20,6 +20,12 @@ export interface InboundMessageFacts {
   readonly attachments: readonly MessageAttachment[];
 }
 
+/**
+ * Addresses of a To or Cc kept on the stored message: a header of 100,000 addresses must not make
+ * it too large to store (DynamoDB items hold 400 KB); the raw mail keeps every one.
+ */
+export const MAX_STORED_RECIPIENTS = 1_000;
+
 /** The message to store: the facts, and what the kernel made of its words. */
 export function inboundMessage(
   facts: InboundMessageFacts,
@@ -37,8 +43,8 @@ export function inboundMessage(
     direction: 'inbound',
     author: decided.author,
     from: facts.from,
-    to: [...facts.to],
-    cc: [...facts.cc],
+    to: facts.to.slice(0, MAX_STORED_RECIPIENTS),
+    cc: facts.cc.slice(0, MAX_STORED_RECIPIENTS),
     subject: decided.subject,
     text: decided.text,
     messageId: facts.messageId,

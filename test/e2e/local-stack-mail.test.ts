@@ -250,7 +250,36 @@ describe('mail to the local stack', () => {
     expect((await outbox()).length).toBe(before + 2);
     expect(readFileSync(file, 'utf8')).toContain('Claim now.');
   });
+
+  it('relays a staff reply fed with --verdict dkim=PASS (the From domain signed it), and not without it', async () => {
+    const created = JSON.parse(
+      await cli('ingest', ingestFile('customer.eml', 'marta@cliente.example', 'Printer jam'), '--json'),
+    );
+    const tag = `[Atende #${created.ticketNumber}]`;
+    const unproven = ingestFile('staff-reply.eml', 'dora@example.com', `Re: ${tag} Printer jam`);
+    // The same file again would be the same mail (its Message-ID): the agent writes anew.
+    const signed = ingestFile('staff-reply-signed.eml', 'dora@example.com', `Re: ${tag} Printer jam`);
+
+    expect(JSON.parse(await cli('ingest', unproven, '--json'))).toMatchObject({
+      outcome: 'recorded',
+      kind: 'unauthenticated-staff',
+    });
+    expect(JSON.parse(await cli('ingest', signed, '--verdict', 'dkim=PASS', '--json'))).toMatchObject({
+      outcome: 'relayed',
+      ticketNumber: created.ticketNumber,
+    });
+  });
 });
+
+/** A small raw mail in the stack's data directory, for `atende ingest`. */
+function ingestFile(name: string, from: string, subject: string): string {
+  const file = join(stack.environment.ATENDE_DATA_DIR, name);
+  writeFileSync(
+    file,
+    `From: ${from}\r\nTo: servicedesk@example.com\r\nSubject: ${subject}\r\nMessage-ID: <${name}-${Date.now()}@mail.example>\r\n\r\nPlease clear the jam in tray 2.\r\n`,
+  );
+  return file;
+}
 
 describe('agents signed in with SMTP AUTH', () => {
   it('takes an agent’s reply submitted with AUTH PLAIN, and one with AUTH LOGIN, and relays both', async () => {

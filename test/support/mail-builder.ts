@@ -4,7 +4,8 @@ export interface TestMail {
   to?: string;
   cc?: string;
   subject?: string;
-  messageId?: string;
+  /** null: no Message-ID header at all. */
+  messageId?: string | null;
   inReplyTo?: string;
   references?: string;
   date?: string;
@@ -22,7 +23,8 @@ export function buildMail(mail: TestMail = {}): Buffer {
     Cc: mail.cc,
     Subject: mail.subject ?? 'Printer offline',
     Date: mail.date ?? 'Mon, 23 Nov 2026 10:00:00 -0500',
-    'Message-ID': mail.messageId ?? `<test-${counter}-${Date.now()}@mail.customer.example>`,
+    'Message-ID':
+      mail.messageId === null ? undefined : (mail.messageId ?? `<test-${counter}-${Date.now()}@mail.customer.example>`),
     'In-Reply-To': mail.inReplyTo,
     References: mail.references,
     'MIME-Version': '1.0',

@@ -6,6 +6,8 @@ import { localStackConfig } from '../../adapters/local/local-stack-config.ts';
 import { type OutboxRecord, readOutbox } from '../../adapters/mail/outbox.ts';
 import { ingestEmail } from '../../application/ingest-email.ts';
 import { AtendeError } from '../../domain/atende-error.ts';
+import { parseInboundMail } from '../../domain/mail/parse-inbound-mail.ts';
+import type { InboundVerdicts } from '../../domain/routing/inbound-verdicts.ts';
 import type { Ticket, TicketMessage } from '../../domain/ticket/ticket.ts';
 import { type CliContext, jsonOption, printJson } from '../cli-context.ts';
 import { withLocalStack } from '../local-stack-session.ts';
@@ -99,7 +101,7 @@ export function registerLocalStackCommands(program: Command, context: CliContext
     .option('--to <address...>', 'envelope recipients (default: the support addresses in To/Cc)')
     .option(
       '--verdict <name=value...>',
-      'SES verdicts: spam=FAIL, virus=FAIL, spf=…, dkim=…, dmarc=FAIL, dmarcPolicy=REJECT',
+      'SES verdicts: spam=FAIL, virus=FAIL, spf=…, dkim=…, dmarc=FAIL, dmarcPolicy=REJECT, dkimDomain=… (whose signature passed; with dkim=PASS, the From domain unless given)',
     )
     .addOption(jsonOption())
     .action(async (file: string, options: { to?: string[]; verdict?: string[]; json?: boolean }) => {
@@ -118,7 +120,7 @@ export function registerLocalStackCommands(program: Command, context: CliContext
           receiptKey: key,
           rawKey: key,
           recipients: (options.to ?? []).map((address) => address.toLowerCase()),
-          verdicts,
+          verdicts: await withDkimDomains(verdicts, raw),
         });
       });
       if (options.json) printJson(context.io, result);
@@ -126,10 +128,12 @@ export function registerLocalStackCommands(program: Command, context: CliContext
     });
 }
 
-const VERDICT_NAMES = ['spam', 'virus', 'spf', 'dkim', 'dmarc', 'dmarcPolicy'] as const;
+const VERDICT_NAMES = ['spam', 'virus', 'spf', 'dkim', 'dmarc', 'dmarcPolicy', 'dkimDomain'] as const;
 
-function parseVerdicts(pairs: readonly string[]): Partial<Record<(typeof VERDICT_NAMES)[number], string>> {
-  const verdicts: Partial<Record<(typeof VERDICT_NAMES)[number], string>> = {};
+type CliVerdicts = Partial<Record<(typeof VERDICT_NAMES)[number], string>>;
+
+function parseVerdicts(pairs: readonly string[]): CliVerdicts {
+  const verdicts: CliVerdicts = {};
   for (const pair of pairs) {
     const [name, value] = pair.split('=', 2);
     const known = VERDICT_NAMES.find((candidate) => candidate.toLowerCase() === name?.toLowerCase());
@@ -138,9 +142,22 @@ function parseVerdicts(pairs: readonly string[]): Partial<Record<(typeof VERDICT
         'cli.invalidArgument',
         `--verdict "${pair}" is not NAME=VALUE with NAME one of ${VERDICT_NAMES.join(', ')}`,
       );
-    verdicts[known] = value.toUpperCase();
+    verdicts[known] = known === 'dkimDomain' ? value.toLowerCase() : value.toUpperCase();
   }
   return verdicts;
+}
+
+/**
+ * SES says whose DKIM signature passed in its Authentication-Results; an operator feeding a
+ * file with `dkim=PASS` speaks for SES, so the signature is the From domain's unless
+ * `dkimDomain=` names another.
+ */
+async function withDkimDomains(verdicts: CliVerdicts, raw: Buffer): Promise<InboundVerdicts> {
+  const { dkimDomain, ...rest } = verdicts;
+  if (dkimDomain) return { ...rest, dkimDomains: [dkimDomain] };
+  if (rest.dkim !== 'PASS') return rest;
+  const from = (await parseInboundMail(raw).catch(() => null))?.from?.address;
+  return { ...rest, dkimDomains: from?.includes('@') ? [from.slice(from.lastIndexOf('@') + 1)] : [] };
 }
 
 const ticketSummary = (ticket: Ticket) => ({
@@ -195,10 +212,24 @@ export function renderTicket(ticket: Ticket, messages: readonly TicketMessage[])
     `  first response due ${safe(ticket.firstResponseDue ?? '-')}${ticket.firstRespondedAt ? ` (answered ${safe(ticket.firstRespondedAt)})` : ''} · resolution due ${safe(ticket.resolutionDue ?? '-')}`,
   ];
   if (ticket.flags.length > 0) lines.push(`  flags ${safe(ticket.flags.join(', '))}`);
+  if (ticket.duplicateOf !== null) lines.push(`  closed as a duplicate of #${ticket.duplicateOf}`);
+  const undelivered = messages.filter((message) => message.delivery?.status === 'failed').length;
+  if (undelivered > 0)
+    lines.push(`  ${undelivered} mail${undelivered === 1 ? '' : 's'} could not be delivered (see below)`);
   for (const message of messages) {
-    lines.push('', `--- ${message.sequence}. ${safe(message.direction)} (${safe(message.author)}) ${safe(message.at)}`);
+    lines.push(
+      '',
+      `--- ${message.sequence}. ${safe(message.direction)} ${safe(message.purpose)} (${safe(message.author)}) ${safe(message.at)}`,
+    );
+    if (message.delivery?.status === 'failed') {
+      lines.push(`NOT DELIVERED: ${safe(message.delivery.code)}: ${safe(message.delivery.reason)}`);
+    }
     lines.push(`From: ${safe(message.from)}`, `To: ${safe(message.to.join(', '))}`);
     if (message.cc.length > 0) lines.push(`Cc: ${safe(message.cc.join(', '))}`);
+    if (message.declinedParticipants.length > 0) {
+      const declined = message.declinedParticipants.map((entry) => `${entry.address} (${entry.reason})`);
+      lines.push(`Not added to the ticket: ${safe(declined.join(', '))}`);
+    }
     lines.push(
       `Subject: ${safe(message.subject)}`,
       `Message-ID: ${safe(message.messageId ?? '-')}`,

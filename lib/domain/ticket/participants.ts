@@ -1,7 +1,7 @@
 import { isNoReplyAddress } from '../mail/mail-classification.ts';
 import { isMailableAddress } from '../mail/mailable-address.ts';
 import type { Policy, Queue } from '../policy/policy-schema.ts';
-import { isStaff, ownAddresses } from '../routing/support-routing.ts';
+import { isStaff, ownAddresses, supportAddresses } from '../routing/support-routing.ts';
 import type { DeclinedParticipant } from './ticket.ts';
 
 /** Who may be made a participant, as the policy and the mail's authentication say. */
@@ -23,8 +23,12 @@ export interface ParticipantAdmission {
   readonly declined: DeclinedParticipant[];
 }
 
-/** How many declined addresses are kept per message: 500 Cc'd strangers are an attack, not a list to keep. */
-export const MAX_DECLINED_KEPT = 200;
+/**
+ * How many declined addresses are kept per message: enough for any real list and for the 500-Cc
+ * attack seen in testing; a header of 100,000 addresses must not make the message too large to
+ * store (the raw mail keeps every one).
+ */
+export const MAX_DECLINED_KEPT = 1_000;
 
 /**
  * Bounded recipients: the people a customer Cc's join the ticket, in the order named, until the
@@ -64,11 +68,13 @@ export function admitParticipants(
 
 /** The rules of a policy's queue; `mayAdd` false when the mail failed authentication. */
 export function participantRules(policy: Policy, queue: Queue, mayAdd: boolean): ParticipantRules {
-  const own = new Set(ownAddresses(policy));
+  const support = new Set(supportAddresses(policy));
+  const own = new Set(ownAddresses(policy).filter((address) => !support.has(address)));
   return {
     max: policy.participants.max,
     mayAdd,
+    // An agents' list Cc'd on a customer's mail is worth a note; the support address it was sent to is not.
     isOwnAddress: (address) => own.has(address),
-    leaveOut: (address) => isStaff(policy, queue, address) || isNoReplyAddress(address),
+    leaveOut: (address) => support.has(address) || isStaff(policy, queue, address) || isNoReplyAddress(address),
   };
 }

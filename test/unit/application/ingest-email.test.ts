@@ -1,49 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../lib/adapters/clock/manual-clock.ts';
-import { InMemoryRawMailStore } from '../../../lib/adapters/memory/in-memory-raw-mail-store.ts';
-import { InMemoryTicketStore } from '../../../lib/adapters/memory/in-memory-ticket-store.ts';
-import { RecordingMailer } from '../../../lib/adapters/memory/recording-mailer.ts';
-import { HandlebarsNotificationRenderer } from '../../../lib/adapters/templates/handlebars-notification-renderer.ts';
-import { type IngestEmailDeps, type IngestResult, ingestEmail } from '../../../lib/application/ingest-email.ts';
-import type { InboundVerdicts } from '../../../lib/domain/routing/inbound-verdicts.ts';
-import { SlaClock } from '../../../lib/domain/sla/sla-schedule.ts';
-import { buildMail, type TestMail } from '../../support/mail-builder.ts';
-import { at, shippedPolicy } from '../../support/policy-fixtures.ts';
-
-const renderer = await HandlebarsNotificationRenderer.load();
-
-/** The use case with in-memory twins of its ports, the real templates and a policy from policy/. */
-function pipeline(policyFile = 'default.yaml') {
-  const policy = shippedPolicy(policyFile);
-  const store = new InMemoryTicketStore();
-  const rawMail = new InMemoryRawMailStore();
-  const mailer = new RecordingMailer();
-  const clock = new ManualClock(at('2026-11-23T10:00:00-05:00'));
-  const deps: IngestEmailDeps = { policy, sla: new SlaClock(policy), store, rawMail, mailer, renderer, clock };
-  let events = 0;
-  const receive = async (
-    mail: TestMail | Buffer,
-    options: { key?: string; verdicts?: InboundVerdicts; recipients?: string[] } = {},
-  ): Promise<IngestResult> => {
-    const key = options.key ?? `ses-${++events}`;
-    if (!options.key || !(await rawMail.get(`inbound/${key}`).catch(() => null)))
-      await rawMail.put(`inbound/${key}`, Buffer.isBuffer(mail) ? mail : buildMail(mail));
-    return ingestEmail(deps, {
-      receiptKey: key,
-      rawKey: `inbound/${key}`,
-      recipients: options.recipients ?? ['servicedesk@example.com'],
-      verdicts: options.verdicts,
-    });
-  };
-  const sentTo = (address: string) => mailer.sent.filter((mail) => mail.to.some((to) => to.address === address));
-  return { policy, store, rawMail, mailer, clock, receive, sentTo };
-}
-
-const ticketNumberOf = (result: IngestResult): number => {
-  if (!('ticketNumber' in result) || result.ticketNumber === null)
-    throw new Error(`no ticket in ${JSON.stringify(result)}`);
-  return result.ticketNumber;
-};
+import { pipeline, ticketNumberOf } from '../../support/ingest-pipeline.ts';
+import { buildMail } from '../../support/mail-builder.ts';
 
 describe('a customer writes to a support address', () => {
   it('opens a ticket and acknowledges it in Spanish, with the tag in the subject', async () => {

@@ -6,7 +6,7 @@ import {
   renderTicket,
   renderTicketTable,
 } from '../../../lib/cli/commands/local-stack-commands.ts';
-import { aMessage, aTicket } from '../../support/ticket-fixtures.ts';
+import { aMessage, anOutboundMessage, aTicket } from '../../support/ticket-fixtures.ts';
 
 /** What must never reach the terminal raw: C0 (but LF), DEL, C1 and the bidi and line-breaking format characters. */
 const RAW_CONTROL =
@@ -82,7 +82,7 @@ describe('tickets show', () => {
     expect(shown).toContain('Hello,\n\\x1b[31mred\\x1b[0m      and\\u2066hidden\\u2069\\x07\nBye');
   });
 
-  it('prints an ordinary ticket as it always did', () => {
+  it('prints an ordinary ticket with what each message was for', () => {
     const message = aMessage(1000, 1, {
       messageId: '<m1@mail.example.com>',
       text: 'Bom dia,\n\na impressora\tpegou fogo.\n',
@@ -97,7 +97,7 @@ describe('tickets show', () => {
         '  requester Ana Souza <ana@example.com>',
         '  first response due 2025-03-03T16:00:00.000Z · resolution due -',
         '',
-        '--- 1. inbound (requester) 2025-03-03T12:00:00.000Z',
+        '--- 1. inbound customer-message (requester) 2025-03-03T12:00:00.000Z',
         'From: ana@example.com',
         'To: servicedesk@support.example',
         'Subject: Printer on fire',
@@ -108,6 +108,29 @@ describe('tickets show', () => {
         'a impressora    pegou fogo.',
       ].join('\n'),
     );
+  });
+
+  it('shows a mail that could not be delivered, with its reason, and the addresses not added', () => {
+    const failed = anOutboundMessage(1000, 2, {
+      messageId: null,
+      delivery: {
+        status: 'failed',
+        code: 'mail.rejected',
+        reason: 'Address blacklisted.',
+        at: '2025-03-03T12:00:02.000Z',
+      },
+    });
+    const inbound = aMessage(1000, 1, {
+      declinedParticipants: [{ address: '"john doe"@example.com', reason: 'unmailable' }],
+    });
+
+    const shown = renderTicket(aTicket(1000), [inbound, failed]);
+
+    expect(shown).toContain('  1 mail could not be delivered (see below)');
+    expect(shown).toContain(
+      '--- 2. outbound acknowledgement (system) 2025-03-03T12:00:02.000Z\nNOT DELIVERED: mail.rejected: Address blacklisted.',
+    );
+    expect(shown).toContain('Not added to the ticket: "john doe"@example.com (unmailable)');
   });
 });
 

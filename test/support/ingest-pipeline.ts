@@ -1,0 +1,68 @@
+import { ManualClock } from '../../lib/adapters/clock/manual-clock.ts';
+import { InMemoryRawMailStore } from '../../lib/adapters/memory/in-memory-raw-mail-store.ts';
+import { InMemoryTicketStore } from '../../lib/adapters/memory/in-memory-ticket-store.ts';
+import { RecordingMailer } from '../../lib/adapters/memory/recording-mailer.ts';
+import { HandlebarsNotificationRenderer } from '../../lib/adapters/templates/handlebars-notification-renderer.ts';
+import {
+  type InboundEmail,
+  type IngestEmailDeps,
+  type IngestResult,
+  ingestEmail,
+} from '../../lib/application/ingest-email.ts';
+import type { TicketStore } from '../../lib/application/ports/ticket-store.ts';
+import type { Policy } from '../../lib/domain/policy/policy-schema.ts';
+import { SlaClock } from '../../lib/domain/sla/sla-schedule.ts';
+import { buildMail, type TestMail } from './mail-builder.ts';
+import { at, shippedPolicy } from './policy-fixtures.ts';
+
+const renderer = await HandlebarsNotificationRenderer.load();
+
+export interface PipelineOptions {
+  readonly policy?: Policy;
+  /** A store other than a fresh in-memory one (DynamoDB Local in integration specs). */
+  readonly store?: TicketStore;
+}
+
+export type ReceiveOptions = Partial<Pick<InboundEmail, 'verdicts' | 'submittedBy' | 'recipients'>> & {
+  readonly key?: string;
+};
+
+/**
+ * The ingest use case with twins of its ports (or the store given), the real templates and a
+ * policy from policy/: what the use-case specifications drive.
+ */
+export function pipeline(policyFile = 'default.yaml', options: PipelineOptions = {}) {
+  const policy = options.policy ?? shippedPolicy(policyFile);
+  const store = options.store ?? new InMemoryTicketStore();
+  const rawMail = new InMemoryRawMailStore();
+  const mailer = new RecordingMailer();
+  const clock = new ManualClock(at('2026-11-23T10:00:00-05:00'));
+  const deps: IngestEmailDeps = { policy, sla: new SlaClock(policy), store, rawMail, mailer, renderer, clock };
+  let events = 0;
+  const receive = async (mail: TestMail | Buffer, receiveOptions: ReceiveOptions = {}): Promise<IngestResult> => {
+    const key = receiveOptions.key ?? `ses-${++events}`;
+    if (!receiveOptions.key || !(await rawMail.get(`inbound/${key}`).catch(() => null)))
+      await rawMail.put(`inbound/${key}`, Buffer.isBuffer(mail) ? mail : buildMail(mail));
+    return ingestEmail(deps, {
+      receiptKey: key,
+      rawKey: `inbound/${key}`,
+      recipients: receiveOptions.recipients ?? ['servicedesk@example.com'],
+      verdicts: receiveOptions.verdicts,
+      submittedBy: receiveOptions.submittedBy,
+    });
+  };
+  const sentTo = (address: string) =>
+    mailer.sent.filter((mail) => [...mail.to, ...(mail.cc ?? [])].some((to) => to.address === address));
+  return { policy, store, rawMail, mailer, clock, deps, receive, sentTo };
+}
+
+export const ticketNumberOf = (result: IngestResult): number => {
+  if (!('ticketNumber' in result) || result.ticketNumber === null)
+    throw new Error(`no ticket in ${JSON.stringify(result)}`);
+  return result.ticketNumber;
+};
+
+/** What SES says of a mail the From domain vouched for. */
+export const AUTHENTICATED = { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' } as const;
+/** What SES says of a mail whose From domain disowns it, with no DMARC policy to reject it. */
+export const FORGED = { spf: 'FAIL', dkim: 'FAIL', dmarc: 'FAIL', dmarcPolicy: 'none' } as const;
