@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { claimKind, threadClaimKeys } from '../../../lib/domain/ticket/threading.ts';
+
+describe('what a mail claims when it opens a thread', () => {
+  it('claims its requester and subject, and its own and answered Message-IDs without brackets', () => {
+    const keys = threadClaimKeys({
+      requester: 'Ana@Customer.example',
+      normalizedSubject: 'printer offline',
+      messageIds: ['<own@mail.example>', '<parent@mail.example>', '< own@mail.example >'],
+    });
+
+    expect(keys).toEqual([
+      'subject:ana@customer.example printer offline',
+      'message-id:own@mail.example',
+      'message-id:parent@mail.example',
+    ]);
+    expect(keys.map(claimKind)).toEqual(['subject', 'message-id', 'message-id']);
+  });
+
+  it('claims no subject when there is none to join on, and at most ten Message-IDs', () => {
+    const keys = threadClaimKeys({
+      requester: 'ana@customer.example',
+      normalizedSubject: null,
+      messageIds: Array.from({ length: 30 }, (_, index) => `<id${index}@mail.example>`),
+    });
+
+    expect(keys).toHaveLength(10);
+    expect(keys.every((key) => claimKind(key) === 'message-id')).toBe(true);
+  });
+});
