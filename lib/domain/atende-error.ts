@@ -43,6 +43,7 @@ export type ErrorCode =
   | 'templates.missing'
   | 'templates.invalid'
   | 'templates.renderFailed'
+  | 'notification.recipientNotStaff'
   | 'config.missingVariable'
   | 'config.invalidVariable';
 

@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HandlebarsNotificationRenderer } from '../../../lib/adapters/templates/handlebars-notification-renderer.ts';
+import { AGENT_NOTIFICATION_KINDS } from '../../../lib/application/ports/notification-renderer.ts';
 import { parseInboundMail } from '../../../lib/domain/mail/parse-inbound-mail.ts';
 import { AGENT_NOTICE_WORDS, replyMarkerLine } from '../../../lib/domain/ticket/agent-notice-markers.ts';
 import { type AgentReplyMail, extractAgentReply } from '../../../lib/domain/ticket/agent-reply-extraction.ts';
+import { sampleContext } from '../templates/notification-samples.ts';
 
 const fixture = (name: string) =>
   parseInboundMail(readFileSync(new URL(`../../fixtures/mail/agent-replies/${name}.eml`, import.meta.url)));
@@ -201,6 +204,40 @@ describe('a reply to a notification without a marker (sent before markers existe
     });
     expect(extractAgentReply(plain(''))).toMatchObject({ reason: 'no-new-text' });
   });
+});
+
+describe("every agents' notification the templates render", () => {
+  let renderer: HandlebarsNotificationRenderer;
+  beforeAll(async () => {
+    renderer = await HandlebarsNotificationRenderer.load();
+  });
+  const rendered = (locale: string) =>
+    AGENT_NOTIFICATION_KINDS.map((kind) => ({ kind, ...renderer.render(kind, locale, sampleContext(kind, locale)) }));
+
+  it.each(Object.keys(AGENT_NOTICE_WORDS))('in %s, is never relayed, sent on as it is, text or HTML', (locale) => {
+    for (const { kind, text, html } of rendered(locale)) {
+      expect(extractAgentReply(plain(text)).outcome, kind).toBe('refused');
+      expect(extractAgentReply(htmlOnly(html)).outcome, kind).toBe('refused');
+    }
+  });
+
+  // Drift between templates and extraction: the lines of the notice itself must give it away, not only the marker.
+  it.each(Object.keys(AGENT_NOTICE_WORDS))(
+    'in %s, is refused as an internal notice even without its marker and banner',
+    (locale) => {
+      const words = AGENT_NOTICE_WORDS[locale]!;
+      for (const { kind, text } of rendered(locale).filter(
+        ({ kind }) => kind === 'agent-new-ticket' || kind === 'agent-customer-reply',
+      )) {
+        const stripped = text
+          .split('\n')
+          .filter((line) => line !== replyMarkerLine(words) && line !== words.banner)
+          .join('\n');
+
+        expect(extractAgentReply(plain(`Done.\n\n${stripped}`)), kind).toMatchObject({ reason: 'internal-notice' });
+      }
+    },
+  );
 });
 
 describe('the text of an internal notice, wherever it is left', () => {
