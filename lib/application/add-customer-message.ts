@@ -78,6 +78,7 @@ export async function addCustomerMessage(
         mail: notifications.toAgents('agent-customer-reply', next, request.reply, {
           message: { from: request.author, fromName: request.authorName, text: words.text, at },
           flags: request.authenticated ? flags : [...flags, 'unauthenticated-sender'],
+          declinedParticipants: admission.declined,
         }),
       });
     }

@@ -7,7 +7,7 @@ import {
   isNoReplyAddress,
   type MailClassification,
 } from '../domain/mail/mail-classification.ts';
-import type { MailLimits } from '../domain/mail/mail-limits.ts';
+import { type MailLimits, resolveMailLimits } from '../domain/mail/mail-limits.ts';
 import { parseInboundMail } from '../domain/mail/parse-inbound-mail.ts';
 import { findTicketTag } from '../domain/mail/subject.ts';
 import type { Queue } from '../domain/policy/policy-schema.ts';
@@ -15,6 +15,7 @@ import { bouncedMessageReferences } from '../domain/routing/bounced-message.ts';
 import { type InboundVerdicts, verdictRejection } from '../domain/routing/inbound-verdicts.ts';
 import { authenticateSender, type SenderAuthentication } from '../domain/routing/sender-authentication.ts';
 import { isStaff, ownAddresses, queueForRecipients, supportAddresses } from '../domain/routing/support-routing.ts';
+import type { AgentReplyRefusal } from '../domain/ticket/agent-reply-extraction.ts';
 import { capSubject } from '../domain/ticket/customer-words.ts';
 import type { OutboundPurpose } from '../domain/ticket/message-purpose.ts';
 import { mayAddToTicket, type ThreadedVia } from '../domain/ticket/threading.ts';
@@ -72,8 +73,10 @@ export type IngestResult =
   | {
       readonly outcome: 'recorded';
       readonly ticketNumber: number;
-      readonly kind: 'bounce' | 'auto-reply' | 'unauthenticated-staff';
+      readonly kind: 'bounce' | 'auto-reply' | 'unauthenticated-staff' | 'agent-reply-refused';
       readonly sent: Sent;
+      /** Why an agent's reply was not relayed (agent-reply-refused). */
+      readonly reason?: AgentReplyRefusal;
     }
   | { readonly outcome: 'quarantined'; readonly reason: string }
   | { readonly outcome: 'duplicate'; readonly ticketNumber: number | null; readonly sent: Sent };
@@ -272,20 +275,30 @@ class EmailIngestion {
       agent: sender,
       agentName: mail.from?.name ?? null,
       subject: mail.subject,
-      text: mail.text,
+      mail,
       message: this.facts(mail, sender),
+      reply: replyThread(mail),
+      limits: resolveMailLimits(this.deps.limits),
     });
-    return this.changed(outcome, (changed, sent) => ({ outcome: 'relayed', ticketNumber: changed.number, sent }));
+    return this.changed(outcome, (changed, sent, result) =>
+      result.relayed
+        ? { outcome: 'relayed', ticketNumber: changed.number, sent }
+        : {
+            outcome: 'recorded',
+            ticketNumber: changed.number,
+            kind: 'agent-reply-refused',
+            reason: result.reason,
+            sent,
+          },
+    );
   }
 
   private async keepUnauthenticatedStaff(ticket: Ticket, mail: InboundMail, sender: string): Promise<IngestResult> {
-    const outcome = await keepUnauthenticatedStaffMail(
-      this.deps,
-      this.event,
-      ticket,
-      this.kept(mail, sender),
-      replyThread(mail),
-    );
+    const verdicts = this.inbound.verdicts ?? {};
+    const outcome = await keepUnauthenticatedStaffMail(this.deps, this.event, ticket, this.kept(mail, sender), {
+      reply: replyThread(mail),
+      verdicts: { spf: verdicts.spf ?? null, dkim: verdicts.dkim ?? null, dmarc: verdicts.dmarc ?? null },
+    });
     return this.changed(outcome, (changed, sent) => ({
       outcome: 'recorded',
       ticketNumber: changed.number,

@@ -3,6 +3,7 @@ import type { Ticket } from '../domain/ticket/ticket.ts';
 import { type ChangeOutcome, changeTicket } from './change-ticket.ts';
 import { type InboundMessageFacts, inboundMessage } from './inbound-message.ts';
 import { NotificationMail, type ThreadHeaders } from './notification-mail.ts';
+import type { SenderVerdicts } from './ports/notification-renderer.ts';
 import { eventTime, type TicketEvent, type TicketKernelDeps } from './ticket-event.ts';
 
 /** A mail kept on a ticket without acting on it. */
@@ -43,7 +44,7 @@ export async function keepUnauthenticatedStaffMail(
   event: TicketEvent,
   ticket: Ticket,
   kept: KeptMail,
-  reply: ThreadHeaders,
+  context: { readonly reply: ThreadHeaders; readonly verdicts: SenderVerdicts },
 ): Promise<ChangeOutcome<null>> {
   const words = keptWords(kept);
   const at = eventTime(event);
@@ -59,11 +60,13 @@ export async function keepUnauthenticatedStaffMail(
       message: inboundMessage(kept.message, { at, author: 'unverified', purpose: 'unauthenticated-staff', ...words }),
       mail: [
         {
-          purpose: 'agent-customer-reply',
+          purpose: 'agent-unauthenticated-staff',
           author: 'system',
-          mail: notifications.toAgents('agent-customer-reply', next, reply, {
-            message: { from: kept.from, fromName: kept.fromName, text: words.text, at },
-            flags: ['unauthenticated-staff'],
+          mail: notifications.agentUnauthenticatedStaff(next, context.reply, {
+            from: kept.from,
+            fromName: kept.fromName,
+            at,
+            verdicts: context.verdicts,
           }),
         },
       ],

@@ -1,13 +1,20 @@
+import { AtendeError } from '../domain/atende-error.ts';
 import { ATENDE_TICKET_HEADER } from '../domain/mail/mail-classification.ts';
 import { isMailableAddress } from '../domain/mail/mailable-address.ts';
 import { tagSubject } from '../domain/mail/subject.ts';
 import type { Policy, Queue } from '../domain/policy/policy-schema.ts';
+import { isStaff } from '../domain/routing/support-routing.ts';
+import { agentNoticeWords, replyMarkerLine } from '../domain/ticket/agent-notice-markers.ts';
+import type { AgentReplyRefusal } from '../domain/ticket/agent-reply-extraction.ts';
 import type { Ticket } from '../domain/ticket/ticket.ts';
 import type { MailAddress, OutgoingMail } from './ports/mailer.ts';
 import type {
+  AgentNotificationKind,
+  DeclinedParticipant,
   NotificationContext,
   NotificationKind,
   NotificationRenderer,
+  SenderVerdicts,
   TicketView,
 } from './ports/notification-renderer.ts';
 
@@ -114,12 +121,19 @@ export class NotificationMail {
     );
   }
 
-  /** To the queue's agents, in the policy's default language, with the priority's response strategy. */
+  /**
+   * To the queue's agents, in the policy's default language, with the priority's response
+   * strategy and, when some were left out, the addresses the customer Cc'd that were not added.
+   */
   toAgents(
     kind: Extract<NotificationKind, 'agent-new-ticket' | 'agent-customer-reply'>,
     ticket: Ticket,
     thread: ThreadHeaders,
-    extra: { message: { from: string; fromName: string | null; text: string; at: string }; flags: readonly string[] },
+    extra: {
+      message: { from: string; fromName: string | null; text: string; at: string };
+      flags: readonly string[];
+      declinedParticipants?: readonly DeclinedParticipant[];
+    },
   ): OutgoingMail {
     const locale = this.policy.languages.default;
     const priority = this.policy.priorities.levels.find((level) => level.name === ticket.priority);
@@ -133,20 +147,108 @@ export class NotificationMail {
         : undefined,
       flags: extra.flags,
       message: { ...extra.message, text: extra.message.text.slice(0, QUOTED_TEXT_LIMIT) },
+      ...(extra.declinedParticipants === undefined ? {} : { declinedParticipants: extra.declinedParticipants }),
+      agentNotice: this.agentNotice(locale, true),
     });
+    const queue = this.queue(ticket);
+    // Agents answer the notification; the answer comes back to the queue and is relayed.
+    return this.toStaff(
+      kind,
+      ticket,
+      locale,
+      thread,
+      context,
+      { address: queue.agents },
+      queue.address,
+      'auto-generated',
+    );
+  }
+
+  /**
+   * To the agent whose reply was not relayed, and to nobody else: why, in the policy's default
+   * language, threaded under the agent's mail (`thread` answers it). A reply to it, written above
+   * its marker, comes back to the queue as a new answer. Fails with
+   * `notification.recipientNotStaff` for an address that is not staff of the ticket's queue:
+   * this notice must never reach a customer.
+   */
+  agentRelayRefused(
+    ticket: Ticket,
+    thread: ThreadHeaders,
+    refusal: { agent: MailAddress; reason: AgentReplyRefusal; at: string },
+  ): OutgoingMail {
+    const queue = this.queue(ticket);
+    const agent = refusal.agent.address.toLowerCase();
+    if (!isStaff(this.policy, queue, agent)) {
+      throw new AtendeError('notification.recipientNotStaff', `${agent} is not staff of the ${queue.name} queue`, {
+        details: { ticket: ticket.number, queue: queue.name, reason: refusal.reason },
+      });
+    }
+    const locale = this.policy.languages.default;
+    const context = this.context(ticket, locale, {
+      relayRefusal: { reason: refusal.reason, at: refusal.at },
+      agentNotice: this.agentNotice(locale, true),
+    });
+    const to = { address: agent, name: refusal.agent.name ?? null };
+    return this.toStaff('agent-relay-refused', ticket, locale, thread, context, to, queue.address, 'auto-replied');
+  }
+
+  /**
+   * To the queue's agents: a mail claiming to be from staff address `from` failed sender
+   * authentication; it was kept on the ticket, flagged, and nothing was relayed or changed.
+   * Replies go to the agents' address: answering this notice must not reach the customer.
+   */
+  agentUnauthenticatedStaff(
+    ticket: Ticket,
+    thread: ThreadHeaders,
+    notice: { from: string; fromName: string | null; at: string; verdicts: SenderVerdicts },
+  ): OutgoingMail {
+    const locale = this.policy.languages.default;
+    const context = this.context(ticket, locale, {
+      unauthenticatedStaff: notice,
+      agentNotice: this.agentNotice(locale, false),
+    });
+    const queue = this.queue(ticket);
+    const agents = { address: queue.agents };
+    return this.toStaff(
+      'agent-unauthenticated-staff',
+      ticket,
+      locale,
+      thread,
+      context,
+      agents,
+      queue.agents,
+      'auto-generated',
+    );
+  }
+
+  /** The reply marker (where answering the mail reaches the customer) and the internal banner, in `locale`. */
+  private agentNotice(locale: string, answerable: boolean): NonNullable<NotificationContext['agentNotice']> {
+    const words = agentNoticeWords(locale);
+    return { replyMarker: answerable ? replyMarkerLine(words) : null, banner: words.banner };
+  }
+
+  private toStaff(
+    kind: AgentNotificationKind,
+    ticket: Ticket,
+    locale: string,
+    thread: ThreadHeaders,
+    context: NotificationContext,
+    to: MailAddress,
+    replyTo: string,
+    autoSubmitted: NonNullable<OutgoingMail['autoSubmitted']>,
+  ): OutgoingMail {
     const rendered = this.renderer.render(kind, locale, context);
     const queue = this.queue(ticket);
     return {
       from: this.queueSender(queue),
-      to: [{ address: queue.agents }],
-      // Agents answer the notification; the answer comes back to the queue and is relayed.
-      replyTo: [{ address: queue.address, name: this.policy.brand.name }],
+      to: [to],
+      replyTo: [{ address: replyTo, name: this.policy.brand.name }],
       subject: rendered.subject,
       text: rendered.text,
       html: rendered.html,
       inReplyTo: thread.inReplyTo,
       references: thread.references,
-      autoSubmitted: 'auto-generated',
+      autoSubmitted,
       headers: { [ATENDE_TICKET_HEADER]: String(ticket.number) },
     };
   }

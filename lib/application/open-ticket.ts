@@ -282,6 +282,7 @@ class NewTicketOpening {
         mail: this.notifications.toAgents('agent-new-ticket', ticket, request.reply, {
           message: { from: request.requester, fromName: request.requesterName, text: words.text, at: this.at },
           flags: ticket.flags,
+          declinedParticipants: admission.declined,
         }),
       });
     }

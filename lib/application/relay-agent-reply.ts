@@ -1,5 +1,10 @@
-import { stripQuotedReply } from '../domain/mail/quoted-reply.ts';
+import type { MailLimits } from '../domain/mail/mail-limits.ts';
 import { readAgentReply } from '../domain/ticket/agent-commands.ts';
+import {
+  type AgentReplyMail,
+  type AgentReplyRefusal,
+  extractAgentReply,
+} from '../domain/ticket/agent-reply-extraction.ts';
 import { keptWords } from '../domain/ticket/customer-words.ts';
 import type { Ticket } from '../domain/ticket/ticket.ts';
 import { recordAgentReply } from '../domain/ticket/ticket-lifecycle.ts';
@@ -13,15 +18,27 @@ export interface AgentReplyRequest {
   readonly agent: string;
   readonly agentName: string | null;
   readonly subject: string;
-  /** The reply as the agent's client sent it, quoted history included. */
-  readonly text: string;
+  /** The reply as the agent's client sent it, quoted history and all (text and HTML). */
+  readonly mail: AgentReplyMail;
   readonly message: InboundMessageFacts;
+  /** Our answers to the agent thread under their mail. */
+  readonly reply: ThreadHeaders;
+  readonly limits?: Pick<MailLimits, 'maxHtmlChars' | 'maxHtmlDepth'>;
 }
 
+export type AgentReplyOutcome =
+  | { readonly relayed: true }
+  | { readonly relayed: false; readonly reason: AgentReplyRefusal };
+
 /**
- * An agent answered a ticket: their new words (quoted history and `#status` lines removed, secrets
- * masked) go to the requester and the participants from the queue's address, threaded under the
- * customer's last message, and the ticket moves on (in progress, or the status asked for).
+ * An agent answered a ticket. Only their new words reach the customer: what they wrote above
+ * the reply marker of our notification, quoted history (text and HTML) removed, `#status` lines
+ * taken as commands, secrets masked; it goes to the requester and the participants from the
+ * queue's address, threaded under the customer's last message, and the ticket moves on.
+ *
+ * A reply that still holds the text of an internal notice (or holds no new words) is not
+ * relayed and changes nothing: it is kept on the ticket and the agent is told why, so no
+ * internal notification, in whole or in part, ever reaches a customer.
  * Only for authenticated staff: the caller decides who is speaking.
  */
 export async function relayAgentReply(
@@ -29,9 +46,12 @@ export async function relayAgentReply(
   event: TicketEvent,
   ticket: Ticket,
   request: AgentReplyRequest,
-): Promise<ChangeOutcome<null>> {
+): Promise<ChangeOutcome<AgentReplyOutcome>> {
+  const extracted = extractAgentReply(request.mail, request.limits);
+  if (extracted.outcome === 'refused') return refuseRelay(deps, event, ticket, request, extracted.reason);
+
   const { policy, sla, store } = deps;
-  const reply = readAgentReply(stripQuotedReply(request.text));
+  const reply = readAgentReply(extracted.text);
   const words = keptWords({ subject: request.subject, text: reply.text });
   const messages = await store.listMessages(ticket.number);
   const lastCustomerMessage = [...messages]
@@ -73,7 +93,42 @@ export async function relayAgentReply(
           }),
         },
       ],
-      result: null,
+      result: { relayed: true },
     };
   });
+}
+
+/** The agent's mail is kept on the ticket as written (masked), nothing else changes, and they learn why. */
+async function refuseRelay(
+  deps: TicketKernelDeps,
+  event: TicketEvent,
+  ticket: Ticket,
+  request: AgentReplyRequest,
+  reason: AgentReplyRefusal,
+): Promise<ChangeOutcome<AgentReplyOutcome>> {
+  const words = keptWords({ subject: request.subject, text: request.mail.text });
+  const notifications = new NotificationMail(deps.policy, deps.renderer);
+  const at = eventTime(event);
+  return changeTicket(deps, event, ticket, (current) => ({
+    next: { ...current, updatedAt: at },
+    message: inboundMessage(request.message, {
+      at,
+      author: 'agent',
+      purpose: 'agent-reply-refused',
+      subject: words.subject,
+      text: words.text,
+    }),
+    mail: [
+      {
+        purpose: 'agent-relay-refused',
+        author: 'system',
+        mail: notifications.agentRelayRefused(current, request.reply, {
+          agent: { address: request.agent, name: request.agentName },
+          reason,
+          at,
+        }),
+      },
+    ],
+    result: { relayed: false, reason },
+  }));
 }

@@ -47,6 +47,7 @@ export type ErrorCode =
   | 'templates.missing'
   | 'templates.invalid'
   | 'templates.renderFailed'
+  | 'notification.recipientNotStaff'
   | 'config.missingVariable'
   | 'config.invalidVariable';
 

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * Words a template needs for values that arrive as codes: the kinds of secret masked in an
- * acknowledgement, the flags on an agent notification, the channel a ticket came in by.
+ * acknowledgement, the flags on an agent notification, the channel a ticket came in by, why
+ * a participant was not added, why an agent's reply was not relayed.
  * One `labels.json` per locale folder, beside the templates that use it.
  */
 export const TemplateLabelsSchema = z.strictObject({
@@ -15,12 +16,22 @@ export const TemplateLabelsSchema = z.strictObject({
   flags: z.record(z.string(), z.string().min(1)),
   /** Keyed by channel (email, web, chat, phone). */
   channels: z.record(z.string(), z.string().min(1)),
+  /** Keyed by ParticipantDeclineReason (limit, unmailable, unauthenticated, own-address): why a Cc'd address was not added. */
+  declineReasons: z.record(z.string(), z.string().min(1)),
+  /** Keyed by AgentReplyRefusal (internal-notice, no-new-text): why an agent's reply was not relayed, as advice to the agent. */
+  refusalReasons: z.record(z.string(), z.string().min(1)),
 });
 
 export type TemplateLabels = z.output<typeof TemplateLabelsSchema>;
 export type LabelGroup = keyof TemplateLabels;
 
-export const LABEL_GROUPS: readonly LabelGroup[] = ['secretKinds', 'flags', 'channels'];
+export const LABEL_GROUPS: readonly LabelGroup[] = [
+  'secretKinds',
+  'flags',
+  'channels',
+  'declineReasons',
+  'refusalReasons',
+];
 
 /** The label for `key`; an unknown key reads as the group's `_other` label, or as itself. */
 export const labelFor = (labels: TemplateLabels, group: LabelGroup, key: string): string => {

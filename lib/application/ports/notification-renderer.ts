@@ -1,3 +1,9 @@
+import type { AgentReplyRefusal } from '../../domain/ticket/agent-reply-extraction.ts';
+import type { OutboundPurpose } from '../../domain/ticket/message-purpose.ts';
+import type { DeclinedParticipant } from '../../domain/ticket/ticket.ts';
+
+export type { DeclinedParticipant };
+
 /** Every notification atende sends, each a template set per language under templates/<locale>/. */
 export const NOTIFICATION_KINDS = [
   'acknowledgement',
@@ -5,8 +11,26 @@ export const NOTIFICATION_KINDS = [
   'agent-customer-reply',
   'agent-reply-relay',
   'suspended-notice',
-] as const;
+  'agent-relay-refused',
+  'agent-unauthenticated-staff',
+] as const satisfies readonly OutboundPurpose[];
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+/** The kinds that go to agents, never to a customer; each carries `agentNotice`. */
+export const AGENT_NOTIFICATION_KINDS = [
+  'agent-new-ticket',
+  'agent-customer-reply',
+  'agent-relay-refused',
+  'agent-unauthenticated-staff',
+] as const satisfies readonly NotificationKind[];
+export type AgentNotificationKind = (typeof AGENT_NOTIFICATION_KINDS)[number];
+
+/** SPF, DKIM and DMARC verdicts as received (SES codes: PASS, FAIL, GRAY, PROCESSING_FAILED …); null when none was given. */
+export interface SenderVerdicts {
+  readonly spf: string | null;
+  readonly dkim: string | null;
+  readonly dmarc: string | null;
+}
 
 /** The ticket as templates see it. */
 export interface TicketView {
@@ -56,6 +80,23 @@ export interface NotificationContext {
   };
   /** Suspended-support notice: what the policy says about suspension. */
   readonly suspensionNotice?: string | null;
+  /**
+   * Every kind to agents: the reply marker line (first thing in the body; null where a reply
+   * to the mail does not reach the customer) and the banner saying the mail is internal, in
+   * the template's language (lib/domain/ticket/agent-notice-markers.ts).
+   */
+  readonly agentNotice?: { readonly replyMarker: string | null; readonly banner: string };
+  /** agent-new-ticket, agent-customer-reply: addresses the customer Cc'd that were not added to the ticket. */
+  readonly declinedParticipants?: readonly DeclinedParticipant[];
+  /** agent-relay-refused: why the agent's reply was not sent, and when the agent sent it. */
+  readonly relayRefusal?: { readonly reason: AgentReplyRefusal; readonly at: string };
+  /** agent-unauthenticated-staff: the staff address the mail claims, when it came, and its verdicts. */
+  readonly unauthenticatedStaff?: {
+    readonly from: string;
+    readonly fromName: string | null;
+    readonly at: string;
+    readonly verdicts: SenderVerdicts;
+  };
 }
 
 export interface RenderedNotification {

@@ -19,7 +19,7 @@ const SKIPPED = ['head', 'title', 'style', 'script', 'noscript', 'template', 'im
  */
 export function htmlToPlainText(html: string, limits: HtmlLimits): string {
   const input = html.length > limits.maxHtmlChars ? html.slice(0, limits.maxHtmlChars) : html;
-  const text = nestingExceeds(input, limits.maxHtmlDepth) ? stripTags(input) : converterFor(limits)(input);
+  const text = htmlNestingExceeds(input, limits.maxHtmlDepth) ? stripTags(input) : converterFor(limits)(input);
   return text.trim();
 }
 
@@ -84,8 +84,12 @@ const FLAT = new Set([
   'rp',
 ]);
 
-/** One linear pass: does any element sit deeper than `maxDepth`? (An estimate erring on "yes" for sloppy HTML.) */
-function nestingExceeds(html: string, maxDepth: number): boolean {
+/**
+ * One linear pass: does any element sit deeper than `maxDepth`? (An estimate erring on "yes"
+ * for sloppy HTML.) Parsers keep a stack of open elements and search or shift it per tag
+ * (htmlparser2 unshifts it), so reading deeper HTML with them is quadratic.
+ */
+export function htmlNestingExceeds(html: string, maxDepth: number): boolean {
   let depth = 0;
   let index = html.indexOf('<');
   while (index >= 0) {

@@ -11,7 +11,7 @@ import { NOTIFICATION_KINDS, type NotificationContext } from '../../../lib/appli
 import { isAtendeError } from '../../../lib/domain/atende-error.ts';
 import type { Policy } from '../../../lib/domain/policy/policy-schema.ts';
 import { repositoryPath, shippedPolicy } from '../../support/policy-fixtures.ts';
-import { baseContext, sampleContext } from './notification-samples.ts';
+import { agentNoticeFor, baseContext, sampleContext } from './notification-samples.ts';
 
 const SHIPPED_POLICIES = [
   'default.yaml',
@@ -78,7 +78,7 @@ describe('the shipped templates', () => {
     it.each(NOTIFICATION_KINDS)(
       'render %s: a one-line subject, text naming the ticket, an HTML page in the language',
       (kind) => {
-        const rendered = renderer.render(kind, locale, sampleContext(kind));
+        const rendered = renderer.render(kind, locale, sampleContext(kind, locale));
 
         expect(rendered.subject.length).toBeGreaterThan(0);
         expect(rendered.subject).not.toMatch(/[\r\n]/);
@@ -96,6 +96,7 @@ describe('the shipped templates', () => {
 describe('customer text in a notification', () => {
   const hostile: NotificationContext = {
     ...baseContext,
+    agentNotice: agentNoticeFor('en'),
     ticket: {
       ...baseContext.ticket,
       subject: 'Help <script>alert(1)</script> R&D "now"',
@@ -230,8 +231,10 @@ describe('the acknowledgement', () => {
 });
 
 describe('agent notifications', () => {
+  const agentContext: NotificationContext = { ...baseContext, agentNotice: agentNoticeFor('en') };
+
   it('show priority, response strategy, due times, flags and the message', () => {
-    const { text } = renderer.render('agent-new-ticket', 'en', baseContext);
+    const { text } = renderer.render('agent-new-ticket', 'en', agentContext);
 
     expect(text).toContain('Requester: Ana Souza <ana.souza@cliente.example>');
     expect(text).toContain('Priority:  critical (Affects operations');
@@ -242,7 +245,7 @@ describe('agent notifications', () => {
   });
 
   it("fall back to the ticket's priority name and leave out what the context lacks", () => {
-    const { priority: _p, flags: _f, sla: _s, ...bare } = baseContext;
+    const { priority: _p, flags: _f, sla: _s, ...bare } = agentContext;
     const { text } = renderer.render('agent-new-ticket', 'en', { ...bare, ticket: { ...bare.ticket, plan: null } });
 
     expect(text).toContain('Priority:  critical\n');

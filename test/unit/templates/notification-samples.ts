@@ -1,4 +1,5 @@
 import type { NotificationContext, NotificationKind } from '../../../lib/application/ports/notification-renderer.ts';
+import { agentNoticeWords, replyMarkerLine } from '../../../lib/domain/ticket/agent-notice-markers.ts';
 
 /** A ticket as the acknowledgement of a fresh e-mail sees it. */
 export const baseContext: NotificationContext = {
@@ -37,8 +38,14 @@ export const baseContext: NotificationContext = {
   },
 };
 
-/** The context each kind is rendered with: what a use case would pass for it. */
-export const sampleContext = (kind: NotificationKind): NotificationContext => {
+/** The reply marker and banner NotificationMail sets on every kind to agents, in `locale`. */
+export const agentNoticeFor = (locale: string, answerable = true): NonNullable<NotificationContext['agentNotice']> => {
+  const words = agentNoticeWords(locale);
+  return { replyMarker: answerable ? replyMarkerLine(words) : null, banner: words.banner };
+};
+
+/** The context each kind is rendered with in `locale`: what a use case would pass for it. */
+export const sampleContext = (kind: NotificationKind, locale = 'en'): NotificationContext => {
   switch (kind) {
     case 'acknowledgement':
       return {
@@ -49,7 +56,31 @@ export const sampleContext = (kind: NotificationKind): NotificationContext => {
       };
     case 'agent-new-ticket':
     case 'agent-customer-reply':
-      return baseContext;
+      return {
+        ...baseContext,
+        agentNotice: agentNoticeFor(locale),
+        declinedParticipants: [
+          { address: 'eve@elsewhere.example', reason: 'limit' },
+          { address: 'servicedesk@example.com', reason: 'own-address' },
+        ],
+      };
+    case 'agent-relay-refused':
+      return {
+        ...baseContext,
+        agentNotice: agentNoticeFor(locale),
+        relayRefusal: { reason: 'internal-notice', at: '2026-11-24T14:10:00.000Z' },
+      };
+    case 'agent-unauthenticated-staff':
+      return {
+        ...baseContext,
+        agentNotice: agentNoticeFor(locale, false),
+        unauthenticatedStaff: {
+          from: 'joao@example.com',
+          fromName: 'João Lima',
+          at: '2026-11-24T14:10:00.000Z',
+          verdicts: { spf: 'FAIL', dkim: 'FAIL', dmarc: null },
+        },
+      };
     case 'agent-reply-relay':
       return {
         ...baseContext,

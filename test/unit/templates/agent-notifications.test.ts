@@ -1,0 +1,197 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HandlebarsNotificationRenderer } from '../../../lib/adapters/templates/handlebars-notification-renderer.ts';
+import {
+  AGENT_NOTIFICATION_KINDS,
+  type NotificationContext,
+} from '../../../lib/application/ports/notification-renderer.ts';
+import { isAtendeError } from '../../../lib/domain/atende-error.ts';
+import { DEFAULT_MAIL_LIMITS } from '../../../lib/domain/mail/mail-limits.ts';
+import { readHtmlReplyLines } from '../../../lib/domain/mail/quoted-html.ts';
+import { agentNoticeWords, replyMarkerLine } from '../../../lib/domain/ticket/agent-notice-markers.ts';
+import { agentNoticeFor, baseContext, sampleContext } from './notification-samples.ts';
+
+const LOCALES = ['en', 'es', 'pt-BR', 'de', 'ru'];
+
+let renderer: HandlebarsNotificationRenderer;
+beforeAll(async () => {
+  renderer = await HandlebarsNotificationRenderer.load();
+});
+
+/** The HTML as a reader sees it, one line per block. */
+const htmlLines = (html: string): string[] => readHtmlReplyLines(html, DEFAULT_MAIL_LIMITS).map((line) => line.text);
+
+describe.each(LOCALES)("agents' notifications in %s", (locale) => {
+  const words = agentNoticeWords(locale);
+
+  it.each(['agent-new-ticket', 'agent-customer-reply', 'agent-relay-refused'] as const)(
+    '%s starts with the reply marker line, then says it is internal, in text and HTML',
+    (kind) => {
+      const { text, html } = renderer.render(kind, locale, sampleContext(kind, locale));
+
+      expect(text.split('\n').slice(0, 2)).toEqual([replyMarkerLine(words), words.banner]);
+      expect(htmlLines(html)[0]).toBe(replyMarkerLine(words));
+      expect(htmlLines(html)).toContain(words.banner);
+    },
+  );
+
+  it('agent-unauthenticated-staff says it is internal and has no marker: replying to it reaches no customer', () => {
+    const { text, html } = renderer.render(
+      'agent-unauthenticated-staff',
+      locale,
+      sampleContext('agent-unauthenticated-staff', locale),
+    );
+
+    expect(text.split('\n')[0]).toBe(words.banner);
+    expect(text).not.toContain(words.replyMarker);
+    expect(html).not.toContain(words.replyMarker);
+    expect(htmlLines(html)).toContain(words.banner);
+  });
+
+  // The extraction of agents' replies looks for these lines; a template that words them otherwise would slip past it.
+  it('print the section headings and fact labels agent-reply extraction knows, at the start of lines', () => {
+    const rendered = (['agent-new-ticket', 'agent-customer-reply'] as const).map((kind) =>
+      renderer.render(kind, locale, sampleContext(kind, locale)),
+    );
+    const textLines = rendered.flatMap(({ text }) => text.split('\n'));
+    const shownLines = rendered.flatMap(({ html }) => htmlLines(html));
+    const startsALine = (lines: readonly string[], label: string) =>
+      lines.some((line) => line.startsWith(`${label}:`) || line === label);
+
+    for (const label of [words.responseStrategy, ...words.listHeadings, ...words.factLabels]) {
+      expect(startsALine(textLines, label), `text: ${label}`).toBe(true);
+      expect(startsALine(shownLines, label), `HTML: ${label}`).toBe(true);
+    }
+  });
+
+  it('list the participants not added to the ticket, each with its reason', () => {
+    const { text, html } = renderer.render('agent-new-ticket', locale, sampleContext('agent-new-ticket', locale));
+
+    expect(text).toContain(`${words.listHeadings[1]}:\n  - eve@elsewhere.example: `);
+    expect(html).toContain('data-section="declined-participants"');
+    expect(htmlLines(html)).toContain(`${words.listHeadings[1]}:`);
+  });
+});
+
+describe("agents' notifications", () => {
+  it.each(AGENT_NOTIFICATION_KINDS)(
+    '%s cannot be rendered without its marker and banner (strict templates)',
+    (kind) => {
+      const { agentNotice: _omitted, ...withoutNotice } = sampleContext(kind);
+      let caught: unknown;
+      try {
+        renderer.render(kind, 'en', withoutNotice);
+      } catch (error) {
+        caught = error;
+      }
+
+      expect(isAtendeError(caught, 'templates.renderFailed')).toBe(true);
+    },
+  );
+
+  it('say nothing about participants when none were declined', () => {
+    const context = { ...sampleContext('agent-customer-reply'), declinedParticipants: [] };
+    const { declinedParticipants: _omitted, ...withoutList } = context;
+
+    for (const rendered of [
+      renderer.render('agent-customer-reply', 'en', context),
+      renderer.render('agent-new-ticket', 'en', withoutList),
+    ]) {
+      expect(rendered.text).not.toContain('Not added to the ticket');
+      expect(rendered.html).not.toContain('data-section="declined-participants"');
+    }
+  });
+
+  it('name each reason a participant was not added', () => {
+    const context: NotificationContext = {
+      ...sampleContext('agent-new-ticket'),
+      declinedParticipants: [
+        { address: 'a@x.example', reason: 'limit' },
+        { address: 'b@x.example', reason: 'unmailable' },
+        { address: 'c@x.example', reason: 'unauthenticated' },
+        { address: 'servicedesk@example.com', reason: 'own-address' },
+      ],
+    };
+
+    expect(renderer.render('agent-new-ticket', 'en', context).text).toContain(
+      [
+        'Not added to the ticket:',
+        "  - a@x.example: over the policy's participant limit",
+        '  - b@x.example: an address we cannot send mail to',
+        '  - c@x.example: the mail that named it failed sender authentication',
+        '  - servicedesk@example.com: one of our own addresses',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('the refused-relay notice', () => {
+  const refused = (reason: 'internal-notice' | 'no-new-text', locale = 'en') =>
+    renderer.render('agent-relay-refused', locale, {
+      ...sampleContext('agent-relay-refused', locale),
+      relayRefusal: { reason, at: '2026-11-24T14:10:00.000Z' },
+    });
+
+  it('says the reply was not sent, for which ticket, and when the agent wrote', () => {
+    const { subject, text } = refused('internal-notice');
+
+    expect(subject).toBe('Not sent to the customer: [Atende #1042] Printer offline since Monday');
+    expect(text).toContain('Your reply to ticket #1042 was NOT sent to the customer.');
+    expect(text).toContain('Your e-mail: Tuesday, November 24, 2026 at 9:10 AM EST');
+  });
+
+  it('explains each reason with what to do instead', () => {
+    expect(refused('internal-notice').text).toContain('It still contains an internal notification');
+    expect(refused('no-new-text').text).toContain('Nothing was written above the reply marker line.');
+    expect(refused('no-new-text', 'es').text).toContain('No se escribió nada encima de la línea marcadora.');
+  });
+});
+
+describe('the unauthenticated-staff notice', () => {
+  const notice = (verdicts: { spf: string | null; dkim: string | null; dmarc: string | null }) =>
+    renderer.render('agent-unauthenticated-staff', 'en', {
+      ...sampleContext('agent-unauthenticated-staff'),
+      unauthenticatedStaff: { from: 'joao@example.com', fromName: null, at: '2026-11-24T14:10:00.000Z', verdicts },
+    });
+
+  it('names the staff address, shows the verdicts as codes, and says nothing was relayed or changed', () => {
+    const { subject, text } = notice({ spf: 'FAIL', dkim: 'FAIL', dmarc: 'FAIL' });
+
+    expect(subject).toBe('Unauthenticated mail from a staff address: [Atende #1042] Printer offline since Monday');
+    expect(text).toContain('claims to come from the staff address joao@example.com failed sender authentication');
+    expect(text).toContain('SPF:      FAIL\nDKIM:     FAIL\nDMARC:    FAIL');
+    expect(text).toContain('It was kept on ticket #1042');
+    expect(text).toContain('Nothing was relayed to the customer and nothing on the ticket changed.');
+  });
+
+  it('says when a verdict was not given at all (mail over SMTP without AUTH)', () => {
+    expect(notice({ spf: null, dkim: null, dmarc: null }).text).toContain('SPF:      none given');
+  });
+});
+
+describe("hostile text in agents' notifications", () => {
+  const hostile: NotificationContext = {
+    ...baseContext,
+    ticket: {
+      ...baseContext.ticket,
+      subject: 'Help <script>alert(1)</script>',
+      taggedSubject: '[Atende #1042] Help <script>alert(1)</script>',
+      requesterName: '<img src=x onerror=alert(1)>',
+    },
+    agentNotice: agentNoticeFor('en'),
+    declinedParticipants: [{ address: '"<b>x</b>"@evil.example', reason: 'unmailable' }],
+    relayRefusal: { reason: 'no-new-text', at: '2026-11-24T14:10:00.000Z' },
+    unauthenticatedStaff: {
+      from: 'joao@example.com',
+      fromName: '<i>João</i>',
+      at: '2026-11-24T14:10:00.000Z',
+      verdicts: { spf: '<script>x</script>', dkim: 'FAIL', dmarc: null },
+    },
+  };
+
+  it.each(AGENT_NOTIFICATION_KINDS)('is escaped in the HTML of %s, never turned into markup', (kind) => {
+    const { html } = renderer.render(kind, 'en', hostile);
+
+    expect(html).not.toMatch(/<script>|<img|<b>x|<i>João/);
+    expect(html).toContain('Help &lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+});
