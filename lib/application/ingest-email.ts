@@ -278,7 +278,7 @@ class EmailIngestion {
       mail,
       message: this.facts(mail, sender),
       reply: replyThread(mail),
-      limits: resolveMailLimits(this.deps.limits),
+      limits: agentReplyLimits(resolveMailLimits(this.deps.limits)),
     });
     return this.changed(outcome, (changed, sent, result) =>
       result.relayed
@@ -414,3 +414,12 @@ function replyThread(mail: InboundMail): ThreadHeaders {
   const references = [...mail.references, ...(mail.messageId ? [mail.messageId] : [])];
   return { inReplyTo: mail.messageId, references: references.slice(-20) };
 }
+
+/**
+ * An agent's words sit at the top of their mail, above the marker: the HTML read for them stops
+ * where conversion would (a 5 MB reply of dense markup is not an answer to wait seconds for).
+ */
+const agentReplyLimits = (limits: MailLimits): Pick<MailLimits, 'maxHtmlChars' | 'maxHtmlDepth'> => ({
+  maxHtmlChars: Math.min(limits.maxHtmlChars, limits.maxHtmlConvertedChars),
+  maxHtmlDepth: limits.maxHtmlDepth,
+});

@@ -1,7 +1,8 @@
 import { compile } from 'html-to-text';
 import type { MailLimits } from './mail-limits.ts';
 
-type HtmlLimits = Pick<MailLimits, 'maxHtmlChars' | 'maxHtmlDepth'>;
+type HtmlLimits = Pick<MailLimits, 'maxHtmlChars' | 'maxHtmlDepth'> &
+  Partial<Pick<MailLimits, 'maxHtmlConvertedChars'>>;
 
 const SKIPPED = ['head', 'title', 'style', 'script', 'noscript', 'template', 'img', 'svg', 'object', 'iframe'];
 
@@ -12,14 +13,17 @@ const SKIPPED = ['head', 'title', 'style', 'script', 'noscript', 'template', 'im
  * only when the text does not already say it, and lines are not re-wrapped. Quoted
  * `<blockquote>` history comes out as `> ` lines, which is what reply stripping looks for.
  *
- * Only the first `maxHtmlChars` characters are read. HTML nested deeper than `maxHtmlDepth`
+ * Only the first `maxHtmlChars` characters are read. HTML longer than `maxHtmlConvertedChars`
+ * (the converter is slow on dense markup) or nested deeper than `maxHtmlDepth`
  * is read by a plain linear tag stripper instead: building a DOM of a 100,000-deep nesting
  * takes seconds and grows faster than the input (a cheap denial of service), and
  * converting it recurses once per level.
  */
 export function htmlToPlainText(html: string, limits: HtmlLimits): string {
   const input = html.length > limits.maxHtmlChars ? html.slice(0, limits.maxHtmlChars) : html;
-  const text = htmlNestingExceeds(input, limits.maxHtmlDepth) ? stripTags(input) : converterFor(limits)(input);
+  const tooLongToConvert = input.length > (limits.maxHtmlConvertedChars ?? Number.POSITIVE_INFINITY);
+  const text =
+    tooLongToConvert || htmlNestingExceeds(input, limits.maxHtmlDepth) ? stripTags(input) : converterFor(limits)(input);
   return text.trim();
 }
 

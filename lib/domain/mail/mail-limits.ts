@@ -52,6 +52,17 @@ export const MailLimitsSchema = z.strictObject({
     .int()
     .min(1)
     .max(64 * MiB),
+  /**
+   * Characters of HTML given to the HTML-to-text converter (and read for quoted history in an
+   * agent's reply); longer HTML is read by a plain linear tag stripper instead. The converter
+   * costs about a microsecond a character on dense markup (5 MB of `<li>` took 3.6 s): a real
+   * HTML mail is well under 1 MB (the corpus's largest is 1.14 MB of mostly text).
+   */
+  maxHtmlConvertedChars: z
+    .number()
+    .int()
+    .min(1)
+    .max(64 * MiB),
   /** Element nesting followed when converting HTML; deeper content is dropped (deep nesting exhausts the stack). */
   maxHtmlDepth: z.number().int().min(1).max(10_000),
   /** Attachment entries described; a message with hundreds of parts keeps the first ones. */
@@ -67,6 +78,7 @@ export const DEFAULT_MAIL_LIMITS: MailLimits = Object.freeze({
   maxMimeParts: 1_000,
   maxTextChars: 200_000,
   maxHtmlChars: 5_000_000,
+  maxHtmlConvertedChars: 1_500_000,
   maxHtmlDepth: 256,
   maxAttachments: 1_000,
 });

@@ -176,3 +176,19 @@ describe('parsing hostile mail in linear time', () => {
     expect(ms).toBeLessThan(BUDGET_MS);
   });
 });
+
+describe('HTML too long for the converter', () => {
+  it('reads 5 MB of dense markup with the linear tag stripper, within the budget, keeping its words', async () => {
+    const html = `<p>Hello from the top.</p><ul>${'<li>a'.repeat(1_000_000)}</ul>`;
+    const raw = Buffer.from(
+      `From: ana@customer.example\r\nTo: servicedesk@example.com\r\nSubject: big\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${html}\r\n`,
+    );
+
+    const started = performance.now();
+    const mail = await parseInboundMail(raw);
+
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(mail.textSource).toBe('html');
+    expect(mail.text.startsWith('Hello from the top.')).toBe(true);
+  });
+});
