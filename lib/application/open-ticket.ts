@@ -13,9 +13,10 @@ import { claimKind, mayAddToTicket, sameIssue, type ThreadedVia, threadClaimKeys
 import { isOpenStatus, type Ticket, type TicketFlag, type TicketMessage } from '../domain/ticket/ticket.ts';
 import { changeStatus, newTicket } from '../domain/ticket/ticket-lifecycle.ts';
 import { addCustomerMessage } from './add-customer-message.ts';
+import { answerSuspended } from './answer-suspended-customer.ts';
 import { CHANGE_ATTEMPTS, claimsFor, commitFailure, quarantineTooLarge, sameMailSeen } from './change-ticket.ts';
 import { type InboundMessageFacts, inboundMessage } from './inbound-message.ts';
-import { type Quarantined, quarantineEvent, type Redelivered, resumeEvent } from './inbound-receipts.ts';
+import { type Quarantined, type Redelivered, resumeEvent } from './inbound-receipts.ts';
 import { NotificationMail, type ThreadHeaders } from './notification-mail.ts';
 import { settleOwedEffects } from './settle-owed-effects.ts';
 import {
@@ -343,58 +344,4 @@ class NewTicketOpening {
     if (hint && policy.priorities.levels.some((level) => level.name === hint)) return hint;
     return inferPriority(policy, { subject: this.request.subject, text: this.words.text, language: locale });
   }
-}
-
-/**
- * A suspended customer's new request: kept, not a ticket; they learn support is suspended,
- * through the outbox like every other mail, and rate-limited like acknowledgements.
- */
-async function answerSuspended(
-  deps: TicketKernelDeps,
-  event: TicketEvent,
-  request: OpenTicketRequest,
-  customer: Customer,
-  subject: string,
-): Promise<OpenTicketOutcome> {
-  const { policy, sla } = deps;
-  const at = eventTime(event);
-  const notify = request.mayAcknowledge && acknowledgementAllowed(customer, event.now);
-  const locale =
-    customer.locale && policy.languages.offered.includes(customer.locale) ? customer.locale : policy.languages.default;
-  // A stand-in ticket view: the notice has no ticket number to show, so 0 marks "none".
-  const view = newTicket(
-    {
-      number: 0,
-      queue: request.queue.name,
-      requester: request.requester,
-      requesterName: request.requesterName,
-      participants: [],
-      subject,
-      normalizedSubject: '',
-      priority: policy.priorities.default,
-      plan: null,
-      region: null,
-      channel: request.channel,
-      locale,
-      flags: [],
-      receivedAt: event.now,
-      firstRespondedAt: null,
-    },
-    sla,
-  );
-  const notice: MailToSend[] = notify
-    ? [
-        {
-          purpose: 'suspended-notice',
-          author: 'system',
-          mail: new NotificationMail(policy, deps.renderer).suspendedNotice(view, request.reply),
-        },
-      ]
-    : [];
-  return quarantineEvent(deps, event, {
-    reason: 'inbound.suspendedCustomer',
-    details: { from: request.requester },
-    owed: owedMail(null, 0, notice),
-    ...(notify ? { customer: { ...customer, lastAcknowledgedAt: at, updatedAt: at } } : {}),
-  });
 }
