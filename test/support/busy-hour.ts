@@ -13,7 +13,10 @@ export interface DeliveryOptions {
   readonly deliver: (mail: GeneratedMail) => Promise<IngestResult>;
   /** What a failed delivery waits before it is delivered again: Lambda's retry delay (move the clock past the receipt's lease). */
   readonly beforeRetry: () => void;
-  /** A mail still failing after this many deliveries is given up (Lambda would send it to its dead-letter queue). */
+  /**
+   * A mail still failing after this many deliveries (of all its copies) is given up, as Lambda
+   * would send it to its dead-letter queue.
+   */
   readonly maxAttempts: number;
   /**
    * How the mail due now is handed over, e.g. as three copies of each, some at the same instant,
@@ -131,8 +134,8 @@ async function deliverAll(
         const name = errorName(outcome.reason);
         failures[name] = (failures[name] ?? 0) + 1;
         lastError.set(mail.key, `${name}: ${outcome.reason instanceof Error ? outcome.reason.message : ''}`);
-        // A copy that failed while another copy succeeded needs no retry: the event is done.
-        if (!retry.includes(mail)) retry.push(mail);
+        // Every failed delivery comes again, also a copy of an event another copy completed (it is then a duplicate).
+        retry.push(mail);
         continue;
       }
       if (succeeded.has(mail.key)) continue;
@@ -147,12 +150,12 @@ async function deliverAll(
   let retryRounds = 0;
   for (;;) {
     await drain(queue, options.concurrency, attempt, enqueue);
-    const again = retry.filter(
-      (mail) => !succeeded.has(mail.key) && (attempts.get(mail.key) ?? 0) < options.maxAttempts,
-    );
-    const gaveUp = retry.filter(
-      (mail) => !succeeded.has(mail.key) && (attempts.get(mail.key) ?? 0) >= options.maxAttempts,
-    );
+    const again = retry.filter((mail) => (attempts.get(mail.key) ?? 0) < options.maxAttempts);
+    const gaveUp = [
+      ...new Set(
+        retry.filter((mail) => !succeeded.has(mail.key) && (attempts.get(mail.key) ?? 0) >= options.maxAttempts),
+      ),
+    ];
     retry = [];
     if (again.length === 0) {
       return {
@@ -165,7 +168,7 @@ async function deliverAll(
     }
     retryRounds += 1;
     options.beforeRetry();
-    // Retries come one by one, as Lambda retries each failed invocation on its own, and once each.
+    // Retries come one by one, as Lambda retries each failed invocation on its own.
     queue.push(...again.map((mail) => [mail]));
   }
 }
