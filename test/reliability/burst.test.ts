@@ -5,7 +5,7 @@ import { generateMail } from '../support/generated-mail.ts';
 import { pipeline } from '../support/ingest-pipeline.ts';
 import { MINUTE } from '../support/policy-fixtures.ts';
 import { balance, takeStock } from '../support/reliability-ledger.ts';
-import { printFigures, sized } from '../support/reliability-size.ts';
+import { printFigures, reliabilityTimeout, sized } from '../support/reliability-size.ts';
 
 /**
  * A busy hour arriving at once: new requests, two mails of one new thread at the same instant,
@@ -21,46 +21,50 @@ const CONCURRENCY = 32;
 const SEED = Number(process.env['ATENDE_RELIABILITY_SEED'] ?? 20261123);
 
 describe(`a burst of ${MESSAGES} mails at concurrency ${CONCURRENCY}`, () => {
-  it('accounts for every mail, one ticket per thread under distinct numbers, and one acknowledgement per ticket', async () => {
-    const table = await tables.create();
-    const { store, policy, mailer, clock, receive } = pipeline('default.yaml', { store: table.store });
-    const hour = generateMail({ messages: MESSAGES, seed: SEED });
-    const started = performance.now();
+  it(
+    'accounts for every mail, one ticket per thread under distinct numbers, and one acknowledgement per ticket',
+    async () => {
+      const table = await tables.create();
+      const { store, policy, mailer, clock, receive } = pipeline('default.yaml', { store: table.store });
+      const hour = generateMail({ messages: MESSAGES, seed: SEED });
+      const started = performance.now();
 
-    const run = await deliverHour(hour, store, {
-      concurrency: CONCURRENCY,
-      deliver: (mail) => receive(mail.raw, { key: mail.key, verdicts: mail.verdicts }),
-      beforeRetry: () => clock.advance(3 * MINUTE),
-      maxAttempts: 1,
-    });
-    const seconds = (performance.now() - started) / 1000;
-    const accounts = balance(await takeStock(store, policy, mailer, run.delivered), run.delivered);
+      const run = await deliverHour(hour, store, {
+        concurrency: CONCURRENCY,
+        deliver: (mail) => receive(mail.raw, { key: mail.key, verdicts: mail.verdicts }),
+        beforeRetry: () => clock.advance(3 * MINUTE),
+        maxAttempts: 1,
+      });
+      const seconds = (performance.now() - started) / 1000;
+      const accounts = balance(await takeStock(store, policy, mailer, run.delivered), run.delivered);
 
-    printFigures('burst', {
-      seed: SEED,
-      messages: accounts.messages,
-      threads: hour.threads.length,
-      tickets: accounts.tickets,
-      quarantined: accounts.quarantined,
-      lost: accounts.lost,
-      duplicated: accounts.duplicatedTickets + accounts.duplicatedMail,
-      mailSent: accounts.mailSent,
-      concurrency: CONCURRENCY,
-      seconds: seconds.toFixed(1),
-      peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
-    });
-    // Without faults no delivery fails: two mails of one thread meet as a claim, not as an error.
-    expect(run.failures).toEqual({});
-    expect(run.delivered).toHaveLength(hour.messages);
-    expect(accounts.problems).toEqual([]);
-    expect(accounts).toMatchObject({
-      lost: 0,
-      duplicatedTickets: 0,
-      duplicatedMail: 0,
-      tickets: hour.threads.length,
-      quarantined: hour.strays.length,
-    });
-    const acknowledgements = mailer.sent.filter((mail) => mail.autoSubmitted === 'auto-replied');
-    expect(acknowledgements).toHaveLength(hour.threads.length);
-  });
+      printFigures('burst', {
+        seed: SEED,
+        messages: accounts.messages,
+        threads: hour.threads.length,
+        tickets: accounts.tickets,
+        quarantined: accounts.quarantined,
+        lost: accounts.lost,
+        duplicated: accounts.duplicatedTickets + accounts.duplicatedMail,
+        mailSent: accounts.mailSent,
+        concurrency: CONCURRENCY,
+        seconds: seconds.toFixed(1),
+        peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+      });
+      // Without faults no delivery fails: two mails of one thread meet as a claim, not as an error.
+      expect(run.failures).toEqual({});
+      expect(run.delivered).toHaveLength(hour.messages);
+      expect(accounts.problems).toEqual([]);
+      expect(accounts).toMatchObject({
+        lost: 0,
+        duplicatedTickets: 0,
+        duplicatedMail: 0,
+        tickets: hour.threads.length,
+        quarantined: hour.strays.length,
+      });
+      const acknowledgements = mailer.sent.filter((mail) => mail.autoSubmitted === 'auto-replied');
+      expect(acknowledgements).toHaveLength(hour.threads.length);
+    },
+    reliabilityTimeout(),
+  );
 });

@@ -6,7 +6,7 @@ import { generateMail } from '../support/generated-mail.ts';
 import { pipeline } from '../support/ingest-pipeline.ts';
 import { MINUTE } from '../support/policy-fixtures.ts';
 import { balance, describeRun, takeStock } from '../support/reliability-ledger.ts';
-import { printFigures, sized } from '../support/reliability-size.ts';
+import { printFigures, reliabilityTimeout, sized } from '../support/reliability-size.ts';
 
 /**
  * SES and Lambda deliver at least once: every event of a busy hour delivered three times under
@@ -77,49 +77,60 @@ const figures = (name: string, outcome: Awaited<ReturnType<typeof singleDelivery
 };
 
 describe(`every event of ${MESSAGES} mails delivered ${COPIES} times`, () => {
-  it('leaves the same tickets and the same mail as one delivery when the copies come in order', async () => {
-    const single = await baseline();
-    const run = await newRun();
+  it(
+    'leaves the same tickets and the same mail as one delivery when the copies come in order',
+    async () => {
+      const single = await baseline();
+      const run = await newRun();
 
-    const first = await deliverHour(hour, run.store, run.options);
-    const again = [];
-    for (let copy = 2; copy <= COPIES; copy += 1) again.push(await deliverAgain(first.delivered, run.options));
-    const outcome = await run.outcome([first, ...again]);
-    figures('in order', outcome);
+      const first = await deliverHour(hour, run.store, run.options);
+      const again = [];
+      for (let copy = 2; copy <= COPIES; copy += 1) again.push(await deliverAgain(first.delivered, run.options));
+      const outcome = await run.outcome([first, ...again]);
+      figures('in order', outcome);
 
-    expect(single.accounts.problems).toEqual([]);
-    expect(outcome.accounts.problems).toEqual([]);
-    expect(outcome.description).toEqual(single.description);
-    expect(again.map((report) => report.gaveUp)).toEqual([[], []]);
-    expect(outcome.accounts).toMatchObject({ lost: 0, duplicatedTickets: 0, duplicatedMail: 0 });
-  });
+      expect(single.accounts.problems).toEqual([]);
+      expect(outcome.accounts.problems).toEqual([]);
+      expect(outcome.description).toEqual(single.description);
+      expect(again.map((report) => report.gaveUp)).toEqual([[], []]);
+      expect(outcome.accounts).toMatchObject({ lost: 0, duplicatedTickets: 0, duplicatedMail: 0 });
+    },
+    reliabilityTimeout(),
+  );
 
-  it('leaves the same tickets and the same mail when the copies are shuffled, some at the same instant', async () => {
-    const single = await baseline();
-    const run = await newRun();
-    const random = seededRandom(SEED);
+  it(
+    'leaves the same tickets and the same mail when the copies are shuffled, some at the same instant',
+    async () => {
+      const single = await baseline();
+      const run = await newRun();
+      const random = seededRandom(SEED);
 
-    // Each mail's first copy comes as planned; of the two others, either may come with it, at the
-    // same instant, or anywhere later in the queue (even ahead of mail planned before it).
-    const report = await deliverHour(hour, run.store, {
-      ...run.options,
-      redeliver: (due) => {
-        const copies = due.map((mail) => ({ mail, alongside: Math.floor(random() * COPIES) }));
-        return [
-          { together: [...due, ...copies.flatMap(({ mail, alongside }) => Array(alongside).fill(mail))], place: null },
-          ...copies.flatMap(({ mail, alongside }) =>
-            Array.from({ length: COPIES - 1 - alongside }, () => ({ together: [mail], place: random() })),
-          ),
-        ];
-      },
-    });
-    const outcome = await run.outcome([report]);
-    figures('shuffled', outcome);
+      // Each mail's first copy comes as planned; of the two others, either may come with it, at the
+      // same instant, or anywhere later in the queue (even ahead of mail planned before it).
+      const report = await deliverHour(hour, run.store, {
+        ...run.options,
+        redeliver: (due) => {
+          const copies = due.map((mail) => ({ mail, alongside: Math.floor(random() * COPIES) }));
+          return [
+            {
+              together: [...due, ...copies.flatMap(({ mail, alongside }) => Array(alongside).fill(mail))],
+              place: null,
+            },
+            ...copies.flatMap(({ mail, alongside }) =>
+              Array.from({ length: COPIES - 1 - alongside }, () => ({ together: [mail], place: random() })),
+            ),
+          ];
+        },
+      });
+      const outcome = await run.outcome([report]);
+      figures('shuffled', outcome);
 
-    expect(report.deliveries).toBeGreaterThanOrEqual(COPIES * hour.messages);
-    expect(report.gaveUp).toEqual([]);
-    expect(outcome.accounts.problems).toEqual([]);
-    expect(outcome.description).toEqual(single.description);
-    expect(outcome.accounts).toMatchObject({ lost: 0, duplicatedTickets: 0, duplicatedMail: 0 });
-  });
+      expect(report.deliveries).toBeGreaterThanOrEqual(COPIES * hour.messages);
+      expect(report.gaveUp).toEqual([]);
+      expect(outcome.accounts.problems).toEqual([]);
+      expect(outcome.description).toEqual(single.description);
+      expect(outcome.accounts).toMatchObject({ lost: 0, duplicatedTickets: 0, duplicatedMail: 0 });
+    },
+    reliabilityTimeout(),
+  );
 });
