@@ -4,7 +4,6 @@ import { type DeliveryOptions, type DeliveryReport, deliverAgain, deliverHour } 
 import { testTicketTables } from '../support/dynamodb-test-table.ts';
 import { generateMail } from '../support/generated-mail.ts';
 import { pipeline } from '../support/ingest-pipeline.ts';
-import { MINUTE } from '../support/policy-fixtures.ts';
 import { balance, describeRun, takeStock } from '../support/reliability-ledger.ts';
 import { printFigures, reliabilityTimeout, sized } from '../support/reliability-size.ts';
 
@@ -30,8 +29,7 @@ async function newRun() {
   const options: DeliveryOptions = {
     concurrency: CONCURRENCY,
     deliver: (mail) => setup.receive(mail.raw, { key: mail.key, verdicts: mail.verdicts }),
-    // Lambda retries a failed invocation a minute or more later; past the receipt's two-minute lease.
-    beforeRetry: () => setup.clock.advance(3 * MINUTE),
+    clock: setup.clock,
     maxAttempts: 2 * COPIES,
   };
   const outcome = async (reports: readonly DeliveryReport[]) => {

@@ -2,17 +2,24 @@ import type { IngestResult } from '../../lib/application/ingest-email.ts';
 import type { TicketStore } from '../../lib/application/ports/ticket-store.ts';
 import { isAtendeError } from '../../lib/domain/atende-error.ts';
 import type { GeneratedHour, GeneratedMail, GeneratedThread, ReceivedAcknowledgement } from './generated-mail.ts';
+import { MINUTE } from './policy-fixtures.ts';
 
 /** Mail started at one instant, as two Lambdas invoked together would take it. */
 export type Together = readonly GeneratedMail[];
+
+/**
+ * How long a failed delivery waits before it comes again: Lambda retries an asynchronous
+ * invocation a minute or more later; this is past the receipt's two-minute lease.
+ */
+export const RETRY_DELAY_MS = 3 * MINUTE;
 
 export interface DeliveryOptions {
   /** How many deliveries run at once (Lambda's concurrency). */
   readonly concurrency: number;
   /** One delivery of one mail: one Lambda invocation. */
   readonly deliver: (mail: GeneratedMail) => Promise<IngestResult>;
-  /** What a failed delivery waits before it is delivered again: Lambda's retry delay (move the clock past the receipt's lease). */
-  readonly beforeRetry: () => void;
+  /** The clock the deliveries are decided by: retries and late mail move it on. */
+  readonly clock: { advance(milliseconds: number): void };
   /**
    * A mail still failing after this many deliveries (of all its copies) is given up, as Lambda
    * would send it to its dead-letter queue.
@@ -42,53 +49,63 @@ export interface DeliveryReport {
 /**
  * Delivers a generated hour the way SES and Lambda would: each thread's opening mails together,
  * the strays on their own, `concurrency` at a time; the answers to an acknowledgement as soon
- * as it is out (a customer cannot answer earlier). A delivery that throws is delivered again in
- * the next round, after `beforeRetry`, until it succeeds or `maxAttempts` is reached.
+ * as it is out (a customer cannot answer earlier); mail delayed on its way once the rest is in,
+ * `hour.lateBy` later. A delivery that throws comes again in the next round, RETRY_DELAY_MS
+ * later, until it succeeds or `maxAttempts` is reached.
  */
 export async function deliverHour(
   hour: GeneratedHour,
   store: TicketStore,
   options: DeliveryOptions,
 ): Promise<DeliveryReport> {
-  const due: Together[] = [
-    ...hour.threads.map((thread) => ({ order: keyOrder(thread.opening[0]!.key), together: thread.opening })),
-    ...hour.strays.map((mail) => ({ order: keyOrder(mail.key), together: [mail] })),
-  ]
-    .sort((a, b) => a.order - b.order)
-    .map((unit) => unit.together);
-  const threadOf = new Map(hour.threads.flatMap((thread) => thread.opening.map((mail) => [mail.key, thread] as const)));
+  const threadOf = new Map(
+    hour.threads.flatMap((thread) => [...thread.opening, ...thread.late].map((mail) => [mail.key, thread] as const)),
+  );
   const openingLeft = new Map(
-    hour.threads.map((thread) => [thread.id, new Set(thread.opening.map((mail) => mail.key))]),
+    hour.threads.map((thread) => [thread.id, new Set([...thread.opening, ...thread.late].map((mail) => mail.key))]),
   );
   let unwritten = 0;
-
   const followUps = async (thread: GeneratedThread): Promise<Together[]> => {
-    const acknowledgement = await acknowledgementOf(store, thread.opening[0]!);
+    const acknowledgement = await acknowledgementOf(store, thread);
     if (acknowledgement === null) {
       unwritten += thread.followUps.length;
       return [];
     }
     return thread.followUps.map((planned) => [hour.followUp(thread, planned, acknowledgement)]);
   };
-  return deliverAll(due, options, async (mail) => {
+  const deliveries = new Deliveries(options, async (mail) => {
     const thread = threadOf.get(mail.key);
     const left = thread === undefined ? undefined : openingLeft.get(thread.id);
     if (thread === undefined || left === undefined || !left.delete(mail.key) || left.size > 0) return [];
     return followUps(thread);
-  }).then((report) => ({ ...report, unwritten }));
+  });
+
+  await deliveries.run(
+    [
+      ...hour.threads.map((thread) => ({ order: keyOrder(thread.opening[0]!.key), together: thread.opening })),
+      ...hour.strays.map((mail) => ({ order: keyOrder(mail.key), together: [mail] })),
+    ]
+      .sort((a, b) => a.order - b.order)
+      .map((unit) => unit.together),
+  );
+  const late = hour.threads.flatMap((thread) => (thread.late.length > 0 ? [thread.late] : []));
+  if (late.length > 0) {
+    options.clock.advance(hour.lateBy);
+    await deliveries.run(late);
+  }
+  return { ...deliveries.report(), unwritten };
 }
 
 /** Delivers these mails again, in this order (every event once more, as a redelivering SES would). */
-export const deliverAgain = (mails: readonly GeneratedMail[], options: DeliveryOptions): Promise<DeliveryReport> =>
-  deliverAll(
-    mails.map((mail) => [mail]),
-    options,
-    async () => [],
-  ).then((report) => ({ ...report, unwritten: 0 }));
+export async function deliverAgain(mails: readonly GeneratedMail[], options: DeliveryOptions): Promise<DeliveryReport> {
+  const deliveries = new Deliveries(options, async () => []);
+  await deliveries.run(mails.map((mail) => [mail]));
+  return { ...deliveries.report(), unwritten: 0 };
+}
 
-/** The acknowledgement the first mail's ticket recorded as sent, as its recipient received it; null if none went out. */
-async function acknowledgementOf(store: TicketStore, first: GeneratedMail): Promise<ReceivedAcknowledgement | null> {
-  const ticketNumber = await store.ticketForMessageIds([first.messageId]);
+/** The acknowledgement the thread's ticket recorded as sent, as its recipient received it; null if none went out. */
+async function acknowledgementOf(store: TicketStore, thread: GeneratedThread): Promise<ReceivedAcknowledgement | null> {
+  const ticketNumber = await store.ticketForMessageIds(thread.opening.map((mail) => mail.messageId));
   if (ticketNumber === null) return null;
   const sent = (await store.listMessages(ticketNumber)).find(
     (message) => message.purpose === 'acknowledgement' && message.delivery?.status === 'sent',
@@ -97,108 +114,110 @@ async function acknowledgementOf(store: TicketStore, first: GeneratedMail): Prom
   return { ticketNumber, messageId: sent.messageId, subject: sent.subject, to: sent.to[0]! };
 }
 
-async function deliverAll(
-  initial: readonly Together[],
-  options: DeliveryOptions,
-  afterFirstSuccess: (mail: GeneratedMail) => Promise<Together[]>,
-): Promise<Omit<DeliveryReport, 'unwritten'>> {
-  const delivered: GeneratedMail[] = [];
-  const succeeded = new Set<string>();
-  const attempts = new Map<string, number>();
-  const failures: Record<string, number> = {};
-  const lastError = new Map<string, string>();
-  let deliveries = 0;
-  const queue: Together[] = [];
-  const enqueue = (units: readonly Together[]) => {
+/** Deliveries of one run: each batch is delivered in rounds until every mail of it went through or was given up. */
+class Deliveries {
+  private readonly delivered: GeneratedMail[] = [];
+  private readonly succeeded = new Set<string>();
+  private readonly attempts = new Map<string, number>();
+  private readonly failures: Record<string, number> = {};
+  private readonly lastError = new Map<string, string>();
+  private readonly gaveUp = new Set<GeneratedMail>();
+  private deliveries = 0;
+  private retryRounds = 0;
+  private readonly queue: Together[] = [];
+  private retry: GeneratedMail[] = [];
+
+  constructor(
+    private readonly options: DeliveryOptions,
+    private readonly afterFirstSuccess: (mail: GeneratedMail) => Promise<Together[]>,
+  ) {}
+
+  async run(units: readonly Together[]): Promise<void> {
+    this.enqueue(units);
+    for (;;) {
+      await this.drain();
+      const again = this.retry.filter((mail) => this.attemptsOf(mail) < this.options.maxAttempts);
+      for (const mail of this.retry)
+        if (!this.succeeded.has(mail.key) && this.attemptsOf(mail) >= this.options.maxAttempts) this.gaveUp.add(mail);
+      this.retry = [];
+      if (again.length === 0) return;
+      this.retryRounds += 1;
+      this.options.clock.advance(RETRY_DELAY_MS);
+      // Retries come one by one, as Lambda retries each failed invocation on its own.
+      this.queue.push(...again.map((mail) => [mail]));
+    }
+  }
+
+  report(): Omit<DeliveryReport, 'unwritten'> {
+    return {
+      delivered: this.delivered,
+      deliveries: this.deliveries,
+      failures: this.failures,
+      retryRounds: this.retryRounds,
+      gaveUp: [...this.gaveUp].map((mail) => ({ key: mail.key, error: this.lastError.get(mail.key) ?? '' })),
+    };
+  }
+
+  private attemptsOf(mail: GeneratedMail): number {
+    return this.attempts.get(mail.key) ?? 0;
+  }
+
+  private enqueue(units: readonly Together[]): void {
     for (const unit of units) {
-      for (const { together, place } of options.redeliver?.(unit) ?? [{ together: unit, place: null }]) {
-        if (place === null) queue.push(together);
-        else queue.splice(Math.floor(place * (queue.length + 1)), 0, together);
+      for (const { together, place } of this.options.redeliver?.(unit) ?? [{ together: unit, place: null }]) {
+        if (place === null) this.queue.push(together);
+        else this.queue.splice(Math.floor(place * (this.queue.length + 1)), 0, together);
       }
     }
-  };
+  }
 
-  let retry: GeneratedMail[] = [];
-  const attempt = async (together: Together): Promise<Together[]> => {
+  /** Delivers one unit, its mails at the same instant; returns what their first success made due. */
+  private async attempt(together: Together): Promise<Together[]> {
     const due: Together[] = [];
     const outcomes = await Promise.allSettled(
       together.map((mail) => {
-        deliveries += 1;
-        attempts.set(mail.key, (attempts.get(mail.key) ?? 0) + 1);
-        return options.deliver(mail);
+        this.deliveries += 1;
+        this.attempts.set(mail.key, this.attemptsOf(mail) + 1);
+        return this.options.deliver(mail);
       }),
     );
     for (const [index, outcome] of outcomes.entries()) {
       const mail = together[index]!;
       if (outcome.status === 'rejected') {
         const name = errorName(outcome.reason);
-        failures[name] = (failures[name] ?? 0) + 1;
-        lastError.set(mail.key, `${name}: ${outcome.reason instanceof Error ? outcome.reason.message : ''}`);
+        this.failures[name] = (this.failures[name] ?? 0) + 1;
+        this.lastError.set(mail.key, `${name}: ${outcome.reason instanceof Error ? outcome.reason.message : ''}`);
         // Every failed delivery comes again, also a copy of an event another copy completed (it is then a duplicate).
-        retry.push(mail);
+        this.retry.push(mail);
         continue;
       }
-      if (succeeded.has(mail.key)) continue;
-      succeeded.add(mail.key);
-      delivered.push(mail);
-      due.push(...(await afterFirstSuccess(mail)));
+      if (this.succeeded.has(mail.key)) continue;
+      this.succeeded.add(mail.key);
+      this.delivered.push(mail);
+      due.push(...(await this.afterFirstSuccess(mail)));
     }
     return due;
-  };
-
-  enqueue(initial);
-  let retryRounds = 0;
-  for (;;) {
-    await drain(queue, options.concurrency, attempt, enqueue);
-    const again = retry.filter((mail) => (attempts.get(mail.key) ?? 0) < options.maxAttempts);
-    const gaveUp = [
-      ...new Set(
-        retry.filter((mail) => !succeeded.has(mail.key) && (attempts.get(mail.key) ?? 0) >= options.maxAttempts),
-      ),
-    ];
-    retry = [];
-    if (again.length === 0) {
-      return {
-        delivered,
-        deliveries,
-        failures,
-        retryRounds,
-        gaveUp: gaveUp.map((mail) => ({ key: mail.key, error: lastError.get(mail.key) ?? '' })),
-      };
-    }
-    retryRounds += 1;
-    options.beforeRetry();
-    // Retries come one by one, as Lambda retries each failed invocation on its own.
-    queue.push(...again.map((mail) => [mail]));
   }
-}
 
-/**
- * Runs `work` over the queue, `concurrency` at a time, until the queue is empty and nothing is
- * running; work may add to the queue (follow-ups) — `enqueue` hands them over as the options say.
- */
-function drain(
-  queue: Together[],
-  concurrency: number,
-  work: (together: Together) => Promise<Together[]>,
-  enqueue: (units: readonly Together[]) => void,
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let running = 0;
-    const launch = () => {
-      while (running < concurrency && queue.length > 0) {
-        const together = queue.shift()!;
-        running += 1;
-        work(together).then((due) => {
-          running -= 1;
-          enqueue(due);
-          launch();
-        }, reject);
-      }
-      if (running === 0 && queue.length === 0) resolve();
-    };
-    launch();
-  });
+  /** Runs the queue, `concurrency` units at a time, until it is empty and nothing runs; what comes due joins it. */
+  private drain(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let running = 0;
+      const launch = () => {
+        while (running < this.options.concurrency && this.queue.length > 0) {
+          const together = this.queue.shift()!;
+          running += 1;
+          this.attempt(together).then((due) => {
+            running -= 1;
+            this.enqueue(due);
+            launch();
+          }, reject);
+        }
+        if (running === 0 && this.queue.length === 0) resolve();
+      };
+      launch();
+    });
+  }
 }
 
 const keyOrder = (key: string): number => Number(key.slice(key.lastIndexOf('-') + 1));

@@ -15,7 +15,7 @@ import { ATENDE_TICKET_HEADER } from '../../lib/domain/mail/mail-classification.
 /**
  * Faults for the reliability suite, drawn from a seeded generator: DynamoDB calls that fail
  * (throttled, a 5xx, a timeout; before the call reached the table, or after it, when the write
- * happened and only the answer is lost) and SES sends that fail (for a while, or for good; or
+ * happened and only the answer is lost, or while it is still on its way and lands later) and SES sends that fail (for a while, or for good; or
  * after SES took the mail, the answer lost).
  *
  * Each delivery attempt of an event draws from a generator of its own, seeded with the run's seed,
@@ -30,7 +30,8 @@ export type StoreFault =
   | 'server-error'
   | 'timeout'
   | 'server-error-after-write'
-  | 'timeout-after-write';
+  | 'timeout-after-write'
+  | 'timeout-in-flight';
 
 export type MailFault = 'throttled' | 'connection-reset' | 'answer-lost' | 'rejected' | 'sending-paused';
 
@@ -41,7 +42,8 @@ const STORE_FAULTS: readonly [StoreFault, number][] = [
   ['server-error', 0.15],
   ['timeout', 0.15],
   ['server-error-after-write', 0.1],
-  ['timeout-after-write', 0.2],
+  ['timeout-after-write', 0.1],
+  ['timeout-in-flight', 0.1],
 ];
 const MAIL_FAULTS: readonly [MailFault, number][] = [
   ['throttled', 0.3],
@@ -90,7 +92,8 @@ export class FaultInjection {
    * Makes a share of this client's calls fail. The middleware sits at the initialize step, above
    * the SDK's retry middleware (finalizeRequest): an injected fault is never retried by the SDK
    * and reaches the store and the kernel, as one the SDK's own retries did not cure would. A fault
-   * "after the write" lets the call reach DynamoDB Local, then throws instead of answering.
+   * "after the write" lets the call reach DynamoDB Local, then throws instead of answering; one
+   * "in flight" throws at once and lets the call land whenever it lands.
    */
   failStoreCalls(client: DynamoDBClient): void {
     client.middlewareStack.add(
@@ -102,6 +105,12 @@ export class FaultInjection {
         if (fault === 'server-error-after-write' || fault === 'timeout-after-write') {
           await next(args);
           throw fault === 'timeout-after-write' ? timeout() : serverError();
+        }
+        if (fault === 'timeout-in-flight') {
+          // The client gives up while the request is still on its way: it lands later, or not at all.
+          next(args).catch(() => {});
+          await new Promise((resolve) => setImmediate(resolve));
+          throw timeout();
         }
         if (fault === 'throttled-transaction' && transaction) {
           const items = (args.input as { TransactItems?: unknown[] }).TransactItems ?? [];

@@ -17,7 +17,9 @@ import type { InboundVerdicts } from '../../lib/domain/routing/inbound-verdicts.
  * A seeded generator of a busy hour at the help desk, for the reliability suite, in English,
  * Spanish and Portuguese (the people, subjects and words of the ingest benchmark's stream):
  * - new requests, some of them two mails of one new thread at the same instant: the requester
- *   writing twice on one subject, or a mail and a Cc'd colleague's reply to it;
+ *   writing twice on one subject, or a mail and a Cc'd colleague's reply to it; and some whose
+ *   colleague's reply overtakes the mail it answers, which was delayed on its way (greylisted,
+ *   a queue at the sender's provider) and comes `lateBy` later;
  * - answers to our acknowledgement, written once it is out: a reply (In-Reply-To / References),
  *   a mail that carries only the subject tag, an out-of-office, a bounce;
  * - mail that belongs to no ticket: an out-of-office and a bounce answering nothing we sent, spam.
@@ -30,6 +32,8 @@ export type GeneratedKind =
   | 'new'
   | 'same-subject'
   | 'reply-at-once'
+  | 'reply-first'
+  | 'overtaken'
   | 'reply'
   | 'tagged'
   | 'auto-reply'
@@ -68,6 +72,8 @@ export interface GeneratedThread {
   readonly language: Language;
   /** Delivered together, at one instant: the first mail, and maybe a second one of the same new thread. */
   readonly opening: readonly GeneratedMail[];
+  /** Mail of the opening delayed on its way: delivered `lateBy` after the rest of the hour. */
+  readonly late: readonly GeneratedMail[];
   /** Written by `followUp` once the acknowledgement is out. */
   readonly followUps: readonly PlannedFollowUp[];
 }
@@ -95,17 +101,21 @@ export interface GeneratedHour {
   readonly strays: readonly GeneratedMail[];
   /** Every mail planned: openings, follow-ups and strays. */
   readonly messages: number;
+  /** How long the late mail is delayed on its way: longer than any claim on a new thread that is not a Message-ID's. */
+  readonly lateBy: number;
   /** Writes a planned follow-up of a thread, answering the acknowledgement its requester received. */
   followUp(thread: GeneratedThread, planned: PlannedFollowUp, acknowledgement: ReceivedAcknowledgement): GeneratedMail;
 }
 
 const SUPPORT_ADDRESS = 'servicedesk@example.com';
-/** How a thread opens: one mail, or two of the same new thread at one instant. */
-const OPENINGS: readonly ['single' | 'same-subject' | 'reply-at-once', number][] = [
-  ['single', 0.7],
-  ['same-subject', 0.15],
-  ['reply-at-once', 0.15],
+/** How a thread opens: one mail, two of the same new thread at one instant, or a reply before its mail. */
+const OPENINGS: readonly ['single' | 'same-subject' | 'reply-at-once' | 'reply-first', number][] = [
+  ['single', 0.62],
+  ['same-subject', 0.14],
+  ['reply-at-once', 0.14],
+  ['reply-first', 0.1],
 ];
+const LATE_BY_MS = 60 * 60_000;
 /** The chance of each answer to the acknowledgement, independently. */
 const FOLLOW_UP_CHANCES: readonly [FollowUpKind, number][] = [
   ['reply', 0.4],
@@ -161,11 +171,12 @@ export function generateMail(options: GeneratedMailOptions): GeneratedHour {
     const opening = weighted(random, OPENINGS);
     const first = key();
     const firstId = messageIdOf(first, requester);
-    const colleague = opening === 'reply-at-once' ? person(language, `t${id}-colleague`) : null;
+    const answered = opening === 'reply-at-once' || opening === 'reply-first';
+    const colleague = answered ? person(language, `t${id}-colleague`) : null;
     const mails: GeneratedMail[] = [
       {
         key: first,
-        kind: 'new',
+        kind: opening === 'reply-first' ? 'overtaken' : 'new',
         thread: id,
         messageId: firstId,
         quarantine: null,
@@ -202,7 +213,7 @@ export function generateMail(options: GeneratedMailOptions): GeneratedHour {
       const replyId = messageIdOf(reply, colleague);
       mails.push({
         key: reply,
-        kind: 'reply-at-once',
+        kind: opening === 'reply-first' ? 'reply-first' : 'reply-at-once',
         thread: id,
         messageId: replyId,
         quarantine: null,
@@ -223,11 +234,12 @@ export function generateMail(options: GeneratedMailOptions): GeneratedHour {
       kind,
       text: pick(REPLIES[language]),
     }));
-    threads.push({ id, language, opening: mails, followUps });
+    const late = opening === 'reply-first' ? mails.splice(0, 1) : [];
+    threads.push({ id, language, opening: mails, late, followUps });
     const names = new Map([[requester.address, requester.name]]);
     if (colleague !== null) names.set(colleague.address, colleague.name);
     written.set(id, { subject, names });
-    messages += mails.length + followUps.length;
+    messages += mails.length + late.length + followUps.length;
 
     if (random() < STRAY_CHANCE) {
       strays.push(strayMail(weighted(random, STRAYS), key(), person(language, `s${strays.length}`), subject, language));
@@ -237,6 +249,7 @@ export function generateMail(options: GeneratedMailOptions): GeneratedHour {
 
   return {
     seed: options.seed,
+    lateBy: LATE_BY_MS,
     threads,
     strays,
     messages,

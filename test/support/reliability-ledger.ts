@@ -17,6 +17,8 @@ const STORED_AS: Readonly<Record<GeneratedKind, MessagePurpose | null>> = {
   new: 'customer-message',
   'same-subject': 'customer-message',
   'reply-at-once': 'customer-message',
+  'reply-first': 'customer-message',
+  overtaken: 'customer-message',
   reply: 'customer-message',
   tagged: 'customer-message',
   'auto-reply': 'auto-reply',
