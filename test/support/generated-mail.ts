@@ -1,7 +1,6 @@
 import {
   BODIES,
   DOMAINS,
-  encodedWord,
   LANGUAGES,
   type Language,
   NAMES,
@@ -12,6 +11,7 @@ import {
   weighted,
 } from '../../bench/ingest-mail-generator.ts';
 import type { InboundVerdicts } from '../../lib/domain/routing/inbound-verdicts.ts';
+import { bounceMail, type CustomerMail, customerMail, type Person } from './generated-mail-bytes.ts';
 
 /**
  * A seeded generator of a busy hour at the help desk, for the reliability suite, in English,
@@ -101,13 +101,12 @@ export interface GeneratedHour {
   readonly strays: readonly GeneratedMail[];
   /** Every mail planned: openings, follow-ups and strays. */
   readonly messages: number;
-  /** How long the late mail is delayed on its way: longer than any claim on a new thread that is not a Message-ID's. */
+  /** How long the late mail is held up on its way: longer than a subject's thread claim lasts. */
   readonly lateBy: number;
   /** Writes a planned follow-up of a thread, answering the acknowledgement its requester received. */
   followUp(thread: GeneratedThread, planned: PlannedFollowUp, acknowledgement: ReceivedAcknowledgement): GeneratedMail;
 }
 
-const SUPPORT_ADDRESS = 'servicedesk@example.com';
 /** How a thread opens: one mail, two of the same new thread at one instant, or a reply before its mail. */
 const OPENINGS: readonly ['single' | 'same-subject' | 'reply-at-once' | 'reply-first', number][] = [
   ['single', 0.62],
@@ -115,6 +114,7 @@ const OPENINGS: readonly ['single' | 'same-subject' | 'reply-at-once' | 'reply-f
   ['reply-at-once', 0.14],
   ['reply-first', 0.1],
 ];
+/** An hour: past the 15 minutes a subject's thread claim lasts, so only the reply's claim on its Message-ID finds it. */
 const LATE_BY_MS = 60 * 60_000;
 /** The chance of each answer to the acknowledgement, independently. */
 const FOLLOW_UP_CHANCES: readonly [FollowUpKind, number][] = [
@@ -135,12 +135,6 @@ const STRAY_QUARANTINE = {
   'stray-bounce': 'inbound.unmatchedBounce',
   spam: 'inbound.spam',
 };
-const DATE = 'Mon, 23 Nov 2026 10:00:00 -0500';
-
-interface Person {
-  readonly address: string;
-  readonly name: string;
-}
 
 /** Plans a busy hour of at least `messages` mails; the same seed plans the same hour. */
 export function generateMail(options: GeneratedMailOptions): GeneratedHour {
@@ -161,7 +155,7 @@ export function generateMail(options: GeneratedMailOptions): GeneratedHour {
   const threads: GeneratedThread[] = [];
   const strays: GeneratedMail[] = [];
   /** Each thread's subject, and the names of the people who may receive its acknowledgement. */
-  const written = new Map<number, { subject: string; names: Map<string, string> }>();
+  const facts = new Map<number, { subject: string; names: Map<string, string> }>();
   let messages = 0;
   while (messages < options.messages) {
     const id = threads.length;
@@ -169,65 +163,32 @@ export function generateMail(options: GeneratedMailOptions): GeneratedHour {
     const requester = person(language, `t${id}`);
     const subject = pick(SUBJECTS[language]);
     const opening = weighted(random, OPENINGS);
-    const first = key();
-    const firstId = messageIdOf(first, requester);
-    const answered = opening === 'reply-at-once' || opening === 'reply-first';
-    const colleague = answered ? person(language, `t${id}-colleague`) : null;
-    const mails: GeneratedMail[] = [
-      {
-        key: first,
-        kind: opening === 'reply-first' ? 'overtaken' : 'new',
-        thread: id,
-        messageId: firstId,
-        quarantine: null,
-        raw: customerMail({
-          from: requester,
-          cc: colleague,
-          subject,
-          messageId: firstId,
-          text: `${pick(BODIES[language])}\n${requester.name}`,
-          html: random() < 0.35,
-        }),
-      },
-    ];
+    const colleague =
+      opening === 'reply-at-once' || opening === 'reply-first' ? person(language, `t${id}-colleague`) : null;
+    const first = threadMail(key(), opening === 'reply-first' ? 'overtaken' : 'new', id, {
+      from: requester,
+      cc: colleague,
+      subject,
+      text: `${pick(BODIES[language])}\n${requester.name}`,
+      html: random() < 0.35,
+    });
+    const mails = [first];
     if (opening === 'same-subject') {
-      const second = key();
-      const secondId = messageIdOf(second, requester);
-      mails.push({
-        key: second,
-        kind: 'same-subject',
-        thread: id,
-        messageId: secondId,
-        quarantine: null,
-        raw: customerMail({
-          from: requester,
-          subject,
-          messageId: secondId,
-          text: `${pick(REPLIES[language])}\n${requester.name}`,
-          html: false,
-        }),
-      });
+      const text = `${pick(REPLIES[language])}\n${requester.name}`;
+      mails.push(threadMail(key(), 'same-subject', id, { from: requester, subject, text, html: false }));
     }
     if (colleague !== null) {
-      const reply = key();
-      const replyId = messageIdOf(reply, colleague);
-      mails.push({
-        key: reply,
-        kind: opening === 'reply-first' ? 'reply-first' : 'reply-at-once',
-        thread: id,
-        messageId: replyId,
-        quarantine: null,
-        raw: customerMail({
+      mails.push(
+        threadMail(key(), opening === 'reply-first' ? 'reply-first' : 'reply-at-once', id, {
           from: colleague,
           cc: requester,
           subject: `Re: ${subject}`,
-          messageId: replyId,
-          inReplyTo: firstId,
-          references: [firstId],
+          inReplyTo: first.messageId,
+          references: [first.messageId],
           text: `${pick(REPLIES[language])}\n${colleague.name}\n\n> ${subject}`,
           html: false,
         }),
-      });
+      );
     }
     const followUps = FOLLOW_UP_CHANCES.filter(([, chance]) => random() < chance).map(([kind]) => ({
       key: key(),
@@ -238,7 +199,7 @@ export function generateMail(options: GeneratedMailOptions): GeneratedHour {
     threads.push({ id, language, opening: mails, late, followUps });
     const names = new Map([[requester.address, requester.name]]);
     if (colleague !== null) names.set(colleague.address, colleague.name);
-    written.set(id, { subject, names });
+    facts.set(id, { subject, names });
     messages += mails.length + late.length + followUps.length;
 
     if (random() < STRAY_CHANCE) {
@@ -253,57 +214,60 @@ export function generateMail(options: GeneratedMailOptions): GeneratedHour {
     threads,
     strays,
     messages,
-    followUp(thread, planned, acknowledgement) {
+    followUp(thread, { key: followUpKey, kind, text }, acknowledgement) {
       const language = thread.language;
-      const { subject, names } = written.get(thread.id)!;
-      const author: Person = { address: acknowledgement.to, name: names.get(acknowledgement.to) ?? '' };
-      const messageId = messageIdOf(planned.key, author);
-      const mail = { key: planned.key, kind: planned.kind, thread: thread.id, messageId, quarantine: null };
-      switch (planned.kind) {
+      const { subject, names } = facts.get(thread.id)!;
+      const from: Person = { address: acknowledgement.to, name: names.get(acknowledgement.to) ?? '' };
+      const answering = { inReplyTo: acknowledgement.messageId, references: [acknowledgement.messageId] };
+      switch (kind) {
         case 'reply':
-          return {
-            ...mail,
-            raw: customerMail({
-              from: author,
-              subject: `Re: ${acknowledgement.subject}`,
-              messageId,
-              inReplyTo: acknowledgement.messageId,
-              references: [acknowledgement.messageId],
-              text: `${planned.text}\n${author.name}\n\n> ${acknowledgement.subject}`,
-              html: false,
-            }),
-          };
+          return threadMail(followUpKey, kind, thread.id, {
+            from,
+            subject: `Re: ${acknowledgement.subject}`,
+            ...answering,
+            text: `${text}\n${from.name}\n\n> ${acknowledgement.subject}`,
+            html: false,
+          });
         case 'tagged':
           // Written from scratch with the tag typed in (a new mail, not a reply): no threading headers.
-          return {
-            ...mail,
-            raw: customerMail({
-              from: author,
-              subject: `[Atende #${acknowledgement.ticketNumber}] ${subject}`,
-              messageId,
-              text: `${planned.text}\n${author.name}`,
-              html: false,
-            }),
-          };
+          return threadMail(followUpKey, kind, thread.id, {
+            from,
+            subject: `[Atende #${acknowledgement.ticketNumber}] ${subject}`,
+            text: `${text}\n${from.name}`,
+            html: false,
+          });
         case 'auto-reply':
-          return {
-            ...mail,
-            raw: customerMail({
-              from: author,
-              subject: `${OUT_OF_OFFICE[language].prefix}${acknowledgement.subject}`,
-              messageId,
-              inReplyTo: acknowledgement.messageId,
-              references: [acknowledgement.messageId],
-              text: OUT_OF_OFFICE[language].text,
-              html: false,
-              headers: ['Auto-Submitted: auto-replied', 'X-Autoreply: yes'],
-            }),
-          };
+          return threadMail(followUpKey, kind, thread.id, {
+            from,
+            subject: `${OUT_OF_OFFICE[language].prefix}${acknowledgement.subject}`,
+            ...answering,
+            text: OUT_OF_OFFICE[language].text,
+            html: false,
+            headers: { 'Auto-Submitted': 'auto-replied', 'X-Autoreply': 'yes' },
+          });
         case 'bounce':
-          return { ...mail, messageId: bounceIdOf(planned.key), raw: bounceMail(planned.key, acknowledgement) };
+          return {
+            key: followUpKey,
+            kind,
+            thread: thread.id,
+            messageId: bounceIdOf(followUpKey),
+            quarantine: null,
+            raw: bounceMail(bounceIdOf(followUpKey), acknowledgement),
+          };
       }
     },
   };
+}
+
+/** A customer's mail of a thread, its Message-ID made from its key and its author's domain. */
+function threadMail(
+  key: string,
+  kind: GeneratedKind,
+  thread: number,
+  mail: Omit<CustomerMail, 'messageId'>,
+): GeneratedMail {
+  const messageId = messageIdOf(key, mail.from);
+  return { key, kind, thread, messageId, quarantine: null, raw: customerMail({ ...mail, messageId }) };
 }
 
 const messageIdOf = (key: string, author: Person): string => `<${key}@${author.address.split('@')[1]}>`;
@@ -329,13 +293,13 @@ function strayMail(
           messageId,
           text: OUT_OF_OFFICE[language].text,
           html: false,
-          headers: ['Auto-Submitted: auto-replied'],
+          headers: { 'Auto-Submitted': 'auto-replied' },
         }),
       };
     case 'stray-bounce':
       return {
         ...mail,
-        raw: bounceMail(key, {
+        raw: bounceMail(messageId, {
           ticketNumber: null,
           messageId: `<never-sent-${key}@email.amazonses.com>`,
           subject,
@@ -349,103 +313,4 @@ function strayMail(
         raw: customerMail({ from, subject, messageId, text: BODIES[language][0]!, html: false }),
       };
   }
-}
-
-interface CustomerMail {
-  readonly from: Person;
-  readonly cc?: Person | null;
-  readonly subject: string;
-  readonly messageId: string;
-  readonly inReplyTo?: string;
-  readonly references?: readonly string[];
-  readonly text: string;
-  /** multipart/alternative with an HTML part, as most mail clients send. */
-  readonly html: boolean;
-  readonly headers?: readonly string[];
-}
-
-const crlf = (text: string): string => text.replace(/\r?\n/g, '\r\n');
-const escapeHtml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const named = (person: Person): string => `${encodedWord(person.name)} <${person.address}>`;
-
-function customerMail(mail: CustomerMail): Buffer {
-  const headers = [
-    `From: ${named(mail.from)}`,
-    `To: ${SUPPORT_ADDRESS}`,
-    ...(mail.cc ? [`Cc: ${named(mail.cc)}`] : []),
-    `Subject: ${encodedWord(mail.subject)}`,
-    `Date: ${DATE}`,
-    `Message-ID: ${mail.messageId}`,
-    ...(mail.inReplyTo ? [`In-Reply-To: ${mail.inReplyTo}`] : []),
-    ...(mail.references?.length ? [`References: ${mail.references.join(' ')}`] : []),
-    ...(mail.headers ?? []),
-    'MIME-Version: 1.0',
-  ];
-  const plain = ['Content-Type: text/plain; charset=utf-8', 'Content-Transfer-Encoding: 8bit'];
-  if (!mail.html) return Buffer.from(`${[...headers, ...plain].join('\r\n')}\r\n\r\n${crlf(mail.text)}\r\n`, 'utf8');
-  const boundary = `=_alt_${mail.messageId.replace(/[^A-Za-z0-9]/g, '')}`;
-  const html = `<html><body>${mail.text
-    .split('\n\n')
-    .map((paragraph) => `<p>${escapeHtml(paragraph).replace(/\n/g, '<br>')}</p>`)
-    .join('')}</body></html>`;
-  const body =
-    `--${boundary}\r\n${plain.join('\r\n')}\r\n\r\n${crlf(mail.text)}\r\n` +
-    `--${boundary}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n${html}\r\n` +
-    `--${boundary}--\r\n`;
-  return Buffer.from(
-    `${[...headers, `Content-Type: multipart/alternative; boundary="${boundary}"`].join('\r\n')}\r\n\r\n${body}`,
-    'utf8',
-  );
-}
-
-/** A delivery status notification as SES sends it (RFC 3464), returning the headers of the mail that bounced. */
-function bounceMail(
-  key: string,
-  bounced: Omit<ReceivedAcknowledgement, 'ticketNumber'> & { readonly ticketNumber: number | null },
-): Buffer {
-  const boundary = `=_bounce_${key}`;
-  const returned = [
-    `From: Atende Support <${SUPPORT_ADDRESS}>`,
-    `To: ${bounced.to}`,
-    `Subject: ${encodedWord(bounced.subject)}`,
-    `Message-ID: ${bounced.messageId}`,
-    ...(bounced.ticketNumber === null ? [] : [`X-Atende-Ticket: ${bounced.ticketNumber}`]),
-  ];
-  return Buffer.from(
-    [
-      'Return-Path: <>',
-      'From: MAILER-DAEMON@amazonses.com',
-      `To: ${SUPPORT_ADDRESS}`,
-      'Subject: Delivery Status Notification (Failure)',
-      `Message-ID: ${bounceIdOf(key)}`,
-      `Date: ${DATE}`,
-      'MIME-Version: 1.0',
-      `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,
-      '',
-      `--${boundary}`,
-      'Content-Type: text/plain; charset=UTF-8',
-      '',
-      'An error occurred while trying to deliver the mail to the following recipients:',
-      bounced.to,
-      '',
-      `--${boundary}`,
-      'Content-Type: message/delivery-status',
-      '',
-      'Reporting-MTA: dns; a8-30.smtp-out.amazonses.com',
-      '',
-      'Action: failed',
-      `Final-Recipient: rfc822; ${bounced.to}`,
-      `Diagnostic-Code: smtp; 550 5.1.1 <${bounced.to}>: Recipient address rejected: User unknown`,
-      'Status: 5.1.1',
-      '',
-      `--${boundary}`,
-      'Content-Type: text/rfc822-headers',
-      '',
-      ...returned,
-      '',
-      `--${boundary}--`,
-      '',
-    ].join('\r\n'),
-    'utf8',
-  );
 }
