@@ -3,7 +3,8 @@
  * tickets, customers' replies to our acknowledgement, and out-of-office answers to it, in
  * English, Spanish and Portuguese, as plain text, multipart/alternative or with a small
  * attachment. Raw RFC 5322 bytes are built here by hand, so nothing random (a composer's
- * Message-ID or Date) varies between runs.
+ * Message-ID or Date) varies between runs. The reliability suite's generator
+ * (test/support/generated-mail.ts) writes with the same people, subjects and words.
  */
 
 export type Language = 'en' | 'es' | 'pt';
@@ -51,7 +52,7 @@ const FORMATS: readonly [MailFormat, number][] = [
   ['alternative', 0.35],
   ['attachment', 0.15],
 ];
-const DOMAINS = [
+export const DOMAINS = [
   'cliente.example',
   'empresa.example',
   'loja.example',
@@ -59,12 +60,12 @@ const DOMAINS = [
   'hosting.example',
   'acme.example',
 ];
-const NAMES: Record<Language, readonly string[]> = {
+export const NAMES: Record<Language, readonly string[]> = {
   en: ['Ana Smith', 'John Carter', 'Mary Jones', 'Peter Brown'],
   es: ['Lucía Pérez', 'Jorge Martínez', 'Carmen Ruiz', 'Diego Gómez'],
   pt: ['João Silva', 'Beatriz Souza', 'Marcos Oliveira', 'Fernanda Lima'],
 };
-const SUBJECTS: Record<Language, readonly string[]> = {
+export const SUBJECTS: Record<Language, readonly string[]> = {
   en: [
     'Printer offline since Monday',
     'Cannot access the dashboard',
@@ -90,7 +91,7 @@ const SUBJECTS: Record<Language, readonly string[]> = {
     'Alterar meu plano',
   ],
 };
-const BODIES: Record<Language, readonly string[]> = {
+export const BODIES: Record<Language, readonly string[]> = {
   en: [
     'Hello,\n\nsince this morning the printer on the third floor does not print anything. We restarted it twice and the queue is still stuck. Could you have a look?\n\nThanks,',
     'Hi team,\n\nwe have been trying to log in to the dashboard for an hour and it keeps saying our session expired. Nobody in the office can get in.\n\nRegards,',
@@ -107,7 +108,7 @@ const BODIES: Record<Language, readonly string[]> = {
     'Prezados,\n\no sistema está fora do ar desde cedo e não conseguimos emitir pedidos. É urgente para nós.\n\nAbraços,',
   ],
 };
-const REPLIES: Record<Language, readonly string[]> = {
+export const REPLIES: Record<Language, readonly string[]> = {
   en: [
     'Thanks for the quick answer. It happened again just now, here is a screenshot of the error.',
     'Any news on this? We still cannot work.',
@@ -124,7 +125,7 @@ const REPLIES: Record<Language, readonly string[]> = {
     'Tentamos o que sugeriram e não resolveu.',
   ],
 };
-const OUT_OF_OFFICE: Record<Language, { prefix: string; text: string }> = {
+export const OUT_OF_OFFICE: Record<Language, { prefix: string; text: string }> = {
   en: {
     prefix: 'Automatic reply: ',
     text: 'I am out of the office until Monday with limited access to e-mail. For urgent matters please call the front desk.',
@@ -138,12 +139,12 @@ const OUT_OF_OFFICE: Record<Language, { prefix: string; text: string }> = {
     text: 'Estou fora do escritório até segunda-feira com acesso limitado ao e-mail. Para assuntos urgentes ligue para a recepção.',
   },
 };
-const LANGUAGES: readonly Language[] = ['en', 'es', 'pt'];
+export const LANGUAGES: readonly Language[] = ['en', 'es', 'pt'];
 /** A small attachment: a few KB, like a screenshot thumbnail or a one-page PDF. */
 const ATTACHMENT_BYTES = 3_000;
 
 /** mulberry32: a tiny seeded generator, so every run sends the same mail. */
-const seededRandom = (seed: number): (() => number) => {
+export const seededRandom = (seed: number): (() => number) => {
   let state = seed;
   return () => {
     state = (state + 0x6d2b79f5) | 0;
@@ -153,7 +154,7 @@ const seededRandom = (seed: number): (() => number) => {
   };
 };
 
-const weighted = <T>(random: () => number, shares: readonly [T, number][]): T => {
+export const weighted = <T>(random: () => number, shares: readonly [T, number][]): T => {
   let roll = random();
   for (const [value, share] of shares) {
     roll -= share;
@@ -221,7 +222,7 @@ export function planMail(options: MailPlanOptions): PlannedMail[] {
 const domainOf = (address: string): string => address.slice(address.lastIndexOf('@') + 1);
 
 /** RFC 2047 B-encoding for a header that is not plain ASCII. */
-const encodedWord = (text: string): string =>
+export const encodedWord = (text: string): string =>
   /^[\x20-\x7e]*$/.test(text) ? text : `=?UTF-8?B?${Buffer.from(text, 'utf8').toString('base64')}?=`;
 
 const base64Lines = (bytes: Buffer): string => (bytes.toString('base64').match(/.{1,76}/g) ?? []).join('\r\n');

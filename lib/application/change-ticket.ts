@@ -1,6 +1,6 @@
 import { AtendeError, isAtendeError } from '../domain/atende-error.ts';
 import type { OutboundPurpose } from '../domain/ticket/message-purpose.ts';
-import { THREAD_CLAIM_TTL_MS } from '../domain/ticket/threading.ts';
+import { claimLifetime } from '../domain/ticket/threading.ts';
 import type { Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
 import { type Quarantined, quarantineEvent, type Redelivered, resumeEvent } from './inbound-receipts.ts';
 import type { Customer, ThreadClaim } from './ports/ticket-store.ts';
@@ -45,13 +45,13 @@ export type ChangeOutcome<R> =
   | Redelivered
   | Quarantined;
 
-/** The claims a message makes, for the ticket it goes to, live for THREAD_CLAIM_TTL_MS from the event. */
+/** The claims a message makes, for the ticket it goes to, live from the event for as long as their kind needs. */
 export const claimsFor = (keys: readonly string[], ticketNumber: number, event: TicketEvent): ThreadClaim[] =>
   keys.map((key) => ({
     key,
     ticketNumber,
     claimedAt: eventTime(event),
-    expiresAt: new Date(event.now + THREAD_CLAIM_TTL_MS).toISOString(),
+    expiresAt: new Date(event.now + claimLifetime(key)).toISOString(),
   }));
 
 /**

@@ -1,8 +1,8 @@
-import { isAtendeError } from '../domain/atende-error.ts';
+import { type ErrorCode, isAtendeError } from '../domain/atende-error.ts';
 import type { OutboundPurpose } from '../domain/ticket/message-purpose.ts';
 import type { MessageDelivery, TicketMessage } from '../domain/ticket/ticket.ts';
 import type { Mailer } from './ports/mailer.ts';
-import type { OwedEffect, OwedMail, TicketStore } from './ports/ticket-store.ts';
+import type { OwedEffect, OwedMail, RecordSentMailInput, TicketStore } from './ports/ticket-store.ts';
 
 export interface SettleDeps {
   readonly store: TicketStore;
@@ -34,6 +34,37 @@ const PERMANENT_MAIL_CODES: readonly string[] = [
 export const isPermanentMailFailure = (error: unknown): boolean =>
   isAtendeError(error) && (error.details['retryable'] === false || PERMANENT_MAIL_CODES.includes(error.code));
 
+/**
+ * How many times settled mail is recorded before the event fails. Recording runs after the mail
+ * left, and an event that fails here is delivered again and sends the mail again: so a store
+ * failure that may pass (contention, throttling, a 5xx, a timeout) is tried again first, here and
+ * nowhere else. After a 5xx or a timeout the write may have happened: the next try then finds
+ * its messages stored (`store.duplicateMessage`), which is as good as recorded.
+ */
+export const RECORD_SENT_MAIL_ATTEMPTS = 5;
+
+/** Store failures that say nothing was wrong with the write itself. */
+const TRANSIENT_STORE_FAILURES: readonly ErrorCode[] = ['store.contention', 'store.throttled', 'store.unavailable'];
+
+/** Before the n-th try, 50 ms doubling: a concurrent writer or a throttled partition needs a moment. */
+const pauseBeforeTry = (attempt: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, 50 * 2 ** (attempt - 2)));
+
+async function recordSettled(store: TicketStore, input: RecordSentMailInput): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    if (attempt > 1) await pauseBeforeTry(attempt);
+    try {
+      await store.recordSentMail(input);
+      return;
+    } catch (error) {
+      // A resumed delivery, or a try whose answer was lost, recorded these messages already.
+      if (isAtendeError(error, 'store.duplicateMessage')) return;
+      const transient = isAtendeError(error) && TRANSIENT_STORE_FAILURES.includes(error.code);
+      if (!transient || attempt >= RECORD_SENT_MAIL_ATTEMPTS) throw error;
+    }
+  }
+}
+
 type Settled =
   | { readonly effect: OwedMail; readonly delivery: MessageDelivery; readonly messageId: string | null }
   | { readonly effect: OwedMail; readonly retry: unknown };
@@ -47,7 +78,8 @@ type Settled =
  *
  * If anything stays owed, the first such error is thrown after the record is written, so the
  * event is delivered again and the retry settles only what is left. Sending together keeps the
- * window in which a crash can repeat a mail (sent, not yet recorded) as short as one send.
+ * window in which a crash can repeat a mail (sent, not yet recorded) as short as one send; the
+ * record is tried RECORD_SENT_MAIL_ATTEMPTS times before the event fails and the window opens.
  * Returns the purposes of the mail sent, in the order owed.
  */
 export async function settleOwedEffects(deps: SettleDeps, work: SettleWork): Promise<OutboundPurpose[]> {
@@ -76,14 +108,8 @@ export async function settleOwedEffects(deps: SettleDeps, work: SettleWork): Pro
   const messages = done
     .filter((outcome) => outcome.effect.ticketNumber !== null && outcome.effect.sequence !== null)
     .map((outcome) => outboundMessage(outcome.effect, outcome.delivery, outcome.messageId, work.decidedAt));
-  if (done.length > 0) {
-    try {
-      await deps.store.recordSentMail({ ticketNumber, messages, receiptKey: work.receiptKey, remaining });
-    } catch (error) {
-      // A resumed delivery that finds its messages already recorded has nothing left to record.
-      if (!isAtendeError(error, 'store.duplicateMessage')) throw error;
-    }
-  }
+  if (done.length > 0)
+    await recordSettled(deps.store, { ticketNumber, messages, receiptKey: work.receiptKey, remaining });
   const failure = settled.find((outcome) => 'retry' in outcome);
   if (failure && 'retry' in failure) throw failure.retry;
   return done.filter((outcome) => outcome.delivery.status === 'sent').map((outcome) => outcome.effect.purpose);

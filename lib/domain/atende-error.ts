@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'store.contention'
   | 'store.invalidItem'
   | 'store.throttled'
+  | 'store.unavailable'
   | 'store.itemTooLarge'
   | 'local.startFailed'
   | 'local.notRunning'

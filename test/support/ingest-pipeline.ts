@@ -9,6 +9,7 @@ import {
   type IngestResult,
   ingestEmail,
 } from '../../lib/application/ingest-email.ts';
+import type { Mailer } from '../../lib/application/ports/mailer.ts';
 import type { TicketStore } from '../../lib/application/ports/ticket-store.ts';
 import type { Policy } from '../../lib/domain/policy/policy-schema.ts';
 import { SlaClock } from '../../lib/domain/sla/sla-schedule.ts';
@@ -21,6 +22,8 @@ export interface PipelineOptions {
   readonly policy?: Policy;
   /** A store other than a fresh in-memory one (DynamoDB Local in integration specs). */
   readonly store?: TicketStore;
+  /** What the use case sends through, around the recording mailer (a fault-injecting one, say). */
+  readonly mailer?: (recording: RecordingMailer) => Mailer;
 }
 
 export type ReceiveOptions = Partial<Pick<InboundEmail, 'verdicts' | 'submittedBy' | 'recipients'>> & {
@@ -37,7 +40,15 @@ export function pipeline(policyFile = 'default.yaml', options: PipelineOptions =
   const rawMail = new InMemoryRawMailStore();
   const mailer = new RecordingMailer();
   const clock = new ManualClock(at('2026-11-23T10:00:00-05:00'));
-  const deps: IngestEmailDeps = { policy, sla: new SlaClock(policy), store, rawMail, mailer, renderer, clock };
+  const deps: IngestEmailDeps = {
+    policy,
+    sla: new SlaClock(policy),
+    store,
+    rawMail,
+    mailer: options.mailer?.(mailer) ?? mailer,
+    renderer,
+    clock,
+  };
   let events = 0;
   const receive = async (mail: TestMail | Buffer, receiveOptions: ReceiveOptions = {}): Promise<IngestResult> => {
     const key = receiveOptions.key ?? `ses-${++events}`;

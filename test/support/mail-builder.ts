@@ -10,6 +10,8 @@ export interface TestMail {
   references?: string;
   date?: string;
   text?: string;
+  /** An HTML part besides the text: multipart/alternative, as most mail clients send. */
+  html?: string;
   headers?: Record<string, string>;
 }
 
@@ -28,16 +30,32 @@ export function buildMail(mail: TestMail = {}): Buffer {
     'In-Reply-To': mail.inReplyTo,
     References: mail.references,
     'MIME-Version': '1.0',
-    'Content-Type': 'text/plain; charset=utf-8',
-    'Content-Transfer-Encoding': '8bit',
+    ...(mail.html === undefined ? PLAIN_TEXT : { 'Content-Type': `multipart/alternative; boundary="${ALTERNATIVE}"` }),
     ...mail.headers,
   };
   const head = Object.entries(headers)
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([name, value]) => `${name}: ${value}`)
     .join('\r\n');
-  return Buffer.from(
-    `${head}\r\n\r\n${(mail.text ?? 'Hello, the printer on the third floor is offline since this morning.').replace(/\r?\n/g, '\r\n')}\r\n`,
-    'utf8',
-  );
+  const text = crlf(mail.text ?? 'Hello, the printer on the third floor is offline since this morning.');
+  const body =
+    mail.html === undefined
+      ? text
+      : [
+          `--${ALTERNATIVE}`,
+          ...Object.entries(PLAIN_TEXT).map(([name, value]) => `${name}: ${value}`),
+          '',
+          text,
+          `--${ALTERNATIVE}`,
+          'Content-Type: text/html; charset=utf-8',
+          'Content-Transfer-Encoding: 8bit',
+          '',
+          crlf(mail.html),
+          `--${ALTERNATIVE}--`,
+        ].join('\r\n');
+  return Buffer.from(`${head}\r\n\r\n${body}\r\n`, 'utf8');
 }
+
+const PLAIN_TEXT = { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Transfer-Encoding': '8bit' };
+const ALTERNATIVE = '=_alternative_test';
+const crlf = (text: string): string => text.replace(/\r?\n/g, '\r\n');

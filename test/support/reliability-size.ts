@@ -25,3 +25,9 @@ export const printFigures = (suite: string, figures: Readonly<Record<string, num
   );
   process.stdout.write(`reliability ${suite}: ${parts.join(' ')}\n`);
 };
+
+/**
+ * How long one reliability test may run before vitest fails it: a hang must still end, but a
+ * loaded 2-core machine is slow, and at full size a suite takes minutes (this is no speed budget).
+ */
+export const reliabilityTimeout = (): number => sized({ ci: 240_000, full: 1_800_000 });

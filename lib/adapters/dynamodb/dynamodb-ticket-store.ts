@@ -33,7 +33,7 @@ import {
   type RequesterOverview,
   type TicketStore,
 } from '../../application/ports/ticket-store.ts';
-import { AtendeError, isAtendeError } from '../../domain/atende-error.ts';
+import { AtendeError } from '../../domain/atende-error.ts';
 import type { Ticket, TicketMessage } from '../../domain/ticket/ticket.ts';
 import { translateItemTooLarge } from './item-too-large.ts';
 import {
@@ -74,11 +74,6 @@ import { TicketTransaction, type TransactionContext, translateCancellation } fro
 const BATCH_GET_LIMIT = 100;
 /** Unprocessed keys (throttling) are retried this many times, with exponential backoff from 50 ms. */
 const UNPROCESSED_RETRIES = 5;
-/**
- * recordSentMail runs after the mail left: failing it on mere contention would make a retried
- * Lambda send the mail again. A cancellation for contention only wrote nothing, so it is sent again.
- */
-const RECORD_SENT_MAIL_ATTEMPTS = 3;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -173,15 +168,7 @@ export class DynamoDbTicketStore implements TicketStore {
     }
     if (key !== null) transaction.settleReceipt(key, remaining, this.now());
     if (transaction.items.length === 0) return;
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await this.commit(transaction, { operation: 'recordSentMail', ticketNumber, expectedVersion: null });
-        return;
-      } catch (error) {
-        if (attempt >= RECORD_SENT_MAIL_ATTEMPTS || !isAtendeError(error, 'store.contention')) throw error;
-        await sleep(50 * 2 ** (attempt - 1));
-      }
-    }
+    await this.commit(transaction, { operation: 'recordSentMail', ticketNumber, expectedVersion: null });
   }
 
   async saveTicket(ticket: Ticket, expectedVersion: number): Promise<Ticket> {

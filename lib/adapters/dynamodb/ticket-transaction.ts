@@ -20,6 +20,7 @@ import {
   threadClaimItem,
 } from './ticket-items.ts';
 import { receiptKey } from './ticket-table-keys.ts';
+import { translateTransientFailure } from './transient-failure.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 type PutOptions = Omit<NonNullable<TransactItem['Put']>, 'TableName' | 'Item'>;
@@ -212,7 +213,9 @@ export const isTransientCancellation = (error: unknown): boolean =>
  * conditions failed, the one that explains the others wins: a redelivered event
  * (receipt) also repeats its Message-ID and carries a stale version; a recording
  * that was already made (message) also finds its links.
- * Anything that is not a failed condition of ours is returned as it came.
+ * A transaction throttled, failed by the service or left unanswered is `store.throttled` or
+ * `store.unavailable` (after a 5xx or a timeout it may have been applied). Anything else that is
+ * not a failed condition of ours is returned as it came.
  */
 export const translateCancellation = (error: unknown, context: TransactionContext): unknown => {
   const base = {
@@ -220,7 +223,8 @@ export const translateCancellation = (error: unknown, context: TransactionContex
     ticketNumber: context.ticketNumber,
     ...(context.expectedVersion === null ? {} : { expectedVersion: context.expectedVersion }),
   };
-  if (!(error instanceof TransactionCanceledException)) return translateItemTooLarge(error, base);
+  if (!(error instanceof TransactionCanceledException))
+    return translateTransientFailure(translateItemTooLarge(error, base), base);
   const reasons = error.CancellationReasons ?? [];
   /** The first item of this part that failed with this code, with the details of its subject. */
   const failed = (

@@ -195,7 +195,10 @@ export interface CustomerListingOptions extends ListingOptions {
  * Every write that can collide is conditional and fails with an AtendeError:
  * `store.duplicateReceipt`, `store.duplicateMessageId`, `store.duplicateMessage`,
  * `store.versionConflict`, `store.ticketNotFound`, `store.receiptNotFound`, `store.ticketExists`,
- * `store.threadClaimed` (with `details.claims`: the claimed keys and their tickets).
+ * `store.threadClaimed` (with `details.claims`: the claimed keys and their tickets). A write
+ * that met a concurrent one, was throttled, failed in the service or got no answer fails with
+ * `store.contention`, `store.throttled` or `store.unavailable`: nothing was wrong with it and
+ * it may be tried again (after `store.unavailable` it may even have been applied).
  * Several items that must change together change in one transaction: either all of them are
  * written or none. An item over DynamoDB's 400 KB fails with `store.itemTooLarge` (nothing is
  * truncated here: callers keep texts short).

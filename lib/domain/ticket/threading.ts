@@ -54,11 +54,19 @@ export function sameIssue(
 }
 
 /**
- * How long a new thread's claims hold (ThreadClaim in the store). They only have to outlive the
- * moment two mails of one thread are processed together, and the index catching up with the new
- * ticket; after that the ordinary lookups find it.
+ * How long a claim on a requester and subject holds (ThreadClaim in the store). It only has to
+ * outlive the moment two mails of one sender and subject are processed together, and the index
+ * catching up with the new ticket; after that the requester's open tickets find it.
  */
-export const THREAD_CLAIM_TTL_MS = 15 * 60_000;
+export const SUBJECT_CLAIM_TTL_MS = 15 * 60_000;
+
+/**
+ * How long a claim on a Message-ID holds. It stands for a mail that was answered before it came:
+ * once the reply opened the ticket, nothing else leads the mail there (its own Message-ID is
+ * linked to no ticket, and it answers nothing), and mail can be held up on its way for days
+ * (RFC 5321 §4.5.4.1: a sender gives up after 4–5 days; greylisting, an outage in between).
+ */
+export const MESSAGE_ID_CLAIM_TTL_MS = 7 * 24 * 60 * 60_000;
 
 /** Message-IDs claimed per mail: its own and the most recent it answers. */
 const MAX_CLAIMED_IDS = 10;
@@ -84,3 +92,7 @@ export function threadClaimKeys(thread: {
 /** Which kind of claim a key is: it tells how a mail that lost the race found its ticket. */
 export const claimKind = (key: string): 'subject' | 'message-id' =>
   key.startsWith('subject:') ? 'subject' : 'message-id';
+
+/** How long a claim holds, by its kind. */
+export const claimLifetime = (key: string): number =>
+  claimKind(key) === 'subject' ? SUBJECT_CLAIM_TTL_MS : MESSAGE_ID_CLAIM_TTL_MS;

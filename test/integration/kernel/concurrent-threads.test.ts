@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { testTicketTables } from '../../support/dynamodb-test-table.ts';
-import { pipeline } from '../../support/ingest-pipeline.ts';
+import { pipeline, ticketNumberOf } from '../../support/ingest-pipeline.ts';
 import { buildMail } from '../../support/mail-builder.ts';
+import { HOUR } from '../../support/policy-fixtures.ts';
 
 /**
  * Mails of one new thread processed at the same instant, as two Lambdas would, on DynamoDB Local:
@@ -73,5 +74,35 @@ describe('mails of one new thread that arrive together', () => {
       expect(tickets[0]!.messageCount).toBe(3);
       expect(mailer.sent).toHaveLength(2);
     }
+  });
+});
+
+describe('a reply that overtakes the mail it answers', () => {
+  it('puts the mail, delayed on its way by an hour, on the ticket its reply opened', async () => {
+    const table = await tables.create();
+    const { receive, clock, store } = pipeline('default.yaml', { store: table.store });
+    const original = '<delayed@mail.customer.example>';
+
+    const reply = await receive(
+      buildMail({
+        from: 'bob@customer.example',
+        cc: 'ana@customer.example',
+        subject: 'Re: Invoice 2231',
+        inReplyTo: original,
+        references: original,
+      }),
+    );
+    clock.advance(HOUR);
+    const late = await receive(
+      buildMail({
+        from: 'ana@customer.example',
+        cc: 'bob@customer.example',
+        subject: 'Invoice 2231',
+        messageId: original,
+      }),
+    );
+
+    expect(late).toMatchObject({ outcome: 'threaded', ticketNumber: ticketNumberOf(reply), via: 'message-id' });
+    expect(await store.ticketsOfQueue('servicedesk')).toHaveLength(1);
   });
 });

@@ -2,7 +2,10 @@ import {
   type CancellationReason,
   ConditionalCheckFailedException,
   DynamoDBClient,
+  InternalServerError,
   ProvisionedThroughputExceededException,
+  ResourceNotFoundException,
+  ThrottlingException,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -134,13 +137,45 @@ describe('createTicket', () => {
     expect(error).toBe(invalid);
   });
 
-  it('rethrows other errors unchanged', async () => {
-    const overloaded = new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} });
-    documents.on(TransactWriteCommand).rejects(overloaded);
+  it.each([
+    [
+      'throttled (ProvisionedThroughputExceeded)',
+      'store.throttled',
+      new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }),
+    ],
+    [
+      'throttled (ThrottlingException)',
+      'store.throttled',
+      new ThrottlingException({ message: 'slow down', $metadata: {} }),
+    ],
+    [
+      'failed by the service (5xx)',
+      'store.unavailable',
+      new InternalServerError({ message: 'Internal server error', $metadata: { httpStatusCode: 500 } }),
+    ],
+    [
+      'left unanswered (a timeout)',
+      'store.unavailable',
+      Object.assign(new Error('Connection timed out after 2000 ms'), { name: 'TimeoutError' }),
+    ],
+    [
+      'cut off (a reset connection)',
+      'store.unavailable',
+      Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+    ],
+  ])('turns a transaction %s into %s, a failure that may pass, keeping the cause', async (_, code, sdkError) => {
+    documents.on(TransactWriteCommand).rejects(sdkError);
 
-    expect(await failure(store.createTicket({ ticket: aTicket(1000), firstMessage: aMessage(1000, 1) }))).toBe(
-      overloaded,
-    );
+    const error = await failure(store.createTicket({ ticket: aTicket(1000), firstMessage: aMessage(1000, 1) }));
+
+    expect(error).toMatchObject({ code, cause: sdkError, details: { operation: 'createTicket', retryable: true } });
+  });
+
+  it('rethrows other errors unchanged', async () => {
+    const missing = new ResourceNotFoundException({ message: 'Requested resource not found', $metadata: {} });
+    documents.on(TransactWriteCommand).rejects(missing);
+
+    expect(await failure(store.createTicket({ ticket: aTicket(1000), firstMessage: aMessage(1000, 1) }))).toBe(missing);
   });
 });
 
