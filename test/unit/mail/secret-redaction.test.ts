@@ -37,7 +37,20 @@ describe('masking secrets', () => {
       'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
       'token',
     ],
+    [
+      'a JWT after a dash',
+      'cookie session-eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+      'token',
+    ],
+    [
+      'a JWT after another dotted word',
+      'v2.eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+      'token',
+    ],
     ['a labelled API key', 'api_key = "a8Fk29dLq0Zx71Wp"', 'a8Fk29dLq0Zx71Wp', 'api-key'],
+    ['a labelled API key in JSON', '{"api_key" : "a8Fk29dLq0Zx71Wp"}', 'a8Fk29dLq0Zx71Wp', 'api-key'],
     [
       'a labelled AWS secret key',
       'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
