@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { luhnValid } from '../../../lib/domain/mail/card-numbers.ts';
 import { parseInboundMail } from '../../../lib/domain/mail/parse-inbound-mail.ts';
-import { luhnValid, maskSecrets, maskValue } from '../../../lib/domain/mail/secret-redaction.ts';
+import { maskSecrets, maskValue } from '../../../lib/domain/mail/secret-redaction.ts';
 import { mailFixture } from './mail-fixtures.ts';
 
 describe('masking secrets', () => {
