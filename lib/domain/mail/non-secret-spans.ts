@@ -2,7 +2,8 @@ import { blocks, matches, type Span, sortAndMerge } from './secret-candidates.ts
 
 /**
  * Where shape alone proves nothing, so only known key formats and labelled secrets are masked:
- * - URLs, e-mail addresses and Message-IDs (`<…@…>`): random by nature, needed by agents;
+ * - URLs (`data:` URLs of inline images too), e-mail addresses and Message-IDs (`<…@…>`):
+ *   random by nature, needed by agents;
  * - encoded data pasted or quoted into the text: base64 blocks (two or more long lines),
  *   uuencoded and PGP blocks, RFC 2047 encoded words;
  * - header fields of quoted or bounced messages (DKIM and ARC signatures, Exchange
@@ -12,6 +13,8 @@ export function nonSecretSpans(text: string): Span[] {
   const spans: Span[] = [];
   for (const pattern of [
     /\bhttps?:\/\/[^\s<>"]+/gi,
+    // data: URLs (RFC 2397) of inline images: `data:image/png;base64,iVBOR…`; the parameters are bounded.
+    /\bdata:[a-z]+\/[a-z0-9.+-]+(?:;[^,;\s"'<>]{0,100}){0,10},[^\s"'<>)]*/gi,
     // Anchored at the start of a word: unanchored, "[^…]+@" rescans the rest of every long word.
     /(?<![^\s<>()"',;:])[^\s<>()"',;:@]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g,
     /=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=/g, // RFC 2047 encoded words of quoted headers

@@ -15,8 +15,8 @@ export interface Candidate {
   readonly index: number;
   readonly length: number;
   /**
-   * Higher wins when two candidates overlap: 4 a known format, 3 a label, 2 a checksum, 1 the
-   * shape of random data.
+   * Higher wins when two candidates overlap: 4 a known format or a syntax that says "secret"
+   * (a URL's password), 3 a label, 2 a checksum, 1 the shape of random data.
    */
   readonly priority: number;
 }
@@ -79,4 +79,18 @@ export function sortAndMerge(spans: readonly Span[]): Span[] {
     else merged.push(span);
   }
   return merged;
+}
+
+/** Names of what goes in a slot, as documentation and configuration write them. */
+const PLACEHOLDER_PATTERNS: readonly RegExp[] = [
+  /^[*•·x.#_-]+$/i, // already masked or blanked: ****, xxx, ••••, ____
+  /^[<[{(].*[>\]})]$/, // <password>, [redacted], {token}, {{ secret }}, (hidden)
+  /^\$\{[^}]*\}$|^\$[A-Za-z_][A-Za-z0-9_]*$/, // ${PASSWORD}, $PASSWORD (shell, .env, CI)
+  /^%[A-Za-z_][A-Za-z0-9_]*%$/, // %PASSWORD% (Windows)
+  /^(?:your|my)[_-][A-Za-z_-]*$/i, // YOUR_API_KEY, your-token
+];
+
+/** A value that stands for a secret without being one: `${PASSWORD}`, `<password>`, `****`, `xxx`, `[redacted]`. */
+export function isPlaceholder(value: string): boolean {
+  return PLACEHOLDER_PATTERNS.some((pattern) => pattern.test(value));
 }

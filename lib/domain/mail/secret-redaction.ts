@@ -1,9 +1,11 @@
+import { awsSecretKeys } from './aws-secret-keys.ts';
 import { cardNumbers } from './card-numbers.ts';
 import { knownKeys, labelledKeys } from './known-keys.ts';
 import { labelledPasswords } from './labelled-passwords.ts';
 import { nonSecretSpans } from './non-secret-spans.ts';
 import { randomTokens } from './random-tokens.ts';
 import type { Candidate, SecretKind } from './secret-candidates.ts';
+import { urlCredentials } from './url-credentials.ts';
 
 export type { SecretKind } from './secret-candidates.ts';
 
@@ -13,7 +15,8 @@ export type { SecretKind } from './secret-candidates.ts';
  * secret stays readable by everyone with access to tickets; a false alarm garbles an order
  * number or a Message-ID an agent needs. So each detector looks for evidence, not just length:
  * a known key format (known-keys.ts), a label ("password:", "Bearer": labelled-passwords.ts,
- * known-keys.ts), a checksum (Luhn: card-numbers.ts), or the shape of random data
+ * known-keys.ts), a URL's own syntax (url-credentials.ts), the context of an AWS secret key
+ * (aws-secret-keys.ts), a checksum (Luhn: card-numbers.ts), or the shape of random data
  * (random-tokens.ts), the last two only outside the spans where shape proves nothing
  * (non-secret-spans.ts).
  */
@@ -49,6 +52,8 @@ export function maskSecrets(text: string): MaskedText {
   const candidates = [
     ...knownKeys(text),
     ...labelledKeys(text),
+    ...awsSecretKeys(text, excluded),
+    ...urlCredentials(text),
     ...labelledPasswords(text, excluded),
     ...cardNumbers(text, excluded),
     ...randomTokens(text, excluded),
