@@ -43,6 +43,21 @@ const HOSTILE: [string, () => Buffer, string][] = [
     () => Buffer.from(head('text/plain', `Sender: ${'a-'.repeat(100_000)}\r\n`)),
     'created',
   ],
+  ['a URL parameter of 200 KB of dots (secret masking)', () => body(`?token=a${'.'.repeat(200_000)}b`), 'created'],
+  // The quarantine record quotes the evidence; a record is at most 400 KB (this used to throw store.itemTooLarge).
+  [
+    'a mail without From whose List-Id is 900 KB (quarantine record)',
+    () =>
+      Buffer.from(
+        `${head('text/plain', `List-Id: ${'x'.repeat(900_000)}\r\n`).replace('From: Ana <ana@customer.example>\r\n', '')}hi\r\n`,
+      ),
+    'quarantined',
+  ],
+  [
+    'an automatic reply whose Auto-Submitted field is 900 KB (quarantine record)',
+    () => Buffer.from(`${head('text/plain', `Auto-Submitted: auto-replied ${'x'.repeat(900_000)}\r\n`)}hi\r\n`),
+    'quarantined',
+  ],
   [
     'a bounce of 200 KB of blank lines (bounce reading)',
     () =>
