@@ -141,7 +141,7 @@ function* passwordsOnTheirLine(text: string, excluded: readonly Span[]): Generat
 
 /** A password label that ends its line (`Password:`, `> Senha:`, `Contraseña =`): its value may be on the next line. */
 const LABEL_ENDING_LINE = new RegExp(
-  `(?<![\\p{L}\\p{N}_])(?<!palabra )(?:${PASSWORD_WORDS})[ \\t]*[:=][ \\t]*\\r?$`,
+  `(?<![\\p{L}\\p{N}_])(?<!palabra )(?<label>${PASSWORD_WORDS})[ \\t]*[:=][ \\t]*\\r?$`,
   'gimu',
 );
 /** Quote marks and indentation before the value: the label and its value may both be quoted history. */
@@ -157,7 +157,8 @@ const MAX_PASSWORD_CHARS = 128;
 function* passwordsOnNextLine(text: string, excluded: readonly Span[]): Generator<Candidate> {
   for (const match of text.matchAll(LABEL_ENDING_LINE)) {
     const lineStart = match.index + match[0].length + 1;
-    if (lineStart >= text.length) continue;
+    // "Boarding pass:" ends many a line: the English word labels nothing below it.
+    if (lineStart >= text.length || match.groups?.label?.toLowerCase() === 'pass') continue;
     const newline = text.indexOf('\n', lineStart);
     const line = text.slice(lineStart, newline < 0 ? text.length : newline).trimEnd();
     const lead = LINE_LEAD.exec(line)?.[0].length ?? 0;

@@ -32,6 +32,7 @@ describe('a password on the line after its label', () => {
     ['an address', 'Password:\nana@example.com'],
     ['a reset link', 'Password:\nhttps://reset.example.com/abc123'],
     ['nothing at all', 'Password:'],
+    ['a code after "pass", which English uses for other things', 'Boarding pass:\nAB12CD'],
   ])('leaves %s after the label untouched', (_, text) => {
     const result = maskSecrets(text);
 
