@@ -18,9 +18,10 @@ export function* awsSecretKeys(text: string, excluded: readonly Span[]): Generat
     labelled.add(index);
     yield { kind: 'api-key', detector: 'aws-secret-key', index, length: value.length, priority: 4 };
   }
+  const keyIds = [...matches(text, ACCESS_KEY_ID)];
+  if (keyIds.length === 0) return;
   const lines = new LineIndex(text);
-  const keyIdLines = new Set([...matches(text, ACCESS_KEY_ID)].map(({ index }) => lines.lineOf(index)));
-  if (keyIdLines.size === 0) return;
+  const keyIdLines = new Set(keyIds.map(({ index }) => lines.lineOf(index)));
   for (const { index, value } of matches(text, SECRET_SHAPED)) {
     if (labelled.has(index) || !looksRandom(value) || inside(excluded, index, value.length)) continue;
     const line = lines.lineOf(index);
