@@ -1,3 +1,3 @@
 /** `npm run bench`: runs every benchmark in turn; each prints its figures and saves them under bench/results/. */
-const benchmarks = ['./sla-throughput.ts', './ingest-throughput.ts'];
+const benchmarks = ['./sla-throughput.ts', './ingest-throughput.ts', './hostile-sizes.ts'];
 for (const benchmark of benchmarks) await import(benchmark);

@@ -47,6 +47,24 @@ export interface Quarantine {
 export type Quarantined = { readonly outcome: 'quarantined'; readonly reason: string } | Redelivered;
 
 /**
+ * Characters of each quarantine detail kept. Details quote the evidence (a classification
+ * reason names the header that decided, with its value), the raw mail keeps all of it, and
+ * the record is one item of at most 400 KB: a 900 KB List-Id made the record too large to
+ * store, and the mail was retried instead of quarantined.
+ */
+export const QUARANTINE_DETAIL_CHARS = 2_000;
+
+const keptDetails = (details: Quarantine['details']): Quarantine['details'] =>
+  Object.fromEntries(
+    Object.entries(details).map(([name, value]) => [
+      name,
+      typeof value === 'string' && value.length > QUARANTINE_DETAIL_CHARS
+        ? `${value.slice(0, QUARANTINE_DETAIL_CHARS)}…`
+        : value,
+    ]),
+  );
+
+/**
  * Mail that goes no further: kept raw, its receipt and its quarantine record written together
  * (one write, so a crash cannot leave one without the other), and what it owes settled.
  */
@@ -61,7 +79,7 @@ export async function quarantineEvent(
     reason: quarantine.reason,
     rawKey: event.rawKey,
     at: eventTime(event),
-    details: quarantine.details,
+    details: keptDetails(quarantine.details),
   };
   try {
     await deps.store.quarantineMail({

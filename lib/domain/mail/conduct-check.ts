@@ -1,6 +1,7 @@
 import type { Policy } from '../policy/policy-schema.ts';
 import type { TicketFlag } from '../ticket/ticket.ts';
 import { keywordMatcher } from './keyword-matching.ts';
+import { withoutLinksAndAddresses } from './links-and-addresses.ts';
 import { stripQuotedReply } from './quoted-reply.ts';
 
 /** The conduct flags a message itself can earn (the others come from the ticket's history). */
@@ -44,7 +45,7 @@ export function checkConduct(rules: ConductRules, message: ConductMessage): Mess
  * normal sentence, and scripts without case (Chinese, Japanese) never shout.
  */
 export function isShouting(text: string, minLetters = SHOUTING_MIN_LETTERS): boolean {
-  const plain = text.replace(/\bhttps?:\/\/\S+/gi, ' ').replace(/\S+@\S+/g, ' ');
+  const plain = withoutLinksAndAddresses(text);
   let upper = 0;
   let cased = 0;
   for (const word of plain.match(/[\p{L}\p{N}]+/gu) ?? []) {

@@ -1,4 +1,5 @@
 import { eld } from 'eld/small';
+import { withoutLinksAndAddresses } from './links-and-addresses.ts';
 
 /**
  * Which of the policy's offered languages a message is written in, to answer in it.
@@ -69,13 +70,13 @@ function detectorFor(bases: readonly string[]): typeof eld {
 }
 
 function cleaned(text: string): string {
-  return text
-    .slice(0, MAX_CHARS * 4)
-    .split('\n')
-    .filter((line) => !/^\s*>/.test(line))
-    .join('\n')
-    .replace(/\bhttps?:\/\/\S+/gi, ' ')
-    .replace(/\S+@\S+/g, ' ')
+  return withoutLinksAndAddresses(
+    text
+      .slice(0, MAX_CHARS * 4)
+      .split('\n')
+      .filter((line) => !/^\s*>/.test(line))
+      .join('\n'),
+  )
     .replace(/[\p{N}_]+/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim()

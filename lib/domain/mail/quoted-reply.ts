@@ -165,8 +165,12 @@ const LONE_ATTRIBUTION = /\S+@\S+|\bwrote\b|escribió|escreveu|schrieb|напи�
 const SEPARATOR = new RegExp(`^\\s*-{2,}\\s*(?:${anyOf(ORIGINAL_MESSAGE)})\\s*-{2,}\\s*$`, 'i');
 const FORWARDED = new RegExp(`^\\s*-{2,}\\s*(?:${anyOf(FORWARDED_MESSAGE)})(?![\\p{L}\\p{N}])`, 'iu');
 
-const HEADER_FROM = new RegExp(`^\\s*\\*?(?:${anyOf(FROM_LABELS)})\\s*\\*?\\s*:\\s*\\S`, 'i');
-const HEADER_OTHER = new RegExp(`^\\s*\\*?(?:${anyOf(HEADER_LABELS)})\\s*\\*?\\s*:`, 'i');
+/*
+ * A label, optional emphasis and a colon: `\s*(?:\*\s*)?:` reads what `\s*\*?\s*:` did, but
+ * only one way, so "From" followed by 200 KB of spaces is not tried at every split of them.
+ */
+const HEADER_FROM = new RegExp(`^\\s*\\*?(?:${anyOf(FROM_LABELS)})\\s*(?:\\*\\s*)?:\\s*\\S`, 'i');
+const HEADER_OTHER = new RegExp(`^\\s*\\*?(?:${anyOf(HEADER_LABELS)})\\s*(?:\\*\\s*)?:`, 'i');
 /** Outlook draws a line of underscores above its header block. */
 const UNDERSCORE_RULE = /^\s*_{8,}\s*$/;
 

@@ -18,7 +18,11 @@ export function bouncedMessageReferences(raw: Uint8Array): BouncedMessageReferen
   const text = Buffer.from(raw.subarray(0, SEARCH_LIMIT_BYTES)).toString('latin1').replace(/\r\n?/g, '\n');
   const bodyStart = text.search(/\n\n/);
   const body = bodyStart < 0 ? '' : text.slice(bodyStart);
-  const messageIds = [...body.matchAll(/^\s*(?:>\s*)?message-id:\s*(<[^>\s]+>)/gim)].map((match) => match[1]!);
-  const ticket = /^\s*(?:>\s*)?x-atende-ticket:\s*(\d{1,12})\s*$/im.exec(body);
+  // White space before a field name stays on its line (`[^\S\n]`): a `^\s*` crosses line breaks,
+  // so on a body of blank lines every line start re-read all the lines after it (200 KB: minutes).
+  const messageIds = [...body.matchAll(/^[^\S\n]*(?:>[^\S\n]*)?message-id:\s*(<[^>\s]+>)/gim)].map(
+    (match) => match[1]!,
+  );
+  const ticket = /^[^\S\n]*(?:>[^\S\n]*)?x-atende-ticket:\s*(\d{1,12})[^\S\n]*$/im.exec(body);
   return { messageIds: [...new Set(messageIds)], ticketNumber: ticket ? Number(ticket[1]) : null };
 }

@@ -18,7 +18,8 @@ const STATUS_ALIASES: Readonly<Record<string, TicketStatus>> = {
   done: 'resolved',
 };
 
-const COMMAND = /^[ \t]*#status[ \t]*:?[ \t]+([a-z-]+)[ \t]*$/im;
+/** `#status`, an optional colon, the status; `(?:[ \t]*:)?[ \t]+` reads spaces one way only, so a long run of them is linear. */
+const COMMAND = /^[ \t]*#status(?:[ \t]*:)?[ \t]+([a-z-]+)[ \t]*$/im;
 
 /**
  * Reads a `#status <status>` line an agent puts in a reply (e.g. `#status waiting`),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderTicket, renderTicketTable } from '../../../lib/cli/commands/local-stack-commands.ts';
 import { AUTHENTICATED, FORGED, pipeline, ticketNumberOf } from '../../support/ingest-pipeline.ts';
 
 /** A ticket from Ana with Bob in Cc, and the agents' notification an agent would answer. */
@@ -208,6 +209,38 @@ describe('what is stored and shown', () => {
     const notice = sentTo('servicedesk-agents@example.com')[0]!;
     expect(`${notice.subject}\n${notice.text}\n${notice.html}`).not.toContain(key);
     expect((await store.getTicket(number))!.flags).toContain('secrets-masked');
+  });
+
+  it('masks a password in the subject wherever the subject is shown: stored, mailed, relayed and in the CLI', async () => {
+    const { receive, store, sentTo, mailer } = pipeline();
+    const password = 'Sup3rS3cret!';
+
+    const number = ticketNumberOf(
+      await receive({ subject: `Login fails at https://admin:${password}@panel.example.com`, text: 'See subject.' }),
+    );
+    const notice = sentTo('servicedesk-agents@example.com')[0]!;
+    const relayed = await receive(
+      {
+        from: 'carla@example.com',
+        subject: `Re: ${notice.subject} (now https://root:${password}@panel.example.com)`,
+        inReplyTo: notice.messageId,
+        text: 'Changed it for you.',
+      },
+      { verdicts: AUTHENTICATED },
+    );
+
+    expect(relayed.outcome).toBe('relayed');
+    const ticket = (await store.getTicket(number))!;
+    const messages = await store.listMessages(number);
+    expect(ticket.subject).toBe('Login fails at https://admin:S**********!@panel.example.com');
+    expect(mailer.sent.map((mail) => mail.subject)).toHaveLength(3); // acknowledgement, agents' notice, relay
+    const shown = [
+      ...messages.flatMap((message) => [message.subject, message.text]),
+      ...mailer.sent.flatMap((mail) => [mail.subject, mail.text, mail.html ?? '']),
+      renderTicketTable([ticket]),
+      renderTicket(ticket, messages),
+    ];
+    expect(shown.filter((text) => text.includes(password))).toEqual([]);
   });
 
   it('says what every message was for', async () => {

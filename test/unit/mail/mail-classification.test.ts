@@ -66,6 +66,10 @@ describe('classifying inbound mail', () => {
     ['List-Id: Users of Atende <users.lists.example.org>', 'mailing-list'],
     ['Precedence: bulk', 'mailing-list'],
     ['Return-Path: <owner-users@lists.example.org>', 'mailing-list'],
+    ['Sender: owner-users@lists.example.org', 'mailing-list'],
+    ['Sender: "Users" <users-request@lists.example.org>', 'mailing-list'],
+    ['Sender: users-bounces@lists.example.org', 'mailing-list'],
+    ['Sender: Ana <ana-requests@example.org>', 'customer'],
     [`X-Atende-Ticket: 1042`, 'own-mail'],
   ])('classifies a message with "%s" as %s', async (header, kind) => {
     const result = await classifyHeaders([header, 'Subject: Re: pedido']);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { luhnValid } from '../../../lib/domain/mail/card-numbers.ts';
 import { parseInboundMail } from '../../../lib/domain/mail/parse-inbound-mail.ts';
-import { luhnValid, maskSecrets, maskValue } from '../../../lib/domain/mail/secret-redaction.ts';
+import { maskSecrets, maskValue } from '../../../lib/domain/mail/secret-redaction.ts';
 import { mailFixture } from './mail-fixtures.ts';
 
 describe('masking secrets', () => {
@@ -37,7 +38,20 @@ describe('masking secrets', () => {
       'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
       'token',
     ],
+    [
+      'a JWT after a dash',
+      'cookie session-eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+      'token',
+    ],
+    [
+      'a JWT after another dotted word',
+      'v2.eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+      'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
+      'token',
+    ],
     ['a labelled API key', 'api_key = "a8Fk29dLq0Zx71Wp"', 'a8Fk29dLq0Zx71Wp', 'api-key'],
+    ['a labelled API key in JSON', '{"api_key" : "a8Fk29dLq0Zx71Wp"}', 'a8Fk29dLq0Zx71Wp', 'api-key'],
     [
       'a labelled AWS secret key',
       'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
@@ -89,6 +103,11 @@ describe('masking secrets', () => {
     ['a URL with a long path', 'See https://example.com/docs/Zq4xT9mK2pL8wR6vN3bY7cH1dF5gJ0sA/setup for details.'],
     ['a SHA-256 checksum', 'sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'],
     ['a UUID', 'request id 123e4567-e89b-12d3-a456-426614174000'],
+    ['git commit ids', 'Fixed in 9fceb02, merged as 9fceb02d0ae598e95dc970b74767f19372d61af8.'],
+    [
+      'base64 image data in a URL',
+      '<img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA">',
+    ],
     ['a CamelCase identifier', 'The class AbstractSingletonProxyFactoryBeanConfigurer fails.'],
     ['a password complaint', 'My password is incorrect, the password is not accepted and my senha é inválida.'],
     ['a password prompt', 'Password: ******** (hidden)'],

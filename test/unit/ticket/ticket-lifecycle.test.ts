@@ -122,6 +122,13 @@ describe("an agent's #status command", () => {
     });
   });
 
+  it('reads a command with white space before its colon', () => {
+    expect(readAgentReply('#status \t: waiting\nSend the log, please.')).toEqual({
+      status: 'waiting-on-customer',
+      text: 'Send the log, please.',
+    });
+  });
+
   it('leaves an unknown status visible rather than guessing', () => {
     expect(readAgentReply('#status sleepy\nHello')).toEqual({ status: null, text: '#status sleepy\nHello' });
   });
