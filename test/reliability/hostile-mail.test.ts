@@ -17,6 +17,7 @@ import { buildMail, type TestMail } from '../support/mail-builder.ts';
 import { HOUR, shippedPolicy } from '../support/policy-fixtures.ts';
 import { printFigures, sized } from '../support/reliability-size.ts';
 import { clearEmulatorStore, useSesEmulator } from '../support/ses-emulator.ts';
+import { headerTextsWithControls } from '../support/stored-headers.ts';
 
 /**
  * Hostile mail through the whole ingest use case (issue 7 §2 and §4): forged staff and requester
@@ -41,8 +42,6 @@ const STAFF = 'carla@example.com';
 const AGENTS = 'servicedesk-agents@example.com';
 const EVE = 'eve@attacker.example';
 
-/** C0 and C1 controls, DEL, and the line and paragraph separators: never in a stored header. */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
 /** What a terminal must never be handed raw (terminal-text.ts): controls and bidirectional controls. */
 const TERMINAL_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
 
@@ -146,21 +145,8 @@ const describeEvidence = (evidence: Evidence): string =>
 
 const recipients = (mail: OutgoingMail): string[] => [...mail.to, ...(mail.cc ?? [])].map((to) => to.address);
 
-/** Every text of a ticket and its messages that is, or came from, a header. */
-async function storedHeaderTexts(store: TicketStore, number: number): Promise<string[]> {
-  const ticket = (await store.getTicket(number))!;
-  const texts = [ticket.subject, ticket.requesterName ?? '', ticket.requester, ...ticket.participants];
-  for (const message of await store.listMessages(number)) {
-    texts.push(message.from, message.subject, ...message.to, ...message.cc, ...message.references);
-    texts.push(message.messageId ?? '', message.inReplyTo ?? '');
-    texts.push(...message.declinedParticipants.map((declined) => declined.address));
-  }
-  return texts;
-}
-
 async function expectCleanHeaders(store: TicketStore, number: number): Promise<void> {
-  const dirty = (await storedHeaderTexts(store, number)).filter((text) => CONTROL.test(text));
-  expect(dirty).toEqual([]);
+  expect(await headerTextsWithControls(store, number)).toEqual([]);
 }
 
 const expectBoundedRecipients = (sent: readonly OutgoingMail[]): void => {
