@@ -71,7 +71,7 @@ export type Mutation =
   | { readonly kind: 'deep-nesting'; readonly depth: number; readonly closed: boolean }
   | { readonly kind: 'charset'; readonly charset: string; readonly inSubject: boolean }
   | { readonly kind: 'broken-base64'; readonly damage: readonly number[] }
-  | { readonly kind: 'broken-quoted-printable'; readonly escape: string }
+  | { readonly kind: 'broken-quoted-printable'; readonly badEscape: string }
   | { readonly kind: 'missing-boundary'; readonly how: 'no-parameter' | 'no-closing' | 'renamed' | 'no-delimiters' }
   | { readonly kind: 'line-endings'; readonly to: 'lf' | 'cr' | 'mixed' | 'no-blank-line' | 'blank-lines-first' }
   | { readonly kind: 'splice'; readonly other: number; readonly at: number }
@@ -134,7 +134,17 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   }),
   fc.record({
     kind: fc.constant('broken-quoted-printable' as const),
-    escape: fc.constantFrom('=ZZ', '=', '=\r\n', '=\n', '=0', '=\u0000', '=3D=3', '=E2=80', `=${'\t'.repeat(1_000)}`),
+    badEscape: fc.constantFrom(
+      '=ZZ',
+      '=',
+      '=\r\n',
+      '=\n',
+      '=0',
+      '=\u0000',
+      '=3D=3',
+      '=E2=80',
+      `=${'\t'.repeat(1_000)}`,
+    ),
   }),
   fc.record({
     kind: fc.constant('missing-boundary' as const),
@@ -272,12 +282,12 @@ function brokenBase64(text: string, damage: readonly number[]): string {
 }
 
 /** Quoted-printable declared for the top part, with a broken escape in place of its first spaces and equals signs, and at its end. */
-function brokenQuotedPrintable(text: string, escape: string): string {
+function brokenQuotedPrintable(text: string, badEscape: string): string {
   const { head, blank, body } = splitMessage(text, TRANSFER_ENCODING);
   let written = 0;
   // At most 500 places, so a long escape cannot multiply a large body.
-  const damaged = body.replace(/[ =]/g, (character) => (written++ < 500 ? escape : character));
-  return `${head}${lineBreakOf(text)}Content-Transfer-Encoding: quoted-printable${blank}${damaged}${escape}`;
+  const damaged = body.replace(/[ =]/g, (character) => (written++ < 500 ? badEscape : character));
+  return `${head}${lineBreakOf(text)}Content-Transfer-Encoding: quoted-printable${blank}${damaged}${badEscape}`;
 }
 
 function missingBoundary(text: string, how: Extract<Mutation, { kind: 'missing-boundary' }>['how']): string {
@@ -362,7 +372,7 @@ function applyOne(text: string, mutation: Mutation, others: readonly Buffer[]): 
     case 'broken-base64':
       return brokenBase64(text, mutation.damage);
     case 'broken-quoted-printable':
-      return brokenQuotedPrintable(text, mutation.escape);
+      return brokenQuotedPrintable(text, mutation.badEscape);
     case 'missing-boundary':
       return missingBoundary(text, mutation.how);
     case 'line-endings':
