@@ -199,7 +199,15 @@ const count = (sent: readonly OutgoingMail[]) => {
   figures.maxRecipients = Math.max(figures.maxRecipients, ...sent.map((mail) => recipients(mail).length));
 };
 
-afterAll(() => printFigures('hostile-mail', figures));
+afterAll(() =>
+  printFigures('hostile-mail', {
+    messages: figures.cases,
+    mailsSent: figures.mails,
+    mostRecipients: figures.maxRecipients,
+    allowedRecipients: MAX_RECIPIENTS,
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+  }),
+);
 
 describe('a staff From on a reply to a ticket, under every verdict', () => {
   it.each(matrix.map((evidence) => [describeEvidence(evidence), evidence] as const))('%s', async (_, evidence) => {
