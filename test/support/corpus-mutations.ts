@@ -181,6 +181,9 @@ export const sampleMutantPlans = (seed: number, count: number): MutantPlan[] =>
 // Applying a mutation: pure functions of the bytes (as a Latin-1 string) and the plan.
 // ---------------------------------------------------------------------------------------------
 
+/** At most this much is added by copying a header field. */
+const MAX_COPIED_BYTES = 4 * 1024 * 1024;
+
 const offset = (text: string, at: number): number => Math.min(text.length, Math.floor(at * text.length));
 
 /** Where the header block ends (the index of the empty line's first break), or the whole text. */
@@ -361,7 +364,9 @@ function applyOne(text: string, mutation: Mutation, others: readonly Buffer[]): 
     case 'duplicate-header': {
       const field = findField(text, mutation.name);
       const copy = field ? text.slice(field.start, field.end) : `${mutation.name}: duplicated${lineBreakOf(text)}`;
-      return copy.repeat(mutation.times) + text;
+      // A huge header copied 500 times made a 416 MB mutant: ten times what SES takes, and a test of memory, not of mail.
+      const times = Math.max(2, Math.min(mutation.times, Math.floor(MAX_COPIED_BYTES / copy.length)));
+      return copy.repeat(times) + text;
     }
     case 'huge-header':
       return hugeHeader(text, mutation.shape, mutation.size);
