@@ -192,6 +192,9 @@ const staffReply = (notice: { subject: string; messageId: string }): TestMail =>
 });
 
 const matrix = evidenceMatrix();
+/** The matrix as test cases, each named by its evidence and what the issue says must then happen. */
+const cases = (outcome: Record<ReturnType<typeof expectedProof>, string>) =>
+  matrix.map((evidence) => [describeEvidence(evidence), outcome[expectedProof(evidence)], evidence] as const);
 const figures = { cases: 0, mails: 0, maxRecipients: 0 };
 const count = (sent: readonly OutgoingMail[]) => {
   figures.cases += 1;
@@ -210,7 +213,13 @@ afterAll(() =>
 );
 
 describe('a staff From on a reply to a ticket, under every verdict', () => {
-  it.each(matrix.map((evidence) => [describeEvidence(evidence), evidence] as const))('%s', async (_, evidence) => {
+  it.each(
+    cases({
+      authenticated: 'relayed',
+      failed: 'never relayed, nothing changed, kept flagged, agents told',
+      unverified: 'never relayed, nothing changed, kept flagged, agents told',
+    }),
+  )('%s: %s', async (_, __, evidence) => {
     const { receive, store, mailer, number, notice } = await ticketWithNotification();
     const before = (await store.getTicket(number))!;
     mailer.sent.length = 0;
@@ -244,7 +253,13 @@ describe('a staff From on a reply to a ticket, under every verdict', () => {
 });
 
 describe("the requester's From on a reply to their ticket, naming Eve in Cc, under every verdict", () => {
-  it.each(matrix.map((evidence) => [describeEvidence(evidence), evidence] as const))('%s', async (_, evidence) => {
+  it.each(
+    cases({
+      authenticated: 'Eve joins',
+      failed: 'text kept, flagged, no participant, nothing else changed',
+      unverified: 'Eve joins',
+    }),
+  )('%s: %s', async (_, __, evidence) => {
     const { receive, store, mailer, clock, number, notice, sentTo } = await ticketWithNotification();
     await receive(
       {
@@ -294,7 +309,13 @@ describe("the requester's From on a reply to their ticket, naming Eve in Cc, und
 });
 
 describe('a new mail naming Eve in Cc, under every verdict', () => {
-  it.each(matrix.map((evidence) => [describeEvidence(evidence), evidence] as const))('%s', async (_, evidence) => {
+  it.each(
+    cases({
+      authenticated: 'acknowledged, Eve joins',
+      failed: 'not acknowledged, nobody joins',
+      unverified: 'acknowledged, Eve joins',
+    }),
+  )('%s: %s', async (_, __, evidence) => {
     const { receive, store, mailer } = pipeline('default.yaml', { policy });
 
     const result = await receive(
@@ -324,7 +345,13 @@ describe('a new mail naming Eve in Cc, under every verdict', () => {
 });
 
 describe('a staff From on a new mail, under every verdict', () => {
-  it.each(matrix.map((evidence) => [describeEvidence(evidence), evidence] as const))('%s', async (_, evidence) => {
+  it.each(
+    cases({
+      authenticated: 'a ticket like anyone’s',
+      failed: 'flagged unauthenticated-staff, not acknowledged, nobody joins',
+      unverified: 'flagged unauthenticated-staff',
+    }),
+  )('%s: %s', async (_, __, evidence) => {
     const { receive, store, mailer } = pipeline('default.yaml', { policy });
 
     const result = await receive(
