@@ -35,14 +35,41 @@ export interface LocalStackProcess {
   readonly output: () => string;
   /** Sends SIGTERM and waits for the process to exit; returns its exit code. */
   stop(): Promise<number | null>;
+  /**
+   * `kill -9` of the stack's whole process group (the stack and the DynamoDB Local it runs), as a
+   * crash or a power cut would end them, and waits until every one of them is gone. Only for a
+   * stack started with `ownProcessGroup`.
+   */
+  crash(): Promise<void>;
 }
+
+export interface LocalStackProcessOptions {
+  /**
+   * Start the stack as the leader of a process group of its own, so that `crash()` can kill it
+   * with everything it started (the test runner's own group is left alone).
+   */
+  readonly ownProcessGroup?: boolean;
+}
+
+/** Whether any process of group `group` still exists. */
+const groupAlive = (group: number): boolean => {
+  try {
+    process.kill(-group, 0);
+    return true;
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'ESRCH') return false;
+    throw error;
+  }
+};
 
 /**
  * Starts `npm start`'s program (`atende start`) as a child process on free ports with a fresh
- * data directory, and waits until GET /health answers 200.
+ * data directory, and waits until GET /health answers 200. Given the environment of an earlier
+ * stack (ports and ATENDE_DATA_DIR), it restarts on the same data.
  */
 export async function startLocalStackProcess(
   extra: Partial<Record<keyof LocalStackEnvironment | 'ATENDE_POLICY', string>> = {},
+  options: LocalStackProcessOptions = {},
 ): Promise<LocalStackProcess> {
   const environment: LocalStackEnvironment = {
     ATENDE_HTTP_PORT: String(await freePort()),
@@ -56,6 +83,7 @@ export async function startLocalStackProcess(
   const child = spawn(process.execPath, [repositoryPath('lib/cli/atende.mjs'), 'start'], {
     env: { ...process.env, ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownProcessGroup === true,
   });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -81,6 +109,18 @@ export async function startLocalStackProcess(
     stop: async () => {
       child.kill('SIGTERM');
       return exited;
+    },
+    crash: async () => {
+      const group = child.pid;
+      if (options.ownProcessGroup !== true || group === undefined)
+        throw new Error('crash() needs a stack started with ownProcessGroup');
+      if (groupAlive(group)) process.kill(-group, 'SIGKILL');
+      await exited;
+      const gone = Date.now() + 10_000;
+      while (groupAlive(group)) {
+        if (Date.now() > gone) throw new Error(`process group ${group} still alive 10 s after SIGKILL`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     },
   };
 }

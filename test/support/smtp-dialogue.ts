@@ -4,9 +4,15 @@ import { connect } from 'node:net';
  * Speaks SMTP line by line, for what a well-behaved client (nodemailer) will not do: go on
  * after a refusal. Sends each command after the previous reply and returns every reply code,
  * the greeting's first. A `DATA` command's message follows it as the next entry, ending with
- * `\r\n.`; multi-line replies (`250-…`) count as one.
+ * `\r\n.`; multi-line replies (`250-…`) count as one. `written(index)` is told when command
+ * `index` has been written and its reply is awaited (a crash test counts the messages whose end
+ * of data the server had when it died). A connection that ends before every reply came fails.
  */
-export async function smtpDialogue(port: number, commands: readonly string[]): Promise<number[]> {
+export async function smtpDialogue(
+  port: number,
+  commands: readonly string[],
+  written: (index: number) => void = () => {},
+): Promise<number[]> {
   const socket = connect(port, '127.0.0.1');
   const codes: number[] = [];
   let buffered = '';
@@ -27,7 +33,12 @@ export async function smtpDialogue(port: number, commands: readonly string[]): P
       } else replies.push(code);
     }
   });
-  const failed = new Promise<never>((_, reject) => socket.once('error', reject));
+  const failed = new Promise<never>((_, reject) => {
+    socket.once('error', reject);
+    socket.once('close', () => reject(new Error('the server closed the connection')));
+  });
+  // Raced against each reply; the close that follows the last one is nobody's failure.
+  failed.catch(() => {});
   const reply = () =>
     Promise.race([
       failed,
@@ -39,8 +50,9 @@ export async function smtpDialogue(port: number, commands: readonly string[]): P
     ]);
   try {
     codes.push(await reply());
-    for (const command of commands) {
+    for (const [index, command] of commands.entries()) {
       socket.write(`${command}\r\n`);
+      written(index);
       codes.push(await reply());
     }
     return codes;

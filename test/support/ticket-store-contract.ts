@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { TicketStore } from '../../lib/application/ports/ticket-store.ts';
 import type { Ticket } from '../../lib/domain/ticket/ticket.ts';
-import { aCustomer, aMessage, aQuarantineRecord, aReceipt, aRequester, aTicket } from './ticket-fixtures.ts';
+import {
+  aCustomer,
+  aMessage,
+  anOwedMail,
+  aQuarantineRecord,
+  aReceipt,
+  aRequester,
+  aTicket,
+} from './ticket-fixtures.ts';
 import { type ContractOptions, ticketStoreMailContract } from './ticket-store-mail-contract.ts';
 
 export type { ContractOptions };
@@ -172,6 +180,31 @@ export const ticketStoreContract = (freshStore: () => Promise<TicketStore>, opti
 
     it('knows no receipt it was never given', async () => {
       const store = await freshStore();
+
+      expect(await store.getReceipt('ses-never-seen')).toBeNull();
+    });
+
+    it('ends the lease of an attempt known to have died, so the next one may take it at once', async () => {
+      const store = await freshStore();
+      const owed = [anOwedMail(1000, 2)];
+      const receipt = aReceipt({ owed, leaseUntil: '2025-03-03T12:02:01.000Z' });
+      await store.recordReceipt(receipt);
+      const lease = { key: receipt.key, now: '2025-03-03T12:00:30.000Z', until: '2025-03-03T12:02:30.000Z' };
+      expect(await store.leaseReceipt(lease)).toMatchObject({ leased: false });
+
+      await store.releaseReceiptLease(receipt.key);
+
+      expect(await store.getReceipt(receipt.key)).toEqual({ ...receipt, leaseUntil: null });
+      expect(await store.leaseReceipt(lease)).toEqual({
+        receipt: { ...receipt, leaseUntil: lease.until },
+        leased: true,
+      });
+    });
+
+    it('releases nothing, and creates nothing, for a receipt it never had', async () => {
+      const store = await freshStore();
+
+      await store.releaseReceiptLease('ses-never-seen');
 
       expect(await store.getReceipt('ses-never-seen')).toBeNull();
     });

@@ -392,6 +392,24 @@ export class DynamoDbTicketStore implements TicketStore {
     }
   }
 
+  async releaseReceiptLease(key: string): Promise<void> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: receiptKey(key),
+          UpdateExpression: 'SET #leaseUntil = :null',
+          // Without the condition an update would create an item holding nothing but the lease.
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#leaseUntil': 'leaseUntil' },
+          ExpressionAttributeValues: { ':null': null },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
   async quarantineMail({ receipt, record, customer }: QuarantineMailInput): Promise<void> {
     const transaction = new TicketTransaction(this.tableName);
     transaction.putQuarantine(receipt, record);

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { ingestEmail } from '../../application/ingest-email.ts';
+import { type InboundEmail, ingestEmail } from '../../application/ingest-email.ts';
 import { supportAddresses } from '../../domain/routing/support-routing.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/dynamodb-local.ts';
 import { createTicketTable } from '../dynamodb/ticket-table.ts';
@@ -10,6 +10,7 @@ import { type LocalDependencies, localDependencies } from './local-dependencies.
 import { type LocalHttpServer, startLocalHttpServer } from './local-http-server.ts';
 import type { LocalStackConfig } from './local-stack-config.ts';
 import { type SmtpListener, startSmtpListener } from './smtp-listener.ts';
+import { resumeSpooledMail, SmtpSpool } from './smtp-spool.ts';
 
 export interface RunningLocalStack {
   readonly config: LocalStackConfig;
@@ -20,7 +21,9 @@ export interface RunningLocalStack {
 /**
  * Starts atende on one machine: DynamoDB Local (data kept in the data directory), the SES
  * emulator, the SMTP listener and the HTTP server, all running the same use cases as AWS.
- * If a part fails to start, the parts already started are stopped again.
+ * Mail a previous run died processing (its spool) is finished before the listener takes new
+ * mail; one stack runs on a data directory at a time. If a part fails to start, the parts
+ * already started are stopped again.
  */
 export async function startLocalStack(
   config: LocalStackConfig,
@@ -42,12 +45,17 @@ export async function startLocalStack(
     const dependencies = await localDependencies(config);
     stops.push(async () => dependencies.close());
     await ensureTable(dependencies, config);
+    const spool = new SmtpSpool(join(config.dataDirectory, 'spool'));
+    const ingest = (inbound: InboundEmail) => ingestEmail(dependencies, inbound);
+    // What a previous run died processing is finished before new mail is taken.
+    await resumeSpooledMail({ spool, store: dependencies.store, ingest, log });
     const smtp: SmtpListener = await startSmtpListener({
       port: config.smtpPort,
       rawMail: dependencies.rawMail,
+      spool,
       acceptedRecipients: supportAddresses(dependencies.policy),
       users: config.smtpUsers,
-      ingest: (inbound) => ingestEmail(dependencies, inbound),
+      ingest,
       log,
     });
     stops.push(() => smtp.stop());

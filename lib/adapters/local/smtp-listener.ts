@@ -12,6 +12,7 @@ import type { InboundEmail, IngestResult } from '../../application/ingest-email.
 import type { RawMailStore } from '../../application/ports/raw-mail-store.ts';
 import { DEFAULT_MAIL_LIMITS } from '../../domain/mail/mail-limits.ts';
 import type { SmtpUsers } from './local-stack-config.ts';
+import type { SmtpSpool } from './smtp-spool.ts';
 
 export interface SmtpListenerOptions {
   readonly port: number;
@@ -26,6 +27,8 @@ export interface SmtpListenerOptions {
   readonly acceptedRecipients: readonly string[];
   /** SMTP AUTH users (ATENDE_SMTP_USERS); without any, every AUTH attempt fails with 535. */
   readonly users?: SmtpUsers;
+  /** Where the mail in hand is recorded, so that a restart after a crash finishes it (resumeSpooledMail). */
+  readonly spool?: SmtpSpool;
   /** The largest message taken; default DEFAULT_MAIL_LIMITS.maxRawBytes. */
   readonly maxMessageBytes?: number;
   readonly log?: (line: string) => void;
@@ -79,7 +82,8 @@ const sameSecret = (given: string, expected: string): boolean =>
  * - Durability: the raw message is stored (the store makes it durable before it returns), then
  *   ingested, and only when ingest has returned does the client get 250. Any failure on the way
  *   is a 451, so the client keeps the mail and tries again; what cannot be processed at all is
- *   quarantined by the use case, not refused here.
+ *   quarantined by the use case, not refused here. While a mail is in hand it has an entry in
+ *   the spool, so that a restart after a crash finishes it (smtp-spool.ts).
  */
 export async function startSmtpListener(options: SmtpListenerOptions): Promise<SmtpListener> {
   const log = options.log ?? (() => {});
@@ -151,14 +155,22 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
     const submittedBy = typeof session.user === 'string' && session.user !== '' ? session.user : null;
     const key = smtpReceiptKey({ envelopeSender, recipients, submittedBy, raw });
     await options.rawMail.put(key, raw);
-    const result = await options.ingest({
+    const inbound: InboundEmail = {
       receiptKey: key,
       rawKey: key,
       recipients,
       envelopeSender,
       verdicts: {},
       submittedBy,
-    });
+    };
+    const held = await options.spool?.hold(inbound);
+    let result: IngestResult;
+    try {
+      result = await options.ingest(inbound);
+    } finally {
+      // Answered either way (250, or 451 and the client retries): no longer this process's to finish.
+      if (held !== undefined) await options.spool?.release(held);
+    }
     log(
       `smtp: ${key} from ${envelopeSender || '<>'}${submittedBy ? ` (AUTH ${submittedBy})` : ''} to ${recipients.join(', ')}: ${JSON.stringify(result)}`,
     );

@@ -258,6 +258,11 @@ export class InMemoryTicketStore implements TicketStore {
     return { receipt: structuredClone(leased), leased: true };
   }
 
+  async releaseReceiptLease(key: string): Promise<void> {
+    const receipt = this.receipts.get(key);
+    if (receipt !== undefined) this.receipts.set(key, { ...receipt, leaseUntil: null });
+  }
+
   async quarantineMail({ receipt, record, customer }: QuarantineMailInput): Promise<void> {
     checkSize('receipt', receipt, { operation: 'quarantineMail', receiptKey: receipt.key });
     checkSize('quarantine', record, { operation: 'quarantineMail', quarantineKey: record.key });

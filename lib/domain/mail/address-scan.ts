@@ -6,6 +6,8 @@
  * header limit in length.
  */
 
+import { withoutControlCharacters } from './header-text.ts';
+
 const MAX_LOCAL_PART_LENGTH = 64; // RFC 5321 §4.5.3.1.1
 const MAX_MESSAGE_ID_LENGTH = 998; // RFC 5322 §2.1.1: a line, and so an id, is at most 998 characters
 
@@ -61,10 +63,12 @@ export function isNullReversePath(value: string): boolean {
 /**
  * Message ids in a Message-ID, In-Reply-To or References value, each as `<id-left@id-right>`
  * (RFC 5322 §3.6.4). Comments and the white space the obsolete syntax allows are dropped;
- * a lone id written without brackets is accepted, since some mailers write it so.
+ * a lone id written without brackets is accepted, since some mailers write it so. Control
+ * characters are removed as from every header text that is stored (an id is stored on its
+ * ticket, indexed and shown).
  */
 export function scanMessageIds(value: string): string[] {
-  const plain = stripComments(value);
+  const plain = withoutControlCharacters(stripComments(value));
   const ids: string[] = [];
   for (const match of plain.matchAll(/<([^<>]*)>/g)) {
     const id = (match[1] ?? '').replace(/\s+/g, '');

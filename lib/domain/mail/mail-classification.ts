@@ -1,3 +1,4 @@
+import { withoutControlCharacters } from './header-text.ts';
 import type { InboundMail } from './inbound-mail.ts';
 import { MAX_LOCAL_PART_LENGTH } from './mailable-address.ts';
 
@@ -10,7 +11,10 @@ export type MailKind = 'customer' | 'auto-reply' | 'bounce' | 'mailing-list' | '
 
 export interface MailClassification {
   readonly kind: MailKind;
-  /** Which evidence decided, for the audit trail: `Auto-Submitted: auto-replied (RFC 3834 §5)`. */
+  /**
+   * Which evidence decided, for the audit trail: `Auto-Submitted: auto-replied (RFC 3834 §5)`.
+   * One line of at most 200 characters, without control characters.
+   */
   readonly reason: string;
 }
 
@@ -52,11 +56,18 @@ export function classifyInboundMail(mail: InboundMail, context: ClassificationCo
   for (const [kind, rules] of ordered) {
     for (const rule of rules) {
       const reason = rule(mail, context);
-      if (reason !== null) return { kind, reason };
+      if (reason !== null) return { kind, reason: auditText(reason) };
     }
   }
   return { kind: 'customer', reason: 'no sign of automatic, list or own mail' };
 }
+
+/** A reason is kept and shown (quarantine records, logs); it quotes header values, which are anyone's to write. */
+const MAX_REASON_LENGTH = 200;
+const auditText = (reason: string): string => {
+  const readable = withoutControlCharacters(reason);
+  return readable.length > MAX_REASON_LENGTH ? `${readable.slice(0, MAX_REASON_LENGTH - 1)}…` : readable;
+};
 
 const values = (mail: InboundMail, name: string): readonly string[] => mail.headers.get(name) ?? [];
 const firstValue = (mail: InboundMail, name: string): string | null => values(mail, name)[0] ?? null;

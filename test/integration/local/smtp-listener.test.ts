@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type SmtpListener, smtpReceiptKey, startSmtpListener } from '../../../lib/adapters/local/smtp-listener.ts';
+import { SmtpSpool } from '../../../lib/adapters/local/smtp-spool.ts';
 import { FileRawMailStore } from '../../../lib/adapters/raw-mail/file-raw-mail-store.ts';
 import type { InboundEmail, IngestResult } from '../../../lib/application/ingest-email.ts';
 import type { RawMailStore } from '../../../lib/application/ports/raw-mail-store.ts';
@@ -37,11 +38,13 @@ const start = async (
     ingest?: (inbound: InboundEmail) => Promise<IngestResult>;
     rawMail?: RawMailStore;
     maxMessageBytes?: number;
+    spool?: SmtpSpool;
   } = {},
 ) => {
   listener = await startSmtpListener({
     port: 0,
     rawMail: options.rawMail ?? rawMail,
+    ...(options.spool ? { spool: options.spool } : {}),
     acceptedRecipients: [SUPPORT, 'installteam@example.com'],
     users: USERS,
     ...(options.maxMessageBytes === undefined ? {} : { maxMessageBytes: options.maxMessageBytes }),
@@ -278,6 +281,29 @@ describe('what a 250 promises', () => {
 
     expect(error).toMatchObject({ responseCode: 451 });
     expect(await storedKeys()).toHaveLength(1);
+  });
+
+  it('keeps a mail in the spool while it is in hand, until the client has its answer, 250 or 451', async () => {
+    const spool = new SmtpSpool(join(folder, 'spool'));
+    const inHand: string[][] = [];
+    let fail = false;
+    const port = await start({
+      spool,
+      ingest: async (inbound) => {
+        inHand.push((await spool.held()).mail.map((entry) => entry.inbound.receiptKey));
+        expect(inbound.receiptKey).toBe(inHand.at(-1)![0]);
+        if (fail) throw new Error('DynamoDB Local is not answering');
+        return CREATED;
+      },
+    });
+
+    await client(port).sendMail(mail);
+    fail = true;
+    const error = await rejection(client(port).sendMail({ ...mail, subject: 'Another' }));
+
+    expect(error).toMatchObject({ responseCode: 451 });
+    expect(inHand.map((keys) => keys.length)).toEqual([1, 1]);
+    expect((await spool.held()).mail).toEqual([]);
   });
 
   it('answers 451 and does not ingest when the raw mail cannot be stored', async () => {

@@ -166,6 +166,19 @@ describe('classifying inbound mail', () => {
   });
 });
 
+describe('the reason given', () => {
+  it('quotes header values without control characters, and at most 200 characters of them (regression: a CR reached a quarantine record)', async () => {
+    const result = await classifyHeaders([
+      `Precedence: bulk\rAuto-Submitted: auto-generated\x1b[2J${'x'.repeat(5_000)}`,
+    ]);
+
+    expect(result.kind).toBe('mailing-list');
+    expect(result.reason).toMatch(/^Precedence: bulk ?Auto-Submitted: auto-generated\[2Jx+/);
+    expect(result.reason).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    expect(result.reason.length).toBeLessThanOrEqual(200);
+  });
+});
+
 describe('senders that ask not to be answered', () => {
   it.each([
     ['no-reply@shop.example', true],

@@ -335,6 +335,21 @@ describe('reading header text', () => {
     expect(mail.from?.name).toBe('Ana [31mSouza');
   });
 
+  it('removes control characters from Message-ID, In-Reply-To and References (regression: the corpus fuzz stored a NUL in a Message-ID)', async () => {
+    const raw = rawMail([
+      'From: ana@cliente.com.br',
+      'Message-ID: <07B7061D-C341\x00@makita.example>',
+      'In-Reply-To: <prev\x1b[2J@example.com>',
+      'References: <first\x07@example.com> <se\x7fcond\u0085@example.com>',
+    ]);
+
+    const mail = await parseInboundMail(raw);
+
+    expect(mail.messageId).toBe('<07B7061D-C341@makita.example>');
+    expect(mail.inReplyTo).toBe('<prev[2J@example.com>');
+    expect(mail.references).toEqual(['<first@example.com>', '<second@example.com>']);
+  });
+
   it('reads the first header line even when it starts with white space', async () => {
     const mail = await parseInboundMail(Buffer.from(' From: Ana <ana@cliente.com.br>\r\nSubject: oi\r\n\r\nbody'));
 
