@@ -76,8 +76,8 @@ type Settled =
  * failed, with the reason, for `atende tickets show` and agents to see; a mail that failed for a
  * reason that may pass (throttling, a timeout) stays owed on the receipt.
  *
- * If anything stays owed, the first such error is thrown after the record is written, so the
- * event is delivered again and the retry settles only what is left. Sending together keeps the
+ * If anything stays owed, the first such error is thrown after the record is written and the
+ * receipt's lease ended, so the event is delivered again and the retry settles only what is left. Sending together keeps the
  * window in which a crash can repeat a mail (sent, not yet recorded) as short as one send; the
  * record is tried RECORD_SENT_MAIL_ATTEMPTS times before the event fails and the window opens.
  * Returns the purposes of the mail sent, in the order owed.
@@ -111,7 +111,13 @@ export async function settleOwedEffects(deps: SettleDeps, work: SettleWork): Pro
   if (done.length > 0)
     await recordSettled(deps.store, { ticketNumber, messages, receiptKey: work.receiptKey, remaining });
   const failure = settled.find((outcome) => 'retry' in outcome);
-  if (failure && 'retry' in failure) throw failure.retry;
+  if (failure && 'retry' in failure) {
+    // This attempt is over: the event's next delivery (Lambda retries after about a minute)
+    // may settle what is left at once instead of being told to wait out the lease. Should the
+    // release fail, the lease runs out by itself; the failure that matters is the one thrown.
+    if (work.receiptKey !== null) await deps.store.releaseReceiptLease(work.receiptKey).catch(() => undefined);
+    throw failure.retry;
+  }
   return done.filter((outcome) => outcome.delivery.status === 'sent').map((outcome) => outcome.effect.purpose);
 }
 

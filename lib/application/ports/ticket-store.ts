@@ -268,8 +268,9 @@ export interface TicketStore {
   leaseReceipt(lease: ReceiptLease): Promise<{ receipt: InboundReceipt; leased: boolean }>;
   /**
    * Ends the receipt's lease, whoever holds it. Only for an attempt known to have ended without
-   * settling what it owes (the local stack's run that died in it): resuming its event then need
-   * not wait for the lease to run out. Nothing happens when there is no receipt.
+   * settling what it owes (one whose send failed for a reason that may pass; the local stack's
+   * run that died in it): resuming its event then need not wait for the lease to run out.
+   * Nothing happens when there is no receipt.
    */
   releaseReceiptLease(key: string): Promise<void>;
   /** Records the receipt and the quarantine record together; `store.duplicateReceipt` if the event was seen. */

@@ -37,7 +37,7 @@ describe('mail a change owes is settled, each mail on its own', () => {
     expect(await receive({}, { key: 'ses-once' })).toMatchObject({ outcome: 'duplicate', sent: [] });
   });
 
-  it('keeps a mail that failed for a reason that may pass owed, and a redelivery after the lease sends only it', async () => {
+  it('keeps a mail that failed for a reason that may pass owed, and the next delivery sends only it', async () => {
     const { receive, mailer, clock, store } = pipeline();
     const send = mailer.send.bind(mailer);
     let throttled = true;
@@ -53,9 +53,8 @@ describe('mail a change owes is settled, each mail on its own', () => {
     expect((await store.getReceipt('ses-throttled'))!.owed.map((effect) => effect.purpose)).toEqual([
       'agent-new-ticket',
     ]);
-    await expect(receive({}, { key: 'ses-throttled' })).rejects.toMatchObject({ code: 'inbound.inProgress' });
-
-    clock.advance(3 * 60_000);
+    // The failed attempt ended its lease: Lambda's first retry, a minute later, need not wait it out.
+    clock.advance(60_000);
     expect(await receive({}, { key: 'ses-throttled' })).toMatchObject({
       outcome: 'duplicate',
       sent: ['agent-new-ticket'],
