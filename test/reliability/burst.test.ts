@@ -4,7 +4,7 @@ import { testTicketTables } from '../support/dynamodb-test-table.ts';
 import { generateMail } from '../support/generated-mail.ts';
 import { pipeline } from '../support/ingest-pipeline.ts';
 import { balance, takeStock } from '../support/reliability-ledger.ts';
-import { printFigures, reliabilityTimeout, sized } from '../support/reliability-size.ts';
+import { printFigures, reliabilitySeed, reliabilityTimeout, sized } from '../support/reliability-size.ts';
 
 /**
  * A busy hour arriving at once: new requests, two mails of one new thread at the same instant,
@@ -18,7 +18,7 @@ afterAll(() => tables.dropAll());
 
 const MESSAGES = sized({ ci: 200, full: 1_000 });
 const CONCURRENCY = 32;
-const SEED = Number(process.env['ATENDE_RELIABILITY_SEED'] ?? 20261123);
+const SEED = reliabilitySeed();
 
 describe(`a burst of ${MESSAGES} mails at concurrency ${CONCURRENCY}`, () => {
   it(

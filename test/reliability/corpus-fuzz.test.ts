@@ -25,7 +25,7 @@ import {
 import { applyMutations, type MutantPlan, sampleMutantPlans } from '../support/corpus-mutations.ts';
 import { testTicketTables } from '../support/dynamodb-test-table.ts';
 import { at, MINUTE, shippedPolicy } from '../support/policy-fixtures.ts';
-import { printFigures, sized } from '../support/reliability-size.ts';
+import { printFigures, reliabilitySeed, sized } from '../support/reliability-size.ts';
 import { HEADER_CONTROL, headerTextsWithControls } from '../support/stored-headers.ts';
 
 if (!corpusPresent)
@@ -41,10 +41,10 @@ if (!corpusPresent)
  * the one that threw; a message taking longer than the budget; a control character in anything
  * stored from a header or in a quarantine record.
  *
- * ATENDE_FUZZ_SEED replays a run; a failure names the mutant's plan, which `applyMutations`
+ * ATENDE_RELIABILITY_SEED replays a run; a failure names the mutant's plan, which `applyMutations`
  * turns back into the same bytes.
  */
-const SEED = Number(process.env['ATENDE_FUZZ_SEED'] ?? 20_261_123);
+const SEED = reliabilitySeed();
 const MUTANTS = sized({ ci: 1_000, full: 10_000 });
 /** The issue's budget for one message, the whole ingest: a loaded 2-core machine stays far below it, a super-linear step does not. */
 const BUDGET_MS = 2_000;

@@ -5,7 +5,7 @@ import { FaultInjection } from '../support/fault-injection.ts';
 import { generateMail } from '../support/generated-mail.ts';
 import { pipeline } from '../support/ingest-pipeline.ts';
 import { balance, takeStock } from '../support/reliability-ledger.ts';
-import { printFigures, reliabilityTimeout, sized } from '../support/reliability-size.ts';
+import { printFigures, reliabilitySeed, reliabilityTimeout, sized } from '../support/reliability-size.ts';
 
 /**
  * A busy hour on a bad day: a tenth of the DynamoDB calls fail (throttled, a 5xx, a timeout;
@@ -26,7 +26,7 @@ const CONCURRENCY = 32;
 const FAULT_RATES = { store: 0.1, mail: 0.1 };
 /** Far beyond Lambda's two retries: the suite wants every event through, to count what was lost. */
 const MAX_ATTEMPTS = 40;
-const SEED = Number(process.env['ATENDE_RELIABILITY_SEED'] ?? 20261123);
+const SEED = reliabilitySeed();
 
 describe(`a busy hour of ${MESSAGES} mails with ${FAULT_RATES.store * 100} % of DynamoDB calls and ${FAULT_RATES.mail * 100} % of SES sends failing`, () => {
   it(

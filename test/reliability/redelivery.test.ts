@@ -5,7 +5,7 @@ import { testTicketTables } from '../support/dynamodb-test-table.ts';
 import { generateMail } from '../support/generated-mail.ts';
 import { pipeline } from '../support/ingest-pipeline.ts';
 import { balance, describeRun, takeStock } from '../support/reliability-ledger.ts';
-import { printFigures, reliabilityTimeout, sized } from '../support/reliability-size.ts';
+import { printFigures, reliabilitySeed, reliabilityTimeout, sized } from '../support/reliability-size.ts';
 
 /**
  * SES and Lambda deliver at least once: every event of a busy hour delivered three times under
@@ -20,7 +20,7 @@ afterAll(() => tables.dropAll());
 const MESSAGES = sized({ ci: 120, full: 1_000 });
 const CONCURRENCY = 32;
 const COPIES = 3;
-const SEED = Number(process.env['ATENDE_RELIABILITY_SEED'] ?? 20261123);
+const SEED = reliabilitySeed();
 const hour = generateMail({ messages: MESSAGES, seed: SEED });
 
 async function newRun() {

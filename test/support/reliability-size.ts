@@ -31,3 +31,12 @@ export const printFigures = (suite: string, figures: Readonly<Record<string, num
  * loaded 2-core machine is slow, and at full size a suite takes minutes (this is no speed budget).
  */
 export const reliabilityTimeout = (): number => sized({ ci: 240_000, full: 1_800_000 });
+
+/**
+ * The seed every suite draws its generated mail, mutations and faults from: printed with the
+ * figures, and set with ATENDE_RELIABILITY_SEED to replay a run.
+ */
+export const reliabilitySeed = (): number => {
+  const given = process.env['ATENDE_RELIABILITY_SEED'];
+  return given === undefined || given === '' ? 20_261_123 : Number(given);
+};
