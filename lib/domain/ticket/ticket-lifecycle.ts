@@ -1,5 +1,5 @@
 import type { TicketStatus } from '../policy/policy-schema.ts';
-import type { SlaClock } from '../sla/sla-schedule.ts';
+import type { SlaClock, SlaSchedule } from '../sla/sla-schedule.ts';
 import type { Ticket, TicketFlag, TicketPause } from './ticket.ts';
 
 /**
@@ -135,7 +135,21 @@ export function changeStatus(ticket: Ticket, status: TicketStatus, at: number, s
 
 /** Recomputes first-response and resolution due times from the ticket's facts and pauses. */
 export function withDueTimes(ticket: Ticket, sla: SlaClock): Ticket {
-  const schedule = sla.schedule({
+  const schedule = slaScheduleOf(ticket, sla);
+  const due = (instant: number | null | undefined) => (instant === null || instant === undefined ? null : iso(instant));
+  return {
+    ...ticket,
+    firstResponseDue: due(schedule.firstResponse?.due),
+    resolutionDue: due(schedule.resolution?.due),
+  };
+}
+
+/** The ticket's SLA schedule (due times, warnings, escalation times) from its facts and pauses. */
+export function slaScheduleOf(
+  ticket: Pick<Ticket, 'queue' | 'priority' | 'plan' | 'channel' | 'region' | 'createdAt' | 'pauses'>,
+  sla: SlaClock,
+): SlaSchedule {
+  return sla.schedule({
     queue: ticket.queue,
     priority: ticket.priority,
     plan: ticket.plan ?? undefined,
@@ -147,10 +161,4 @@ export function withDueTimes(ticket: Ticket, sla: SlaClock): Ticket {
       end: pause.end === null ? null : Date.parse(pause.end),
     })),
   });
-  const due = (instant: number | null | undefined) => (instant === null || instant === undefined ? null : iso(instant));
-  return {
-    ...ticket,
-    firstResponseDue: due(schedule.firstResponse?.due),
-    resolutionDue: due(schedule.resolution?.due),
-  };
 }

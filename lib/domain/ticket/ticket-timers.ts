@@ -1,0 +1,110 @@
+import type { Policy } from '../policy/policy-schema.ts';
+import type { SlaClock, SlaDeadline, SlaKind } from '../sla/sla-schedule.ts';
+import type { Ticket } from './ticket.ts';
+import { slaScheduleOf } from './ticket-lifecycle.ts';
+
+/**
+ * What a ticket's clock can still ask for, each at an instant:
+ * - `warning`: the policy's `sla.warningAt` share of a target has elapsed (to the queue's agents);
+ * - `breach`: the target's due time has passed unmet;
+ * - `escalation`: a level of `sla.escalation` (level 1 after the breach, each next one its
+ *   business-time delay after the one before), to that level's contacts;
+ * - `reminder` and `auto-close`: `waitingOnCustomer.remindAfter` / `closeAfter` of wall-clock
+ *   time after the ticket began waiting on the customer.
+ */
+export type TicketTimer =
+  | {
+      readonly kind: 'warning' | 'breach';
+      readonly target: SlaKind;
+      readonly level: null;
+      readonly at: number;
+    }
+  | { readonly kind: 'escalation'; readonly target: SlaKind; readonly level: number; readonly at: number }
+  | { readonly kind: 'reminder' | 'auto-close'; readonly target: null; readonly level: null; readonly at: number };
+
+export type TicketTimerKind = TicketTimer['kind'];
+
+/**
+ * A timer's identity on its ticket: `firstResponse.warning`, `resolution.escalation.2`,
+ * `waiting.reminder.<start>`. What a ticket records once a timer has acted, so the same timer
+ * firing twice (Scheduler delivers at least once), or a plan made again, acts once.
+ * A wait's timers are keyed by the wait's start: the next wait has timers of its own.
+ */
+export const timerKey = (timer: TicketTimer, waitingSince: string | null = null): string => {
+  if (timer.target === null) return `waiting.${timer.kind}.${waitingSince ?? ''}`;
+  return timer.level === null ? `${timer.target}.${timer.kind}` : `${timer.target}.${timer.kind}.${timer.level}`;
+};
+
+/** What the plan reads of a ticket: its SLA facts, where it stands, and the timers that have acted. */
+export type TimedTicket = Pick<
+  Ticket,
+  | 'queue'
+  | 'priority'
+  | 'plan'
+  | 'channel'
+  | 'region'
+  | 'createdAt'
+  | 'pauses'
+  | 'status'
+  | 'firstRespondedAt'
+  | 'resolvedAt'
+> & {
+  /** timerKey of every timer that has acted on the ticket. */
+  readonly timersActed: readonly string[];
+};
+
+/**
+ * The timers a ticket still needs, earliest first: a pure function of the ticket and the
+ * policy, so planning twice gives the same plan, and a stale timer is recognised by not being
+ * in the plan any more (its target met, the ticket resolved, the wait over).
+ *
+ * - A resolved or closed ticket needs none.
+ * - A target already met (first response sent) needs none of its timers.
+ * - While the SLA clock is stopped (waiting on the customer, `pausesSla`), the SLA has no due
+ *   times and so no timers; the wait has its reminder and auto-close instead.
+ * - A timer that has acted (`timersActed`) is not planned again; one whose instant has passed
+ *   but has not acted stays in the plan (it is due now: a late timer still fires).
+ */
+export function planTicketTimers(policy: Policy, sla: SlaClock, ticket: TimedTicket): TicketTimer[] {
+  if (ticket.status === 'resolved' || ticket.status === 'closed') return [];
+  const schedule = slaScheduleOf(ticket, sla);
+  const timers: TicketTimer[] = [];
+  if (ticket.firstRespondedAt === null) timers.push(...targetTimers(policy, schedule.firstResponse));
+  if (ticket.resolvedAt === null) timers.push(...targetTimers(policy, schedule.resolution));
+
+  const waitingSince = currentWaitStart(ticket);
+  if (waitingSince !== null) {
+    const start = Date.parse(waitingSince);
+    const { remindAfter, closeAfter } = policy.waitingOnCustomer;
+    if (remindAfter !== undefined)
+      timers.push({ kind: 'reminder', target: null, level: null, at: start + remindAfter * 60_000 });
+    if (closeAfter !== undefined)
+      timers.push({ kind: 'auto-close', target: null, level: null, at: start + closeAfter * 60_000 });
+  }
+  return timers
+    .filter((timer) => !ticket.timersActed.includes(timerKey(timer, waitingSince)))
+    .sort((a, b) => a.at - b.at || TIMER_ORDER.indexOf(a.kind) - TIMER_ORDER.indexOf(b.kind));
+}
+
+/** Timers due at one instant act in this order: a breach is recorded before its first escalation. */
+const TIMER_ORDER: readonly TicketTimerKind[] = ['warning', 'breach', 'escalation', 'reminder', 'auto-close'];
+
+function targetTimers(policy: Policy, deadline: SlaDeadline | null): TicketTimer[] {
+  if (deadline === null || deadline.due === null) return [];
+  const { kind: target, due, warningAt } = deadline;
+  const timers: TicketTimer[] = [];
+  if (policy.sla.warningAt !== undefined && warningAt !== null && warningAt < due)
+    timers.push({ kind: 'warning', target, level: null, at: warningAt });
+  timers.push({ kind: 'breach', target, level: null, at: due });
+  for (const escalation of deadline.escalations) {
+    if (escalation.at !== null) timers.push({ kind: 'escalation', target, level: escalation.level, at: escalation.at });
+  }
+  return timers;
+}
+
+/** When the ticket's current wait on the customer began, or null when it is not waiting. */
+function currentWaitStart(ticket: TimedTicket): string | null {
+  if (ticket.status !== 'waiting-on-customer') return null;
+  const open = ticket.pauses.at(-1);
+  return open !== undefined && open.end === null ? open.start : null;
+}

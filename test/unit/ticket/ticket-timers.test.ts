@@ -1,0 +1,150 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { SlaClock } from '../../../lib/domain/sla/sla-schedule.ts';
+import { changeStatus } from '../../../lib/domain/ticket/ticket-lifecycle.ts';
+import {
+  planTicketTimers,
+  type TicketTimer,
+  type TimedTicket,
+  timerKey,
+} from '../../../lib/domain/ticket/ticket-timers.ts';
+import { at, shippedPolicy } from '../../support/policy-fixtures.ts';
+import { aTicket } from '../../support/ticket-fixtures.ts';
+
+const policy = shippedPolicy('default.yaml');
+const sla = new SlaClock(policy);
+
+/** A ticket of the default policy's 24/7 install team, high priority, received Monday 10:00 Toronto time. */
+const installTicket = (overrides: Partial<TimedTicket> = {}): TimedTicket => ({
+  ...aTicket(1000, { queue: 'installteam', priority: 'high', plan: 'basic', createdAt: '2026-11-23T15:00:00.000Z' }),
+  timersActed: [],
+  ...overrides,
+});
+
+const shown = (timers: readonly TicketTimer[]) =>
+  timers.map((timer) => `${timerKey(timer)} ${new Date(timer.at).toISOString()}`);
+
+describe('the timers a ticket needs', () => {
+  it('plans warning, breach and every escalation level of both targets for a new ticket, earliest first', () => {
+    // High on 24/7: first response within 4 h (warning at 75 %), resolution within 18 h;
+    // escalation level 1 at the breach, level 2 two business hours later, level 3 four after that.
+    expect(shown(planTicketTimers(policy, sla, installTicket()))).toEqual([
+      'firstResponse.warning 2026-11-23T18:00:00.000Z',
+      'firstResponse.breach 2026-11-23T19:00:00.000Z',
+      'firstResponse.escalation.1 2026-11-23T19:00:00.000Z',
+      'firstResponse.escalation.2 2026-11-23T21:00:00.000Z',
+      'firstResponse.escalation.3 2026-11-24T01:00:00.000Z',
+      'resolution.warning 2026-11-24T04:30:00.000Z',
+      'resolution.breach 2026-11-24T09:00:00.000Z',
+      'resolution.escalation.1 2026-11-24T09:00:00.000Z',
+      'resolution.escalation.2 2026-11-24T11:00:00.000Z',
+      'resolution.escalation.3 2026-11-24T15:00:00.000Z',
+    ]);
+  });
+
+  it('counts escalation delays in business time: a weekend on a weekdays-only calendar waits', () => {
+    // Partner support is open Mon–Fri all day; received Friday 20:00 Toronto, 4 h before the weekend.
+    const ticket = installTicket({ queue: 'partnersupport', createdAt: '2026-11-28T01:00:00.000Z' });
+
+    const firstResponse = planTicketTimers(policy, sla, ticket).filter((timer) => timer.target === 'firstResponse');
+
+    expect(shown(firstResponse)).toEqual([
+      'firstResponse.warning 2026-11-28T04:00:00.000Z',
+      // Friday 24:00 Toronto is the breach; the next levels wait for Monday.
+      'firstResponse.breach 2026-11-28T05:00:00.000Z',
+      'firstResponse.escalation.1 2026-11-28T05:00:00.000Z',
+      'firstResponse.escalation.2 2026-11-30T07:00:00.000Z',
+      'firstResponse.escalation.3 2026-11-30T11:00:00.000Z',
+    ]);
+  });
+
+  it('needs none of a target’s timers once the target is met', () => {
+    const answered = installTicket({ firstRespondedAt: '2026-11-23T16:00:00.000Z', status: 'in-progress' });
+
+    const targets = new Set(planTicketTimers(policy, sla, answered).map((timer) => timer.target));
+
+    expect(targets).toEqual(new Set(['resolution']));
+  });
+
+  it('needs nothing once the ticket is resolved or closed', () => {
+    expect(
+      planTicketTimers(policy, sla, installTicket({ status: 'resolved', resolvedAt: '2026-11-23T17:00:00Z' })),
+    ).toEqual([]);
+    expect(
+      planTicketTimers(policy, sla, installTicket({ status: 'closed', resolvedAt: '2026-11-23T17:00:00Z' })),
+    ).toEqual([]);
+  });
+
+  it('stops the SLA timers while waiting on the customer and plans the reminder and the auto-close in wall-clock time', () => {
+    const answered = { ...aTicket(1000, { ...installTicket(), firstRespondedAt: '2026-11-23T16:00:00.000Z' }) };
+    const waiting = changeStatus(answered, 'waiting-on-customer', at('2026-11-23T12:00:00-05:00'), sla);
+
+    expect(shown(planTicketTimers(policy, sla, { ...waiting, timersActed: [] }))).toEqual([
+      // remindAfter 24h, closeAfter 48h: wall-clock, whatever the calendar.
+      'waiting.reminder. 2026-11-24T17:00:00.000Z',
+      'waiting.auto-close. 2026-11-25T17:00:00.000Z',
+    ]);
+  });
+
+  it('resumes the SLA timers with the wait subtracted when the customer answers', () => {
+    const answered = aTicket(1000, { ...installTicket(), firstRespondedAt: '2026-11-23T16:00:00.000Z' });
+    const waiting = changeStatus(answered, 'waiting-on-customer', at('2026-11-23T12:00:00-05:00'), sla);
+    const resumed = changeStatus(waiting, 'open', at('2026-11-23T15:00:00-05:00'), sla);
+
+    const resolution = planTicketTimers(policy, sla, { ...resumed, timersActed: [] });
+
+    // 18 h from 10:00, plus the 3 h wait: 07:00 the next day, Toronto time.
+    expect(resolution.find((timer) => timer.kind === 'breach')?.at).toBe(at('2026-11-24T07:00:00-05:00'));
+    expect(resolution.some((timer) => timer.target === null)).toBe(false);
+  });
+
+  it('leaves out a timer that has acted, so firing it again finds nothing to do', () => {
+    const acted = ['firstResponse.warning', 'firstResponse.breach', 'firstResponse.escalation.1'];
+
+    const plan = planTicketTimers(policy, sla, installTicket({ timersActed: acted }));
+
+    expect(plan.map((timer) => timerKey(timer))).not.toContain('firstResponse.escalation.1');
+    expect(plan[0]).toMatchObject({ kind: 'escalation', target: 'firstResponse', level: 2 });
+  });
+
+  it('keys a wait’s timers by the wait, so a second wait has a reminder of its own', () => {
+    const answered = aTicket(1000, { ...installTicket(), firstRespondedAt: '2026-11-23T16:00:00.000Z' });
+    const firstWait = changeStatus(answered, 'waiting-on-customer', at('2026-11-23T12:00:00-05:00'), sla);
+    const firstKeys = planTicketTimers(policy, sla, { ...firstWait, timersActed: [] }).map((timer) =>
+      timerKey(timer, firstWait.pauses.at(-1)!.start),
+    );
+    const secondWait = changeStatus(
+      changeStatus(firstWait, 'open', at('2026-11-24T09:00:00-05:00'), sla),
+      'waiting-on-customer',
+      at('2026-11-24T10:00:00-05:00'),
+      sla,
+    );
+
+    const second = planTicketTimers(policy, sla, { ...secondWait, timersActed: firstKeys });
+
+    expect(second.map((timer) => timer.kind)).toEqual(['reminder', 'auto-close']);
+    expect(second[0]!.at).toBe(at('2026-11-25T10:00:00-05:00'));
+  });
+
+  it('never plans a timer before the ticket arrived, always earliest first, and the same plan twice', () => {
+    const queues = policy.queues.map((queue) => queue.name);
+    const priorities = policy.priorities.levels.map((level) => level.name);
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...queues),
+        fc.constantFrom(...priorities),
+        // Across a year, both DST changes and the policy's holidays included.
+        fc.integer({ min: at('2026-01-01T00:00:00Z'), max: at('2027-01-01T00:00:00Z') }),
+        (queue, priority, received) => {
+          const ticket = installTicket({ queue, priority, createdAt: new Date(received).toISOString() });
+          const plan = planTicketTimers(policy, sla, ticket);
+          expect(plan.every((timer) => timer.at >= received)).toBe(true);
+          expect(plan.map((timer) => timer.at)).toEqual([...plan.map((timer) => timer.at)].sort((a, b) => a - b));
+          expect(planTicketTimers(policy, sla, ticket)).toEqual(plan);
+          expect(plan.filter((timer) => timer.kind === 'breach').length).toBeLessThanOrEqual(2);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
