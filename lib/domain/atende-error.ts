@@ -45,6 +45,7 @@ export type ErrorCode =
   | 'mail.rejected'
   | 'mail.sendingPaused'
   | 'mail.outboxInvalid'
+  | 'timer.invalidName'
   | 'templates.missing'
   | 'templates.invalid'
   | 'templates.renderFailed'

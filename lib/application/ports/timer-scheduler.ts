@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/** Schedule names EventBridge Scheduler accepts: 1–64 characters of `[0-9a-zA-Z-_.]`. */
+export const SCHEDULE_NAME = /^[0-9A-Za-z_.-]{1,64}$/;
+
+/**
+ * What a timer delivers when it fires (the Scheduler target's Input; `functions/timer.ts`
+ * validates it): which ticket, which timer, and the instant it was planned for, so a firing
+ * that comes after the ticket was re-planned is recognised as stale.
+ */
+export const TimerFiringSchema = z.strictObject({
+  ticketNumber: z.number().int().positive(),
+  kind: z.enum(['warning', 'breach', 'escalation', 'reminder', 'auto-close']),
+  target: z.enum(['firstResponse', 'resolution']).nullable(),
+  level: z.number().int().positive().nullable(),
+  dueAt: z.iso.datetime(),
+});
+export type TimerFiring = z.infer<typeof TimerFiringSchema>;
+
+/** One timer as the scheduler is to hold it. */
+export interface ScheduledTimer {
+  readonly name: string;
+  readonly at: number;
+  /** The IANA zone of the ticket's calendar: schedules read in the support team's own hours. */
+  readonly timeZone: string;
+  readonly firing: TimerFiring;
+}
+
+/**
+ * Where a ticket's timers live (EventBridge Scheduler on AWS, a local loop for `npm start`).
+ * Both operations are idempotent, so a settle repeated after a crash does no harm.
+ */
+export interface TimerScheduler {
+  /** Creates the schedule, or moves an existing one of that name to the new time and firing. */
+  put(timer: ScheduledTimer): Promise<void>;
+  /** Removes the schedule; one already gone (fired, or removed before) is not an error. */
+  remove(name: string): Promise<void>;
+}
