@@ -67,15 +67,13 @@ describe('EventBridge Scheduler timers', () => {
   });
 
   it('moves a schedule that exists already instead of failing: re-planning is idempotent', async () => {
-    scheduler
-      .on(CreateScheduleCommand)
-      .rejects(
-        new ConflictException({
-          Message: 'Schedule already exists',
-          message: 'Schedule already exists',
-          $metadata: {},
-        }),
-      );
+    scheduler.on(CreateScheduleCommand).rejects(
+      new ConflictException({
+        Message: 'Schedule already exists',
+        message: 'Schedule already exists',
+        $metadata: {},
+      }),
+    );
     scheduler.on(UpdateScheduleCommand).resolves({ ScheduleArn: 'arn:…' });
     const moved = { ...breach, at: at('2026-11-23T17:00:00-05:00') };
 
