@@ -46,6 +46,7 @@ export type ErrorCode =
   | 'mail.sendingPaused'
   | 'mail.outboxInvalid'
   | 'timer.invalidName'
+  | 'timer.fileInvalid'
   | 'templates.missing'
   | 'templates.invalid'
   | 'templates.renderFailed'

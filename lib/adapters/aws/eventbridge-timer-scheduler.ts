@@ -8,8 +8,11 @@ import {
   UpdateScheduleCommand,
 } from '@aws-sdk/client-scheduler';
 import { DateTime } from 'luxon';
-import { SCHEDULE_NAME, type ScheduledTimer, type TimerScheduler } from '../../application/ports/timer-scheduler.ts';
-import { AtendeError } from '../../domain/atende-error.ts';
+import {
+  checkedScheduleName,
+  type ScheduledTimer,
+  type TimerScheduler,
+} from '../../application/ports/timer-scheduler.ts';
 
 export interface EventBridgeTimerSchedulerOptions {
   readonly client: SchedulerClient;
@@ -53,7 +56,7 @@ export class EventBridgeTimerScheduler implements TimerScheduler {
   scheduleInput(timer: ScheduledTimer): CreateScheduleCommandInput {
     const { expression, timeZone } = atExpression(timer.at, timer.timeZone);
     return {
-      Name: validName(timer.name),
+      Name: checkedScheduleName(timer.name),
       GroupName: this.options.groupName,
       ScheduleExpression: expression,
       ScheduleExpressionTimezone: timeZone,
@@ -88,19 +91,11 @@ export class EventBridgeTimerScheduler implements TimerScheduler {
   async remove(name: string): Promise<void> {
     try {
       await this.options.client.send(
-        new DeleteScheduleCommand({ Name: validName(name), GroupName: this.options.groupName }),
+        new DeleteScheduleCommand({ Name: checkedScheduleName(name), GroupName: this.options.groupName }),
       );
     } catch (error) {
       // Fired and deleted itself, or removed by an earlier settle: what was asked for holds.
       if (!(error instanceof ResourceNotFoundException)) throw error;
     }
   }
-}
-
-function validName(name: string): string {
-  if (!SCHEDULE_NAME.test(name))
-    throw new AtendeError('timer.invalidName', `"${name}" is not a schedule name: 1–64 of [0-9a-zA-Z-_.]`, {
-      details: { name },
-    });
-  return name;
 }

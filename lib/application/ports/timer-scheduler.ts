@@ -1,7 +1,17 @@
 import { z } from 'zod';
+import { AtendeError } from '../../domain/atende-error.ts';
 
 /** Schedule names EventBridge Scheduler accepts: 1–64 characters of `[0-9a-zA-Z-_.]`. */
 export const SCHEDULE_NAME = /^[0-9A-Za-z_.-]{1,64}$/;
+
+/** The name as given, or `timer.invalidName`: refused before any scheduler sees it. */
+export function checkedScheduleName(name: string): string {
+  if (!SCHEDULE_NAME.test(name))
+    throw new AtendeError('timer.invalidName', `"${name}" is not a schedule name: 1–64 of [0-9a-zA-Z-_.]`, {
+      details: { name },
+    });
+  return name;
+}
 
 /**
  * What a timer delivers when it fires (the Scheduler target's Input; `functions/timer.ts`

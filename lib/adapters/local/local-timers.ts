@@ -1,0 +1,116 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import {
+  checkedScheduleName,
+  SCHEDULE_NAME,
+  type ScheduledTimer,
+  TimerFiringSchema,
+  type TimerScheduler,
+} from '../../application/ports/timer-scheduler.ts';
+import { AtendeError } from '../../domain/atende-error.ts';
+
+/** The local stack's pending timers, in its data directory: a restart keeps them. */
+export const TIMERS_FILE = 'timers.json';
+
+const StoredTimerSchema = z.strictObject({
+  name: z.string().regex(SCHEDULE_NAME),
+  at: z.number().int(),
+  timeZone: z.string(),
+  firing: TimerFiringSchema,
+});
+const TimersFileSchema = z.strictObject({ timers: z.array(StoredTimerSchema) });
+
+/**
+ * The local stand-in for EventBridge Scheduler: timers by name in a file, fired by the stack's
+ * clock rather than the wall clock (`fireDue`), so a test can move time and see what fires.
+ * Like Scheduler, a timer fires at least once: it goes from the file only after its firing
+ * returned, so a crash in between fires it again (the timer handler makes that harmless).
+ *
+ * One stack owns a data directory, and its writes are serialised here, so the file is never
+ * written by two at once; each write replaces the file whole (a rename), never half.
+ */
+export class LocalTimers implements TimerScheduler {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly dataDirectory: string) {}
+
+  async put(timer: ScheduledTimer): Promise<void> {
+    checkedScheduleName(timer.name);
+    await this.change((timers) => [
+      ...timers.filter((held) => held.name !== timer.name),
+      StoredTimerSchema.parse(timer),
+    ]);
+  }
+
+  remove(name: string): Promise<void> {
+    return this.change((timers) => timers.filter((held) => held.name !== name));
+  }
+
+  /** Every timer held, earliest first (`atende timers`). */
+  async pending(): Promise<ScheduledTimer[]> {
+    await this.queue;
+    return byTime(await this.read());
+  }
+
+  /**
+   * Fires, earliest first, every timer due at `now`, each taken off only once `fire` returned;
+   * a timer a firing puts (the next escalation level) fires too if it is due by then. A firing
+   * that throws stays held and stops the round (as Scheduler would retry it), and the error is
+   * passed on. Returns the timers fired.
+   */
+  async fireDue(now: number, fire: (timer: ScheduledTimer) => Promise<void>): Promise<ScheduledTimer[]> {
+    const fired: ScheduledTimer[] = [];
+    // A firing that puts its own timer back at the same instant must not fire it forever.
+    const firedKeys = new Set<string>();
+    for (;;) {
+      const next = (await this.pending()).find(
+        (timer) => timer.at <= now && !firedKeys.has(`${timer.name}@${timer.at}`),
+      );
+      if (next === undefined) return fired;
+      await fire(next);
+      // Taken off only if the firing did not plan it again (same name, a new time).
+      await this.change((timers) => timers.filter((held) => !(held.name === next.name && held.at === next.at)));
+      fired.push(next);
+      firedKeys.add(`${next.name}@${next.at}`);
+    }
+  }
+
+  private change(edit: (timers: ScheduledTimer[]) => ScheduledTimer[]): Promise<void> {
+    const done = this.queue.then(async () => this.write(edit(await this.read())));
+    this.queue = done.catch(() => undefined);
+    return done;
+  }
+
+  private async read(): Promise<ScheduledTimer[]> {
+    let text: string;
+    try {
+      text = await readFile(join(this.dataDirectory, TIMERS_FILE), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+    const parsed = TimersFileSchema.safeParse(json);
+    if (!parsed.success)
+      throw new AtendeError('timer.fileInvalid', `${TIMERS_FILE} in ${this.dataDirectory} is not a timers file`, {
+        details: { issues: parsed.error.issues.map((issue) => issue.message) },
+      });
+    return parsed.data.timers;
+  }
+
+  private async write(timers: ScheduledTimer[]): Promise<void> {
+    await mkdir(this.dataDirectory, { recursive: true });
+    const path = join(this.dataDirectory, TIMERS_FILE);
+    await writeFile(`${path}.tmp`, JSON.stringify({ timers: byTime(timers) }, null, 1), 'utf8');
+    await rename(`${path}.tmp`, path);
+  }
+}
+
+const byTime = (timers: readonly ScheduledTimer[]): ScheduledTimer[] =>
+  [...timers].sort((a, b) => a.at - b.at || a.name.localeCompare(b.name));
