@@ -77,9 +77,10 @@ type Settled =
  * reason that may pass (throttling, a timeout) stays owed on the receipt.
  *
  * If anything stays owed, the first such error is thrown after the record is written and the
- * receipt's lease ended, so the event is delivered again and the retry settles only what is left. Sending together keeps the
- * window in which a crash can repeat a mail (sent, not yet recorded) as short as one send; the
- * record is tried RECORD_SENT_MAIL_ATTEMPTS times before the event fails and the window opens.
+ * receipt's lease ended, so the event is delivered again and the retry settles only what is left.
+ * Sending together keeps the window in which a crash can repeat a mail (sent, not yet recorded)
+ * as short as one send; the record is tried RECORD_SENT_MAIL_ATTEMPTS times before the event
+ * fails and the window opens.
  * Returns the purposes of the mail sent, in the order owed.
  */
 export async function settleOwedEffects(deps: SettleDeps, work: SettleWork): Promise<OutboundPurpose[]> {

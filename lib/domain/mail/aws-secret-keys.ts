@@ -1,4 +1,4 @@
-import { type Candidate, inside, isPlaceholder, matches, type Span } from './secret-candidates.ts';
+import { type Candidate, inside, isPlaceholder, matches, mixesCasesAndDigits, type Span } from './secret-candidates.ts';
 
 /**
  * AWS secret access keys: 40 characters of `[A-Za-z0-9/+=]`, which nothing but their context
@@ -23,7 +23,7 @@ export function* awsSecretKeys(text: string, excluded: readonly Span[]): Generat
   const lines = new LineIndex(text);
   const keyIdLines = new Set(keyIds.map(({ index }) => lines.lineOf(index)));
   for (const { index, value } of matches(text, SECRET_SHAPED)) {
-    if (labelled.has(index) || !looksRandom(value) || inside(excluded, index, value.length)) continue;
+    if (labelled.has(index) || !mixesCasesAndDigits(value) || inside(excluded, index, value.length)) continue;
     const line = lines.lineOf(index);
     let near = false;
     for (let keyLine = line - LINES_BELOW_KEY_ID; keyLine <= line + LINES_ABOVE_KEY_ID && !near; keyLine++)
@@ -50,11 +50,6 @@ const LABELLED_SECRET = new RegExp(
     `(?:[ \\t]{1,4}(?:is|es|é))?[\\s"':=>,|]{1,12}([${SECRET_CHARS}]{40})(?![${SECRET_CHARS}])`,
   'gi',
 );
-
-/** Random base64: upper case, lower case and a digit (a 40-character key lacks one of them about once in a thousand). */
-function looksRandom(value: string): boolean {
-  return /[A-Z]/.test(value) && /[a-z]/.test(value) && /\d/.test(value) && !/^[0-9a-f]+$/i.test(value);
-}
 
 /** Line numbers of offsets, from the offsets of the line breaks (binary search). */
 class LineIndex {

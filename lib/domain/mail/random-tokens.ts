@@ -1,4 +1,4 @@
-import { type Candidate, inside, matches, type Span } from './secret-candidates.ts';
+import { type Candidate, inside, matches, mixesCasesAndDigits, type Span } from './secret-candidates.ts';
 
 /** Unlabelled keys, by the shape of random data: masked only outside the spans where shape proves nothing. */
 
@@ -26,8 +26,7 @@ function entropy(value: string): number {
 function looksRandom(token: string): boolean {
   if (token.startsWith('/') || token.endsWith('=') || (token.match(/\//g)?.length ?? 0) >= 3) return false;
   const longest = token.split(/[-_/+]/).reduce((best, part) => (part.length > best.length ? part : best), '');
-  if (longest.length < 20 || /^[0-9a-f]+$/i.test(longest)) return false;
-  if (!/\d/.test(longest) || !/[a-z]/.test(longest) || !/[A-Z]/.test(longest)) return false;
+  if (longest.length < 20 || !mixesCasesAndDigits(longest)) return false;
   return entropy(longest) >= 4;
 }
 

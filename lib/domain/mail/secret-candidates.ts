@@ -94,3 +94,10 @@ const PLACEHOLDER_PATTERNS: readonly RegExp[] = [
 export function isPlaceholder(value: string): boolean {
   return PLACEHOLDER_PATTERNS.some((pattern) => pattern.test(value));
 }
+
+/**
+ * Random base64 mixes upper case, lower case and digits, and is not hex alone (hashes, UUIDs and
+ * commit ids identify things rather than unlock them).
+ */
+export const mixesCasesAndDigits = (value: string): boolean =>
+  /[A-Z]/.test(value) && /[a-z]/.test(value) && /\d/.test(value) && !/^[0-9a-f]+$/i.test(value);
