@@ -261,3 +261,32 @@ describe('what is stored and shown', () => {
     ]);
   });
 });
+
+describe('a claim on a thread does not let a stranger in', () => {
+  it('gives a mail its own ticket when someone else’s reply claimed its Message-ID first', async () => {
+    const { receive, clock, store, sentTo } = pipeline();
+    // Eve quotes a Message-ID she has seen (or guessed) before Ana's mail with it arrives.
+    const eve = ticketNumberOf(
+      await receive({
+        from: 'eve@elsewhere.example',
+        subject: 'Re: Invoice 4411',
+        inReplyTo: '<ana-original@customer.example>',
+        references: '<ana-original@customer.example>',
+      }),
+    );
+    clock.advance(60 * 60_000);
+
+    const ana = await receive({
+      from: 'ana@customer.example',
+      subject: 'Invoice 4411',
+      messageId: '<ana-original@customer.example>',
+      text: 'My card ends in 4242 and the invoice is wrong.',
+    });
+
+    expect(ana).toMatchObject({ outcome: 'created' });
+    expect(ticketNumberOf(ana)).not.toBe(eve);
+    const evesMessages = await store.listMessages(eve);
+    expect(evesMessages.some((message) => message.from === 'ana@customer.example')).toBe(false);
+    expect(sentTo('eve@elsewhere.example').every((mail) => !mail.text.includes('invoice is wrong'))).toBe(true);
+  });
+});
