@@ -13,7 +13,10 @@ import { MESSAGE_PURPOSES, type MessagePurpose, OUTBOUND_PURPOSES } from '../../
 import {
   MESSAGE_AUTHORS,
   PARTICIPANT_DECLINE_REASONS,
+  SATISFACTION_RATINGS,
+  SLA_TARGETS,
   TICKET_FLAGS,
+  TIMER_KINDS,
   type Ticket,
   type TicketMessage,
 } from '../../domain/ticket/ticket.ts';
@@ -68,6 +71,24 @@ const TicketSchema = z.object({
   closedAt: nullableInstant,
   pauses: z.array(z.object({ start: instant, end: nullableInstant })),
   escalationLevel: z.number().int(),
+  // Tickets stored before timers existed have none acted, no firings and no survey answer.
+  timerLog: z
+    .array(
+      z.object({
+        key: z.string(),
+        kind: z.enum(TIMER_KINDS),
+        target: z.enum(SLA_TARGETS).nullable(),
+        level: z.number().int().nullable(),
+        dueAt: instant,
+        at: instant,
+      }),
+    )
+    .default([]),
+  timerFirings: z.number().int().default(0),
+  satisfaction: z
+    .object({ rating: z.enum(SATISFACTION_RATINGS), comment: z.string().nullable(), at: instant })
+    .nullable()
+    .default(null),
   flags: z.array(z.enum(TICKET_FLAGS)),
   duplicateOf: z.number().int().nullable().default(null),
   messageCount: z.number().int(),

@@ -13,6 +13,11 @@ export const NOTIFICATION_KINDS = [
   'suspended-notice',
   'agent-relay-refused',
   'agent-unauthenticated-staff',
+  'agent-sla-alert',
+  'escalation',
+  'waiting-reminder',
+  'auto-close-notice',
+  'resolution-summary',
 ] as const satisfies readonly OutboundPurpose[];
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -22,6 +27,8 @@ export const AGENT_NOTIFICATION_KINDS = [
   'agent-customer-reply',
   'agent-relay-refused',
   'agent-unauthenticated-staff',
+  'agent-sla-alert',
+  'escalation',
 ] as const satisfies readonly NotificationKind[];
 export type AgentNotificationKind = (typeof AGENT_NOTIFICATION_KINDS)[number];
 
@@ -97,6 +104,48 @@ export interface NotificationContext {
     readonly at: string;
     readonly verdicts: SenderVerdicts;
   };
+  /** agent-sla-alert, escalation: the target and where its clock stands. */
+  readonly slaAlert?: SlaAlertView;
+  /** escalation: who this level goes to (name, role, address). */
+  readonly escalationContacts?: readonly { readonly name: string; readonly role: string; readonly address: string }[];
+  /** escalation: the ticket's last messages of the customer's conversation (at most 3, redacted, cut), oldest first. */
+  readonly recentMessages?: readonly RecentMessageView[];
+  /** waiting-reminder, auto-close-notice: the wait, when it closes (reminder), and until when a reply reopens (auto-close). */
+  readonly waiting?: {
+    readonly since: string;
+    readonly closesAt: string | null;
+    readonly reopenUntil: string | null;
+  };
+  /** resolution-summary: when it was opened and resolved, and the agent's note for the customer. */
+  readonly resolution?: { readonly openedAt: string; readonly resolvedAt: string; readonly note: string | null };
+  /** resolution-summary, auto-close-notice: the two signed survey links, or null where the policy sends no survey. */
+  readonly survey?: { readonly good: string; readonly bad: string } | null;
+}
+
+/** Where an SLA target's clock stood when a timer acted on it (agent-sla-alert, escalation). */
+export interface SlaAlertView {
+  readonly target: 'firstResponse' | 'resolution';
+  /** warning: the policy's warningAt share elapsed; breach: due and unmet (no escalation set); escalation: a level. */
+  readonly stage: 'warning' | 'breach' | 'escalation';
+  /** The escalation level (1 = at breach); null for a warning or breach. */
+  readonly level: number | null;
+  /** The target as the policy wrote it ("4h", "end of business day"). */
+  readonly targetText: string;
+  readonly dueAt: string;
+  /** Business minutes on the ticket's calendar since its clock started, pauses left out, when the timer acted. */
+  readonly elapsedBusinessMinutes: number;
+  /** Business minutes the target allows. */
+  readonly budgetBusinessMinutes: number;
+  /** When the timer acted. */
+  readonly at: string;
+}
+
+/** A message quoted in an escalation (text as stored: redacted), oldest first. */
+export interface RecentMessageView {
+  readonly direction: 'inbound' | 'outbound';
+  readonly from: string;
+  readonly at: string;
+  readonly text: string;
 }
 
 export interface RenderedNotification {

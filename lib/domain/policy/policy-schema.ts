@@ -207,6 +207,9 @@ const Contact = z.strictObject({
   role: z.string().min(1),
   address: EmailAddress,
   phone: z.string().optional(),
+  language: LanguageTag.optional().describe(
+    "The language this contact's mail is written in; default: languages.default",
+  ),
 });
 
 const QueueSchema = z.strictObject({
@@ -292,6 +295,12 @@ const SlaSchema = z.strictObject({
       levels: z.array(EscalationLevel).min(1),
     })
     .optional(),
+});
+
+const Reopen = z.strictObject({
+  within: Duration('write a period such as "7d"')
+    .default(7 * 24 * 60)
+    .describe("A customer's reply within this long of a ticket's closing reopens it; later mail opens a new ticket"),
 });
 
 const WaitingOnCustomer = z.strictObject({
@@ -402,6 +411,7 @@ export const PolicySchema = z
       .optional(),
     sla: SlaSchema,
     waitingOnCustomer: WaitingOnCustomer.default({ pausesSla: true }),
+    reopen: Reopen.default({ within: 7 * 24 * 60 }),
     participants: Participants.default({ max: DEFAULT_MAX_PARTICIPANTS }),
     survey: Survey.default({ onResolution: false, onAutoClose: false }),
     conduct: Conduct.default({

@@ -27,6 +27,16 @@ export const OUTBOUND_PURPOSES = [
   'agent-relay-refused',
   'agent-unauthenticated-staff',
   'suspended-notice',
+  /** To the queue's agents: a target's warning share has elapsed, or it was breached with no escalation set. */
+  'agent-sla-alert',
+  /** To an escalation level's contacts (managers): a target was breached. */
+  'escalation',
+  /** To the requester: the ticket still waits for their answer. */
+  'waiting-reminder',
+  /** To the requester: the ticket was closed for want of an answer, and how to reopen it. */
+  'auto-close-notice',
+  /** To the requester: the ticket was resolved, with its summary and (policy) the satisfaction survey. */
+  'resolution-summary',
 ] as const;
 
 export type InboundPurpose = (typeof INBOUND_PURPOSES)[number];
@@ -41,6 +51,9 @@ const CUSTOMER_VISIBLE: ReadonlySet<MessagePurpose> = new Set<MessagePurpose>([
   'acknowledgement',
   'agent-reply-relay',
   'suspended-notice',
+  'waiting-reminder',
+  'auto-close-notice',
+  'resolution-summary',
 ]);
 
 export const isCustomerVisible = (purpose: MessagePurpose): boolean => CUSTOMER_VISIBLE.has(purpose);

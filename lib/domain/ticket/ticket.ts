@@ -64,11 +64,48 @@ export interface Ticket {
   readonly pauses: readonly TicketPause[];
   /** Highest escalation level reached; 0 before any breach. */
   readonly escalationLevel: number;
+  /** Every timer that acted on the ticket (warnings, breaches, escalation levels, reminders, auto-close), oldest first. */
+  readonly timerLog: readonly ActedTimer[];
+  /**
+   * How many timer firings reached the ticket, acting or stale. It names the ticket's next
+   * schedule (ticket-timers.ts scheduleName): a fired schedule deletes itself after firing, and
+   * must not take the next one, planned by that very firing, with it.
+   */
+  readonly timerFirings: number;
+  /** The customer's answer to the satisfaction survey, recorded once; null until then. */
+  readonly satisfaction: SatisfactionAnswer | null;
   readonly flags: readonly TicketFlag[];
   /** The open ticket this one repeats, when the policy closes duplicates (`conduct.duplicates: close`). */
   readonly duplicateOf: number | null;
   readonly messageCount: number;
   readonly version: number;
+}
+
+/** What fires on a ticket's clock (ticket-timers.ts says when). */
+export const TIMER_KINDS = ['warning', 'breach', 'escalation', 'reminder', 'auto-close'] as const;
+export type TimerKind = (typeof TIMER_KINDS)[number];
+export const SLA_TARGETS = ['firstResponse', 'resolution'] as const;
+
+/** A timer that acted: which (its timerKey), what it was planned for, and when it acted. */
+export interface ActedTimer {
+  readonly key: string;
+  readonly kind: TimerKind;
+  readonly target: (typeof SLA_TARGETS)[number] | null;
+  readonly level: number | null;
+  /** The instant it was planned for (a due time, a warning share, a wait's reminder …). */
+  readonly dueAt: string;
+  /** When it acted: the firing's time, at or after dueAt. */
+  readonly at: string;
+}
+
+export const SATISFACTION_RATINGS = ['good', 'bad'] as const;
+export type SatisfactionRating = (typeof SATISFACTION_RATINGS)[number];
+
+/** A survey answer: the rating a signed link carried, and the comment given with it. */
+export interface SatisfactionAnswer {
+  readonly rating: SatisfactionRating;
+  readonly comment: string | null;
+  readonly at: string;
 }
 
 export type MessageDirection = 'inbound' | 'outbound';
