@@ -5,12 +5,14 @@
  * figure to watch is `ratio` (time at 200k / time at 100k), which a quadratic stage puts near 4.
  * Each time is the best of a few runs, so that another process on the machine weighs less.
  */
+
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { ManualClock } from '../lib/adapters/clock/manual-clock.ts';
 import { InMemoryRawMailStore } from '../lib/adapters/memory/in-memory-raw-mail-store.ts';
 import { InMemoryTicketStore } from '../lib/adapters/memory/in-memory-ticket-store.ts';
 import { RecordingMailer } from '../lib/adapters/memory/recording-mailer.ts';
+import { RecordingTimers } from '../lib/adapters/memory/recording-timers.ts';
 import { loadPolicyFile } from '../lib/adapters/policy-file.ts';
 import { HandlebarsNotificationRenderer } from '../lib/adapters/templates/handlebars-notification-renderer.ts';
 import { ingestEmail } from '../lib/application/ingest-email.ts';
@@ -43,6 +45,7 @@ const deps = {
   mailer: new RecordingMailer(),
   renderer,
   clock: new ManualClock(Date.parse('2026-11-23T15:00:00Z')),
+  timers: new RecordingTimers(),
 };
 
 let events = 0;

@@ -5,6 +5,7 @@ import { DynamoDbTicketStore } from '../lib/adapters/dynamodb/dynamodb-ticket-st
 import { createTicketTable } from '../lib/adapters/dynamodb/ticket-table.ts';
 import { LocalMailer } from '../lib/adapters/mail/local-mailer.ts';
 import { InMemoryRawMailStore } from '../lib/adapters/memory/in-memory-raw-mail-store.ts';
+import { RecordingTimers } from '../lib/adapters/memory/recording-timers.ts';
 import { type IngestResult, ingestEmail } from '../lib/application/ingest-email.ts';
 import type { Clock } from '../lib/application/ports/clock.ts';
 import type { OutgoingMail } from '../lib/application/ports/mailer.ts';
@@ -95,6 +96,7 @@ export class IngestRig {
       mailer: this.meter.wrapMailer(this.localMailer, (mail, sent) => this.remember(mail, sent.messageId)),
       renderer: this.options.renderer,
       clock,
+      timers: new RecordingTimers(),
     };
     const settle = new Map<number, () => void>();
     for (const mail of plan)

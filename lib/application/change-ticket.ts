@@ -10,6 +10,7 @@ import {
   type MailToSend,
   type MessageDraft,
   owedMail,
+  owedTimers,
   receiptFor,
   type TicketEvent,
   type TicketKernelDeps,
@@ -22,8 +23,8 @@ export const CHANGE_ATTEMPTS = 5;
 export interface TicketChange<R> {
   /** The ticket after the change. Its messageCount is the kernel's: it reserves the sequences. */
   readonly next: Ticket;
-  /** The message the event adds. */
-  readonly message: MessageDraft;
+  /** The message the event adds; null when it adds none (a timer acting, a status set from the CLI). */
+  readonly message: MessageDraft | null;
   /** Mail owed because of it, built from `next`. */
   readonly mail: readonly MailToSend[];
   /** Stored in the same transaction (last write wins). */
@@ -133,18 +134,23 @@ export async function changeTicket<R>(
     const change = decide(ticket);
     if (change === null) return { outcome: 'unchanged', ticket };
     const sequence = ticket.messageCount + 1;
-    const owed = owedMail(ticket.number, sequence + 1, change.mail);
+    const mailFrom = change.message === null ? sequence : sequence + 1;
+    const mail = owedMail(ticket.number, mailFrom, change.mail);
+    const owed = [...mail, owedTimers(deps, ticket, change.next)];
     const receipt = receiptFor(event, 'threaded', ticket.number, owed);
-    const message: TicketMessage = {
-      ...change.message,
-      ...(claimIdentity ? {} : { messageId: null, contentKey: null }),
-      ticketNumber: ticket.number,
-      sequence,
-    };
+    const message: TicketMessage | null =
+      change.message === null
+        ? null
+        : {
+            ...change.message,
+            ...(claimIdentity ? {} : { messageId: null, contentKey: null }),
+            ticketNumber: ticket.number,
+            sequence,
+          };
     let stored: Ticket;
     try {
       stored = await deps.store.addMessage({
-        ticket: { ...change.next, messageCount: sequence + owed.length },
+        ticket: { ...change.next, messageCount: mailFrom - 1 + mail.length },
         expectedVersion: ticket.version,
         message,
         receipt,
@@ -159,7 +165,7 @@ export async function changeTicket<R>(
       const failure = commitFailure(error);
       if (failure.kind === 'seen-before') return resumeEvent(deps, event);
       if (failure.kind === 'too-large') return quarantineTooLarge(deps, event, failure.error);
-      if (failure.kind === 'identity-taken' && claimIdentity) {
+      if (failure.kind === 'identity-taken' && claimIdentity && message !== null) {
         const again = await sameMailSeen(deps, event, message);
         if (again) return again;
         claimIdentity = false;

@@ -23,6 +23,7 @@ import {
   eventTime,
   type MailToSend,
   owedMail,
+  owedTimers,
   receiptFor,
   type TicketEvent,
   type TicketKernelDeps,
@@ -287,7 +288,8 @@ class NewTicketOpening {
         }),
       });
     }
-    const owed = owedMail(number, 2, mail);
+    const mailOwed = owedMail(number, 2, mail);
+    const owed = [...mailOwed, owedTimers(this.deps, null, ticket)];
     const message: TicketMessage = {
       ...inboundMessage(request.message, {
         at: this.at,
@@ -316,7 +318,7 @@ class NewTicketOpening {
     };
     return {
       input: {
-        ticket: { ...ticket, messageCount: 1 + owed.length },
+        ticket: { ...ticket, messageCount: 1 + mailOwed.length },
         firstMessage: message,
         receipt: receiptFor(this.event, 'created', number, owed),
         customer: nextCustomer,

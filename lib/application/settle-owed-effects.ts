@@ -2,10 +2,10 @@ import { type ErrorCode, isAtendeError } from '../domain/atende-error.ts';
 import type { OutboundPurpose } from '../domain/ticket/message-purpose.ts';
 import type { MessageDelivery, TicketMessage } from '../domain/ticket/ticket.ts';
 import type { Mailer } from './ports/mailer.ts';
-import type { OwedEffect, OwedMail, RecordSentMailInput, TicketStore } from './ports/ticket-store.ts';
+import type { OwedEffect, OwedMail, OwedTimers, RecordSentMailInput } from './ports/ticket-store.ts';
+import { isPermanentTimerFailure, settleTimers, type TicketScheduleDeps } from './ticket-schedule.ts';
 
-export interface SettleDeps {
-  readonly store: TicketStore;
+export interface SettleDeps extends TicketScheduleDeps {
   readonly mailer: Mailer;
   readonly clock: { now(): number };
 }
@@ -50,7 +50,7 @@ const TRANSIENT_STORE_FAILURES: readonly ErrorCode[] = ['store.contention', 'sto
 const pauseBeforeTry = (attempt: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, 50 * 2 ** (attempt - 2)));
 
-async function recordSettled(store: TicketStore, input: RecordSentMailInput): Promise<void> {
+async function recordSettled(store: SettleDeps['store'], input: RecordSentMailInput): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     if (attempt > 1) await pauseBeforeTry(attempt);
     try {
@@ -67,7 +67,35 @@ async function recordSettled(store: TicketStore, input: RecordSentMailInput): Pr
 
 type Settled =
   | { readonly effect: OwedMail; readonly delivery: MessageDelivery; readonly messageId: string | null }
-  | { readonly effect: OwedMail; readonly retry: unknown };
+  | { readonly effect: OwedTimers; readonly planned: true }
+  | { readonly effect: OwedEffect; readonly retry: unknown };
+
+async function settleMail(deps: SettleDeps, effect: OwedMail): Promise<Settled> {
+  try {
+    const { messageId } = await deps.mailer.send(effect.mail);
+    return { effect, delivery: { status: 'sent' }, messageId };
+  } catch (error) {
+    if (!isPermanentMailFailure(error)) return { effect, retry: error };
+    const code = isAtendeError(error) ? error.code : 'mail.failed';
+    const reason = error instanceof Error ? error.message : String(error);
+    return {
+      effect,
+      delivery: { status: 'failed', code, reason, at: new Date(deps.clock.now()).toISOString() },
+      messageId: null,
+    };
+  }
+}
+
+async function settleTimerPlan(deps: SettleDeps, effect: OwedTimers): Promise<Settled> {
+  try {
+    await settleTimers(deps, effect);
+    return { effect, planned: true };
+  } catch (error) {
+    // Given up for good: the ticket's next change or firing plans its timers again.
+    if (isPermanentTimerFailure(error)) return { effect, planned: true };
+    return { effect, retry: error };
+  }
+}
 
 /**
  * Settles what a change owes, each effect on its own. All owed mail is sent at once, then one
@@ -86,30 +114,16 @@ type Settled =
 export async function settleOwedEffects(deps: SettleDeps, work: SettleWork): Promise<OutboundPurpose[]> {
   if (work.owed.length === 0) return [];
   const settled: Settled[] = await Promise.all(
-    work.owed.map(async (effect): Promise<Settled> => {
-      try {
-        const { messageId } = await deps.mailer.send(effect.mail);
-        return { effect, delivery: { status: 'sent' }, messageId };
-      } catch (error) {
-        if (!isPermanentMailFailure(error)) return { effect, retry: error };
-        const code = isAtendeError(error) ? error.code : 'mail.failed';
-        const reason = error instanceof Error ? error.message : String(error);
-        return {
-          effect,
-          delivery: { status: 'failed', code, reason, at: new Date(deps.clock.now()).toISOString() },
-          messageId: null,
-        };
-      }
-    }),
+    work.owed.map((effect) => (effect.kind === 'mail' ? settleMail(deps, effect) : settleTimerPlan(deps, effect))),
   );
 
-  const done = settled.flatMap((outcome) => ('delivery' in outcome ? [outcome] : []));
+  const mailDone = settled.flatMap((outcome) => ('delivery' in outcome ? [outcome] : []));
   const remaining = settled.flatMap((outcome) => ('retry' in outcome ? [outcome.effect] : []));
   const ticketNumber = work.owed.find((effect) => effect.ticketNumber !== null)?.ticketNumber ?? null;
-  const messages = done
+  const messages = mailDone
     .filter((outcome) => outcome.effect.ticketNumber !== null && outcome.effect.sequence !== null)
     .map((outcome) => outboundMessage(outcome.effect, outcome.delivery, outcome.messageId, work.decidedAt));
-  if (done.length > 0)
+  if (remaining.length < work.owed.length)
     await recordSettled(deps.store, { ticketNumber, messages, receiptKey: work.receiptKey, remaining });
   const failure = settled.find((outcome) => 'retry' in outcome);
   if (failure && 'retry' in failure) {
@@ -119,7 +133,7 @@ export async function settleOwedEffects(deps: SettleDeps, work: SettleWork): Pro
     if (work.receiptKey !== null) await deps.store.releaseReceiptLease(work.receiptKey).catch(() => undefined);
     throw failure.retry;
   }
-  return done.filter((outcome) => outcome.delivery.status === 'sent').map((outcome) => outcome.effect.purpose);
+  return mailDone.filter((outcome) => outcome.delivery.status === 'sent').map((outcome) => outcome.effect.purpose);
 }
 
 function outboundMessage(

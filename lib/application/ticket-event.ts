@@ -1,11 +1,13 @@
 import type { Policy } from '../domain/policy/policy-schema.ts';
 import type { SlaClock } from '../domain/sla/sla-schedule.ts';
 import type { OutboundPurpose } from '../domain/ticket/message-purpose.ts';
-import type { TicketMessage } from '../domain/ticket/ticket.ts';
+import type { Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
 import type { Clock } from './ports/clock.ts';
 import type { Mailer, OutgoingMail } from './ports/mailer.ts';
 import type { NotificationRenderer } from './ports/notification-renderer.ts';
-import type { InboundReceipt, OwedEffect, ReceiptOutcome, TicketStore } from './ports/ticket-store.ts';
+import type { InboundReceipt, OwedEffect, OwedTimers, ReceiptOutcome, TicketStore } from './ports/ticket-store.ts';
+import type { TimerScheduler } from './ports/timer-scheduler.ts';
+import { ticketSchedule } from './ticket-schedule.ts';
 
 /** What every channel's use cases need to open and change tickets (the kernel's ports). */
 export interface TicketKernelDeps {
@@ -15,6 +17,8 @@ export interface TicketKernelDeps {
   readonly mailer: Mailer;
   readonly renderer: NotificationRenderer;
   readonly clock: Clock;
+  /** Where tickets' timers are scheduled (EventBridge Scheduler, the local timer loop). */
+  readonly timers: TimerScheduler;
 }
 
 /**
@@ -66,6 +70,16 @@ export function receiptFor(
     leaseUntil: settled ? null : new Date(event.now + RECEIPT_LEASE_MS).toISOString(),
   };
 }
+
+/**
+ * "Re-plan timers", owed by every change of a ticket. What the ticket held before is the schedule
+ * its plan had then, unless the change took a timer firing: the schedule that fired deletes itself.
+ */
+export const owedTimers = (deps: TicketKernelDeps, before: Ticket | null, after: Ticket): OwedTimers => ({
+  kind: 'timers',
+  ticketNumber: after.number,
+  scheduled: before === null || before.timerFirings !== after.timerFirings ? null : ticketSchedule(deps, before),
+});
 
 /** Mail owed on a ticket, taking the ticket's sequences after `firstSequence`, in order. */
 export const owedMail = (

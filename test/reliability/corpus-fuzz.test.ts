@@ -4,6 +4,7 @@ import { ManualClock } from '../../lib/adapters/clock/manual-clock.ts';
 import { InMemoryRawMailStore } from '../../lib/adapters/memory/in-memory-raw-mail-store.ts';
 import { InMemoryTicketStore } from '../../lib/adapters/memory/in-memory-ticket-store.ts';
 import { RecordingMailer } from '../../lib/adapters/memory/recording-mailer.ts';
+import { RecordingTimers } from '../../lib/adapters/memory/recording-timers.ts';
 import { HandlebarsNotificationRenderer } from '../../lib/adapters/templates/handlebars-notification-renderer.ts';
 import { type IngestEmailDeps, type IngestResult, ingestEmail } from '../../lib/application/ingest-email.ts';
 import type { TicketStore } from '../../lib/application/ports/ticket-store.ts';
@@ -120,6 +121,7 @@ describe.skipIf(!corpusPresent)('the corpus, mutated', () => {
         mailer,
         renderer,
         clock,
+        timers: new RecordingTimers(),
       });
       // Shared across mutants, as a desk's store is: mutants of one message thread into each other's tickets.
       const memory = depsFor(new InMemoryTicketStore({ clock }));

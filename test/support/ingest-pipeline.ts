@@ -2,6 +2,7 @@ import { ManualClock } from '../../lib/adapters/clock/manual-clock.ts';
 import { InMemoryRawMailStore } from '../../lib/adapters/memory/in-memory-raw-mail-store.ts';
 import { InMemoryTicketStore } from '../../lib/adapters/memory/in-memory-ticket-store.ts';
 import { RecordingMailer } from '../../lib/adapters/memory/recording-mailer.ts';
+import { RecordingTimers } from '../../lib/adapters/memory/recording-timers.ts';
 import { HandlebarsNotificationRenderer } from '../../lib/adapters/templates/handlebars-notification-renderer.ts';
 import {
   type InboundEmail,
@@ -48,6 +49,7 @@ export function pipeline(policyFile = 'default.yaml', options: PipelineOptions =
     mailer: options.mailer?.(mailer) ?? mailer,
     renderer,
     clock,
+    timers: new RecordingTimers(),
   };
   let events = 0;
   const receive = async (mail: TestMail | Buffer, receiveOptions: ReceiveOptions = {}): Promise<IngestResult> => {

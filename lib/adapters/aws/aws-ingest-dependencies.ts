@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESClient } from '@aws-sdk/client-ses';
 import { z } from 'zod';
 import type { IngestEmailDeps } from '../../application/ingest-email.ts';
@@ -14,6 +15,7 @@ import {
   DEFAULT_TEMPLATES_DIRECTORY,
   HandlebarsNotificationRenderer,
 } from '../templates/handlebars-notification-renderer.ts';
+import { EventBridgeTimerScheduler } from './eventbridge-timer-scheduler.ts';
 
 /** The variables the inbound-mail Lambda reads (set by the CDK stack). */
 export const InboundEmailEnvironment = {
@@ -24,6 +26,11 @@ export const InboundEmailEnvironment = {
   ATENDE_POLICY: z.string().default(DEFAULT_POLICY_PATH),
   ATENDE_TEMPLATES_DIR: z.string().default(DEFAULT_TEMPLATES_DIRECTORY),
   ATENDE_SES_CONFIGURATION_SET: z.string().optional(),
+  /** The schedule group tickets' timers live in, the timer Lambda they invoke, the role Scheduler assumes, and its dead-letter queue. */
+  ATENDE_SCHEDULE_GROUP: z.string().min(1),
+  ATENDE_TIMER_FUNCTION_ARN: z.string().min(1),
+  ATENDE_SCHEDULER_ROLE_ARN: z.string().min(1),
+  ATENDE_TIMER_DEAD_LETTER_ARN: z.string().min(1),
 };
 
 /**
@@ -55,5 +62,12 @@ export async function awsIngestDependencies(environment: NodeJS.ProcessEnv): Pro
     }),
     renderer,
     clock: systemClock,
+    timers: new EventBridgeTimerScheduler({
+      client: new SchedulerClient({}),
+      groupName: config.ATENDE_SCHEDULE_GROUP,
+      targetArn: config.ATENDE_TIMER_FUNCTION_ARN,
+      roleArn: config.ATENDE_SCHEDULER_ROLE_ARN,
+      deadLetterArn: config.ATENDE_TIMER_DEAD_LETTER_ARN,
+    }),
   };
 }

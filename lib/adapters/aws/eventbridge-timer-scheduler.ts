@@ -88,6 +88,17 @@ export class EventBridgeTimerScheduler implements TimerScheduler {
     }
   }
 
+  async move(timer: ScheduledTimer): Promise<void> {
+    const input = this.scheduleInput(timer);
+    try {
+      await this.options.client.send(new UpdateScheduleCommand(input));
+    } catch (error) {
+      // Fired and deleted itself, or an earlier settle never created it: the timer is created now.
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+      await this.put(timer);
+    }
+  }
+
   async remove(name: string): Promise<void> {
     try {
       await this.options.client.send(

@@ -153,7 +153,8 @@ export class DynamoDbTicketStore implements TicketStore {
       // The old item tells a stale version from a missing ticket.
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
-    transaction.putMessage(stored, message, receipt);
+    if (message === null) transaction.putReceipt(receipt);
+    else transaction.putMessage(stored, message, receipt);
     transaction.putThreadClaims(threadClaims);
     transaction.putCustomer(customer);
     await this.commit(transaction, { operation: 'addMessage', ticketNumber: ticket.number, expectedVersion });

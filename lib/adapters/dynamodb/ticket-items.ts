@@ -7,6 +7,7 @@ import type {
   QuarantineRecord,
   ThreadClaim,
 } from '../../application/ports/ticket-store.ts';
+import { SCHEDULE_NAME, TimerFiringSchema } from '../../application/ports/timer-scheduler.ts';
 import { AtendeError } from '../../domain/atende-error.ts';
 import { CHANNELS, TICKET_STATUSES } from '../../domain/policy/policy-schema.ts';
 import { MESSAGE_PURPOSES, type MessagePurpose, OUTBOUND_PURPOSES } from '../../domain/ticket/message-purpose.ts';
@@ -173,7 +174,16 @@ const OwedMailSchema = z.object({
   mail: OutgoingMailSchema,
 });
 
-const OwedEffectSchema = OwedMailSchema satisfies z.ZodType<OwedEffect>;
+const OwedTimersSchema = z.object({
+  kind: z.literal('timers'),
+  ticketNumber: z.number().int(),
+  scheduled: z
+    .object({ name: z.string().regex(SCHEDULE_NAME), at: z.number(), timeZone: z.string(), firing: TimerFiringSchema })
+    .nullable(),
+});
+
+// Timers first: mail owed before effects had kinds has no kind, and reads as mail.
+const OwedEffectSchema = z.union([OwedTimersSchema, OwedMailSchema]) satisfies z.ZodType<OwedEffect>;
 
 const ReceiptSchema = z.object({
   key: z.string(),

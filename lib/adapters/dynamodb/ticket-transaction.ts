@@ -77,6 +77,11 @@ export class TicketTransaction {
         { messageId: identity },
       );
     }
+    this.putReceipt(receipt);
+  }
+
+  /** A new receipt: the event must not have been seen. */
+  putReceipt(receipt: InboundReceipt | undefined): void {
     if (receipt !== undefined)
       this.put(
         'receipt',

@@ -11,6 +11,7 @@ import { loadPolicyFile } from '../policy-file.ts';
 import { FileRawMailStore } from '../raw-mail/file-raw-mail-store.ts';
 import { HandlebarsNotificationRenderer } from '../templates/handlebars-notification-renderer.ts';
 import type { LocalStackConfig } from './local-stack-config.ts';
+import { LocalTimers } from './local-timers.ts';
 
 /** Where the local stack keeps raw inbound mail, under its data directory. */
 export const rawMailDirectory = (config: LocalStackConfig): string => join(config.dataDirectory, 'raw');
@@ -20,6 +21,7 @@ export interface LocalDependencies extends IngestEmailDeps {
   readonly store: DynamoDbTicketStore;
   readonly rawMail: FileRawMailStore;
   readonly mailer: LocalMailer;
+  readonly timers: LocalTimers;
   /** Closes network clients so a command can exit at once. */
   close(): void;
 }
@@ -48,6 +50,7 @@ export async function localDependencies(
     mailer,
     renderer,
     clock,
+    timers: new LocalTimers(config.dataDirectory),
     close: () => {
       client.destroy();
       mailer.close();

@@ -43,6 +43,11 @@ export class LocalTimers implements TimerScheduler {
     ]);
   }
 
+  /** Locally a put is one write either way. */
+  move(timer: ScheduledTimer): Promise<void> {
+    return this.put(timer);
+  }
+
   remove(name: string): Promise<void> {
     return this.change((timers) => timers.filter((held) => held.name !== name));
   }

@@ -312,11 +312,11 @@ export class InMemoryTicketStore implements TicketStore {
   private checkMessageWrites(
     operation: string,
     ticket: Ticket,
-    message: TicketMessage,
+    message: TicketMessage | null,
     receipt: InboundReceipt | undefined,
     expectedVersion: number | null,
   ): void {
-    if (message.ticketNumber !== ticket.number) {
+    if (message !== null && message.ticketNumber !== ticket.number) {
       throw new Error(`Message for ticket ${message.ticketNumber} written with ticket ${ticket.number}`);
     }
     const details = {
@@ -329,7 +329,7 @@ export class InMemoryTicketStore implements TicketStore {
         details: { ...details, receiptKey: receipt.key },
       });
     }
-    const identity = message.messageId ?? message.contentKey;
+    const identity = message === null ? null : (message.messageId ?? message.contentKey);
     if (identity !== null && this.messageIds.has(normalizeMessageId(identity))) {
       throw new AtendeError('store.duplicateMessageId', `Message-ID ${identity} is already stored`, {
         details: { ...details, messageId: identity },
@@ -371,31 +371,33 @@ export class InMemoryTicketStore implements TicketStore {
   private checkSizes(
     operation: string,
     ticket: Ticket,
-    message: TicketMessage,
+    message: TicketMessage | null,
     receipt: InboundReceipt | undefined,
     customer: Customer | undefined,
   ): void {
     const details = { operation, ticketNumber: ticket.number };
     checkSize('ticket', ticket, details);
-    checkSize('message', message, { ...details, sequence: message.sequence });
+    if (message !== null) checkSize('message', message, { ...details, sequence: message.sequence });
     if (receipt !== undefined) checkSize('receipt', receipt, { ...details, receiptKey: receipt.key });
     if (customer !== undefined) checkSize('customer', customer, { ...details, customerKey: customer.key });
   }
 
   private applyMessageWrites(
     ticket: Ticket,
-    message: TicketMessage,
+    message: TicketMessage | null,
     receipt: InboundReceipt | undefined,
     customer: Customer | undefined,
     threadClaims: readonly ThreadClaim[] | undefined,
   ): void {
     for (const claim of threadClaims ?? []) this.threadClaims.set(claim.key, structuredClone(claim));
-    // Same (time, sequence) is the same item in DynamoDB: a put replaces it.
-    const messages = (this.messages.get(ticket.number) ?? []).filter((other) => !sameSlot(other, message));
-    messages.push(structuredClone(message));
-    this.messages.set(ticket.number, messages);
-    const identity = message.messageId ?? message.contentKey;
-    if (identity !== null) this.messageIds.set(normalizeMessageId(identity), ticket.number);
+    if (message !== null) {
+      // Same (time, sequence) is the same item in DynamoDB: a put replaces it.
+      const messages = (this.messages.get(ticket.number) ?? []).filter((other) => !sameSlot(other, message));
+      messages.push(structuredClone(message));
+      this.messages.set(ticket.number, messages);
+      const identity = message.messageId ?? message.contentKey;
+      if (identity !== null) this.messageIds.set(normalizeMessageId(identity), ticket.number);
+    }
     if (receipt !== undefined) this.receipts.set(receipt.key, structuredClone(receipt));
     if (customer !== undefined) this.customers.set(normalizeAddress(customer.key), structuredClone(customer));
   }

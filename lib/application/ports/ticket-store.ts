@@ -2,6 +2,7 @@ import type { Customer } from '../../domain/ticket/customer.ts';
 import type { OutboundPurpose } from '../../domain/ticket/message-purpose.ts';
 import type { Ticket, TicketMessage } from '../../domain/ticket/ticket.ts';
 import type { OutgoingMail } from './mailer.ts';
+import type { ScheduledTimer } from './timer-scheduler.ts';
 
 export type { Customer };
 
@@ -46,11 +47,26 @@ export interface OwedMail {
 }
 
 /**
- * What a ticket change owes the world outside the store, recorded in the same transaction
- * as the change and settled afterwards, each on its own. A tagged union: `mail` now,
- * `timers` next.
+ * "Re-plan the ticket's timers": owed by every ticket change. Settling it reads the ticket as it
+ * is then and makes its one schedule hold the plan's next timer (ticket-timers.ts), so a settle
+ * repeated, or one that comes after a later change's, leaves the schedule as the ticket needs it.
  */
-export type OwedEffect = OwedMail;
+export interface OwedTimers {
+  readonly kind: 'timers';
+  readonly ticketNumber: number;
+  /**
+   * The schedule the ticket held before the change, as far as the change knows (null for a new
+   * ticket, or after a firing: a fired schedule deletes itself). It picks the call: nothing when
+   * the plan's next timer is the same, an update of the same name, a create, or a delete.
+   */
+  readonly scheduled: ScheduledTimer | null;
+}
+
+/**
+ * What a ticket change owes the world outside the store, recorded in the same transaction
+ * as the change and settled afterwards, each on its own: mail to send, and the ticket's timers.
+ */
+export type OwedEffect = OwedMail | OwedTimers;
 
 /**
  * Proof that an inbound event was processed. Its key is SES's `mail.messageId` for
@@ -116,7 +132,8 @@ export interface AddMessageInput {
   readonly ticket: Ticket;
   /** The version the ticket was read at; the write fails with `store.versionConflict` if it moved on. */
   readonly expectedVersion: number;
-  readonly message: TicketMessage;
+  /** The message the event adds; null for a change that adds none (a timer acting, a status set from the CLI). */
+  readonly message: TicketMessage | null;
   readonly receipt?: InboundReceipt;
   /** Stored in the same transaction, replacing what was stored (last write wins). */
   readonly customer?: Customer;
@@ -219,7 +236,10 @@ export interface TicketStore {
    * content key), the receipt, the thread claims and the customer, all or nothing.
    */
   createTicket(input: CreateTicketInput): Promise<Ticket>;
-  /** Adds a message to a ticket and stores the ticket's new state, its identity link, the receipt, the thread claims and the customer, all or nothing. */
+  /**
+   * Stores the ticket's new state with the message the change adds (if any), its identity link,
+   * the receipt, the thread claims and the customer, all or nothing.
+   */
   addMessage(input: AddMessageInput): Promise<Ticket>;
   /**
    * Records settled mail, all or nothing: each outbound message (sent, or failed for good with

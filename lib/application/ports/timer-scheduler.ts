@@ -43,6 +43,11 @@ export interface ScheduledTimer {
 export interface TimerScheduler {
   /** Creates the schedule, or moves an existing one of that name to the new time and firing. */
   put(timer: ScheduledTimer): Promise<void>;
+  /**
+   * The same as put for a schedule believed to exist (the ticket's schedule moving): one call when
+   * it does; one gone after all is created.
+   */
+  move(timer: ScheduledTimer): Promise<void>;
   /** Removes the schedule; one already gone (fired, or removed before) is not an error. */
   remove(name: string): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { Policy } from '../policy/policy-schema.ts';
 import type { SlaClock, SlaDeadline, SlaKind } from '../sla/sla-schedule.ts';
-import type { Ticket } from './ticket.ts';
+import { TIMER_KINDS, type Ticket } from './ticket.ts';
 import { slaScheduleOf } from './ticket-lifecycle.ts';
 
 /**
@@ -72,9 +72,9 @@ export function planTicketTimers(policy: Policy, sla: SlaClock, ticket: TimedTic
   if (ticket.firstRespondedAt === null) timers.push(...targetTimers(policy, schedule.firstResponse));
   if (ticket.resolvedAt === null) timers.push(...targetTimers(policy, schedule.resolution));
 
-  const waitingSince = currentWaitStart(ticket);
-  if (waitingSince !== null) {
-    const start = Date.parse(waitingSince);
+  const since = waitingSince(ticket);
+  if (since !== null) {
+    const start = Date.parse(since);
     const { remindAfter, closeAfter } = policy.waitingOnCustomer;
     if (remindAfter !== undefined)
       timers.push({ kind: 'reminder', target: null, level: null, at: start + remindAfter * 60_000 });
@@ -82,12 +82,40 @@ export function planTicketTimers(policy: Policy, sla: SlaClock, ticket: TimedTic
       timers.push({ kind: 'auto-close', target: null, level: null, at: start + closeAfter * 60_000 });
   }
   return timers
-    .filter((timer) => !ticket.timersActed.includes(timerKey(timer, waitingSince)))
+    .filter((timer) => !ticket.timersActed.includes(timerKey(timer, since)))
     .sort((a, b) => a.at - b.at || TIMER_ORDER.indexOf(a.kind) - TIMER_ORDER.indexOf(b.kind));
 }
 
 /** Timers due at one instant act in this order: a breach is recorded before its first escalation. */
-const TIMER_ORDER: readonly TicketTimerKind[] = ['warning', 'breach', 'escalation', 'reminder', 'auto-close'];
+const TIMER_ORDER: readonly TicketTimerKind[] = TIMER_KINDS;
+
+/** The plan's view of a stored ticket: the keys of the timers in its log. */
+export const timedTicket = (ticket: Ticket): TimedTicket => ({
+  ...ticket,
+  timersActed: ticket.timerLog.map((acted) => acted.key),
+});
+
+/** When the ticket's current wait on the customer began (the key of its reminder and auto-close), or null. */
+export function waitingSince(ticket: Pick<Ticket, 'status' | 'pauses'>): string | null {
+  if (ticket.status !== 'waiting-on-customer') return null;
+  const open = ticket.pauses.at(-1);
+  return open !== undefined && open.end === null ? open.start : null;
+}
+
+/**
+ * The name of the one schedule a ticket holds: its next timer, whatever kind it is. One schedule
+ * per ticket keeps a typical life (new, answered, waiting, customer reply, resolved) at five
+ * scheduler calls, each change moving the same schedule; a schedule per timer kind would create
+ * and delete one at every change. The count of firings the ticket has taken is in the name: a
+ * fired schedule deletes itself after it fired, and the next one, which that firing planned, must
+ * not be the one it deletes. At most 64 characters of [0-9a-zA-Z-_.] (Scheduler's names).
+ */
+export const scheduleName = (ticketNumber: number, timerFirings: number): string =>
+  `ticket-${ticketNumber}-timer-${timerFirings}`;
+
+/** The timers of the plan due by `now`, in the order they act (a late firing catches up on all of them). */
+export const dueTimers = (plan: readonly TicketTimer[], now: number): TicketTimer[] =>
+  plan.filter((timer) => timer.at <= now);
 
 function targetTimers(policy: Policy, deadline: SlaDeadline | null): TicketTimer[] {
   if (deadline === null || deadline.due === null) return [];
@@ -100,11 +128,4 @@ function targetTimers(policy: Policy, deadline: SlaDeadline | null): TicketTimer
     if (escalation.at !== null) timers.push({ kind: 'escalation', target, level: escalation.level, at: escalation.at });
   }
   return timers;
-}
-
-/** When the ticket's current wait on the customer began, or null when it is not waiting. */
-function currentWaitStart(ticket: TimedTicket): string | null {
-  if (ticket.status !== 'waiting-on-customer') return null;
-  const open = ticket.pauses.at(-1);
-  return open !== undefined && open.end === null ? open.start : null;
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../lib/adapters/clock/manual-clock.ts';
 import { InMemoryRawMailStore } from '../../../lib/adapters/memory/in-memory-raw-mail-store.ts';
 import { RecordingMailer } from '../../../lib/adapters/memory/recording-mailer.ts';
+import { RecordingTimers } from '../../../lib/adapters/memory/recording-timers.ts';
 import { HandlebarsNotificationRenderer } from '../../../lib/adapters/templates/handlebars-notification-renderer.ts';
 import {
   type IngestEmailDeps,
@@ -95,6 +96,7 @@ describe.skipIf(!corpusPresent)('the real-world corpus through ingestEmail on Dy
       mailer,
       renderer: await HandlebarsNotificationRenderer.load(),
       clock,
+      timers: new RecordingTimers(),
     };
     const started = performance.now();
     // Sequential and in manifest order: corpus messages may thread into each other's tickets.

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
@@ -15,6 +16,7 @@ import { repositoryPath } from '../../support/policy-fixtures.ts';
 const tables = testTicketTables();
 const s3 = mockClient(S3Client);
 const ses = mockClient(SESClient);
+const scheduler = mockClient(SchedulerClient);
 const event = () =>
   JSON.parse(readFileSync(repositoryPath('test/fixtures/events/ses/receipt-lambda-action.json'), 'utf8'));
 const SES_MESSAGE_ID = 'o3vrnil0e2ic28trr8b2n4ggbb1dd0b3ug5t8e01';
@@ -34,6 +36,10 @@ beforeAll(async () => {
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_ENDPOINT_URL_DYNAMODB: inject('dynamodbEndpoint'),
+    ATENDE_SCHEDULE_GROUP: 'atende-test',
+    ATENDE_TIMER_FUNCTION_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:atende-timer',
+    ATENDE_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/atende-scheduler',
+    ATENDE_TIMER_DEAD_LETTER_ARN: 'arn:aws:sqs:eu-west-1:123456789012:atende-timer-dead-letters',
   });
   ({ handler } = await import('../../../functions/inbound-email.ts'));
 });
@@ -41,6 +47,8 @@ afterAll(() => tables.dropAll());
 beforeEach(() => {
   s3.reset();
   ses.reset();
+  scheduler.reset();
+  scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:aws:scheduler:eu-west-1:123456789012:schedule/x' });
   let sent = 0;
   ses.on(SendRawEmailCommand).callsFake(async () => ({ MessageId: `0100018f-test-${++sent}` }));
 });
@@ -94,10 +102,11 @@ describe('the inbound-email Lambda', () => {
     second.Records[0].ses.mail.messageId = 'second-message-id';
 
     await expect(handler(second)).rejects.toThrow();
-    expect((await table.store.getReceipt('second-message-id'))?.owed.map((mail) => mail.purpose)).toEqual([
-      'acknowledgement',
-      'agent-new-ticket',
-    ]);
+    expect(
+      (await table.store.getReceipt('second-message-id'))?.owed.flatMap((effect) =>
+        effect.kind === 'mail' ? [effect.purpose] : [effect.kind],
+      ),
+    ).toEqual(['acknowledgement', 'agent-new-ticket']);
   });
 
   it('drops an event that is not an SES receipt instead of retrying it forever', async () => {
