@@ -24,11 +24,13 @@ export function ticketSchedule(
 ): ScheduledTimer | null {
   const next = planTicketTimers(deps.policy, deps.sla, timedTicket(ticket))[0];
   if (next === undefined) return null;
+  const name = scheduleName(ticket.number, ticket.timerFirings);
   return {
-    name: scheduleName(ticket.number, ticket.timerFirings),
+    name,
     at: next.at,
     timeZone: slaScheduleOf(ticket, deps.sla).calendar.timeZone,
     firing: {
+      schedule: name,
       ticketNumber: ticket.number,
       kind: next.kind,
       target: next.target,

@@ -26,7 +26,16 @@ export interface EventBridgeTimerSchedulerOptions {
   /** Scheduler's own retries of a failed invocation (0–185), and how long a firing stays worth delivering. */
   readonly maximumRetryAttempts?: number;
   readonly maximumEventAgeInSeconds?: number;
+  /** The time now (default the machine's): a timer already due is scheduled a minute from it. */
+  readonly now?: () => number;
 }
+
+/**
+ * How far ahead a timer already due (or about to be) is scheduled: Scheduler's documentation does
+ * not promise to fire a one-time schedule whose time has passed, and it fires with one-minute
+ * precision anyway. The firing carries the instant it was planned for, and acts as due.
+ */
+export const OVERDUE_DELAY_MS = 60_000;
 
 /**
  * The `at(...)` expression and its zone for an instant. Scheduler reads `at` as a wall-clock time
@@ -54,7 +63,8 @@ export class EventBridgeTimerScheduler implements TimerScheduler {
 
   /** The CreateSchedule (and UpdateSchedule: the same fields) request for a timer. */
   scheduleInput(timer: ScheduledTimer): CreateScheduleCommandInput {
-    const { expression, timeZone } = atExpression(timer.at, timer.timeZone);
+    const earliest = (this.options.now ?? Date.now)() + OVERDUE_DELAY_MS;
+    const { expression, timeZone } = atExpression(Math.max(timer.at, earliest), timer.timeZone);
     return {
       Name: checkedScheduleName(timer.name),
       GroupName: this.options.groupName,

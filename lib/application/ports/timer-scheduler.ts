@@ -19,6 +19,8 @@ export function checkedScheduleName(name: string): string {
  * that comes after the ticket was re-planned is recognised as stale.
  */
 export const TimerFiringSchema = z.strictObject({
+  /** The schedule that fired: a firing is known by it and its due time, so a repeated delivery acts once. */
+  schedule: z.string().regex(SCHEDULE_NAME),
   ticketNumber: z.number().int().positive(),
   kind: z.enum(['warning', 'breach', 'escalation', 'reminder', 'auto-close']),
   target: z.enum(['firstResponse', 'resolution']).nullable(),

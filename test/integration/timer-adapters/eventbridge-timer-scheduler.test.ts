@@ -20,6 +20,7 @@ beforeAll(async () => {
     targetArn: 'arn:aws:lambda:us-east-1:123456789012:function:atende-timer',
     roleArn: 'arn:aws:iam::123456789012:role/atende-scheduler',
     deadLetterArn: 'arn:aws:sqs:us-east-1:123456789012:atende-timers-dlq',
+    now: () => at('2026-11-23T09:00:00-05:00'),
   });
 });
 afterAll(() => client?.destroy());
@@ -29,6 +30,7 @@ const warning = (name: string, iso: string): ScheduledTimer => ({
   at: at(iso),
   timeZone: 'America/Toronto',
   firing: {
+    schedule: name,
     ticketNumber: 1000,
     kind: 'warning',
     target: 'firstResponse',
@@ -41,9 +43,9 @@ const stored = (name: string) => client.send(new GetScheduleCommand({ Name: name
 
 describe('EventBridgeTimerScheduler against moto', () => {
   it('creates a schedule Scheduler accepts, with its zone, self-deletion and target', async () => {
-    await timers.put(warning('atende-1000-firstResponse.warning', '2026-11-23T13:00:00-05:00'));
+    await timers.put(warning('ticket-1000-timer-0', '2026-11-23T13:00:00-05:00'));
 
-    const schedule = await stored('atende-1000-firstResponse.warning');
+    const schedule = await stored('ticket-1000-timer-0');
     expect(schedule).toMatchObject({
       ScheduleExpression: 'at(2026-11-23T13:00:00)',
       ScheduleExpressionTimezone: 'America/Toronto',
@@ -54,19 +56,19 @@ describe('EventBridgeTimerScheduler against moto', () => {
   });
 
   it('moves a schedule planned again instead of failing', async () => {
-    await timers.put(warning('atende-1001-firstResponse.warning', '2026-11-23T13:00:00-05:00'));
-    await timers.put(warning('atende-1001-firstResponse.warning', '2026-11-23T16:00:00-05:00'));
+    await timers.put(warning('ticket-1001-timer-0', '2026-11-23T13:00:00-05:00'));
+    await timers.put(warning('ticket-1001-timer-0', '2026-11-23T16:00:00-05:00'));
 
-    expect((await stored('atende-1001-firstResponse.warning')).ScheduleExpression).toBe('at(2026-11-23T16:00:00)');
+    expect((await stored('ticket-1001-timer-0')).ScheduleExpression).toBe('at(2026-11-23T16:00:00)');
   });
 
   it('removes a schedule, and removing it again is no error', async () => {
-    await timers.put(warning('atende-1002-firstResponse.warning', '2026-11-23T13:00:00-05:00'));
+    await timers.put(warning('ticket-1002-timer-0', '2026-11-23T13:00:00-05:00'));
 
-    await timers.remove('atende-1002-firstResponse.warning');
-    await timers.remove('atende-1002-firstResponse.warning');
+    await timers.remove('ticket-1002-timer-0');
+    await timers.remove('ticket-1002-timer-0');
 
-    await expect(stored('atende-1002-firstResponse.warning')).rejects.toMatchObject({
+    await expect(stored('ticket-1002-timer-0')).rejects.toMatchObject({
       name: 'ResourceNotFoundException',
     });
   });

@@ -15,19 +15,23 @@ import { at } from '../../support/policy-fixtures.ts';
 
 // The exact Scheduler requests; moto_server's answers to them come with the integration spec.
 const scheduler = mockClient(SchedulerClient);
-const timers = new EventBridgeTimerScheduler({
+const options = {
   client: new SchedulerClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
   groupName: 'atende-tickets',
   targetArn: 'arn:aws:lambda:us-east-1:123456789012:function:atende-timer',
   roleArn: 'arn:aws:iam::123456789012:role/atende-scheduler',
   deadLetterArn: 'arn:aws:sqs:us-east-1:123456789012:atende-timers-dlq',
-});
+  // The morning of the timers below: none of them is overdue.
+  now: () => at('2026-11-23T09:00:00-05:00'),
+};
+const timers = new EventBridgeTimerScheduler(options);
 
 const breach: ScheduledTimer = {
-  name: 'atende-1000-firstResponse.breach',
+  name: 'ticket-1000-timer-0',
   at: at('2026-11-23T14:00:00-05:00'),
   timeZone: 'America/Toronto',
   firing: {
+    schedule: 'ticket-1000-timer-0',
     ticketNumber: 1000,
     kind: 'breach',
     target: 'firstResponse',
@@ -48,7 +52,7 @@ describe('EventBridge Scheduler timers', () => {
     const calls = scheduler.commandCalls(CreateScheduleCommand);
     expect(calls).toHaveLength(1);
     expect(calls[0]!.args[0].input).toEqual({
-      Name: 'atende-1000-firstResponse.breach',
+      Name: 'ticket-1000-timer-0',
       GroupName: 'atende-tickets',
       ScheduleExpression: 'at(2026-11-23T14:00:00)',
       ScheduleExpressionTimezone: 'America/Toronto',
@@ -82,10 +86,41 @@ describe('EventBridge Scheduler timers', () => {
     const update = scheduler.commandCalls(UpdateScheduleCommand);
     expect(update).toHaveLength(1);
     expect(update[0]!.args[0].input).toMatchObject({
-      Name: 'atende-1000-firstResponse.breach',
+      Name: 'ticket-1000-timer-0',
       ScheduleExpression: 'at(2026-11-23T17:00:00)',
       ActionAfterCompletion: 'DELETE',
     });
+  });
+
+  it('moves the ticket’s schedule with one UpdateSchedule, and creates it when it is gone after all', async () => {
+    scheduler.on(UpdateScheduleCommand).resolves({ ScheduleArn: 'arn:…' });
+    await timers.move(breach);
+    expect(scheduler.commandCalls(UpdateScheduleCommand)).toHaveLength(1);
+    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(0);
+
+    scheduler.reset();
+    scheduler
+      .on(UpdateScheduleCommand)
+      .rejects(
+        new ResourceNotFoundException({ Message: 'Schedule not found', message: 'Schedule not found', $metadata: {} }),
+      );
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:…' });
+    await timers.move(breach);
+    expect(scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input).toMatchObject({
+      Name: 'ticket-1000-timer-0',
+      ScheduleExpression: 'at(2026-11-23T14:00:00)',
+    });
+  });
+
+  it('schedules a timer already due a minute from now, keeping the instant it was planned for in its firing', async () => {
+    scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:…' });
+    const late = new EventBridgeTimerScheduler({ ...options, now: () => at('2026-11-23T15:30:00-05:00') });
+
+    await late.put(breach);
+
+    const input = scheduler.commandCalls(CreateScheduleCommand)[0]!.args[0].input;
+    expect(input.ScheduleExpression).toBe('at(2026-11-23T15:31:00)');
+    expect(JSON.parse(input.Target!.Input!).dueAt).toBe('2026-11-23T19:00:00.000Z');
   });
 
   it('takes a schedule already gone as removed', async () => {
@@ -95,9 +130,9 @@ describe('EventBridge Scheduler timers', () => {
         new ResourceNotFoundException({ Message: 'Schedule not found', message: 'Schedule not found', $metadata: {} }),
       );
 
-    await expect(timers.remove('atende-1000-firstResponse.breach')).resolves.toBeUndefined();
+    await expect(timers.remove('ticket-1000-timer-0')).resolves.toBeUndefined();
     expect(scheduler.commandCalls(DeleteScheduleCommand)[0]!.args[0].input).toEqual({
-      Name: 'atende-1000-firstResponse.breach',
+      Name: 'ticket-1000-timer-0',
       GroupName: 'atende-tickets',
     });
   });

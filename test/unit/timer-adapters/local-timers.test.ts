@@ -17,6 +17,7 @@ const timer = (name: string, iso: string, level: number | null = null): Schedule
   at: at(iso),
   timeZone: 'America/Toronto',
   firing: {
+    schedule: name,
     ticketNumber: 1000,
     kind: level === null ? 'breach' : 'escalation',
     target: 'firstResponse',
