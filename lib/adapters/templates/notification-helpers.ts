@@ -58,6 +58,7 @@ const wholeMinutes = (value: unknown, helper: string): number => {
  *   way the language joins a list ("an API key and a password").
  * - `{{businessDuration minutes}}`: business minutes as hours and minutes, in the locale's units ("3 hr 5 min").
  * - `{{percentOf part whole}}`: the share `part` is of `whole`, rounded down, as the locale writes it ("75%", "75 %").
+ * - `{{#if (equals slaAlert.stage "warning")}}`: a code is this one (Handlebars has no comparison of its own).
  * - `{{#if (nonEmpty list)}}`: an absent or empty list is false (strict mode forbids `list.length` on an absent list).
  * - `{{paragraphs text}}` (HTML only): customer text, escaped, with its line breaks kept.
  */
@@ -119,6 +120,8 @@ export const registerNotificationHelpers = (
     // Rounded down: "75% has passed" must not be said at 74.6%.
     return percent.format(denominator === 0 ? 1 : Math.floor((numerator / denominator) * 100) / 100);
   });
+
+  env.registerHelper('equals', (value: unknown, expected: unknown) => value === expected);
 
   env.registerHelper('nonEmpty', (list: unknown) => Array.isArray(list) && list.length > 0);
 
