@@ -166,7 +166,9 @@ describe('the escalation to a level’s contacts', () => {
     address,
     ...(language === undefined ? {} : { language }),
   });
-  const recent = [{ direction: 'inbound', from: 'ana@cliente.example', at: message.at, text: 'Any news?', cut: false }] as const;
+  const recent = [
+    { direction: 'inbound', from: 'ana@cliente.example', at: message.at, text: 'Any news?', cut: false },
+  ] as const;
 
   it('sends one mail per language, contacts of one language together in To, each in its language', () => {
     const mails = notifications().escalation(
@@ -196,7 +198,10 @@ describe('the escalation to a level’s contacts', () => {
     const mails = notifications().escalation(ticket, agentMail, escalated, contacts, recent);
 
     for (const context of contexts) {
-      expect(context.escalationContacts?.map((shown) => shown.address)).toEqual(['boss@example.com', 'jefa@example.com']);
+      expect(context.escalationContacts?.map((shown) => shown.address)).toEqual([
+        'boss@example.com',
+        'jefa@example.com',
+      ]);
       expect(context.recentMessages).toEqual(recent);
     }
     expect(mails[0]?.text).toContain('Any news?');

@@ -23,16 +23,19 @@ const htmlLines = (html: string): string[] => readHtmlReplyLines(html, DEFAULT_M
 describe.each(LOCALES)("agents' notifications in %s", (locale) => {
   const words = agentNoticeWords(locale);
 
-  it.each(['agent-new-ticket', 'agent-customer-reply', 'agent-relay-refused', 'agent-sla-alert', 'escalation'] as const)(
-    '%s starts with the reply marker line, then says it is internal, in text and HTML',
-    (kind) => {
-      const { text, html } = renderer.render(kind, locale, sampleContext(kind, locale));
+  it.each([
+    'agent-new-ticket',
+    'agent-customer-reply',
+    'agent-relay-refused',
+    'agent-sla-alert',
+    'escalation',
+  ] as const)('%s starts with the reply marker line, then says it is internal, in text and HTML', (kind) => {
+    const { text, html } = renderer.render(kind, locale, sampleContext(kind, locale));
 
-      expect(text.split('\n').slice(0, 2)).toEqual([replyMarkerLine(words), words.banner]);
-      expect(htmlLines(html)[0]).toBe(replyMarkerLine(words));
-      expect(htmlLines(html)).toContain(words.banner);
-    },
-  );
+    expect(text.split('\n').slice(0, 2)).toEqual([replyMarkerLine(words), words.banner]);
+    expect(htmlLines(html)[0]).toBe(replyMarkerLine(words));
+    expect(htmlLines(html)).toContain(words.banner);
+  });
 
   it('agent-unauthenticated-staff says it is internal and has no marker: replying to it reaches no customer', () => {
     const { text, html } = renderer.render(
@@ -189,7 +192,13 @@ describe("hostile text in agents' notifications", () => {
     slaAlert: { ...sampleAlert, stage: 'escalation', level: 1, targetText: '<u>4h</u>' },
     escalationContacts: [{ name: '<b>x</b> Boss', role: '<i>João</i>', address: 'boss@example.com' }],
     recentMessages: [
-      { direction: 'inbound', from: '"<b>x</b>"@evil.example', at: '2026-11-24T13:00:00.000Z', text: '<script>steal()</script>', cut: false },
+      {
+        direction: 'inbound',
+        from: '"<b>x</b>"@evil.example',
+        at: '2026-11-24T13:00:00.000Z',
+        text: '<script>steal()</script>',
+        cut: false,
+      },
     ],
   };
 
@@ -263,7 +272,9 @@ describe('the escalation', () => {
     const last = text.indexOf('Any news? The whole floor cannot print. […]');
     expect(first).toBeGreaterThan(0);
     expect(last).toBeGreaterThan(first);
-    expect(text).toContain('  - Marta Ruiz, Service Manager <service-manager@example.com>\n  - Olaf Berg, Fulfillment Manager');
+    expect(text).toContain(
+      '  - Marta Ruiz, Service Manager <service-manager@example.com>\n  - Olaf Berg, Fulfillment Manager',
+    );
     expect(html).toContain('data-section="recent-messages"');
     expect(html).toContain('Marta Ruiz, Service Manager &lt;service-manager@example.com&gt;');
   });

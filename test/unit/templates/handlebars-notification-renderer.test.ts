@@ -337,7 +337,9 @@ describe("the requester's mail about a wait and a resolution", () => {
     expect(text).toContain('was resolved on Tuesday, November 24, 2026 at 11:45 AM EST. You opened it on Tuesday');
     expect(text).toContain('We replaced the network card of the printer.\nIt prints again.');
     expect(html).toContain('We replaced the network card of the printer.<br>');
-    expect(text).toContain('simply reply to this e-mail and keep [Atende #1042] in the subject: we will reopen the ticket.');
+    expect(text).toContain(
+      'simply reply to this e-mail and keep [Atende #1042] in the subject: we will reopen the ticket.',
+    );
   });
 
   it('leaves the note out when the agent wrote none', () => {

@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  RECENT_MESSAGE_TEXT_LIMIT,
-  recentConversation,
-} from '../../../lib/domain/ticket/recent-conversation.ts';
+import { RECENT_MESSAGE_TEXT_LIMIT, recentConversation } from '../../../lib/domain/ticket/recent-conversation.ts';
 import { aMessage, anOutboundMessage } from '../../support/ticket-fixtures.ts';
 
 describe("a ticket's recent conversation, as an escalation quotes it", () => {
@@ -51,7 +48,9 @@ describe("a ticket's recent conversation, as an escalation quotes it", () => {
   });
 
   it('never splits an emoji at the cut', () => {
-    const [message] = recentConversation([aMessage(7, 1, { text: `${'x'.repeat(RECENT_MESSAGE_TEXT_LIMIT - 1)}😀tail` })]);
+    const [message] = recentConversation([
+      aMessage(7, 1, { text: `${'x'.repeat(RECENT_MESSAGE_TEXT_LIMIT - 1)}😀tail` }),
+    ]);
 
     expect(message?.text).toBe('x'.repeat(RECENT_MESSAGE_TEXT_LIMIT - 1));
   });
