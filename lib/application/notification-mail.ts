@@ -2,7 +2,7 @@ import { AtendeError } from '../domain/atende-error.ts';
 import { ATENDE_TICKET_HEADER } from '../domain/mail/mail-classification.ts';
 import { isMailableAddress } from '../domain/mail/mailable-address.ts';
 import { tagSubject } from '../domain/mail/subject.ts';
-import type { Policy, Queue } from '../domain/policy/policy-schema.ts';
+import type { ContactSpec, Policy, Queue } from '../domain/policy/policy-schema.ts';
 import { isStaff } from '../domain/routing/support-routing.ts';
 import { agentNoticeWords, replyMarkerLine } from '../domain/ticket/agent-notice-markers.ts';
 import type { AgentReplyRefusal } from '../domain/ticket/agent-reply-extraction.ts';
@@ -14,8 +14,13 @@ import type {
   NotificationContext,
   NotificationKind,
   NotificationRenderer,
+  RecentMessageView,
+  ResolutionView,
   SenderVerdicts,
+  SlaAlertView,
+  SurveyLinks,
   TicketView,
+  WaitingView,
 } from './ports/notification-renderer.ts';
 
 /** Customer text quoted in agent notifications is cut here: the ticket keeps all of it. */
@@ -136,15 +141,8 @@ export class NotificationMail {
     },
   ): OutgoingMail {
     const locale = this.policy.languages.default;
-    const priority = this.policy.priorities.levels.find((level) => level.name === ticket.priority);
     const context = this.context(ticket, locale, {
-      priority: priority
-        ? {
-            name: priority.name,
-            description: priority.description,
-            responseStrategy: priority.responseStrategy ?? null,
-          }
-        : undefined,
+      priority: this.priorityView(ticket),
       flags: extra.flags,
       message: { ...extra.message, text: extra.message.text.slice(0, QUOTED_TEXT_LIMIT) },
       ...(extra.declinedParticipants === undefined ? {} : { declinedParticipants: extra.declinedParticipants }),
@@ -158,7 +156,7 @@ export class NotificationMail {
       locale,
       thread,
       context,
-      { address: queue.agents },
+      [{ address: queue.agents }],
       queue.address,
       'auto-generated',
     );
@@ -189,7 +187,7 @@ export class NotificationMail {
       agentNotice: this.agentNotice(locale, true),
     });
     const to = { address: agent, name: refusal.agent.name ?? null };
-    return this.toStaff('agent-relay-refused', ticket, locale, thread, context, to, queue.address, 'auto-replied');
+    return this.toStaff('agent-relay-refused', ticket, locale, thread, context, [to], queue.address, 'auto-replied');
   }
 
   /**
@@ -208,7 +206,7 @@ export class NotificationMail {
       agentNotice: this.agentNotice(locale, false),
     });
     const queue = this.queue(ticket);
-    const agents = { address: queue.agents };
+    const agents = [{ address: queue.agents }];
     return this.toStaff(
       'agent-unauthenticated-staff',
       ticket,
@@ -219,6 +217,125 @@ export class NotificationMail {
       queue.agents,
       'auto-generated',
     );
+  }
+
+  /**
+   * To the queue's agents, in the policy's default language: a target's warning share has
+   * passed, or it was breached with no escalation set. Replying answers the customer (the
+   * reply comes back to the queue and is relayed), so it carries the reply marker.
+   */
+  slaAlert(ticket: Ticket, thread: ThreadHeaders, alert: SlaAlertView): OutgoingMail {
+    const locale = this.policy.languages.default;
+    const context = this.context(ticket, locale, {
+      priority: this.priorityView(ticket),
+      slaAlert: alert,
+      agentNotice: this.agentNotice(locale, true),
+    });
+    const queue = this.queue(ticket);
+    return this.toStaff(
+      'agent-sla-alert',
+      ticket,
+      locale,
+      thread,
+      context,
+      [{ address: queue.agents }],
+      queue.address,
+      'auto-generated',
+    );
+  }
+
+  /**
+   * To an escalation level's contacts: one mail per language among them (contacts sharing a
+   * language share one mail, all in To), each in the contact's language, with the ticket's last
+   * messages and every contact of the level. A reply answers the customer, through the queue.
+   * Fails with `notification.recipientIsCustomer` when a contact is the ticket's requester or a
+   * participant: this mail quotes internal facts and must never reach a customer.
+   */
+  escalation(
+    ticket: Ticket,
+    thread: ThreadHeaders,
+    alert: SlaAlertView,
+    contacts: readonly ContactSpec[],
+    recent: readonly RecentMessageView[],
+  ): OutgoingMail[] {
+    const customers = new Set([ticket.requester, ...ticket.participants].map((address) => address.toLowerCase()));
+    const byLocale = new Map<string, MailAddress[]>();
+    for (const contact of contacts) {
+      const address = contact.address.toLowerCase();
+      if (customers.has(address)) {
+        throw new AtendeError(
+          'notification.recipientIsCustomer',
+          `escalation contact ${address} is a customer of ticket #${ticket.number}`,
+          { details: { ticket: ticket.number, level: alert.level, target: alert.target } },
+        );
+      }
+      const locale = this.localeFor(contact.language ?? null);
+      const recipients = byLocale.get(locale) ?? [];
+      if (!recipients.some((recipient) => recipient.address.toLowerCase() === address)) {
+        recipients.push({ address: contact.address, name: contact.name });
+      }
+      byLocale.set(locale, recipients);
+    }
+    const queue = this.queue(ticket);
+    const escalationContacts = contacts.map(({ name, role, address }) => ({ name, role, address }));
+    return [...byLocale].map(([locale, to]) => {
+      const context = this.context(ticket, locale, {
+        priority: this.priorityView(ticket),
+        slaAlert: alert,
+        escalationContacts,
+        recentMessages: recent,
+        agentNotice: this.agentNotice(locale, true),
+      });
+      return this.toStaff('escalation', ticket, locale, thread, context, to, queue.address, 'auto-generated');
+    });
+  }
+
+  /** To the requester alone, in their language: the ticket still waits for their answer, and when it closes. */
+  waitingReminder(ticket: Ticket, thread: ThreadHeaders, waiting: WaitingView): OutgoingMail {
+    return this.toRequester('waiting-reminder', ticket, thread, { waiting });
+  }
+
+  /** To the requester alone: the ticket was closed for want of an answer, how to reopen it, and the survey when given. */
+  autoCloseNotice(
+    ticket: Ticket,
+    thread: ThreadHeaders,
+    waiting: WaitingView,
+    survey: SurveyLinks | null,
+  ): OutgoingMail {
+    return this.toRequester('auto-close-notice', ticket, thread, { waiting, survey });
+  }
+
+  /** To the requester alone: the ticket was resolved, the agent's note, and the survey when given. */
+  resolutionSummary(
+    ticket: Ticket,
+    thread: ThreadHeaders,
+    resolution: ResolutionView,
+    survey: SurveyLinks | null,
+  ): OutgoingMail {
+    return this.toRequester('resolution-summary', ticket, thread, { resolution, survey });
+  }
+
+  /**
+   * A mail atende sends of its own accord (not an answer to one), to the requester alone, in
+   * their language: RFC 3834 `auto-generated`, and never to the people they Cc'd.
+   */
+  private toRequester(
+    kind: Extract<NotificationKind, 'waiting-reminder' | 'auto-close-notice' | 'resolution-summary'>,
+    ticket: Ticket,
+    thread: ThreadHeaders,
+    extra: Partial<NotificationContext>,
+  ): OutgoingMail {
+    const locale = this.localeFor(ticket.locale);
+    const context = this.context(ticket, locale, extra);
+    return { ...this.toCustomers(kind, ticket, locale, thread, context, 'auto-generated'), cc: [] };
+  }
+
+  /** The ticket's priority with the policy's response strategy; undefined for a priority the policy no longer has. */
+  private priorityView(ticket: Ticket): NotificationContext['priority'] {
+    const priority = this.policy.priorities.levels.find((level) => level.name === ticket.priority);
+    return priority
+      ? { name: priority.name, description: priority.description, responseStrategy: priority.responseStrategy ?? null }
+      : undefined;
   }
 
   /** The reply marker (where answering the mail reaches the customer) and the internal banner, in `locale`. */
@@ -233,7 +350,7 @@ export class NotificationMail {
     locale: string,
     thread: ThreadHeaders,
     context: NotificationContext,
-    to: MailAddress,
+    to: readonly MailAddress[],
     replyTo: string,
     autoSubmitted: NonNullable<OutgoingMail['autoSubmitted']>,
   ): OutgoingMail {
@@ -241,7 +358,7 @@ export class NotificationMail {
     const queue = this.queue(ticket);
     return {
       from: this.queueSender(queue),
-      to: [to],
+      to,
       replyTo: [{ address: replyTo, name: this.policy.brand.name }],
       subject: rendered.subject,
       text: rendered.text,

@@ -51,6 +51,7 @@ export type ErrorCode =
   | 'templates.invalid'
   | 'templates.renderFailed'
   | 'notification.recipientNotStaff'
+  | 'notification.recipientIsCustomer'
   | 'config.missingVariable'
   | 'config.invalidVariable';
 

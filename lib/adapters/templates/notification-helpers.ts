@@ -42,6 +42,13 @@ const textOf = (value: unknown, helper: string): string => {
   );
 };
 
+const wholeMinutes = (value: unknown, helper: string): number => {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  throw new AtendeError('templates.renderFailed', `{{${helper}}} expects whole minutes, got ${String(value)}`, {
+    details: { helper },
+  });
+};
+
 /**
  * The helpers every template of one locale may use. They are bound to the locale and its
  * labels, so a template never names its own language.
@@ -49,6 +56,9 @@ const textOf = (value: unknown, helper: string): string => {
  * - `{{dateTime iso}}`: an ISO instant in the render's zone (the queue's), in the locale's words.
  * - `{{label "flags" key}}`, `{{labelList "secretKinds" list}}`: words for codes, joined the
  *   way the language joins a list ("an API key and a password").
+ * - `{{businessDuration minutes}}`: business minutes as hours and minutes, in the locale's units ("3 hr 5 min").
+ * - `{{percentOf part whole}}`: the share `part` is of `whole`, rounded down, as the locale writes it ("75%", "75 %").
+ * - `{{#if (equals slaAlert.stage "warning")}}`: a code is this one (Handlebars has no comparison of its own).
  * - `{{#if (nonEmpty list)}}`: an absent or empty list is false (strict mode forbids `list.length` on an absent list).
  * - `{{paragraphs text}}` (HTML only): customer text, escaped, with its line breaks kept.
  */
@@ -93,6 +103,25 @@ export const registerNotificationHelpers = (
     // The same kind masked twice is named once.
     return listFormat.format([...new Set(items)]);
   });
+
+  const hours = new Intl.NumberFormat(locale, { style: 'unit', unit: 'hour', unitDisplay: 'short' });
+  const minutes = new Intl.NumberFormat(locale, { style: 'unit', unit: 'minute', unitDisplay: 'short' });
+  const units = new Intl.ListFormat(locale, { style: 'narrow', type: 'unit' });
+  env.registerHelper('businessDuration', (value: unknown) => {
+    const total = wholeMinutes(value, 'businessDuration');
+    const [h, m] = [Math.floor(total / 60), total % 60];
+    if (h === 0) return minutes.format(m);
+    return m === 0 ? hours.format(h) : units.format([hours.format(h), minutes.format(m)]);
+  });
+
+  const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
+  env.registerHelper('percentOf', (part: unknown, whole: unknown) => {
+    const [numerator, denominator] = [wholeMinutes(part, 'percentOf'), wholeMinutes(whole, 'percentOf')];
+    // Rounded down: "75% has passed" must not be said at 74.6%.
+    return percent.format(denominator === 0 ? 1 : Math.floor((numerator / denominator) * 100) / 100);
+  });
+
+  env.registerHelper('equals', (value: unknown, expected: unknown) => value === expected);
 
   env.registerHelper('nonEmpty', (list: unknown) => Array.isArray(list) && list.length > 0);
 

@@ -3,7 +3,8 @@ import { z } from 'zod';
 /**
  * Words a template needs for values that arrive as codes: the kinds of secret masked in an
  * acknowledgement, the flags on an agent notification, the channel a ticket came in by, why
- * a participant was not added, why an agent's reply was not relayed.
+ * a participant was not added, why an agent's reply was not relayed, the SLA target and stage
+ * of an alert or escalation.
  * One `labels.json` per locale folder, beside the templates that use it.
  */
 export const TemplateLabelsSchema = z.strictObject({
@@ -20,6 +21,10 @@ export const TemplateLabelsSchema = z.strictObject({
   declineReasons: z.record(z.string(), z.string().min(1)),
   /** Keyed by AgentReplyRefusal (internal-notice, no-new-text): why an agent's reply was not relayed, as advice to the agent. */
   refusalReasons: z.record(z.string(), z.string().min(1)),
+  /** Keyed by SLA target (firstResponse, resolution), as it reads after "target": "first response". */
+  slaTargets: z.record(z.string(), z.string().min(1)),
+  /** Keyed by SlaAlertView stage (warning, breach, escalation): the word an SLA alert's subject starts with. */
+  slaStages: z.record(z.string(), z.string().min(1)),
 });
 
 export type TemplateLabels = z.output<typeof TemplateLabelsSchema>;
@@ -31,6 +36,8 @@ export const LABEL_GROUPS: readonly LabelGroup[] = [
   'channels',
   'declineReasons',
   'refusalReasons',
+  'slaTargets',
+  'slaStages',
 ];
 
 /** The label for `key`; an unknown key reads as the group's `_other` label, or as itself. */

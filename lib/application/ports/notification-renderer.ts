@@ -1,5 +1,6 @@
 import type { AgentReplyRefusal } from '../../domain/ticket/agent-reply-extraction.ts';
 import type { OutboundPurpose } from '../../domain/ticket/message-purpose.ts';
+import type { RecentMessage } from '../../domain/ticket/recent-conversation.ts';
 import type { DeclinedParticipant } from '../../domain/ticket/ticket.ts';
 
 export type { DeclinedParticipant };
@@ -111,15 +112,31 @@ export interface NotificationContext {
   /** escalation: the ticket's last messages of the customer's conversation (at most 3, redacted, cut), oldest first. */
   readonly recentMessages?: readonly RecentMessageView[];
   /** waiting-reminder, auto-close-notice: the wait, when it closes (reminder), and until when a reply reopens (auto-close). */
-  readonly waiting?: {
-    readonly since: string;
-    readonly closesAt: string | null;
-    readonly reopenUntil: string | null;
-  };
+  readonly waiting?: WaitingView;
   /** resolution-summary: when it was opened and resolved, and the agent's note for the customer. */
-  readonly resolution?: { readonly openedAt: string; readonly resolvedAt: string; readonly note: string | null };
+  readonly resolution?: ResolutionView;
   /** resolution-summary, auto-close-notice: the two signed survey links, or null where the policy sends no survey. */
-  readonly survey?: { readonly good: string; readonly bad: string } | null;
+  readonly survey?: SurveyLinks | null;
+}
+
+/** A wait on the customer: since when, when it closes (reminder), until when a reply reopens (auto-close). */
+export interface WaitingView {
+  readonly since: string;
+  readonly closesAt: string | null;
+  readonly reopenUntil: string | null;
+}
+
+/** A resolved ticket: when it was opened and resolved, and the agent's note for the customer. */
+export interface ResolutionView {
+  readonly openedAt: string;
+  readonly resolvedAt: string;
+  readonly note: string | null;
+}
+
+/** The satisfaction survey's two signed links; each opens a page where a comment can be left. */
+export interface SurveyLinks {
+  readonly good: string;
+  readonly bad: string;
 }
 
 /** Where an SLA target's clock stood when a timer acted on it (agent-sla-alert, escalation). */
@@ -140,13 +157,8 @@ export interface SlaAlertView {
   readonly at: string;
 }
 
-/** A message quoted in an escalation (text as stored: redacted), oldest first. */
-export interface RecentMessageView {
-  readonly direction: 'inbound' | 'outbound';
-  readonly from: string;
-  readonly at: string;
-  readonly text: string;
-}
+/** A message quoted in an escalation (text as stored: redacted, cut; `cut` says so), oldest first (recent-conversation.ts). */
+export type RecentMessageView = RecentMessage;
 
 export interface RenderedNotification {
   readonly subject: string;

@@ -8,7 +8,7 @@ import { isAtendeError } from '../../../lib/domain/atende-error.ts';
 import { DEFAULT_MAIL_LIMITS } from '../../../lib/domain/mail/mail-limits.ts';
 import { readHtmlReplyLines } from '../../../lib/domain/mail/quoted-html.ts';
 import { agentNoticeWords, replyMarkerLine } from '../../../lib/domain/ticket/agent-notice-markers.ts';
-import { agentNoticeFor, baseContext, sampleContext } from './notification-samples.ts';
+import { agentNoticeFor, baseContext, sampleAlert, sampleContext } from './notification-samples.ts';
 
 const LOCALES = ['en', 'es', 'pt-BR', 'de', 'ru'];
 
@@ -23,16 +23,19 @@ const htmlLines = (html: string): string[] => readHtmlReplyLines(html, DEFAULT_M
 describe.each(LOCALES)("agents' notifications in %s", (locale) => {
   const words = agentNoticeWords(locale);
 
-  it.each(['agent-new-ticket', 'agent-customer-reply', 'agent-relay-refused'] as const)(
-    '%s starts with the reply marker line, then says it is internal, in text and HTML',
-    (kind) => {
-      const { text, html } = renderer.render(kind, locale, sampleContext(kind, locale));
+  it.each([
+    'agent-new-ticket',
+    'agent-customer-reply',
+    'agent-relay-refused',
+    'agent-sla-alert',
+    'escalation',
+  ] as const)('%s starts with the reply marker line, then says it is internal, in text and HTML', (kind) => {
+    const { text, html } = renderer.render(kind, locale, sampleContext(kind, locale));
 
-      expect(text.split('\n').slice(0, 2)).toEqual([replyMarkerLine(words), words.banner]);
-      expect(htmlLines(html)[0]).toBe(replyMarkerLine(words));
-      expect(htmlLines(html)).toContain(words.banner);
-    },
-  );
+    expect(text.split('\n').slice(0, 2)).toEqual([replyMarkerLine(words), words.banner]);
+    expect(htmlLines(html)[0]).toBe(replyMarkerLine(words));
+    expect(htmlLines(html)).toContain(words.banner);
+  });
 
   it('agent-unauthenticated-staff says it is internal and has no marker: replying to it reaches no customer', () => {
     const { text, html } = renderer.render(
@@ -186,12 +189,106 @@ describe("hostile text in agents' notifications", () => {
       at: '2026-11-24T14:10:00.000Z',
       verdicts: { spf: '<script>x</script>', dkim: 'FAIL', dmarc: null },
     },
+    slaAlert: { ...sampleAlert, stage: 'escalation', level: 1, targetText: '<u>4h</u>' },
+    escalationContacts: [{ name: '<b>x</b> Boss', role: '<i>João</i>', address: 'boss@example.com' }],
+    recentMessages: [
+      {
+        direction: 'inbound',
+        from: '"<b>x</b>"@evil.example',
+        at: '2026-11-24T13:00:00.000Z',
+        text: '<script>steal()</script>',
+        cut: false,
+      },
+    ],
   };
 
   it.each(AGENT_NOTIFICATION_KINDS)('is escaped in the HTML of %s, never turned into markup', (kind) => {
     const { html } = renderer.render(kind, 'en', hostile);
 
-    expect(html).not.toMatch(/<script>|<img|<b>x|<i>João/);
+    expect(html).not.toMatch(/<script>|<img|<b>x|<i>João|<u>4h/);
     expect(html).toContain('Help &lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+});
+
+describe('the SLA alert to agents', () => {
+  const alert = (slaAlert: Partial<typeof sampleAlert>, locale = 'en') =>
+    renderer.render('agent-sla-alert', locale, {
+      ...sampleContext('agent-sla-alert', locale),
+      slaAlert: { ...sampleAlert, ...slaAlert },
+    });
+
+  it("warns with the share of the target's time gone and the due time in the queue's zone", () => {
+    const { subject, text } = alert({});
+
+    expect(subject).toBe('SLA warning (first response): [Atende #1042] Printer offline since Monday');
+    expect(text).toContain(
+      '75% of the time for the first response of ticket #1042 has passed; it is due at Tuesday, November 24, 2026 at 9:00 AM EST.',
+    );
+    expect(text).toContain('Business time: 3 hr of 4 hr elapsed');
+    expect(text).toContain('Target:        first response (4h)');
+    expect(text).toContain('Response strategy: Call the customer at once');
+  });
+
+  it('rounds the share down: a warning never claims more time gone than has', () => {
+    expect(alert({ elapsedBusinessMinutes: 179 }).text).toContain('74% of the time');
+    expect(alert({ elapsedBusinessMinutes: 179 }).text).toContain('2 hr 59 min of 4 hr elapsed');
+  });
+
+  it('says a breach with no escalation set is breached, and names the resolution target', () => {
+    const { subject, text } = alert({ stage: 'breach', target: 'resolution', elapsedBusinessMinutes: 480 });
+
+    expect(subject).toBe('SLA breached (resolution): [Atende #1042] Printer offline since Monday');
+    expect(text).toContain('Ticket #1042 has breached its resolution target');
+    expect(text).not.toContain('has passed');
+  });
+
+  it('shows business time and shares in the words of each language', () => {
+    // German writes a (non-breaking) space before the percent sign.
+    expect(alert({}, 'de').text).toMatch(/75\s% der Zeit für das Ziel „Erste Antwort“/u);
+    expect(alert({ elapsedBusinessMinutes: 45 }, 'ru').text).toContain('прошло 45 мин из 4 ч');
+    expect(alert({ elapsedBusinessMinutes: 200 }, 'es').text).toContain('transcurridos 3 h 20 min de 4 h');
+  });
+});
+
+describe('the escalation', () => {
+  const escalation = (extra: Partial<NotificationContext> = {}, locale = 'en') =>
+    renderer.render('escalation', locale, { ...sampleContext('escalation', locale), ...extra });
+
+  it('names the level and the breached target, with due and elapsed business time', () => {
+    const { subject, text } = escalation();
+
+    expect(subject).toBe('Escalation level 2 (first response): [Atende #1042] Printer offline since Monday');
+    expect(text).toContain('Escalation level 2: ticket #1042 has breached its first response target.');
+    expect(text).toContain('Due:           Tuesday, November 24, 2026 at 9:00 AM EST');
+    expect(text).toContain('Business time: 6 hr 15 min of 4 hr elapsed');
+    expect(text).toContain('Requester: Ana Souza <ana.souza@cliente.example>');
+    expect(text).toContain('Plan:      premium');
+  });
+
+  it('quotes the last messages, oldest first, marking a cut one, and lists the contacts of the level', () => {
+    const { text, html } = escalation();
+
+    const first = text.indexOf('the printer in room 4 is offline since Monday.');
+    const last = text.indexOf('Any news? The whole floor cannot print. […]');
+    expect(first).toBeGreaterThan(0);
+    expect(last).toBeGreaterThan(first);
+    expect(text).toContain(
+      '  - Marta Ruiz, Service Manager <service-manager@example.com>\n  - Olaf Berg, Fulfillment Manager',
+    );
+    expect(html).toContain('data-section="recent-messages"');
+    expect(html).toContain('Marta Ruiz, Service Manager &lt;service-manager@example.com&gt;');
+  });
+
+  it('says how to act: a reply goes to the queue, is relayed and counts as the answer, tag kept', () => {
+    expect(escalation().text).toContain(
+      'Your reply goes to the servicedesk queue, is relayed to the customer and counts as the answer. Please keep [Atende #1042] in the subject.',
+    );
+  });
+
+  it('leaves the messages out when there are none', () => {
+    const { text, html } = escalation({ recentMessages: [] });
+
+    expect(text).not.toContain('The last messages');
+    expect(html).not.toContain('data-section="recent-messages"');
   });
 });

@@ -11,7 +11,7 @@ import { NOTIFICATION_KINDS, type NotificationContext } from '../../../lib/appli
 import { isAtendeError } from '../../../lib/domain/atende-error.ts';
 import type { Policy } from '../../../lib/domain/policy/policy-schema.ts';
 import { repositoryPath, shippedPolicy } from '../../support/policy-fixtures.ts';
-import { agentNoticeFor, baseContext, sampleContext } from './notification-samples.ts';
+import { agentNoticeFor, baseContext, sampleContext, sampleSurvey } from './notification-samples.ts';
 
 const SHIPPED_POLICIES = [
   'default.yaml',
@@ -74,6 +74,21 @@ describe('the shipped templates', () => {
     }
   });
 
+  it.each(SHIPPED_POLICIES)('render every kind in every language %s offers, with its brand and zone', (file) => {
+    const policy = shippedPolicy(file);
+    for (const language of new Set([...policy.languages.offered, policy.languages.default])) {
+      const { brand, ticket, sla } = acknowledgementFor(policy, language);
+      for (const kind of NOTIFICATION_KINDS) {
+        const rendered = renderer.render(kind, language, { ...sampleContext(kind, language), brand, ticket, sla });
+
+        expect(rendered.text, `${language}/${kind}`).toContain(
+          kind === 'suspended-notice' ? ticket.subject : String(ticket.number),
+        );
+        expect(rendered.html, `${language}/${kind}`).toContain(`<html lang="${language}">`);
+      }
+    }
+  });
+
   describe.each(LOCALES)('in %s', (locale) => {
     it.each(NOTIFICATION_KINDS)(
       'render %s: a one-line subject, text naming the ticket, an HTML page in the language',
@@ -118,6 +133,35 @@ describe('customer text in a notification', () => {
       expect(html).toContain('Help &lt;script&gt;alert(1)&lt;/script&gt; R&amp;D &quot;now&quot;');
     },
   );
+
+  const NEW_KINDS = [
+    'agent-sla-alert',
+    'escalation',
+    'waiting-reminder',
+    'auto-close-notice',
+    'resolution-summary',
+  ] as const;
+
+  it.each(NEW_KINDS)('is escaped in the HTML of %s in every language: subject, name, quoted text', (kind) => {
+    for (const locale of LOCALES) {
+      const sample = sampleContext(kind, locale);
+      const context: NotificationContext = {
+        ...sample,
+        ticket: hostile.ticket,
+        ...(sample.resolution ? { resolution: { ...sample.resolution, note: '<script>steal()</script> & more' } } : {}),
+        ...(sample.recentMessages
+          ? { recentMessages: [{ ...sample.recentMessages[0]!, text: '<script>steal()</script> & more' }] }
+          : {}),
+      };
+      const { html } = renderer.render(kind, locale, context);
+
+      expect(html, `${locale}/${kind}`).not.toMatch(/<script>|<img/);
+      expect(html, `${locale}/${kind}`).toContain('Help &lt;script&gt;alert(1)&lt;/script&gt; R&amp;D &quot;now&quot;');
+      if (kind === 'escalation' || kind === 'resolution-summary') {
+        expect(html, `${locale}/${kind}`).toContain('&lt;script&gt;steal()&lt;/script&gt; &amp; more');
+      }
+    }
+  });
 
   it('is kept verbatim in the text and subject, which are not HTML', () => {
     const { text, subject } = renderer.render('agent-new-ticket', 'en', hostile);
@@ -253,6 +297,79 @@ describe('agent notifications', () => {
     expect(text).not.toContain('Response strategy');
     expect(text).not.toContain('due');
     expect(text).not.toContain('Look twice');
+  });
+});
+
+describe("the requester's mail about a wait and a resolution", () => {
+  const render = (kind: 'waiting-reminder' | 'auto-close-notice' | 'resolution-summary', extra = {}, locale = 'en') =>
+    renderer.render(kind, locale, { ...sampleContext(kind, locale), ...extra });
+
+  it('reminds since when the ticket waits and when it closes, unless the customer replies', () => {
+    const { subject, text } = render('waiting-reminder');
+
+    expect(subject).toBe('Waiting for your reply: [Atende #1042] Printer offline since Monday');
+    expect(text).toContain('has been waiting for your reply since Tuesday, November 24, 2026 at 9:30 AM EST.');
+    expect(text).toContain('Unless we hear from you, we will close it on Thursday, November 26, 2026 at 9:30 AM EST.');
+    expect(text).toContain('simply reply to this e-mail and keep [Atende #1042] in the subject');
+  });
+
+  it('promises no closing date when none is set', () => {
+    const waiting = { since: '2026-11-24T14:30:00.000Z', closesAt: null, reopenUntil: null };
+    const { text, html } = render('waiting-reminder', { waiting });
+
+    expect(text).not.toContain('close it');
+    expect(html).not.toContain('data-section="closes"');
+  });
+
+  it('says why the ticket was closed, and that a reply before the window ends reopens it', () => {
+    const { subject, text } = render('auto-close-notice');
+
+    expect(subject).toBe('Ticket closed: [Atende #1042] Printer offline since Monday');
+    expect(text).toContain('because we have not received an answer from you since Tuesday, November 24, 2026');
+    expect(text).toContain('reply to this e-mail before Thursday, December 3, 2026 at 9:30 AM EST');
+    expect(text).toContain('we will reopen the same ticket. A message after that opens a new ticket.');
+  });
+
+  it('tells the resolution and opening times, the note, and that a reply reopens the ticket', () => {
+    const { subject, text, html } = render('resolution-summary');
+
+    expect(subject).toBe('Resolved: [Atende #1042] Printer offline since Monday');
+    expect(text).toContain('was resolved on Tuesday, November 24, 2026 at 11:45 AM EST. You opened it on Tuesday');
+    expect(text).toContain('We replaced the network card of the printer.\nIt prints again.');
+    expect(html).toContain('We replaced the network card of the printer.<br>');
+    expect(text).toContain(
+      'simply reply to this e-mail and keep [Atende #1042] in the subject: we will reopen the ticket.',
+    );
+  });
+
+  it('leaves the note out when the agent wrote none', () => {
+    const resolution = { openedAt: '2026-11-24T13:00:00.000Z', resolvedAt: '2026-11-24T16:45:00.000Z', note: null };
+    const { text, html } = render('resolution-summary', { resolution });
+
+    expect(text).not.toContain('A note from our team');
+    expect(html).not.toContain('data-section="resolution-note"');
+  });
+
+  describe.each(['auto-close-notice', 'resolution-summary'] as const)('%s', (kind) => {
+    it.each(LOCALES)('in %s shows the two survey links, and a comment can be left, only when given', (locale) => {
+      const surveyed = render(kind, { survey: sampleSurvey }, locale);
+      expect(surveyed.text).toContain(sampleSurvey.good);
+      expect(surveyed.text).toContain(sampleSurvey.bad);
+      expect(surveyed.html).toContain('data-section="survey"');
+      expect(surveyed.html).toContain(`href="${sampleSurvey.good.replace('=', '&#x3D;')}"`);
+
+      const { survey: _omitted, ...withoutSurvey } = sampleContext(kind, locale);
+      for (const rendered of [render(kind, { survey: null }, locale), renderer.render(kind, locale, withoutSurvey)]) {
+        expect(rendered.text).not.toContain('/survey/');
+        expect(rendered.html).not.toContain('data-section="survey"');
+      }
+    });
+  });
+
+  it('names the comment on the survey page in English', () => {
+    expect(render('resolution-summary', { survey: sampleSurvey }).text).toContain(
+      'On the page that opens you can also leave us a comment',
+    );
   });
 });
 

@@ -1,4 +1,8 @@
-import type { NotificationContext, NotificationKind } from '../../../lib/application/ports/notification-renderer.ts';
+import type {
+  NotificationContext,
+  NotificationKind,
+  SlaAlertView,
+} from '../../../lib/application/ports/notification-renderer.ts';
 import { agentNoticeWords, replyMarkerLine } from '../../../lib/domain/ticket/agent-notice-markers.ts';
 
 /** A ticket as the acknowledgement of a fresh e-mail sees it. */
@@ -36,6 +40,24 @@ export const baseContext: NotificationContext = {
     text: 'Hello,\n\nthe printer in room 4 is offline since Monday.\nCould you call me?\n\nAna',
     at: '2026-11-24T13:00:00.000Z',
   },
+};
+
+/** The first response of the sample ticket, 3 of its 4 business hours gone: a warning at 75%. */
+export const sampleAlert: SlaAlertView = {
+  target: 'firstResponse',
+  stage: 'warning',
+  level: null,
+  targetText: '4h',
+  dueAt: '2026-11-24T14:00:00.000Z',
+  elapsedBusinessMinutes: 180,
+  budgetBusinessMinutes: 240,
+  at: '2026-11-24T13:00:00.000Z',
+};
+
+/** The survey links a policy with surveys hands the requester's kinds. */
+export const sampleSurvey = {
+  good: 'https://support.example.com/survey/1042/good?sig=abc',
+  bad: 'https://support.example.com/survey/1042/bad?sig=abc',
 };
 
 /** The reply marker and banner NotificationMail sets on every kind to agents, in `locale`. */
@@ -96,6 +118,75 @@ export const sampleContext = (kind: NotificationKind, locale = 'en'): Notificati
       return {
         ...baseContext,
         suspensionNotice: 'Support is suspended for accounts that break the fair-support rules.',
+      };
+    case 'agent-sla-alert':
+      return { ...baseContext, agentNotice: agentNoticeFor(locale), slaAlert: sampleAlert };
+    case 'escalation':
+      return {
+        ...baseContext,
+        agentNotice: agentNoticeFor(locale),
+        slaAlert: {
+          ...sampleAlert,
+          stage: 'escalation',
+          level: 2,
+          elapsedBusinessMinutes: 375,
+          at: '2026-11-24T16:15:00.000Z',
+        },
+        escalationContacts: [
+          { name: 'Marta Ruiz', role: 'Service Manager', address: 'service-manager@example.com' },
+          { name: 'Olaf Berg', role: 'Fulfillment Manager', address: 'fulfillment-manager@example.com' },
+        ],
+        recentMessages: [
+          {
+            direction: 'inbound',
+            from: 'ana.souza@cliente.example',
+            at: '2026-11-24T13:00:00.000Z',
+            text: 'Hello,\n\nthe printer in room 4 is offline since Monday.\nCould you call me?\n\nAna',
+            cut: false,
+          },
+          {
+            direction: 'outbound',
+            from: 'servicedesk@example.com',
+            at: '2026-11-24T13:00:05.000Z',
+            text: 'Thank you for contacting Atende Support. We have received your message.',
+            cut: false,
+          },
+          {
+            direction: 'inbound',
+            from: 'ana.souza@cliente.example',
+            at: '2026-11-24T15:40:00.000Z',
+            text: 'Any news? The whole floor cannot print.',
+            cut: true,
+          },
+        ],
+      };
+    case 'waiting-reminder':
+      return {
+        ...baseContext,
+        ticket: { ...baseContext.ticket, status: 'waiting-on-customer', statusLabel: 'Waiting for your reply' },
+        waiting: { since: '2026-11-24T14:30:00.000Z', closesAt: '2026-11-26T14:30:00.000Z', reopenUntil: null },
+      };
+    case 'auto-close-notice':
+      return {
+        ...baseContext,
+        ticket: { ...baseContext.ticket, status: 'closed', statusLabel: 'Closed' },
+        waiting: {
+          since: '2026-11-24T14:30:00.000Z',
+          closesAt: null,
+          reopenUntil: '2026-12-03T14:30:00.000Z',
+        },
+        survey: sampleSurvey,
+      };
+    case 'resolution-summary':
+      return {
+        ...baseContext,
+        ticket: { ...baseContext.ticket, status: 'resolved', statusLabel: 'Resolved' },
+        resolution: {
+          openedAt: '2026-11-24T13:00:00.000Z',
+          resolvedAt: '2026-11-24T16:45:00.000Z',
+          note: 'We replaced the network card of the printer.\nIt prints again.',
+        },
+        survey: sampleSurvey,
       };
   }
 };
