@@ -4,6 +4,7 @@ import { InMemoryTicketStore } from '../../lib/adapters/memory/in-memory-ticket-
 import { RecordingMailer } from '../../lib/adapters/memory/recording-mailer.ts';
 import { RecordingTimers } from '../../lib/adapters/memory/recording-timers.ts';
 import { HandlebarsNotificationRenderer } from '../../lib/adapters/templates/handlebars-notification-renderer.ts';
+import { type FireTimerDeps, fireTimer, type TimerFiringOutcome } from '../../lib/application/fire-timer.ts';
 import {
   type InboundEmail,
   type IngestEmailDeps,
@@ -11,6 +12,7 @@ import {
   ingestEmail,
 } from '../../lib/application/ingest-email.ts';
 import type { Mailer } from '../../lib/application/ports/mailer.ts';
+import type { SurveyLinks } from '../../lib/application/ports/survey-links.ts';
 import type { TicketStore } from '../../lib/application/ports/ticket-store.ts';
 import type { Policy } from '../../lib/domain/policy/policy-schema.ts';
 import { SlaClock } from '../../lib/domain/sla/sla-schedule.ts';
@@ -41,7 +43,14 @@ export function pipeline(policyFile = 'default.yaml', options: PipelineOptions =
   const rawMail = new InMemoryRawMailStore();
   const mailer = new RecordingMailer();
   const clock = new ManualClock(at('2026-11-23T10:00:00-05:00'));
-  const deps: IngestEmailDeps = {
+  const timers = new RecordingTimers();
+  const surveyLinks: SurveyLinks = {
+    linksFor: (ticket) => ({
+      good: `https://survey.test/${ticket.number}/good`,
+      bad: `https://survey.test/${ticket.number}/bad`,
+    }),
+  };
+  const deps: IngestEmailDeps & FireTimerDeps = {
     policy,
     sla: new SlaClock(policy),
     store,
@@ -49,7 +58,8 @@ export function pipeline(policyFile = 'default.yaml', options: PipelineOptions =
     mailer: options.mailer?.(mailer) ?? mailer,
     renderer,
     clock,
-    timers: new RecordingTimers(),
+    timers,
+    surveyLinks,
   };
   let events = 0;
   const receive = async (mail: TestMail | Buffer, receiveOptions: ReceiveOptions = {}): Promise<IngestResult> => {
@@ -66,7 +76,21 @@ export function pipeline(policyFile = 'default.yaml', options: PipelineOptions =
   };
   const sentTo = (address: string) =>
     mailer.sent.filter((mail) => [...mail.to, ...(mail.cc ?? [])].some((to) => to.address === address));
-  return { policy, store, rawMail, mailer, clock, deps, receive, sentTo };
+  /**
+   * Lets time run to `until` as Scheduler would: each schedule held fires at its time, earliest
+   * first, deleting itself, with the clock at that instant. Returns the firings' outcomes.
+   */
+  const runTimersUntil = async (until: number): Promise<TimerFiringOutcome[]> => {
+    const outcomes: TimerFiringOutcome[] = [];
+    for (let next = timers.pending()[0]; next !== undefined && next.at <= until; next = timers.pending()[0]) {
+      clock.set(Math.max(clock.now(), next.at));
+      timers.fired(next.name);
+      outcomes.push(await fireTimer(deps, next.firing));
+    }
+    clock.set(Math.max(clock.now(), until));
+    return outcomes;
+  };
+  return { policy, store, rawMail, mailer, clock, deps, timers, receive, sentTo, runTimersUntil };
 }
 
 export const ticketNumberOf = (result: IngestResult): number => {

@@ -1,0 +1,197 @@
+import type { ContactSpec } from '../domain/policy/policy-schema.ts';
+import { recentConversation } from '../domain/ticket/recent-conversation.ts';
+import type { Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
+import { slaScheduleOf } from '../domain/ticket/ticket-lifecycle.ts';
+import type { TicketTimer } from '../domain/ticket/ticket-timers.ts';
+import { waitingSince } from '../domain/ticket/ticket-timers.ts';
+import { actOnDueTimers } from '../domain/ticket/timer-firing.ts';
+import { type ChangeOutcome, changeTicket, type TicketChange } from './change-ticket.ts';
+import { resumeEvent } from './inbound-receipts.ts';
+import { NotificationMail, type ThreadHeaders } from './notification-mail.ts';
+import type { SlaAlertView, WaitingView } from './ports/notification-renderer.ts';
+import type { SurveyLinks } from './ports/survey-links.ts';
+import type { TimerFiring } from './ports/timer-scheduler.ts';
+import type { MailToSend, TicketEvent, TicketKernelDeps } from './ticket-event.ts';
+
+export interface FireTimerDeps extends TicketKernelDeps {
+  readonly surveyLinks: SurveyLinks;
+}
+
+export type TimerFiringOutcome =
+  /** Timers acted (their keys, in order); mail may have been sent. */
+  | { readonly outcome: 'acted'; readonly ticketNumber: number; readonly acted: readonly string[] }
+  /** Nothing to do: the ticket no longer needs the timer (stale), or the firing was seen before. */
+  | { readonly outcome: 'stale' | 'duplicate' | 'ticket-gone'; readonly ticketNumber: number };
+
+/** A firing is known by its schedule and the instant it was planned for: a repeated delivery is the same event. */
+export const timerEventKey = (firing: TimerFiring): string => `timer:${firing.schedule}@${firing.dueAt}`;
+
+/**
+ * A ticket's timer fired (EventBridge Scheduler, the local timer loop). Through the kernel like any
+ * other change: the timers due act (actOnDueTimers), what they owe is sent, and the ticket's next
+ * timer is planned. At least once and possibly stale: a firing whose timer the ticket no longer
+ * needs acts on nothing, a repeated one finds its receipt, and each timer acts once (its key is in
+ * the ticket's log), so firing the same timer twice sends one mail.
+ */
+export async function fireTimer(deps: FireTimerDeps, firing: TimerFiring): Promise<TimerFiringOutcome> {
+  const ticketNumber = firing.ticketNumber;
+  const ticket = await deps.store.getTicket(ticketNumber);
+  if (ticket === null) return { outcome: 'ticket-gone', ticketNumber };
+  const event: TicketEvent = { key: timerEventKey(firing), now: deps.clock.now(), rawKey: null };
+  // Delivered before: what that delivery still owes is settled, nothing is decided again.
+  if ((await deps.store.getReceipt(event.key)) !== null) {
+    const resumed = await resumeEvent(deps, event);
+    return { outcome: 'duplicate', ticketNumber: resumed.ticketNumber ?? ticketNumber };
+  }
+  const messages = await deps.store.listMessages(ticketNumber);
+  const notifications = new NotificationMail(deps.policy, deps.renderer);
+
+  const outcome: ChangeOutcome<readonly string[]> = await changeTicket(deps, event, ticket, (current) =>
+    timersChange(deps, notifications, current, messages, { schedule: firing.schedule, now: event.now }),
+  );
+  if (outcome.outcome === 'changed' && outcome.result.length > 0)
+    return { outcome: 'acted', ticketNumber, acted: outcome.result };
+  if (outcome.outcome === 'duplicate') return { outcome: 'duplicate', ticketNumber };
+  return { outcome: 'stale', ticketNumber };
+}
+
+function timersChange(
+  deps: FireTimerDeps,
+  notifications: NotificationMail,
+  ticket: Ticket,
+  messages: readonly TicketMessage[],
+  firing: { readonly schedule: string; readonly now: number },
+): TicketChange<readonly string[]> | null {
+  const acting = actOnDueTimers(deps.policy, deps.sla, ticket, firing);
+  if (acting === null) return null;
+  const thread = conversationThread(messages);
+  const mail = acting.acted.flatMap(({ timer }) =>
+    timerMail(deps, notifications, { before: ticket, after: acting.next }, timer, thread, messages, firing.now),
+  );
+  return { next: acting.next, message: null, mail, result: acting.acted.map(({ entry }) => entry.key) };
+}
+
+/** What one acting timer sends, built from the ticket as it stands after the firing. */
+function timerMail(
+  deps: FireTimerDeps,
+  notifications: NotificationMail,
+  ticket: { readonly before: Ticket; readonly after: Ticket },
+  timer: TicketTimer,
+  thread: ThreadHeaders,
+  messages: readonly TicketMessage[],
+  now: number,
+): MailToSend[] {
+  const { policy } = deps;
+  const system = (purpose: MailToSend['purpose'], mail: MailToSend['mail']): MailToSend => ({
+    purpose,
+    author: 'system',
+    mail,
+  });
+  switch (timer.kind) {
+    case 'warning':
+      return [
+        system(
+          'agent-sla-alert',
+          notifications.slaAlert(ticket.after, thread, slaAlert(deps, ticket.after, timer, now)),
+        ),
+      ];
+    case 'breach':
+      // Where the target escalates, its first level (at breach) is the mail; otherwise the agents hear of it.
+      if (policy.sla.escalation?.targets.includes(timer.target) ?? false) return [];
+      return [
+        system(
+          'agent-sla-alert',
+          notifications.slaAlert(ticket.after, thread, slaAlert(deps, ticket.after, timer, now)),
+        ),
+      ];
+    case 'escalation': {
+      const contacts: readonly ContactSpec[] = policy.sla.escalation?.levels[timer.level - 1]?.contacts ?? [];
+      if (contacts.length === 0) return [];
+      return notifications
+        .escalation(
+          ticket.after,
+          thread,
+          slaAlert(deps, ticket.after, timer, now),
+          contacts,
+          recentConversation(messages),
+        )
+        .map((mail) => system('escalation', mail));
+    }
+    case 'reminder':
+      return [
+        system(
+          'waiting-reminder',
+          notifications.waitingReminder(ticket.after, thread, waitingView(deps, ticket.before)),
+        ),
+      ];
+    case 'auto-close': {
+      const survey = policy.survey.onAutoClose ? deps.surveyLinks.linksFor(ticket.after) : null;
+      return [
+        system(
+          'auto-close-notice',
+          notifications.autoCloseNotice(ticket.after, thread, waitingView(deps, ticket.before, ticket.after), survey),
+        ),
+      ];
+    }
+  }
+}
+
+/** Where the target's clock stood when its timer acted. */
+function slaAlert(
+  deps: FireTimerDeps,
+  ticket: Ticket,
+  timer: Extract<TicketTimer, { target: 'firstResponse' | 'resolution' }>,
+  now: number,
+): SlaAlertView {
+  const schedule = slaScheduleOf(ticket, deps.sla);
+  const deadline = schedule[timer.target];
+  const calendar = deps.sla.calendarFor(ticket.queue, ticket.region ?? undefined);
+  const pauses = deps.policy.waitingOnCustomer.pausesSla
+    ? ticket.pauses.map((pause) => ({
+        start: Date.parse(pause.start),
+        end: pause.end === null ? null : Date.parse(pause.end),
+      }))
+    : [];
+  const elapsed = calendar.businessTimeBetween(schedule.clockStartsAt, now, pauses);
+  const dueAt = deadline?.due ?? timer.at;
+  return {
+    target: timer.target,
+    stage: timer.kind,
+    level: timer.kind === 'escalation' ? timer.level : null,
+    targetText: deadline?.target ?? '',
+    dueAt: new Date(dueAt).toISOString(),
+    elapsedBusinessMinutes: Math.floor(elapsed / 60_000),
+    budgetBusinessMinutes: deadline?.businessMinutes ?? 0,
+    at: new Date(now).toISOString(),
+  };
+}
+
+/** The wait a reminder or an auto-close is about: since when, when it closes, and until when a reply reopens. */
+function waitingView(deps: FireTimerDeps, waiting: Ticket, closed: Ticket | null = null): WaitingView {
+  const since = waitingSince(waiting) ?? waiting.updatedAt;
+  const { closeAfter } = deps.policy.waitingOnCustomer;
+  const closesAt = closeAfter === undefined ? null : new Date(Date.parse(since) + closeAfter * 60_000).toISOString();
+  const reopenUntil =
+    closed?.closedAt == null
+      ? null
+      : new Date(Date.parse(closed.closedAt) + deps.policy.reopen.within * 60_000).toISOString();
+  return { since, closesAt, reopenUntil };
+}
+
+/**
+ * Mail about a ticket threads under its conversation with the customer: In-Reply-To the last
+ * message of it, References its ids (the last 20), never the ids of internal notices.
+ */
+export function conversationThread(messages: readonly TicketMessage[]): ThreadHeaders {
+  const ids = messages
+    .filter((message) => message.messageId !== null && isConversation(message))
+    .map((message) => message.messageId as string);
+  return { inReplyTo: ids.at(-1) ?? null, references: ids.slice(-20) };
+}
+
+const isConversation = (message: TicketMessage): boolean =>
+  message.purpose === 'customer-message' ||
+  message.purpose === 'acknowledgement' ||
+  message.purpose === 'agent-reply-relay' ||
+  message.purpose === 'waiting-reminder' ||
+  message.purpose === 'resolution-summary';
