@@ -62,9 +62,13 @@ export const slaReportJson = (report: SlaReport) => ({
 const percent = (value: number | null): string => (value === null ? '-' : `${value.toFixed(1)}%`);
 const hours = (value: number | null): string => (value === null ? '-' : `${value.toFixed(2)}h`);
 
-/** "80.0% (4/5, 2 open)": attainment, met of decided, and how many are not decided yet. */
-const attainmentCell = (target: TargetAttainment): string =>
-  `${percent(target.attainmentPercent)} (${target.met}/${target.met + target.breached}${target.openWithin > 0 ? `, ${target.openWithin} open` : ''})`;
+/** "80.0% (4/5, 2 open)": attainment, met of decided, and how many are not decided yet; "-" for no tickets. */
+function attainmentCell(target: TargetAttainment): string {
+  const decided = target.met + target.breached;
+  if (decided + target.openWithin === 0) return '-';
+  const open = target.openWithin > 0 ? `, ${target.openWithin} open` : '';
+  return `${percent(target.attainmentPercent)} (${target.met}/${decided}${open})`;
+}
 
 const HEADER = [
   'QUEUE',

@@ -178,6 +178,12 @@ describe('atende sla report on the local stack', () => {
     }
   });
 
+  it('shows a dash where a queue has nothing to count', async () => {
+    const run = await runCli('sla', 'report', '--queue', 'installteam');
+
+    expect(run.stdout.trimEnd().split('\n')[2]).toMatch(/^installteam\s+\(all\)\s+0\s+-\s+-\s+0\s+-\s+-\s+-$/);
+  });
+
   it('refuses an unknown queue with exit code 2, naming the valid queues', async () => {
     const run = await runCli('sla', 'report', '--queue', 'sales');
 
