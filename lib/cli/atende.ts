@@ -20,6 +20,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   const program = new Command('atende')
     .description('atende: an e-mail-first support-ticket pipeline (SES, Lambda, DynamoDB, EventBridge Scheduler)')
     .showHelpAfterError('(run with --help for usage)')
+    // A subcommand's options are its own (`sla report --queue Q` is the report's --queue, not sla's).
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) });
   registerPolicyCommands(program, context);
   registerSlaCommand(program, context);

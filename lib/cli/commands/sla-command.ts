@@ -5,29 +5,45 @@ import { AtendeError } from '../../domain/atende-error.ts';
 import { CHANNELS, type Channel } from '../../domain/policy/policy-schema.ts';
 import { SlaClock, type SlaDeadline, type SlaSchedule } from '../../domain/sla/sla-schedule.ts';
 import { type CliContext, jsonOption, printJson } from '../cli-context.ts';
+import { registerSlaReportCommand } from './sla-report-command.ts';
 
 interface SlaOptions {
-  queue: string;
-  priority: string;
+  queue?: string;
+  priority?: string;
   plan?: string;
-  received: string;
+  received?: string;
   channel: Channel;
   region?: string;
   policy: string;
   json?: boolean;
 }
 
-/** `atende sla`: first-response and resolution due times for a ticket that would arrive at a given time. */
+/**
+ * `atende sla`: first-response and resolution due times for a ticket that would arrive at a
+ * given time; `atende sla report` (sla-report-command.ts) beside it.
+ *
+ * Commander checks a command's required options before it runs any subcommand, so `sla report`
+ * would fail for want of `--received`: the options `sla` needs are checked by its own action,
+ * with commander's own message and exit code. Positional options (here and on the program) let
+ * `sla report --queue Q` give `--queue` to the report rather than to `sla`.
+ */
+const REQUIRED_FLAGS = {
+  queue: '--queue <queue>',
+  priority: '--priority <priority>',
+  received: '--received <iso-time>',
+};
+
 export function registerSlaCommand(program: Command, context: CliContext): void {
-  program
+  const sla = program
     .command('sla')
     .description('compute first-response and resolution due times (with warnings and escalations) for a ticket')
-    .requiredOption('--queue <queue>', 'queue name, e.g. servicedesk')
-    .requiredOption('--priority <priority>', 'priority name, e.g. high')
+    .enablePositionalOptions()
+    .option(REQUIRED_FLAGS.queue, 'queue name, e.g. servicedesk (required)')
+    .option(REQUIRED_FLAGS.priority, 'priority name, e.g. high (required)')
     .option('--plan <plan>', "customer's plan (default: the policy's default plan)")
-    .requiredOption(
-      '--received <iso-time>',
-      "when the ticket arrived, ISO 8601 (without an offset: the calendar's local time)",
+    .option(
+      REQUIRED_FLAGS.received,
+      "when the ticket arrived, ISO 8601 (without an offset: the calendar's local time) (required)",
     )
     .addOption(
       // Every channel the policy language has, so each policy's targets can be asked (360dialog's plans are for chat).
@@ -36,20 +52,28 @@ export function registerSlaCommand(program: Command, context: CliContext): void 
     .option('--region <region>', "customer's region, whose calendar may apply instead of the queue's")
     .option('--policy <file>', 'policy file', DEFAULT_POLICY_PATH)
     .addOption(jsonOption())
-    .action(async (options: SlaOptions) => {
+    .action(async (options: SlaOptions, command: Command) => {
+      const given = (name: 'queue' | 'priority' | 'received'): string =>
+        options[name] ??
+        command.error(`error: required option '${REQUIRED_FLAGS[name]}' not specified`, {
+          code: 'commander.missingMandatoryOptionValue',
+        });
+      const queue = given('queue');
+      const priority = given('priority');
+      const receivedText = given('received');
       const policy = await loadPolicyFile(options.policy);
       const clock = new SlaClock(policy);
-      const calendar = clock.calendarFor(options.queue, options.region);
-      const received = DateTime.fromISO(options.received, { zone: calendar.timeZone });
+      const calendar = clock.calendarFor(queue, options.region);
+      const received = DateTime.fromISO(receivedText, { zone: calendar.timeZone });
       if (!received.isValid) {
         throw new AtendeError(
           'sla.invalidTime',
-          `--received "${options.received}" is not an ISO 8601 time such as 2026-11-20T17:30:00-05:00`,
+          `--received "${receivedText}" is not an ISO 8601 time such as 2026-11-20T17:30:00-05:00`,
         );
       }
       const schedule = clock.schedule({
-        queue: options.queue,
-        priority: options.priority,
+        queue,
+        priority,
         plan: options.plan,
         channel: options.channel,
         region: options.region,
@@ -58,6 +82,7 @@ export function registerSlaCommand(program: Command, context: CliContext): void 
       if (options.json) printJson(context.io, slaJson(schedule));
       else context.io.out(renderSchedule(schedule));
     });
+  registerSlaReportCommand(sla, context);
 }
 
 const utc = (instant: number | null): string | null => (instant === null ? null : new Date(instant).toISOString());

@@ -60,7 +60,7 @@ export interface SlaSchedule {
 export class SlaClock {
   private readonly calendars: ReadonlyMap<string, BusinessCalendar>;
 
-  constructor(private readonly policy: Policy) {
+  constructor(readonly policy: Policy) {
     this.calendars = new Map(
       Object.entries(policy.calendars).map(([name, spec]) => [name, new BusinessCalendar(name, spec)]),
     );
@@ -72,6 +72,11 @@ export class SlaClock {
     const region = regionName === undefined ? undefined : this.requireRegion(regionName);
     const covers = region && (region.queues === undefined || region.queues.includes(queue.name));
     return this.calendars.get(covers ? region.calendar : queue.calendar)!;
+  }
+
+  /** The waits on the customer that stop the clock: all of them where the policy says so, else none. */
+  countedPauses(pauses: readonly Pause[]): readonly Pause[] {
+    return this.policy.waitingOnCustomer.pausesSla ? pauses : [];
   }
 
   /** First-response and resolution due times, warnings and escalation times for one ticket. */
@@ -90,7 +95,7 @@ export class SlaClock {
     if (!Number.isFinite(request.receivedAt))
       throw new AtendeError('sla.invalidTime', 'the time received is not a valid instant');
     const calendar = this.calendarFor(queue.name, request.region);
-    const pauses = this.policy.waitingOnCustomer.pausesSla ? (request.pauses ?? []) : [];
+    const pauses = this.countedPauses(request.pauses ?? []);
     const clockStartsAt = calendar.nextOpening(request.receivedAt)!;
     const ticket = { queue: queue.name, priority, plan, channel };
 

@@ -232,6 +232,27 @@ describe('atende sla', () => {
     ).toBe(2);
   });
 
+  it('names the first required option missing, in the order commander would, though it has a subcommand', async () => {
+    const noPriority = await runCli('sla', '--queue', 'servicedesk', '--received', '2026-11-20T17:30');
+    const nothing = await runCli('sla');
+
+    expect(noPriority.exitCode).toBe(2);
+    expect(noPriority.stderr).toContain("error: required option '--priority <priority>' not specified");
+    expect(nothing.exitCode).toBe(2);
+    expect(nothing.stderr).toContain("error: required option '--queue <queue>' not specified");
+  });
+
+  it('has sla report beside it, with its own --queue and the JSON fields in its help', async () => {
+    const help = await runCli('sla', 'report', '--help');
+    const badQueueOption = await runCli('sla', 'report', '--queue');
+
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toContain('Usage: atende sla report [options]');
+    expect(help.stdout).toContain('firstResponse and resolution: {met, breached, openWithin, attainmentPercent}');
+    expect(badQueueOption.exitCode).toBe(2);
+    expect(badQueueOption.stderr).toContain("option '--queue <queue>' argument missing");
+  });
+
   it('offers --help on every command', async () => {
     for (const args of [[], ['policy'], ['policy', 'check'], ['sla'], ['customers'], ['customers', 'suspend']]) {
       const run = await runCli(...args, '--help');
