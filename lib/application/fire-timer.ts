@@ -7,7 +7,7 @@ import { waitingSince } from '../domain/ticket/ticket-timers.ts';
 import { actOnDueTimers } from '../domain/ticket/timer-firing.ts';
 import { type ChangeOutcome, changeTicket, type TicketChange } from './change-ticket.ts';
 import { resumeEvent } from './inbound-receipts.ts';
-import { NotificationMail, type ThreadHeaders } from './notification-mail.ts';
+import { conversationThread, NotificationMail, type ThreadHeaders } from './notification-mail.ts';
 import type { SlaAlertView, WaitingView } from './ports/notification-renderer.ts';
 import type { SurveyLinks } from './ports/survey-links.ts';
 import type { TimerFiring } from './ports/timer-scheduler.ts';
@@ -177,21 +177,3 @@ function waitingView(deps: FireTimerDeps, waiting: Ticket, closed: Ticket | null
       : new Date(Date.parse(closed.closedAt) + deps.policy.reopen.within * 60_000).toISOString();
   return { since, closesAt, reopenUntil };
 }
-
-/**
- * Mail about a ticket threads under its conversation with the customer: In-Reply-To the last
- * message of it, References its ids (the last 20), never the ids of internal notices.
- */
-export function conversationThread(messages: readonly TicketMessage[]): ThreadHeaders {
-  const ids = messages
-    .filter((message) => message.messageId !== null && isConversation(message))
-    .map((message) => message.messageId as string);
-  return { inReplyTo: ids.at(-1) ?? null, references: ids.slice(-20) };
-}
-
-const isConversation = (message: TicketMessage): boolean =>
-  message.purpose === 'customer-message' ||
-  message.purpose === 'acknowledgement' ||
-  message.purpose === 'agent-reply-relay' ||
-  message.purpose === 'waiting-reminder' ||
-  message.purpose === 'resolution-summary';

@@ -6,7 +6,8 @@ import type { ContactSpec, Policy, Queue } from '../domain/policy/policy-schema.
 import { isStaff } from '../domain/routing/support-routing.ts';
 import { agentNoticeWords, replyMarkerLine } from '../domain/ticket/agent-notice-markers.ts';
 import type { AgentReplyRefusal } from '../domain/ticket/agent-reply-extraction.ts';
-import type { Ticket } from '../domain/ticket/ticket.ts';
+import { isCustomerVisible } from '../domain/ticket/message-purpose.ts';
+import type { Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
 import type { MailAddress, OutgoingMail } from './ports/mailer.ts';
 import type {
   AgentNotificationKind,
@@ -410,3 +411,16 @@ export class NotificationMail {
     return queue ?? this.policy.queues[0]!;
   }
 }
+
+/**
+ * Mail about a ticket threads under its conversation with the customer: In-Reply-To the last
+ * message of it, References its ids (the last 20), never the ids of internal notices.
+ */
+export function conversationThread(messages: readonly TicketMessage[]): ThreadHeaders {
+  const ids = messages
+    .filter((message) => message.messageId !== null && isConversation(message))
+    .map((message) => message.messageId as string);
+  return { inReplyTo: ids.at(-1) ?? null, references: ids.slice(-20) };
+}
+
+const isConversation = (message: TicketMessage): boolean => isCustomerVisible(message.purpose);
