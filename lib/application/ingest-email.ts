@@ -18,6 +18,7 @@ import { isStaff, ownAddresses, queueForRecipients, supportAddresses } from '../
 import type { AgentReplyRefusal } from '../domain/ticket/agent-reply-extraction.ts';
 import { capSubject } from '../domain/ticket/customer-words.ts';
 import type { OutboundPurpose } from '../domain/ticket/message-purpose.ts';
+import { takesMailAt } from '../domain/ticket/ticket-lifecycle.ts';
 import { mayAddToTicket, type ThreadedVia } from '../domain/ticket/threading.ts';
 import type { Ticket } from '../domain/ticket/ticket.ts';
 import { addCustomerMessage } from './add-customer-message.ts';
@@ -183,7 +184,9 @@ class EmailIngestion {
     const accept = async (number: number | null, via: ThreadedVia): Promise<Found | null> => {
       if (number === null) return null;
       const ticket = await store.getTicket(number);
-      return ticket && ticket.status !== 'closed' && mayAddToTicket(ticket, sender, claimsStaff)
+      return ticket &&
+        takesMailAt(ticket, this.event.now, policy.reopen.within) &&
+        mayAddToTicket(ticket, sender, claimsStaff)
         ? { ticket, via }
         : null;
     };

@@ -13,6 +13,7 @@ import { registerCustomerCommands } from './commands/customer-commands.ts';
 import { registerLocalStackCommands } from './commands/local-stack-commands.ts';
 import { registerPolicyCommands } from './commands/policy-commands.ts';
 import { registerSlaCommand } from './commands/sla-command.ts';
+import { registerTimerCommands } from './commands/timer-commands.ts';
 
 /** Runs the atende CLI with `argv` (as process.argv) and returns the exit code: 0 ok, 1 failure, 2 usage error. */
 export async function main(argv: readonly string[], io: CliIO = processIO): Promise<number> {
@@ -27,6 +28,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   registerSlaCommand(program, context);
   registerLocalStackCommands(program, context);
   registerCustomerCommands(program, context);
+  registerTimerCommands(program, context);
   applyExitOverride(program);
 
   try {

@@ -25,6 +25,7 @@ const USAGE_ERRORS: readonly ErrorCode[] = [
   'policy.unknownChannel',
   'sla.invalidTime',
   'cli.invalidArgument',
+  'clock.invalidDuration',
 ];
 
 export const exitCodeFor = (error: AtendeError): number =>

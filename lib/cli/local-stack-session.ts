@@ -9,9 +9,10 @@ import { AtendeError } from '../domain/atende-error.ts';
  */
 export async function withLocalStack<T>(
   work: (dependencies: LocalDependencies, config: LocalStackConfig) => Promise<T>,
+  build: (config: LocalStackConfig) => Promise<LocalDependencies> = localDependencies,
 ): Promise<T> {
   const config = localStackConfig();
-  const dependencies = await localDependencies(config);
+  const dependencies = await build(config);
   try {
     return await work(dependencies, config);
   } catch (error) {

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { IngestEmailDeps } from '../../application/ingest-email.ts';
 import type { Clock } from '../../application/ports/clock.ts';
 import { SlaClock } from '../../domain/sla/sla-schedule.ts';
-import { systemClock } from '../clock/system-clock.ts';
+import { LocalStackClock } from '../clock/local-stack-clock.ts';
 import { localDynamoDbClientConfig } from '../dynamodb/dynamodb-local.ts';
 import { DynamoDbTicketStore } from '../dynamodb/dynamodb-ticket-store.ts';
 import { LocalMailer } from '../mail/local-mailer.ts';
@@ -33,7 +33,7 @@ export interface LocalDependencies extends IngestEmailDeps {
  */
 export async function localDependencies(
   config: LocalStackConfig,
-  clock: Clock = systemClock,
+  clock: Clock = new LocalStackClock(config.dataDirectory),
 ): Promise<LocalDependencies> {
   const [policy, renderer] = await Promise.all([
     loadPolicyFile(config.policyPath),

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { fireTimer } from '../../application/fire-timer.ts';
 import { type InboundEmail, ingestEmail } from '../../application/ingest-email.ts';
 import { supportAddresses } from '../../domain/routing/support-routing.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/dynamodb-local.ts';
@@ -9,6 +10,7 @@ import { type SesEmulator, startSesEmulator } from '../mail/ses-emulator.ts';
 import { type LocalDependencies, localDependencies } from './local-dependencies.ts';
 import { type LocalHttpServer, startLocalHttpServer } from './local-http-server.ts';
 import type { LocalStackConfig } from './local-stack-config.ts';
+import { startLocalTimerLoop } from './local-timer-loop.ts';
 import { type SmtpListener, startSmtpListener } from './smtp-listener.ts';
 import { resumeSpooledMail, SmtpSpool } from './smtp-spool.ts';
 
@@ -59,6 +61,15 @@ export async function startLocalStack(
       log,
     });
     stops.push(() => smtp.stop());
+    const timerLoop = startLocalTimerLoop({
+      timers: dependencies.timers,
+      clock: dependencies.clock,
+      fire: async (timer) => {
+        await fireTimer(dependencies, timer.firing);
+      },
+      log,
+    });
+    stops.push(() => timerLoop.stop());
     const http: LocalHttpServer = await startLocalHttpServer({
       port: config.httpPort,
       checks: {

@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import {
   checkedScheduleName,
@@ -12,6 +13,10 @@ import { AtendeError } from '../../domain/atende-error.ts';
 
 /** The local stack's pending timers, in its data directory: a restart keeps them. */
 export const TIMERS_FILE = 'timers.json';
+/** Held while timers fire, so two processes never fire the same one. */
+const FIRING_LOCK = 'timers.firing';
+/** A lock its process stopped refreshing this long ago (it died) is taken over. */
+const LOCK_STALE_MS = 10_000;
 
 const StoredTimerSchema = z.strictObject({
   name: z.string().regex(SCHEDULE_NAME),
@@ -64,13 +69,30 @@ export class LocalTimers implements TimerScheduler {
    * that throws stays held and stops the round (as Scheduler would retry it), and the error is
    * passed on. Returns the timers fired.
    */
-  async fireDue(now: number, fire: (timer: ScheduledTimer) => Promise<void>): Promise<ScheduledTimer[]> {
+  async fireDue(
+    now: number | (() => number),
+    fire: (timer: ScheduledTimer) => Promise<void>,
+    options: { readonly wait?: boolean } = {},
+  ): Promise<ScheduledTimer[]> {
+    // One round at a time across processes (the stack's loop, `atende clock advance`): a timer is fired by one of them.
+    const release = await this.lock(FIRING_LOCK, options.wait ?? true);
+    try {
+      return await this.fireRound(typeof now === 'number' ? () => now : now, fire);
+    } finally {
+      await release();
+    }
+  }
+
+  private async fireRound(
+    now: () => number,
+    fire: (timer: ScheduledTimer) => Promise<void>,
+  ): Promise<ScheduledTimer[]> {
     const fired: ScheduledTimer[] = [];
     // A firing that puts its own timer back at the same instant must not fire it forever.
     const firedKeys = new Set<string>();
     for (;;) {
       const next = (await this.pending()).find(
-        (timer) => timer.at <= now && !firedKeys.has(`${timer.name}@${timer.at}`),
+        (timer) => timer.at <= now() && !firedKeys.has(`${timer.name}@${timer.at}`),
       );
       if (next === undefined) return fired;
       await fire(next);
@@ -82,9 +104,35 @@ export class LocalTimers implements TimerScheduler {
   }
 
   private change(edit: (timers: ScheduledTimer[]) => ScheduledTimer[]): Promise<void> {
-    const done = this.queue.then(async () => this.write(edit(await this.read())));
+    const done = this.queue.then(async () => {
+      // The stack and CLI commands (each its own process) change the file: one at a time.
+      const release = await this.lock(TIMERS_FILE, true);
+      try {
+        await this.write(edit(await this.read()));
+      } finally {
+        await release();
+      }
+    });
     this.queue = done.catch(() => undefined);
     return done;
+  }
+
+  /** A lock on `name` in the data directory, across processes; `timer.busy` when not waiting and held. */
+  private async lock(name: string, wait: boolean): Promise<() => Promise<void>> {
+    await mkdir(this.dataDirectory, { recursive: true });
+    try {
+      return await lockfile.lock(join(this.dataDirectory, name), {
+        realpath: false,
+        stale: LOCK_STALE_MS,
+        retries: wait ? { retries: 200, minTimeout: 10, maxTimeout: 100 } : 0,
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ELOCKED')
+        throw new AtendeError('timer.busy', `${name} in ${this.dataDirectory} is held by another process`, {
+          cause: error,
+        });
+      throw error;
+    }
   }
 
   private async read(): Promise<ScheduledTimer[]> {

@@ -12,6 +12,7 @@ import type { Ticket, TicketMessage } from '../../domain/ticket/ticket.ts';
 import { type CliContext, jsonOption, printJson } from '../cli-context.ts';
 import { withLocalStack } from '../local-stack-session.ts';
 import { terminalLine, terminalText } from '../terminal-text.ts';
+import { registerTicketStatusCommands } from './timer-commands.ts';
 
 /**
  * `atende start`, `tickets list|show`, `outbox` and `ingest`: the local stack and what it holds.
@@ -83,6 +84,8 @@ export function registerLocalStackCommands(program: Command, context: CliContext
       if (options.json) printJson(context.io, { ...found.ticket, messages: found.messages });
       else context.io.out(renderTicket(found.ticket, found.messages));
     });
+
+  registerTicketStatusCommands(tickets, context);
 
   program
     .command('outbox')

@@ -72,14 +72,31 @@ export function newTicket(facts: NewTicketFacts, sla: SlaClock): Ticket {
   return withDueTimes(ticket, sla);
 }
 
-/** The requester or a participant wrote again: a waiting or resolved ticket is open again. */
+/**
+ * Whether mail to a closed ticket still belongs to it: within the policy's reopen window of its
+ * closing a reply reopens it; after that (or for a ticket closed as a duplicate) mail opens a new one.
+ * An open ticket always takes its mail.
+ */
+export function takesMailAt(
+  ticket: Pick<Ticket, 'status' | 'closedAt' | 'duplicateOf'>,
+  now: number,
+  reopenWithinMinutes: number,
+): boolean {
+  if (ticket.status !== 'closed') return true;
+  if (ticket.closedAt === null || ticket.duplicateOf !== null) return false;
+  return now - Date.parse(ticket.closedAt) <= reopenWithinMinutes * 60_000;
+}
+
+/** The requester or a participant wrote again: a waiting, resolved or (within the reopen window) closed ticket is open again. */
 export function recordCustomerMessage(
   ticket: Ticket,
   event: { at: number; participants: readonly string[]; flags: readonly TicketFlag[] },
   sla: SlaClock,
 ): Ticket {
   const reopened: TicketStatus =
-    ticket.status === 'waiting-on-customer' || ticket.status === 'resolved' ? 'open' : ticket.status;
+    ticket.status === 'waiting-on-customer' || ticket.status === 'resolved' || ticket.status === 'closed'
+      ? 'open'
+      : ticket.status;
   const moved = changeStatus(ticket, reopened, event.at, sla);
   return {
     ...moved,
