@@ -51,6 +51,10 @@ export type ErrorCode =
   | 'templates.invalid'
   | 'templates.renderFailed'
   | 'notification.recipientNotStaff'
+  | 'survey.invalidToken'
+  | 'survey.expired'
+  | 'survey.secretInvalid'
+  | 'survey.notRecorded'
   | 'config.missingVariable'
   | 'config.invalidVariable';
 
