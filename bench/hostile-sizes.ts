@@ -16,8 +16,12 @@ import { RecordingTimers } from '../lib/adapters/memory/recording-timers.ts';
 import { loadPolicyFile } from '../lib/adapters/policy-file.ts';
 import { HandlebarsNotificationRenderer } from '../lib/adapters/templates/handlebars-notification-renderer.ts';
 import { ingestEmail } from '../lib/application/ingest-email.ts';
+import { SignedSurveyLinks } from '../lib/application/signed-survey-links.ts';
 import { SlaClock } from '../lib/domain/sla/sla-schedule.ts';
 import { saveReport } from './bench-report.ts';
+
+/** Signs the survey links of the mail this run sends (never followed). */
+const SURVEY_SECRET = Buffer.from('survey links of this run, signed but never followed');
 
 const SIZES = [50_000, 100_000, 200_000];
 const RUNS = Number(process.env['BENCH_HOSTILE_RUNS'] ?? 3);
@@ -46,6 +50,12 @@ const deps = {
   renderer,
   clock: new ManualClock(Date.parse('2026-11-23T15:00:00Z')),
   timers: new RecordingTimers(),
+  surveyLinks: new SignedSurveyLinks({
+    secret: SURVEY_SECRET,
+    baseUrl: 'https://support.example.test',
+    policy,
+    clock: { now: () => Date.parse('2026-11-23T15:00:00Z') },
+  }),
 };
 
 let events = 0;

@@ -10,12 +10,16 @@ import { type IngestResult, ingestEmail } from '../lib/application/ingest-email.
 import type { Clock } from '../lib/application/ports/clock.ts';
 import type { OutgoingMail } from '../lib/application/ports/mailer.ts';
 import type { NotificationRenderer } from '../lib/application/ports/notification-renderer.ts';
+import { SignedSurveyLinks } from '../lib/application/signed-survey-links.ts';
 import { isAtendeError } from '../lib/domain/atende-error.ts';
 import type { Policy } from '../lib/domain/policy/policy-schema.ts';
 import { SlaClock } from '../lib/domain/sla/sla-schedule.ts';
 import { pooled } from './ingest-floor.ts';
 import { type Acknowledgement, buildRawMail, type PlannedKind, type PlannedMail } from './ingest-mail-generator.ts';
 import { IngestMeter, type MessageCost } from './ingest-meter.ts';
+
+/** Signs the survey links of the mail this run sends (never followed). */
+const SURVEY_SECRET = Buffer.from('survey links of this run, signed but never followed');
 
 /** One ingested message, as measured. */
 export interface Measured {
@@ -97,6 +101,12 @@ export class IngestRig {
       renderer: this.options.renderer,
       clock,
       timers: new RecordingTimers(),
+      surveyLinks: new SignedSurveyLinks({
+        secret: SURVEY_SECRET,
+        baseUrl: 'https://support.example.test',
+        policy: this.options.policy,
+        clock: clock,
+      }),
     };
     const settle = new Map<number, () => void>();
     for (const mail of plan)

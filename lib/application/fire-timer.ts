@@ -9,13 +9,10 @@ import { type ChangeOutcome, changeTicket, type TicketChange } from './change-ti
 import { resumeEvent } from './inbound-receipts.ts';
 import { conversationThread, NotificationMail, type ThreadHeaders } from './notification-mail.ts';
 import type { SlaAlertView, WaitingView } from './ports/notification-renderer.ts';
-import type { SurveyLinks } from './ports/survey-links.ts';
 import type { TimerFiring } from './ports/timer-scheduler.ts';
 import type { MailToSend, TicketEvent, TicketKernelDeps } from './ticket-event.ts';
 
-export interface FireTimerDeps extends TicketKernelDeps {
-  readonly surveyLinks: SurveyLinks;
-}
+export type FireTimerDeps = TicketKernelDeps;
 
 export type TimerFiringOutcome =
   /** Timers acted (their keys, in order); mail may have been sent. */

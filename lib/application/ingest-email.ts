@@ -18,9 +18,9 @@ import { isStaff, ownAddresses, queueForRecipients, supportAddresses } from '../
 import type { AgentReplyRefusal } from '../domain/ticket/agent-reply-extraction.ts';
 import { capSubject } from '../domain/ticket/customer-words.ts';
 import type { OutboundPurpose } from '../domain/ticket/message-purpose.ts';
-import { takesMailAt } from '../domain/ticket/ticket-lifecycle.ts';
 import { mayAddToTicket, type ThreadedVia } from '../domain/ticket/threading.ts';
 import type { Ticket } from '../domain/ticket/ticket.ts';
+import { takesMailAt } from '../domain/ticket/ticket-lifecycle.ts';
 import { addCustomerMessage } from './add-customer-message.ts';
 import type { ChangeOutcome } from './change-ticket.ts';
 import type { InboundMessageFacts } from './inbound-message.ts';

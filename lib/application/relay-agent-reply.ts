@@ -11,6 +11,7 @@ import { recordAgentReply } from '../domain/ticket/ticket-lifecycle.ts';
 import { type ChangeOutcome, changeTicket } from './change-ticket.ts';
 import { type InboundMessageFacts, inboundMessage } from './inbound-message.ts';
 import { NotificationMail, type ThreadHeaders } from './notification-mail.ts';
+import { resolutionMail } from './set-ticket-status.ts';
 import { eventTime, type TicketEvent, type TicketKernelDeps } from './ticket-event.ts';
 
 /** An authenticated agent's mail to a ticket. */
@@ -92,6 +93,8 @@ export async function relayAgentReply(
             at,
           }),
         },
+        // `#status solved`: the requester also gets the resolution summary (and the survey).
+        ...resolutionMail(deps, current, next, messages, null),
       ],
       result: { relayed: true },
     };

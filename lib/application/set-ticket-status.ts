@@ -4,12 +4,9 @@ import type { Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
 import { changeStatus } from '../domain/ticket/ticket-lifecycle.ts';
 import { type ChangeOutcome, changeTicket } from './change-ticket.ts';
 import { conversationThread, NotificationMail } from './notification-mail.ts';
-import type { SurveyLinks } from './ports/survey-links.ts';
 import type { MailToSend, TicketEvent, TicketKernelDeps } from './ticket-event.ts';
 
-export interface TicketStatusDeps extends TicketKernelDeps {
-  readonly surveyLinks: Pick<SurveyLinks, 'linksFor'>;
-}
+export type TicketStatusDeps = TicketKernelDeps;
 
 /** Someone on the support team moves a ticket (the CLI; agents' commands come through their mail). */
 export interface StatusRequest {

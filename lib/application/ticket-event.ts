@@ -5,6 +5,7 @@ import type { Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
 import type { Clock } from './ports/clock.ts';
 import type { Mailer, OutgoingMail } from './ports/mailer.ts';
 import type { NotificationRenderer } from './ports/notification-renderer.ts';
+import type { SurveyLinks } from './ports/survey-links.ts';
 import type { InboundReceipt, OwedEffect, OwedTimers, ReceiptOutcome, TicketStore } from './ports/ticket-store.ts';
 import type { TimerScheduler } from './ports/timer-scheduler.ts';
 import { ticketSchedule } from './ticket-schedule.ts';
@@ -19,6 +20,8 @@ export interface TicketKernelDeps {
   readonly clock: Clock;
   /** Where tickets' timers are scheduled (EventBridge Scheduler, the local timer loop). */
   readonly timers: TimerScheduler;
+  /** The satisfaction survey's signed links (the resolution summary, the auto-close notice). */
+  readonly surveyLinks: SurveyLinks;
 }
 
 /**

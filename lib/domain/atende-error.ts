@@ -55,6 +55,10 @@ export type ErrorCode =
   | 'templates.renderFailed'
   | 'notification.recipientNotStaff'
   | 'notification.recipientIsCustomer'
+  | 'survey.invalidToken'
+  | 'survey.expired'
+  | 'survey.secretInvalid'
+  | 'survey.notRecorded'
   | 'config.missingVariable'
   | 'config.invalidVariable';
 

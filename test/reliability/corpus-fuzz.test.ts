@@ -8,6 +8,7 @@ import { RecordingTimers } from '../../lib/adapters/memory/recording-timers.ts';
 import { HandlebarsNotificationRenderer } from '../../lib/adapters/templates/handlebars-notification-renderer.ts';
 import { type IngestEmailDeps, type IngestResult, ingestEmail } from '../../lib/application/ingest-email.ts';
 import type { TicketStore } from '../../lib/application/ports/ticket-store.ts';
+import { SignedSurveyLinks } from '../../lib/application/signed-survey-links.ts';
 import { isAtendeError } from '../../lib/domain/atende-error.ts';
 import type { InboundMail } from '../../lib/domain/mail/inbound-mail.ts';
 import { type ClassificationContext, classifyInboundMail } from '../../lib/domain/mail/mail-classification.ts';
@@ -28,6 +29,9 @@ import { testTicketTables } from '../support/dynamodb-test-table.ts';
 import { at, MINUTE, shippedPolicy } from '../support/policy-fixtures.ts';
 import { printFigures, reliabilitySeed, sized } from '../support/reliability-size.ts';
 import { HEADER_CONTROL, headerTextsWithControls } from '../support/stored-headers.ts';
+
+/** Signs the survey links of the mail this run sends (never followed). */
+const SURVEY_SECRET = Buffer.from('survey links of this run, signed but never followed');
 
 if (!corpusPresent)
   console.warn(`corpus fuzz skipped: no ${corpusManifestPath} (set ATENDE_CORPUS_DIR to the corpus folder)`);
@@ -122,6 +126,12 @@ describe.skipIf(!corpusPresent)('the corpus, mutated', () => {
         renderer,
         clock,
         timers: new RecordingTimers(),
+        surveyLinks: new SignedSurveyLinks({
+          secret: SURVEY_SECRET,
+          baseUrl: 'https://support.example.test',
+          policy: policy,
+          clock: clock,
+        }),
       });
       // Shared across mutants, as a desk's store is: mutants of one message thread into each other's tickets.
       const memory = depsFor(new InMemoryTicketStore({ clock }));

@@ -4,7 +4,7 @@ import { InMemoryTicketStore } from '../../lib/adapters/memory/in-memory-ticket-
 import { RecordingMailer } from '../../lib/adapters/memory/recording-mailer.ts';
 import { RecordingTimers } from '../../lib/adapters/memory/recording-timers.ts';
 import { HandlebarsNotificationRenderer } from '../../lib/adapters/templates/handlebars-notification-renderer.ts';
-import { type FireTimerDeps, fireTimer, type TimerFiringOutcome } from '../../lib/application/fire-timer.ts';
+import { fireTimer, type TimerFiringOutcome } from '../../lib/application/fire-timer.ts';
 import {
   type InboundEmail,
   type IngestEmailDeps,
@@ -12,8 +12,8 @@ import {
   ingestEmail,
 } from '../../lib/application/ingest-email.ts';
 import type { Mailer } from '../../lib/application/ports/mailer.ts';
-import type { SurveyLinks } from '../../lib/application/ports/survey-links.ts';
 import type { TicketStore } from '../../lib/application/ports/ticket-store.ts';
+import { SignedSurveyLinks } from '../../lib/application/signed-survey-links.ts';
 import type { Policy } from '../../lib/domain/policy/policy-schema.ts';
 import { SlaClock } from '../../lib/domain/sla/sla-schedule.ts';
 import { buildMail, type TestMail } from './mail-builder.ts';
@@ -44,13 +44,13 @@ export function pipeline(policyFile = 'default.yaml', options: PipelineOptions =
   const mailer = new RecordingMailer();
   const clock = new ManualClock(at('2026-11-23T10:00:00-05:00'));
   const timers = new RecordingTimers();
-  const surveyLinks: SurveyLinks = {
-    linksFor: (ticket) => ({
-      good: `https://survey.test/${ticket.number}/good`,
-      bad: `https://survey.test/${ticket.number}/bad`,
-    }),
-  };
-  const deps: IngestEmailDeps & FireTimerDeps = {
+  const surveyLinks = new SignedSurveyLinks({
+    secret: Buffer.from('a survey secret of the use-case specs, 32+ bytes'),
+    baseUrl: 'https://support.example.test',
+    policy,
+    clock,
+  });
+  const deps: IngestEmailDeps = {
     policy,
     sla: new SlaClock(policy),
     store,

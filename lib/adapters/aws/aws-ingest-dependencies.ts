@@ -4,6 +4,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESClient } from '@aws-sdk/client-ses';
 import { z } from 'zod';
 import type { IngestEmailDeps } from '../../application/ingest-email.ts';
+import { SignedSurveyLinks } from '../../application/signed-survey-links.ts';
 import { SlaClock } from '../../domain/sla/sla-schedule.ts';
 import { systemClock } from '../clock/system-clock.ts';
 import { readEnvironment } from '../config/environment.ts';
@@ -31,6 +32,9 @@ export const InboundEmailEnvironment = {
   ATENDE_TIMER_FUNCTION_ARN: z.string().min(1),
   ATENDE_SCHEDULER_ROLE_ARN: z.string().min(1),
   ATENDE_TIMER_DEAD_LETTER_ARN: z.string().min(1),
+  /** Where the deployment answers GET /survey/<token> (the API's URL), and the secret its links are signed with (32 bytes or more). */
+  ATENDE_PUBLIC_URL: z.url(),
+  ATENDE_SURVEY_SECRET: z.string().min(32),
 };
 
 /**
@@ -62,6 +66,12 @@ export async function awsIngestDependencies(environment: NodeJS.ProcessEnv): Pro
     }),
     renderer,
     clock: systemClock,
+    surveyLinks: new SignedSurveyLinks({
+      secret: Buffer.from(config.ATENDE_SURVEY_SECRET, 'utf8'),
+      baseUrl: config.ATENDE_PUBLIC_URL,
+      policy,
+      clock: systemClock,
+    }),
     timers: new EventBridgeTimerScheduler({
       client: new SchedulerClient({}),
       groupName: config.ATENDE_SCHEDULE_GROUP,

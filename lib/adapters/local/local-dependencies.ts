@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { IngestEmailDeps } from '../../application/ingest-email.ts';
 import type { Clock } from '../../application/ports/clock.ts';
+import type { RecordSurveyAnswerDeps } from '../../application/record-survey-answer.ts';
+import { SignedSurveyLinks } from '../../application/signed-survey-links.ts';
 import { SlaClock } from '../../domain/sla/sla-schedule.ts';
 import { LocalStackClock } from '../clock/local-stack-clock.ts';
 import { localDynamoDbClientConfig } from '../dynamodb/dynamodb-local.ts';
@@ -12,16 +14,19 @@ import { FileRawMailStore } from '../raw-mail/file-raw-mail-store.ts';
 import { HandlebarsNotificationRenderer } from '../templates/handlebars-notification-renderer.ts';
 import type { LocalStackConfig } from './local-stack-config.ts';
 import { LocalTimers } from './local-timers.ts';
+import { localSurveySecret } from './survey-secret.ts';
 
 /** Where the local stack keeps raw inbound mail, under its data directory. */
 export const rawMailDirectory = (config: LocalStackConfig): string => join(config.dataDirectory, 'raw');
 
-export interface LocalDependencies extends IngestEmailDeps {
+export interface LocalDependencies extends IngestEmailDeps, RecordSurveyAnswerDeps {
   readonly dynamodb: DynamoDBClient;
   readonly store: DynamoDbTicketStore;
   readonly rawMail: FileRawMailStore;
   readonly mailer: LocalMailer;
   readonly timers: LocalTimers;
+  /** Signed with the stack's secret, pointing at its HTTP server: `http://127.0.0.1:<ATENDE_HTTP_PORT>/survey/<token>`. */
+  readonly surveyLinks: SignedSurveyLinks;
   /** Closes network clients so a command can exit at once. */
   close(): void;
 }
@@ -35,9 +40,10 @@ export async function localDependencies(
   config: LocalStackConfig,
   clock: Clock = new LocalStackClock(config.dataDirectory),
 ): Promise<LocalDependencies> {
-  const [policy, renderer] = await Promise.all([
+  const [policy, renderer, surveySecret] = await Promise.all([
     loadPolicyFile(config.policyPath),
     HandlebarsNotificationRenderer.load(),
+    localSurveySecret({ dataDirectory: config.dataDirectory, override: config.surveySecret }),
   ]);
   const client = new DynamoDBClient(localDynamoDbClientConfig(config.dynamodbEndpoint));
   const mailer = new LocalMailer({ endpoint: config.sesEndpoint, dataDirectory: config.dataDirectory, clock });
@@ -51,6 +57,12 @@ export async function localDependencies(
     renderer,
     clock,
     timers: new LocalTimers(config.dataDirectory),
+    surveyLinks: new SignedSurveyLinks({
+      secret: surveySecret,
+      baseUrl: `http://127.0.0.1:${config.httpPort}`,
+      policy,
+      clock,
+    }),
     close: () => {
       client.destroy();
       mailer.close();

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { answerSurveyRequest, SURVEY_PATH_PREFIX, type SurveyRoute } from './survey-http.ts';
 
 /** A part of the local stack and whether it answers right now. */
 export type HealthCheck = () => Promise<boolean>;
@@ -10,15 +11,17 @@ export interface LocalHttpServer {
 
 /**
  * The local stack's HTTP side: `GET /health` answers 200 with every part's state when all of
- * them are ready, 503 otherwise.
+ * them are ready, 503 otherwise; `GET|POST /survey/<token>` answers the satisfaction survey
+ * (survey-http.ts) when the survey route is given.
  */
 export async function startLocalHttpServer(options: {
   port: number;
   host?: string;
   checks: Readonly<Record<string, HealthCheck>>;
+  survey?: SurveyRoute;
 }): Promise<LocalHttpServer> {
   const server = createServer((request, response) => {
-    void route(request, response, options.checks).catch(() => {
+    void route(request, response, options).catch(() => {
       if (!response.headersSent) send(response, 500, { error: 'internal error' });
     });
   });
@@ -41,9 +44,14 @@ export async function startLocalHttpServer(options: {
 async function route(
   request: IncomingMessage,
   response: ServerResponse,
-  checks: Readonly<Record<string, HealthCheck>>,
+  options: { checks: Readonly<Record<string, HealthCheck>>; survey?: SurveyRoute },
 ): Promise<void> {
+  const { checks } = options;
   const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+  if (options.survey && path.startsWith(SURVEY_PATH_PREFIX)) {
+    await answerSurveyRequest(options.survey, request, response, path);
+    return;
+  }
   if (request.method === 'GET' && path === '/health') {
     const entries = await Promise.all(
       Object.entries(checks).map(async ([name, check]) => [name, await check().catch(() => false)] as const),

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { isMailableAddress } from '../../domain/mail/mailable-address.ts';
+import { SURVEY_SECRET_MIN_BYTES } from '../../domain/ticket/survey-token.ts';
 import { readEnvironment } from '../config/environment.ts';
 import { DEFAULT_POLICY_PATH } from '../policy-file.ts';
 
@@ -41,6 +42,15 @@ const SmtpUsersVariable = z
     return users;
   });
 
+/** A survey secret given in the environment; empty is unset. Never echoed: it is a secret. */
+const SurveySecretVariable = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value))
+  .refine((value) => value === undefined || Buffer.byteLength(value, 'utf8') >= SURVEY_SECRET_MIN_BYTES, {
+    error: `must hold at least ${SURVEY_SECRET_MIN_BYTES} bytes (e.g. \`openssl rand -hex 32\`)`,
+  });
+
 /**
  * The local stack's settings, from the environment: the same variables for `npm start` and for
  * every `atende` command that acts on the running stack (tickets, outbox, ingest).
@@ -58,6 +68,8 @@ export const LocalStackEnvironment = {
   ATENDE_POLICY: z.string().min(1).default(DEFAULT_POLICY_PATH),
   /** SMTP AUTH users of the listener: mail submitted as one of them counts as authenticated for that address. */
   ATENDE_SMTP_USERS: SmtpUsersVariable,
+  /** The secret survey links are signed with; default: one generated into `<data dir>/survey-secret`. */
+  ATENDE_SURVEY_SECRET: SurveySecretVariable,
 };
 
 export interface LocalStackConfig {
@@ -70,6 +82,8 @@ export interface LocalStackConfig {
   readonly policyPath: string;
   /** Who may submit mail with SMTP AUTH (PLAIN or LOGIN) to the listener; empty: nobody. */
   readonly smtpUsers: SmtpUsers;
+  /** ATENDE_SURVEY_SECRET, when set: it replaces the secret file of the data directory. */
+  readonly surveySecret: string | undefined;
   readonly tableName: string;
   readonly dynamodbEndpoint: string;
   readonly sesEndpoint: string;
@@ -88,6 +102,7 @@ export function localStackConfig(environment: NodeJS.ProcessEnv = process.env): 
     dataDirectory: resolve(variables.ATENDE_DATA_DIR),
     policyPath: resolve(variables.ATENDE_POLICY),
     smtpUsers: variables.ATENDE_SMTP_USERS,
+    surveySecret: variables.ATENDE_SURVEY_SECRET,
     tableName: LOCAL_TABLE_NAME,
     dynamodbEndpoint: `http://127.0.0.1:${variables.ATENDE_DDB_PORT}`,
     sesEndpoint: `http://127.0.0.1:${variables.ATENDE_SES_PORT}`,

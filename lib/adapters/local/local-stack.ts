@@ -7,6 +7,7 @@ import { supportAddresses } from '../../domain/routing/support-routing.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/dynamodb-local.ts';
 import { createTicketTable } from '../dynamodb/ticket-table.ts';
 import { type SesEmulator, startSesEmulator } from '../mail/ses-emulator.ts';
+import { SurveyPage } from '../templates/survey-page.ts';
 import { type LocalDependencies, localDependencies } from './local-dependencies.ts';
 import { type LocalHttpServer, startLocalHttpServer } from './local-http-server.ts';
 import type { LocalStackConfig } from './local-stack-config.ts';
@@ -72,6 +73,7 @@ export async function startLocalStack(
     stops.push(() => timerLoop.stop());
     const http: LocalHttpServer = await startLocalHttpServer({
       port: config.httpPort,
+      survey: { deps: dependencies, page: await SurveyPage.load(), log },
       checks: {
         dynamodb: async () => {
           await dependencies.store.getTicket(0);

@@ -216,6 +216,10 @@ export function renderTicket(ticket: Ticket, messages: readonly TicketMessage[])
   ];
   if (ticket.flags.length > 0) lines.push(`  flags ${safe(ticket.flags.join(', '))}`);
   if (ticket.duplicateOf !== null) lines.push(`  closed as a duplicate of #${ticket.duplicateOf}`);
+  if (ticket.satisfaction !== null) {
+    const { rating, comment, at } = ticket.satisfaction;
+    lines.push(`  satisfaction ${safe(rating)} (${safe(at)})${comment === null ? '' : `: ${safe(comment)}`}`);
+  }
   const undelivered = messages.filter((message) => message.delivery?.status === 'failed').length;
   if (undelivered > 0)
     lines.push(`  ${undelivered} mail${undelivered === 1 ? '' : 's'} could not be delivered (see below)`);

@@ -11,6 +11,7 @@ import {
   ingestEmail,
   STORED_SUBJECT_LIMIT,
 } from '../../../lib/application/ingest-email.ts';
+import { SignedSurveyLinks } from '../../../lib/application/signed-survey-links.ts';
 import { isAtendeError } from '../../../lib/domain/atende-error.ts';
 import { SlaClock } from '../../../lib/domain/sla/sla-schedule.ts';
 import type { TicketMessage } from '../../../lib/domain/ticket/ticket.ts';
@@ -24,6 +25,9 @@ import {
 } from '../../support/corpus-manifest.ts';
 import { testTicketTables } from '../../support/dynamodb-test-table.ts';
 import { at, MINUTE, shippedPolicy } from '../../support/policy-fixtures.ts';
+
+/** Signs the survey links of the mail this run sends (never followed). */
+const SURVEY_SECRET = Buffer.from('survey links of this run, signed but never followed');
 
 if (!corpusPresent)
   console.warn(`corpus ingest test skipped: no ${corpusManifestPath} (set ATENDE_CORPUS_DIR to the corpus folder)`);
@@ -97,6 +101,12 @@ describe.skipIf(!corpusPresent)('the real-world corpus through ingestEmail on Dy
       renderer: await HandlebarsNotificationRenderer.load(),
       clock,
       timers: new RecordingTimers(),
+      surveyLinks: new SignedSurveyLinks({
+        secret: SURVEY_SECRET,
+        baseUrl: 'https://support.example.test',
+        policy: policy,
+        clock: clock,
+      }),
     };
     const started = performance.now();
     // Sequential and in manifest order: corpus messages may thread into each other's tickets.

@@ -134,6 +134,23 @@ describe('tickets show', () => {
   });
 });
 
+describe('tickets show: the satisfaction survey', () => {
+  it('prints the recorded rating, when, and the comment on one escaped line', () => {
+    const ticket = aTicket(1000, {
+      status: 'resolved',
+      satisfaction: { rating: 'bad', comment: 'Slow\nreply \u202eevil', at: '2026-11-24T15:00:00.000Z' },
+    });
+
+    const lines = renderTicket(ticket, [aMessage(1000, 1)]).split('\n');
+
+    expect(lines).toContain('  satisfaction bad (2026-11-24T15:00:00.000Z): Slow\\nreply \\u202eevil');
+  });
+
+  it('prints no satisfaction line before an answer', () => {
+    expect(renderTicket(aTicket(1000), [aMessage(1000, 1)])).not.toContain('satisfaction');
+  });
+});
+
 describe('outbox', () => {
   it('escapes the subject and the text of a sent mail that quotes a hostile customer', () => {
     const shown = renderOutboxRecord(outboxRecord());
