@@ -81,9 +81,13 @@ export function planTicketTimers(policy: Policy, sla: SlaClock, ticket: TimedTic
     if (closeAfter !== undefined)
       timers.push({ kind: 'auto-close', target: null, level: null, at: start + closeAfter * 60_000 });
   }
-  return timers
-    .filter((timer) => !ticket.timersActed.includes(timerKey(timer, since)))
-    .sort((a, b) => a.at - b.at || TIMER_ORDER.indexOf(a.kind) - TIMER_ORDER.indexOf(b.kind));
+  return (
+    timers
+      // A share of a target (75%) can fall between milliseconds: timers act on whole ones, never early.
+      .map((timer) => ({ ...timer, at: Math.ceil(timer.at) }))
+      .filter((timer) => !ticket.timersActed.includes(timerKey(timer, since)))
+      .sort((a, b) => a.at - b.at || TIMER_ORDER.indexOf(a.kind) - TIMER_ORDER.indexOf(b.kind))
+  );
 }
 
 /** Timers due at one instant act in this order: a breach is recorded before its first escalation. */

@@ -40,6 +40,8 @@ beforeAll(async () => {
     ATENDE_TIMER_FUNCTION_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:atende-timer',
     ATENDE_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/atende-scheduler',
     ATENDE_TIMER_DEAD_LETTER_ARN: 'arn:aws:sqs:eu-west-1:123456789012:atende-timer-dead-letters',
+    ATENDE_PUBLIC_URL: 'https://support.example.test',
+    ATENDE_SURVEY_SECRET: 'the survey secret of the Lambda specs, 32+ bytes',
   });
   ({ handler } = await import('../../../functions/inbound-email.ts'));
 });

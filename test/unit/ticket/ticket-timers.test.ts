@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SlaClock } from '../../../lib/domain/sla/sla-schedule.ts';
-import { changeStatus } from '../../../lib/domain/ticket/ticket-lifecycle.ts';
+import { changeStatus, newTicket, slaScheduleOf } from '../../../lib/domain/ticket/ticket-lifecycle.ts';
 import {
   planTicketTimers,
   type TicketTimer,
   type TimedTicket,
+  timedTicket,
   timerKey,
 } from '../../../lib/domain/ticket/ticket-timers.ts';
 import { at, shippedPolicy } from '../../support/policy-fixtures.ts';
@@ -146,5 +147,41 @@ describe('the timers a ticket needs', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('timer instants', () => {
+  it('are whole milliseconds, never before the share they stand for, even when 75% of a target falls between two', () => {
+    const policy = shippedPolicy('default.yaml');
+    const sla = new SlaClock(policy);
+    // 16:00:00.001 on a calendar closing at 18:00: the end of the business day is 2 h less a millisecond away, and 75% of that is not a whole millisecond.
+    const received = Date.parse('2026-11-23T21:00:00.001Z');
+    const ticket = newTicket(
+      {
+        number: 1000,
+        queue: 'servicedesk',
+        requester: 'ana@customer.example',
+        requesterName: null,
+        participants: [],
+        subject: 'x',
+        normalizedSubject: 'x',
+        priority: 'medium',
+        plan: 'basic',
+        region: 'mena',
+        channel: 'email',
+        locale: 'en',
+        flags: [],
+        receivedAt: received,
+        firstRespondedAt: null,
+      },
+      sla,
+    );
+    const plan = planTicketTimers(policy, sla, timedTicket(ticket));
+    for (const timer of plan) expect(Number.isInteger(timer.at)).toBe(true);
+    const warning = plan.find((timer) => timer.kind === 'warning' && timer.target === 'firstResponse')!;
+    const exact = slaScheduleOf(ticket, sla).firstResponse!.warningAt!;
+    expect(warning.at).toBeGreaterThanOrEqual(exact);
+    expect(warning.at - exact).toBeLessThan(1);
+    expect(Number.isInteger(exact)).toBe(false);
   });
 });
