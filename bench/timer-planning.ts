@@ -40,7 +40,10 @@ const STANDINGS: readonly [Standing, number][] = [
 ];
 const standing = (): Standing => {
   let roll = random();
-  for (const [name, share] of STANDINGS) if ((roll -= share) < 0) return name;
+  for (const [name, share] of STANDINGS) {
+    roll -= share;
+    if (roll < 0) return name;
+  }
   return 'new';
 };
 
