@@ -1,3 +1,9 @@
 /** `npm run bench`: runs every benchmark in turn; each prints its figures and saves them under bench/results/. */
-const benchmarks = ['./sla-throughput.ts', './ingest-throughput.ts', './hostile-sizes.ts'];
+const benchmarks = [
+  './sla-throughput.ts',
+  './timer-planning.ts',
+  './timer-calls.ts',
+  './ingest-throughput.ts',
+  './hostile-sizes.ts',
+];
 for (const benchmark of benchmarks) await import(benchmark);
