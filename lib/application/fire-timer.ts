@@ -158,7 +158,8 @@ function slaAlert(
     targetText: deadline?.target ?? '',
     dueAt: new Date(dueAt).toISOString(),
     elapsedBusinessMinutes: Math.floor(elapsed / 60_000),
-    budgetBusinessMinutes: deadline?.businessMinutes ?? 0,
+    // A target such as "end of business day" is rarely whole minutes from when the clock started.
+    budgetBusinessMinutes: Math.round(deadline?.businessMinutes ?? 0),
     at: new Date(now).toISOString(),
   };
 }
