@@ -216,6 +216,10 @@ export function renderTicket(ticket: Ticket, messages: readonly TicketMessage[])
   ];
   if (ticket.flags.length > 0) lines.push(`  flags ${safe(ticket.flags.join(', '))}`);
   if (ticket.duplicateOf !== null) lines.push(`  closed as a duplicate of #${ticket.duplicateOf}`);
+  if (ticket.timerLog.length > 0) {
+    const acted = ticket.timerLog.map((entry) => `${entry.key} at ${entry.at}`);
+    lines.push(`  escalation level ${ticket.escalationLevel} · timers acted: ${safe(acted.join(', '))}`);
+  }
   if (ticket.satisfaction !== null) {
     const { rating, comment, at } = ticket.satisfaction;
     lines.push(`  satisfaction ${safe(rating)} (${safe(at)})${comment === null ? '' : `: ${safe(comment)}`}`);

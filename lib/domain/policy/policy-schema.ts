@@ -530,6 +530,17 @@ function checkReferences(policy: Policy, ctx: z.RefinementCtx): void {
     }
   }
 
+  policy.sla.escalation?.levels.forEach((level, index) =>
+    level.contacts.forEach((contact, contactIndex) => {
+      if (contact.language !== undefined)
+        mustName(
+          ['sla', 'escalation', 'levels', index, 'contacts', contactIndex, 'language'],
+          contact.language,
+          offered,
+          'offered language',
+        );
+    }),
+  );
   const { waitingOnCustomer } = policy;
   if (
     waitingOnCustomer.remindAfter !== undefined &&

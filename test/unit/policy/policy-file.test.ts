@@ -72,6 +72,18 @@ describe('the policy file', () => {
     );
   });
 
+  it('refuses an escalation contact whose language the policy does not offer', () => {
+    const { lines } = problemsOf(
+      defaultText.replace(
+        'address: service-manager@example.com }',
+        'address: service-manager@example.com, language: fr }',
+      ),
+    );
+    expect(lines.join('\n')).toContain(
+      'sla.escalation.levels[0].contacts[0].language: "fr" is not a offered language; valid offered languages: en, es, pt-BR',
+    );
+  });
+
   it('reports a YAML syntax error with its line', () => {
     const { code, problems } = problemsOf('brand:\n  name: x\n  tag: [unclosed\nqueues: []\n');
     expect(code).toBe('policy.yamlSyntax');
