@@ -530,17 +530,13 @@ function checkReferences(policy: Policy, ctx: z.RefinementCtx): void {
     }
   }
 
-  policy.sla.escalation?.levels.forEach((level, index) =>
-    level.contacts.forEach((contact, contactIndex) => {
-      if (contact.language !== undefined)
-        mustName(
-          ['sla', 'escalation', 'levels', index, 'contacts', contactIndex, 'language'],
-          contact.language,
-          offered,
-          'offered language',
-        );
-    }),
-  );
+  for (const [index, level] of (policy.sla.escalation?.levels ?? []).entries()) {
+    for (const [contactIndex, contact] of level.contacts.entries()) {
+      if (contact.language === undefined) continue;
+      const path = ['sla', 'escalation', 'levels', index, 'contacts', contactIndex, 'language'];
+      mustName(path, contact.language, offered, 'offered language');
+    }
+  }
   const { waitingOnCustomer } = policy;
   if (
     waitingOnCustomer.remindAfter !== undefined &&
