@@ -185,3 +185,80 @@ describe('timer instants', () => {
     expect(Number.isInteger(exact)).toBe(false);
   });
 });
+
+describe('timers on business calendars', () => {
+  /** A medium ticket on servicedesk from the MENA region: Mon–Fri 08:00–18:00 Toronto, Christmas closed. */
+  const officeTicket = (createdAt: string): TimedTicket => ({
+    ...aTicket(1000, { queue: 'servicedesk', region: 'mena', priority: 'medium', plan: 'basic', createdAt }),
+    timersActed: [],
+  });
+  const firstResponse = (ticket: TimedTicket) =>
+    shown(planTicketTimers(policy, sla, ticket).filter((timer) => timer.target === 'firstResponse'));
+
+  it('skips a holiday and the weekend after it between escalation levels', () => {
+    // Thursday 24 December 16:00: due at the end of that business day; Christmas is closed, then the weekend.
+    expect(firstResponse(officeTicket('2026-12-24T21:00:00.000Z'))).toEqual([
+      'firstResponse.warning 2026-12-24T22:30:00.000Z',
+      'firstResponse.breach 2026-12-24T23:00:00.000Z',
+      'firstResponse.escalation.1 2026-12-24T23:00:00.000Z',
+      // Monday 28 December 08:00 + 2 h, then + 4 h.
+      'firstResponse.escalation.2 2026-12-28T15:00:00.000Z',
+      'firstResponse.escalation.3 2026-12-28T19:00:00.000Z',
+    ]);
+  });
+
+  it('keeps office hours across the autumn clock change: Monday 10:00 is 15:00 UTC after it', () => {
+    // Friday 30 October 2026 17:00 EDT; clocks go back on Sunday 1 November.
+    expect(firstResponse(officeTicket('2026-10-30T21:00:00.000Z'))).toEqual([
+      'firstResponse.warning 2026-10-30T21:45:00.000Z',
+      'firstResponse.breach 2026-10-30T22:00:00.000Z',
+      'firstResponse.escalation.1 2026-10-30T22:00:00.000Z',
+      'firstResponse.escalation.2 2026-11-02T15:00:00.000Z',
+      'firstResponse.escalation.3 2026-11-02T19:00:00.000Z',
+    ]);
+  });
+
+  it('keeps office hours across the spring clock change: Monday 10:00 is 14:00 UTC after it', () => {
+    // Friday 12 March 2027 17:00 EST; clocks go forward on Sunday 14 March.
+    expect(firstResponse(officeTicket('2027-03-12T22:00:00.000Z'))).toEqual([
+      'firstResponse.warning 2027-03-12T22:45:00.000Z',
+      'firstResponse.breach 2027-03-12T23:00:00.000Z',
+      'firstResponse.escalation.1 2027-03-12T23:00:00.000Z',
+      'firstResponse.escalation.2 2027-03-15T14:00:00.000Z',
+      'firstResponse.escalation.3 2027-03-15T18:00:00.000Z',
+    ]);
+  });
+});
+
+describe('timers after a change', () => {
+  it('move earlier when the priority is raised: critical is due within 1 h', () => {
+    const high = planTicketTimers(policy, sla, installTicket());
+    const critical = planTicketTimers(policy, sla, installTicket({ priority: 'critical' }));
+
+    expect(shown(critical.filter((timer) => timer.target === 'firstResponse')).slice(0, 2)).toEqual([
+      'firstResponse.warning 2026-11-23T15:45:00.000Z',
+      'firstResponse.breach 2026-11-23T16:00:00.000Z',
+    ]);
+    expect(critical[0]!.at).toBeLessThan(high[0]!.at);
+  });
+
+  it('come back for the resolution when a resolved ticket is reopened, without those that already acted', () => {
+    const answered = aTicket(1000, {
+      ...installTicket(),
+      status: 'in-progress',
+      firstRespondedAt: '2026-11-23T16:00:00.000Z',
+    });
+    const resolved = changeStatus(answered, 'resolved', Date.parse('2026-11-23T18:00:00Z'), sla);
+    expect(planTicketTimers(policy, sla, { ...resolved, timersActed: [] })).toEqual([]);
+
+    const reopened = changeStatus(resolved, 'open', Date.parse('2026-11-24T05:00:00Z'), sla);
+    const plan = planTicketTimers(policy, sla, { ...reopened, timersActed: ['resolution.warning'] });
+
+    expect(plan.map((timer) => timerKey(timer))).toEqual([
+      'resolution.breach',
+      'resolution.escalation.1',
+      'resolution.escalation.2',
+      'resolution.escalation.3',
+    ]);
+  });
+});
