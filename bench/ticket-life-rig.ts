@@ -8,6 +8,7 @@ import { type FireTimerDeps, fireTimer } from '../lib/application/fire-timer.ts'
 import { type IngestEmailDeps, type IngestResult, ingestEmail } from '../lib/application/ingest-email.ts';
 import type { OutgoingMail } from '../lib/application/ports/mailer.ts';
 import { setTicketStatus } from '../lib/application/set-ticket-status.ts';
+import { SignedSurveyLinks } from '../lib/application/signed-survey-links.ts';
 import type { Policy, TicketStatus } from '../lib/domain/policy/policy-schema.ts';
 import { SlaClock } from '../lib/domain/sla/sla-schedule.ts';
 
@@ -62,12 +63,12 @@ export class TicketLife {
       renderer,
       clock: this.clock,
       timers: this.timers,
-      surveyLinks: {
-        linksFor: (ticket) => ({
-          good: `https://survey.example/${ticket.number}/good`,
-          bad: `https://survey.example/${ticket.number}/bad`,
-        }),
-      },
+      surveyLinks: new SignedSurveyLinks({
+        secret: Buffer.from('the survey secret of the ticket-life bench, 32+ bytes'),
+        baseUrl: 'https://survey.example',
+        policy,
+        clock: this.clock,
+      }),
     };
   }
 
