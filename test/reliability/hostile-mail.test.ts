@@ -228,9 +228,14 @@ describe('a staff From on a reply to a ticket, under every verdict', () => {
 
     const after = (await store.getTicket(number))!;
     if (expectedProof(evidence) === 'authenticated') {
-      expect(result).toMatchObject({ outcome: 'relayed', ticketNumber: number, sent: ['agent-reply-relay'] });
+      // `#status solved`: the relay to everyone on the ticket, and the resolution summary to the requester alone.
+      expect(result).toMatchObject({
+        outcome: 'relayed',
+        ticketNumber: number,
+        sent: ['agent-reply-relay', 'resolution-summary'],
+      });
       expect(after.status).toBe('resolved');
-      expect(mailer.sent.map(recipients)).toEqual([[REQUESTER, COLLEAGUE]]);
+      expect(mailer.sent.map(recipients)).toEqual([[REQUESTER, COLLEAGUE], [REQUESTER]]);
     } else {
       expect(result).toMatchObject({
         outcome: 'recorded',
