@@ -23,19 +23,22 @@ export function startLocalTimerLoop(options: {
   readonly log: (line: string) => void;
   readonly intervalMs?: number;
 }): TimerLoop {
-  let round: Promise<void> = Promise.resolve();
+  // The round in progress, if any. An interval that comes while one runs starts none: rounds
+  // never pile up behind a slow one, and none starts once stopped.
+  let round: Promise<void> | null = null;
   let stopped = false;
-  const tick = () => {
+  const interval = setInterval(() => {
+    if (stopped || round !== null) return;
     round = options.timers
       .fireDue(() => options.clock.now(), options.fire, { wait: false })
       .then(() => undefined)
       .catch((error: unknown) => {
         if (isAtendeError(error, 'timer.busy')) return;
         options.log(`timers: ${error instanceof Error ? error.message : String(error)}`);
+      })
+      .finally(() => {
+        round = null;
       });
-  };
-  const interval = setInterval(() => {
-    if (!stopped) void round.then(tick);
   }, options.intervalMs ?? TIMER_LOOP_INTERVAL_MS);
   interval.unref();
   return {

@@ -1,0 +1,176 @@
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
+import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import type { TimerFiring } from '../../../lib/application/ports/timer-scheduler.ts';
+import { type TestTicketTable, testTicketTables } from '../../support/dynamodb-test-table.ts';
+import { buildMail } from '../../support/mail-builder.ts';
+import { at, repositoryPath } from '../../support/policy-fixtures.ts';
+
+/**
+ * The timer Lambda on its real store (DynamoDB Local), with SES and Scheduler mocked to assert
+ * the exact calls it makes and to inject their faults. A ticket is opened through the inbound
+ * Lambda; the timer Lambda is then invoked with what Scheduler would deliver (the Input of the
+ * schedule the inbound Lambda created) at its due time. Only Date is faked: the handlers read
+ * the time through the machine's clock.
+ */
+const tables = testTicketTables();
+const s3 = mockClient(S3Client);
+const ses = mockClient(SESClient);
+const scheduler = mockClient(SchedulerClient);
+const MONDAY_10AM = at('2026-11-23T10:00:00-05:00');
+let table: TestTicketTable;
+let inbound: (event: unknown) => Promise<{ results: unknown[] }>;
+let timer: (event: unknown) => Promise<unknown>;
+/** The first ticket's warning firing, as Scheduler delivered it (delivered again by the second spec). */
+let warning: TimerFiring | undefined;
+
+const rawBody = (raw: Buffer) => Readable.from([raw]) as never;
+const sesEvent = (messageId: string) => {
+  const event = JSON.parse(readFileSync(repositoryPath('test/fixtures/events/ses/receipt-lambda-action.json'), 'utf8'));
+  event.Records[0].ses.mail.messageId = messageId;
+  return event;
+};
+/** The schedules created or moved so far, by name, with the firing each delivers. */
+const schedules = (): { name: string; firing: TimerFiring }[] =>
+  [...scheduler.commandCalls(CreateScheduleCommand), ...scheduler.commandCalls(UpdateScheduleCommand)].map((call) => ({
+    name: call.args[0].input.Name!,
+    firing: JSON.parse(call.args[0].input.Target!.Input!),
+  }));
+const destinationsSent = () => ses.commandCalls(SendRawEmailCommand).map((call) => call.args[0].input.Destinations);
+const subjectOf = (index: number) =>
+  /^Subject: (.*)$/m.exec(
+    Buffer.from(ses.commandCalls(SendRawEmailCommand)[index]!.args[0].input.RawMessage!.Data!).toString('utf8'),
+  )?.[1];
+let sent = 0;
+const sesAccepts = () => ses.on(SendRawEmailCommand).callsFake(async () => ({ MessageId: `0100018f-timer-${++sent}` }));
+
+/** Opens a ticket through the inbound Lambda on Monday 10:00 and returns the firing its schedule carries. */
+async function openedTicket(messageId: string, from: string): Promise<TimerFiring> {
+  vi.setSystemTime(MONDAY_10AM);
+  const raw = buildMail({
+    from,
+    subject: 'Reports show no data',
+    text: 'Since this morning the weekly report is empty.',
+  });
+  s3.on(GetObjectCommand).resolves({ Body: rawBody(raw), ContentLength: raw.byteLength });
+  const { results } = await inbound(sesEvent(messageId));
+  expect(results).toMatchObject([{ outcome: 'created' }]);
+  const [first] = schedules();
+  expect(first).toBeDefined();
+  ses.resetHistory();
+  scheduler.resetHistory();
+  return first!.firing;
+}
+
+beforeAll(async () => {
+  table = await tables.create();
+  Object.assign(process.env, {
+    ATENDE_TABLE_NAME: table.tableName,
+    ATENDE_RAW_MAIL_BUCKET: 'atende-raw-mail-test',
+    ATENDE_RAW_MAIL_PREFIX: 'inbound/',
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamodbEndpoint'),
+    ATENDE_SCHEDULE_GROUP: 'atende-test',
+    ATENDE_TIMER_FUNCTION_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:atende-timer',
+    ATENDE_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/atende-scheduler',
+    ATENDE_TIMER_DEAD_LETTER_ARN: 'arn:aws:sqs:eu-west-1:123456789012:atende-timer-dead-letters',
+    ATENDE_PUBLIC_URL: 'https://support.example.test',
+    ATENDE_SURVEY_SECRET: 'the survey secret of the Lambda specs, 32+ bytes',
+  });
+  ({ handler: inbound } = await import('../../../functions/inbound-email.ts'));
+  ({ handler: timer } = await import('../../../functions/timer.ts'));
+  vi.useFakeTimers({ toFake: ['Date'] });
+});
+afterAll(async () => {
+  vi.useRealTimers();
+  await tables.dropAll();
+});
+beforeEach(() => {
+  s3.reset();
+  ses.reset();
+  scheduler.reset();
+  scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:aws:scheduler:eu-west-1:123456789012:schedule/x' });
+  scheduler.on(UpdateScheduleCommand).resolves({ ScheduleArn: 'arn:aws:scheduler:eu-west-1:123456789012:schedule/x' });
+  sesAccepts();
+});
+
+describe('the timer Lambda', () => {
+  it('sends the SLA alert through SES when the schedule fires at its time, and creates the next schedule', async () => {
+    const firing = await openedTicket('timer-spec-1', 'ana@customer.example');
+    expect(firing).toMatchObject({ schedule: 'ticket-1000-timer-0', ticketNumber: 1000, kind: 'warning' });
+    vi.setSystemTime(Date.parse(firing.dueAt));
+    warning = firing;
+
+    const outcome = await timer(firing);
+
+    expect(outcome).toEqual({ outcome: 'acted', ticketNumber: 1000, acted: ['firstResponse.warning'] });
+    expect(destinationsSent()).toEqual([['servicedesk-agents@example.com']]);
+    expect(subjectOf(0)).toContain('[Atende #1000]');
+    const next = scheduler.commandCalls(CreateScheduleCommand).map((call) => call.args[0].input);
+    expect(next.map((input) => [input.Name, input.GroupName])).toEqual([['ticket-1000-timer-1', 'atende-test']]);
+    expect(JSON.parse(next[0]!.Target!.Input!)).toMatchObject({
+      schedule: 'ticket-1000-timer-1',
+      ticketNumber: 1000,
+      kind: 'breach',
+    });
+    expect((await table.store.getTicket(1000))!.timerLog.map((acted) => acted.key)).toEqual(['firstResponse.warning']);
+  });
+
+  it('sends nothing when Scheduler delivers the same firing again', async () => {
+    const ticket = await table.store.getTicket(1000);
+    vi.setSystemTime(Date.parse(warning!.dueAt) + 60_000);
+
+    const outcome = await timer(warning);
+
+    expect(outcome).toEqual({ outcome: 'duplicate', ticketNumber: 1000 });
+    expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(0);
+    expect(scheduler.calls()).toHaveLength(0);
+    expect(await table.store.getTicket(1000)).toEqual(ticket);
+  });
+
+  it('drops a malformed payload without throwing, and says why in the log', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(await timer({ schedule: 'ticket-1000-timer-0', ticketNumber: 'a thousand' })).toEqual({
+        outcome: 'invalid',
+      });
+      expect(await timer('not even an object')).toEqual({ outcome: 'invalid' });
+      const lines = errors.mock.calls.map(([line]) => JSON.parse(String(line)));
+      expect(lines).toHaveLength(2);
+      expect(lines[0]).toMatchObject({ level: 'error', code: 'timer.invalidFiring' });
+      expect(lines[0].issues.join('\n')).toContain('ticketNumber');
+    } finally {
+      errors.mockRestore();
+    }
+    expect(ses.calls()).toHaveLength(0);
+    expect(scheduler.calls()).toHaveLength(0);
+  });
+
+  it('throws on an SES throttle so Scheduler retries, and the retry sends the owed mail once', async () => {
+    const firing = await openedTicket('timer-spec-2', 'bruno@customer.example');
+    expect(firing.ticketNumber).toBe(1001);
+    vi.setSystemTime(Date.parse(firing.dueAt));
+    const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling', $metadata: {} });
+    ses.on(SendRawEmailCommand).rejects(throttled);
+
+    await expect(timer(firing)).rejects.toThrow('Maximum sending rate exceeded.');
+    ses.reset();
+    sesAccepts();
+    vi.setSystemTime(Date.parse(firing.dueAt) + 60_000);
+
+    expect(await timer(firing)).toEqual({ outcome: 'duplicate', ticketNumber: 1001 });
+    expect(destinationsSent()).toEqual([['servicedesk-agents@example.com']]);
+    expect(subjectOf(0)).toContain('[Atende #1001]');
+    expect(schedules().map((schedule) => schedule.name)).toContain('ticket-1001-timer-1');
+
+    ses.resetHistory();
+    expect(await timer(firing)).toEqual({ outcome: 'duplicate', ticketNumber: 1001 });
+    expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(0);
+  });
+});
