@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -57,8 +58,10 @@ export class LocalStackClock implements Clock {
     const aheadMs = Math.max(this.aheadMs(), Math.ceil(instant - this.machineNow()));
     mkdirSync(this.dataDirectory, { recursive: true });
     const path = join(this.dataDirectory, CLOCK_FILE);
-    writeFileSync(`${path}.tmp`, JSON.stringify({ aheadMs }), 'utf8');
-    renameSync(`${path}.tmp`, path);
+    // A draft of its own: two advances at once never interleave their bytes (the later rename wins).
+    const draft = `${path}.${randomUUID()}.tmp`;
+    writeFileSync(draft, JSON.stringify({ aheadMs }), 'utf8');
+    renameSync(draft, path);
     this.cached = null;
   }
 }
