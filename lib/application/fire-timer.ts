@@ -1,4 +1,5 @@
 import type { ContactSpec } from '../domain/policy/policy-schema.ts';
+import { isCustomerOf } from '../domain/ticket/participants.ts';
 import { recentConversation } from '../domain/ticket/recent-conversation.ts';
 import type { Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
 import { slaScheduleOf } from '../domain/ticket/ticket-lifecycle.ts';
@@ -102,7 +103,11 @@ function timerMail(
         ),
       ];
     case 'escalation': {
-      const contacts: readonly ContactSpec[] = policy.sla.escalation?.levels[timer.level - 1]?.contacts ?? [];
+      // A contact the customer named (Cc'd, or wrote from) is left out: the mail quotes internal facts. The level
+      // still acts for the others; refusing the whole firing would fail it again at every redelivery.
+      const contacts: readonly ContactSpec[] = (policy.sla.escalation?.levels[timer.level - 1]?.contacts ?? []).filter(
+        (contact) => !isCustomerOf(ticket.after, contact.address),
+      );
       if (contacts.length === 0) return [];
       return notifications
         .escalation(

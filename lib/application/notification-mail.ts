@@ -7,6 +7,7 @@ import { isStaff } from '../domain/routing/support-routing.ts';
 import { agentNoticeWords, replyMarkerLine } from '../domain/ticket/agent-notice-markers.ts';
 import type { AgentReplyRefusal } from '../domain/ticket/agent-reply-extraction.ts';
 import { isCustomerVisible } from '../domain/ticket/message-purpose.ts';
+import { isCustomerOf } from '../domain/ticket/participants.ts';
 import type { Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
 import type { MailAddress, OutgoingMail } from './ports/mailer.ts';
 import type {
@@ -259,11 +260,10 @@ export class NotificationMail {
     contacts: readonly ContactSpec[],
     recent: readonly RecentMessageView[],
   ): OutgoingMail[] {
-    const customers = new Set([ticket.requester, ...ticket.participants].map((address) => address.toLowerCase()));
     const byLocale = new Map<string, MailAddress[]>();
     for (const contact of contacts) {
       const address = contact.address.toLowerCase();
-      if (customers.has(address)) {
+      if (isCustomerOf(ticket, address)) {
         throw new AtendeError(
           'notification.recipientIsCustomer',
           `escalation contact ${address} is a customer of ticket #${ticket.number}`,

@@ -10,6 +10,13 @@ export const CLOCK_FILE = 'clock.json';
 
 const ClockFileSchema = z.strictObject({ aheadMs: z.number().int().min(0) });
 
+/** The last instant a JavaScript date holds (+275760-09-13): every time the stack prints must be one. */
+const LAST_INSTANT = 8_640_000_000_000_000;
+
+/** Whether the stack's clock can stand at `instant`. */
+export const isClockInstant = (instant: number): boolean =>
+  Number.isSafeInteger(Math.ceil(instant)) && instant <= LAST_INSTANT;
+
 /**
  * The local stack's clock: the machine's time plus how far `atende clock advance` has moved it,
  * kept in the data directory so the stack, every CLI command and a restart read the same time.
@@ -53,8 +60,20 @@ export class LocalStackClock implements Clock {
     return parsed.data.aheadMs;
   }
 
-  /** Moves the clock to `instant` (never back: a time already passed stays passed). */
+  /**
+   * Moves the clock to `instant` (never back: a time already passed stays passed). Fails with
+   * `clock.invalidDuration` past the last instant a date can hold: such a file would be written,
+   * then refused by every read, and the stack would not start again.
+   */
   moveTo(instant: number): void {
+    if (!isClockInstant(instant))
+      throw new AtendeError(
+        'clock.invalidDuration',
+        `the clock cannot be moved past ${new Date(LAST_INSTANT).toISOString()}`,
+        {
+          details: { instant },
+        },
+      );
     const aheadMs = Math.max(this.aheadMs(), Math.ceil(instant - this.machineNow()));
     mkdirSync(this.dataDirectory, { recursive: true });
     const path = join(this.dataDirectory, CLOCK_FILE);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
-import { LocalStackClock } from '../../adapters/clock/local-stack-clock.ts';
+import { isClockInstant, LocalStackClock } from '../../adapters/clock/local-stack-clock.ts';
 import { ManualClock } from '../../adapters/clock/manual-clock.ts';
 import { localDependencies } from '../../adapters/local/local-dependencies.ts';
 import { localStackConfig } from '../../adapters/local/local-stack-config.ts';
@@ -44,6 +44,12 @@ export function registerTimerCommands(program: Command, context: CliContext): vo
         throw new AtendeError(
           'clock.invalidDuration',
           `"${durationText}" is not a duration to advance by (${parsed.ok ? 'it must be more than zero' : parsed.reason})`,
+        );
+      // Checked before any timer fires: a clock that cannot be moved there must not have fired them.
+      if (!isClockInstant(new LocalStackClock(localStackConfig().dataDirectory).now() + parsed.value * 60_000))
+        throw new AtendeError(
+          'clock.invalidDuration',
+          `"${durationText}" takes the clock past the last date it can hold`,
         );
       const fired = await advanceClock(parsed.value * 60_000);
       if (options.json) printJson(context.io, fired);

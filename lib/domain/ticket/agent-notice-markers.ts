@@ -14,10 +14,14 @@ export interface AgentNoticeWords {
   readonly banner: string;
   /** Heading of the priority's response strategy, followed by the strategy (text) or alone (HTML). */
   readonly responseStrategy: string;
-  /** Headings only agents' notices have, each alone on its line above a list: flags, participants not added. */
+  /**
+   * Headings only agents' notices have, each alone on its line above a list: flags, participants
+   * not added, and an escalation's last messages and the contacts it went to.
+   */
   readonly listHeadings: readonly string[];
   /**
-   * Labels of the ticket's facts (subject, requester, plan, status …). Each alone is an
+   * Labels of the ticket's facts (subject, requester, plan, status …, and an SLA alert's target,
+   * due time and business time). Each alone is an
    * ordinary word an agent may write at the start of a line ("Status: fixed"); two of them
    * are a notice's summary.
    */
@@ -29,7 +33,12 @@ export const AGENT_NOTICE_WORDS: Readonly<Record<string, AgentNoticeWords>> = {
     replyMarker: 'Please type your reply above this line',
     banner: 'Internal notification for the support team: do not forward it to the customer.',
     responseStrategy: 'Response strategy',
-    listHeadings: ['Look twice', 'Not added to the ticket'],
+    listHeadings: [
+      'Look twice',
+      'Not added to the ticket',
+      'The last messages with the customer',
+      'This level is escalated to',
+    ],
     factLabels: [
       'Subject',
       'Requester',
@@ -40,13 +49,21 @@ export const AGENT_NOTICE_WORDS: Readonly<Record<string, AgentNoticeWords>> = {
       'Queue',
       'First response due',
       'Resolution due',
+      'Target',
+      'Due',
+      'Business time',
     ],
   },
   es: {
     replyMarker: 'Escriba su respuesta encima de esta línea',
     banner: 'Aviso interno para el equipo de soporte: no lo reenvíe al cliente.',
     responseStrategy: 'Estrategia de respuesta',
-    listHeadings: ['Revise con atención', 'No añadidos al ticket'],
+    listHeadings: [
+      'Revise con atención',
+      'No añadidos al ticket',
+      'Los últimos mensajes con el cliente',
+      'Este nivel se ha escalado a',
+    ],
     factLabels: [
       'Asunto',
       'Solicitante',
@@ -57,13 +74,21 @@ export const AGENT_NOTICE_WORDS: Readonly<Record<string, AgentNoticeWords>> = {
       'Cola',
       'Primera respuesta antes de',
       'Resolución antes de',
+      'Objetivo',
+      'Vence',
+      'Tiempo hábil',
     ],
   },
   'pt-BR': {
     replyMarker: 'Digite sua resposta acima desta linha',
     banner: 'Aviso interno para a equipe de suporte: não o encaminhe ao cliente.',
     responseStrategy: 'Estratégia de atendimento',
-    listHeadings: ['Atenção redobrada', 'Não adicionados ao ticket'],
+    listHeadings: [
+      'Atenção redobrada',
+      'Não adicionados ao ticket',
+      'As últimas mensagens com o cliente',
+      'Este nível foi escalonado para',
+    ],
     factLabels: [
       'Assunto',
       'Solicitante',
@@ -74,13 +99,21 @@ export const AGENT_NOTICE_WORDS: Readonly<Record<string, AgentNoticeWords>> = {
       'Fila',
       'Primeira resposta até',
       'Resolução até',
+      'Meta',
+      'Prazo',
+      'Tempo útil',
     ],
   },
   de: {
     replyMarker: 'Bitte schreiben Sie Ihre Antwort oberhalb dieser Zeile',
     banner: 'Interne Mitteilung für das Support-Team: nicht an den Kunden weiterleiten.',
     responseStrategy: 'Antwortstrategie',
-    listHeadings: ['Bitte genau prüfen', 'Nicht zum Ticket hinzugefügt'],
+    listHeadings: [
+      'Bitte genau prüfen',
+      'Nicht zum Ticket hinzugefügt',
+      'Die letzten Nachrichten mit dem Kunden',
+      'Diese Stufe geht an',
+    ],
     factLabels: [
       'Betreff',
       'Kontakt',
@@ -91,14 +124,35 @@ export const AGENT_NOTICE_WORDS: Readonly<Record<string, AgentNoticeWords>> = {
       'Warteschlange',
       'Erste Antwort fällig',
       'Lösung fällig',
+      'Ziel',
+      'Fällig',
+      'Geschäftszeit',
     ],
   },
   ru: {
     replyMarker: 'Пожалуйста, напишите ответ над этой строкой',
     banner: 'Внутреннее уведомление для службы поддержки: не пересылайте его клиенту.',
     responseStrategy: 'Стратегия ответа',
-    listHeadings: ['Проверьте дважды', 'Не добавлены в заявку'],
-    factLabels: ['Тема', 'Клиент', 'Канал', 'Тариф', 'Статус', 'Приоритет', 'Очередь', 'Первый ответ до', 'Решение до'],
+    listHeadings: [
+      'Проверьте дважды',
+      'Не добавлены в заявку',
+      'Последние сообщения с клиентом',
+      'Этот уровень эскалации получают',
+    ],
+    factLabels: [
+      'Тема',
+      'Клиент',
+      'Канал',
+      'Тариф',
+      'Статус',
+      'Приоритет',
+      'Очередь',
+      'Первый ответ до',
+      'Решение до',
+      'Цель',
+      'Срок',
+      'Рабочее время',
+    ],
   },
 };
 

@@ -78,3 +78,12 @@ export function participantRules(policy: Policy, queue: Queue, mayAdd: boolean):
     leaveOut: (address) => support.has(address) || isStaff(policy, queue, address) || isNoReplyAddress(address),
   };
 }
+
+/** Whether `address` is the ticket's requester or one of its participants: someone its internal mail must never reach. */
+export const isCustomerOf = (
+  ticket: { readonly requester: string; readonly participants: readonly string[] },
+  address: string,
+): boolean => {
+  const wanted = address.toLowerCase();
+  return [ticket.requester, ...ticket.participants].some((customer) => customer.toLowerCase() === wanted);
+};

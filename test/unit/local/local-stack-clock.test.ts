@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLOCK_FILE, LocalStackClock } from '../../../lib/adapters/clock/local-stack-clock.ts';
+import { isAtendeError } from '../../../lib/domain/atende-error.ts';
+import { runCli } from '../../support/run-cli.ts';
 
 const HOUR = 3_600_000;
 let directory: string;
@@ -55,6 +57,38 @@ describe("the local stack's clock", () => {
       const clock = new LocalStackClock(directory, machineNow);
       expect(() => clock.now(), text).toThrow(expect.objectContaining({ code: 'clock.fileInvalid' }));
       expect(() => clock.moveTo(machine + HOUR), text).toThrow(expect.objectContaining({ code: 'clock.fileInvalid' }));
+    }
+  });
+});
+
+describe('an absurd advance of the local clock', () => {
+  it('is refused past the last date the clock can hold, and the clock file stays readable', () => {
+    const clock = new LocalStackClock(directory, machineNow);
+    clock.moveTo(machine + HOUR);
+
+    let caught: unknown;
+    try {
+      clock.moveTo(machine + 1e20 * 86_400_000);
+    } catch (error) {
+      caught = error;
+    }
+
+    expect(isAtendeError(caught, 'clock.invalidDuration')).toBe(true);
+    expect(new LocalStackClock(directory, machineNow).now()).toBe(machine + HOUR);
+  });
+
+  it('is refused by `clock advance` before any timer fires, with exit code 2', async () => {
+    const previous = process.env['ATENDE_DATA_DIR'];
+    process.env['ATENDE_DATA_DIR'] = directory;
+    try {
+      const run = await runCli('clock', 'advance', '99999999999999999999d');
+
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toContain('99999999999999999999d');
+      expect((await runCli('clock', 'now')).exitCode).toBe(0);
+    } finally {
+      if (previous === undefined) delete process.env['ATENDE_DATA_DIR'];
+      else process.env['ATENDE_DATA_DIR'] = previous;
     }
   });
 });

@@ -52,8 +52,8 @@ describe.each(LOCALES)("agents' notifications in %s", (locale) => {
 
   // The extraction of agents' replies looks for these lines; a template that words them otherwise would slip past it.
   it('print the section headings and fact labels agent-reply extraction knows, at the start of lines', () => {
-    const rendered = (['agent-new-ticket', 'agent-customer-reply'] as const).map((kind) =>
-      renderer.render(kind, locale, sampleContext(kind, locale)),
+    const rendered = (['agent-new-ticket', 'agent-customer-reply', 'agent-sla-alert', 'escalation'] as const).map(
+      (kind) => renderer.render(kind, locale, sampleContext(kind, locale)),
     );
     const textLines = rendered.flatMap(({ text }) => text.split('\n'));
     const shownLines = rendered.flatMap(({ html }) => htmlLines(html));
