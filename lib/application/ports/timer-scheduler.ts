@@ -29,6 +29,13 @@ export const TimerFiringSchema = z.strictObject({
 });
 export type TimerFiring = z.infer<typeof TimerFiringSchema>;
 
+/**
+ * A firing as a schedule delivers it: the same fields, and any a newer deployment added are
+ * dropped rather than refused. A schedule deletes itself once it fired, so a firing refused here is
+ * a ticket left with no timer at all.
+ */
+export const DeliveredFiringSchema = z.object(TimerFiringSchema.shape);
+
 /** One timer as the scheduler is to hold it. */
 export interface ScheduledTimer {
   readonly name: string;

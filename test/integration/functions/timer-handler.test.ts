@@ -173,4 +173,13 @@ describe('the timer Lambda', () => {
     expect(await timer(firing)).toEqual({ outcome: 'duplicate', ticketNumber: 1001 });
     expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(0);
   });
+
+  it('acts on a firing that carries a field it does not know (a newer deployment scheduled it)', async () => {
+    const firing = await openedTicket('timer-spec-extra', 'dora@customer.example');
+    vi.setSystemTime(Date.parse(firing.dueAt));
+
+    const outcome = await timer({ ...firing, priorityAtPlanning: 'medium' });
+
+    expect(outcome).toMatchObject({ outcome: 'acted', ticketNumber: firing.ticketNumber });
+  });
 });
