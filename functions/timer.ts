@@ -1,6 +1,6 @@
 import { awsIngestDependencies } from '../lib/adapters/aws/aws-ingest-dependencies.ts';
 import { type FireTimerDeps, fireTimer, type TimerFiringOutcome } from '../lib/application/fire-timer.ts';
-import { TimerFiringSchema } from '../lib/application/ports/timer-scheduler.ts';
+import { DeliveredFiringSchema } from '../lib/application/ports/timer-scheduler.ts';
 
 /**
  * The Lambda every ticket schedule invokes (EventBridge Scheduler's target; its Input is the
@@ -11,7 +11,7 @@ import { TimerFiringSchema } from '../lib/application/ports/timer-scheduler.ts';
 let dependencies: Promise<FireTimerDeps> | undefined;
 
 export const handler = async (event: unknown): Promise<TimerFiringOutcome | { outcome: 'invalid' }> => {
-  const parsed = TimerFiringSchema.safeParse(event);
+  const parsed = DeliveredFiringSchema.safeParse(event);
   if (!parsed.success) {
     log('error', {
       code: 'timer.invalidFiring',
