@@ -132,7 +132,12 @@ export async function changeTicket<R>(
   const lostClaims = new Set<string>();
   for (let attempt = 1; ; attempt += 1) {
     const change = decide(ticket);
-    if (change === null) return { outcome: 'unchanged', ticket };
+    if (change === null) {
+      // Nothing to change may mean this event changed the ticket already and its settle failed: a
+      // redelivered status change finds the status set. What that delivery still owes is settled.
+      if ((await deps.store.getReceipt(event.key)) !== null) return resumeEvent(deps, event);
+      return { outcome: 'unchanged', ticket };
+    }
     const sequence = ticket.messageCount + 1;
     const mailFrom = change.message === null ? sequence : sequence + 1;
     const mail = owedMail(ticket.number, mailFrom, change.mail);
