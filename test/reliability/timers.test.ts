@@ -168,6 +168,10 @@ async function liveWeek(store: TicketStore, plan: Scenario, faulty: Faulty | nul
   });
   const { deps, clock, timers, mailer, receive } = setup;
   const attempts = new Map<string, number>();
+  /** Attempts of each event running right now: a lease is held by a live attempt, or by one that died holding it. */
+  const running = new Map<string, number>();
+  /** Of those, the ones waiting on another: copies that all wait are waiting on a lease nobody will end. */
+  const waiting = new Map<string, number>();
   let retries = 0;
   let leaseWaits = 0;
   /** Delivers one event until it goes through, as Lambda and Scheduler redeliver a failed one. */
@@ -176,18 +180,31 @@ async function liveWeek(store: TicketStore, plan: Scenario, faulty: Faulty | nul
       const attempt = (attempts.get(key) ?? 0) + 1;
       attempts.set(key, attempt);
       if (attempt > MAX_ATTEMPTS) throw new Error(`gave up on ${key} after ${MAX_ATTEMPTS} deliveries`);
+      running.set(key, (running.get(key) ?? 0) + 1);
       try {
         return faulty === null ? await work() : await faulty.faults.during(key, attempt, work);
       } catch (error) {
         // A fault injected, or a delivery told to come back while another one settles the same event.
         if (faulty === null && !isAtendeError(error, 'inbound.inProgress')) throw error;
         retries += 1;
-        // Another attempt holds the receipt (its lease not released: that write failed too): the
-        // event comes back once the lease ran out, as Lambda's and Scheduler's retries would.
         if (isAtendeError(error, 'inbound.inProgress')) {
           leaseWaits += 1;
-          clock.set(clock.now() + RECEIPT_LEASE_MS + 1_000);
+          if ((running.get(key) ?? 1) - (waiting.get(key) ?? 0) > 1) {
+            // Another copy is still settling it: this one comes back a moment later (real time; the
+            // lease is the live attempt's, and a two-minute lease does not run out under it).
+            waiting.set(key, (waiting.get(key) ?? 0) + 1);
+            await new Promise((resolve) => setTimeout(resolve, 5));
+            waiting.set(key, (waiting.get(key) ?? 1) - 1);
+            // Waiting on a live copy is not another delivery of the event.
+            attempts.set(key, attempt - 1);
+          } else {
+            // The attempt that holds the receipt died without ending its lease (that write failed
+            // too): the event comes back once the lease ran out, as Lambda's and Scheduler's retries would.
+            clock.set(clock.now() + RECEIPT_LEASE_MS + 1_000);
+          }
         }
+      } finally {
+        running.set(key, (running.get(key) ?? 1) - 1);
       }
     }
   };
