@@ -6,9 +6,14 @@ import {
   ThrottlingException,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
+import {
+  InternalServerException,
+  ThrottlingException as SchedulerThrottlingException,
+} from '@aws-sdk/client-scheduler';
 import { seededRandom, weighted } from '../../bench/ingest-mail-generator.ts';
 import type { RecordingMailer } from '../../lib/adapters/memory/recording-mailer.ts';
 import type { Mailer, OutgoingMail, SentMail } from '../../lib/application/ports/mailer.ts';
+import type { ScheduledTimer, TimerScheduler } from '../../lib/application/ports/timer-scheduler.ts';
 import { AtendeError } from '../../lib/domain/atende-error.ts';
 import { ATENDE_TICKET_HEADER } from '../../lib/domain/mail/mail-classification.ts';
 
@@ -35,6 +40,9 @@ export type StoreFault =
 
 export type MailFault = 'throttled' | 'connection-reset' | 'answer-lost' | 'rejected' | 'sending-paused';
 
+/** EventBridge Scheduler failing a call: throttled, a 5xx, or a timeout (before the call, or after it took effect). */
+export type SchedulerFault = 'throttled' | 'server-error' | 'timeout' | 'timeout-after-call';
+
 const STORE_FAULTS: readonly [StoreFault, number][] = [
   ['throttled-provisioned', 0.2],
   ['throttled', 0.1],
@@ -44,6 +52,12 @@ const STORE_FAULTS: readonly [StoreFault, number][] = [
   ['server-error-after-write', 0.1],
   ['timeout-after-write', 0.1],
   ['timeout-in-flight', 0.1],
+];
+const SCHEDULER_FAULTS: readonly [SchedulerFault, number][] = [
+  ['throttled', 0.4],
+  ['server-error', 0.3],
+  ['timeout', 0.15],
+  ['timeout-after-call', 0.15],
 ];
 const MAIL_FAULTS: readonly [MailFault, number][] = [
   ['throttled', 0.3],
@@ -66,13 +80,21 @@ export interface FaultRates {
   readonly store: number;
   /** Share of SES sends that fail. */
   readonly mail: number;
+  /** Share of Scheduler calls that fail (failSchedulerCalls). */
+  readonly scheduler?: number;
+}
+
+export interface FaultKinds {
+  /** The mail faults to draw from, with their shares (all of them unless given). */
+  readonly mail?: readonly [MailFault, number][];
 }
 
 export class FaultInjection {
-  readonly injected: { store: Partial<Record<StoreFault, number>>; mail: Partial<Record<MailFault, number>> } = {
-    store: {},
-    mail: {},
-  };
+  readonly injected: {
+    store: Partial<Record<StoreFault, number>>;
+    mail: Partial<Record<MailFault, number>>;
+    scheduler: Partial<Record<SchedulerFault, number>>;
+  } = { store: {}, mail: {}, scheduler: {} };
   /** Message-IDs of mail SES took whose answer was lost: the retry sends it again (the documented window). */
   readonly answerLost = new Set<string>();
   readonly refused: RefusedMail[] = [];
@@ -81,6 +103,7 @@ export class FaultInjection {
   constructor(
     readonly seed: number,
     private readonly rates: FaultRates,
+    private readonly kinds: FaultKinds = {},
   ) {}
 
   /** Runs one delivery attempt with its own faults; calls outside any attempt (the suite reading the store) never fail. */
@@ -141,7 +164,7 @@ export class FaultInjection {
   failSends(recording: RecordingMailer): Mailer {
     return {
       send: async (mail: OutgoingMail): Promise<SentMail> => {
-        const fault = this.draw(this.rates.mail, MAIL_FAULTS);
+        const fault = this.draw(this.rates.mail, this.kinds.mail ?? MAIL_FAULTS);
         if (fault === null) return recording.send(mail);
         this.count('mail', fault);
         switch (fault) {
@@ -183,13 +206,40 @@ export class FaultInjection {
     };
   }
 
+  /**
+   * The scheduler, failing a share of its calls as EventBridge Scheduler would: throttled, an
+   * InternalServerException, or a timeout before the call left or after it took effect.
+   */
+  failSchedulerCalls(timers: TimerScheduler): TimerScheduler {
+    const call =
+      <A>(work: (argument: A) => Promise<void>) =>
+      async (argument: A): Promise<void> => {
+        const fault = this.draw(this.rates.scheduler ?? 0, SCHEDULER_FAULTS);
+        if (fault === null) return work(argument);
+        this.count('scheduler', fault);
+        if (fault === 'timeout-after-call') {
+          await work(argument);
+          throw timeout();
+        }
+        if (fault === 'timeout') throw timeout();
+        if (fault === 'server-error')
+          throw new InternalServerException({ message: 'Unexpected error', $metadata: { httpStatusCode: 500 } });
+        throw new SchedulerThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
+      };
+    return {
+      put: call((timer: ScheduledTimer) => timers.put(timer)),
+      move: call((timer: ScheduledTimer) => timers.move(timer)),
+      remove: call((name: string) => timers.remove(name)),
+    };
+  }
+
   private draw<T>(rate: number, kinds: readonly [T, number][]): T | null {
     const random = this.attempt.getStore();
     if (random === undefined || random() >= rate) return null;
     return weighted(random, kinds);
   }
 
-  private count(part: 'store' | 'mail', fault: string): void {
+  private count(part: 'store' | 'mail' | 'scheduler', fault: string): void {
     const counts = this.injected[part] as Record<string, number>;
     counts[fault] = (counts[fault] ?? 0) + 1;
   }

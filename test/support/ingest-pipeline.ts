@@ -13,6 +13,7 @@ import {
 } from '../../lib/application/ingest-email.ts';
 import type { Mailer } from '../../lib/application/ports/mailer.ts';
 import type { TicketStore } from '../../lib/application/ports/ticket-store.ts';
+import type { TimerScheduler } from '../../lib/application/ports/timer-scheduler.ts';
 import { SignedSurveyLinks } from '../../lib/application/signed-survey-links.ts';
 import type { Policy } from '../../lib/domain/policy/policy-schema.ts';
 import { SlaClock } from '../../lib/domain/sla/sla-schedule.ts';
@@ -27,6 +28,10 @@ export interface PipelineOptions {
   readonly store?: TicketStore;
   /** What the use case sends through, around the recording mailer (a fault-injecting one, say). */
   readonly mailer?: (recording: RecordingMailer) => Mailer;
+  /** The recording mailer's Message-ID domain: pipelines sharing one store need their own. */
+  readonly mailIdDomain?: string;
+  /** What the use case schedules through, around the recording timers (a fault-injecting one, say). */
+  readonly timers?: (recording: RecordingTimers) => TimerScheduler;
 }
 
 export type ReceiveOptions = Partial<Pick<InboundEmail, 'verdicts' | 'submittedBy' | 'recipients'>> & {
@@ -41,7 +46,7 @@ export function pipeline(policyFile = 'default.yaml', options: PipelineOptions =
   const policy = options.policy ?? shippedPolicy(policyFile);
   const store = options.store ?? new InMemoryTicketStore();
   const rawMail = new InMemoryRawMailStore();
-  const mailer = new RecordingMailer();
+  const mailer = new RecordingMailer(options.mailIdDomain);
   const clock = new ManualClock(at('2026-11-23T10:00:00-05:00'));
   const timers = new RecordingTimers();
   const surveyLinks = new SignedSurveyLinks({
@@ -58,7 +63,7 @@ export function pipeline(policyFile = 'default.yaml', options: PipelineOptions =
     mailer: options.mailer?.(mailer) ?? mailer,
     renderer,
     clock,
-    timers,
+    timers: options.timers?.(timers) ?? timers,
     surveyLinks,
   };
   let events = 0;

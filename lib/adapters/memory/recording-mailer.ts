@@ -6,11 +6,14 @@ export class RecordingMailer implements Mailer {
   private failures: Error[] = [];
   private counter = 0;
 
+  /** `idDomain`: the Message-IDs' right-hand side; mailers sharing one store need their own. */
+  constructor(private readonly idDomain = 'mailer.test') {}
+
   async send(mail: OutgoingMail): Promise<SentMail> {
     const failure = this.failures.shift();
     if (failure) throw failure;
     this.counter += 1;
-    const messageId = `<sent-${this.counter}@mailer.test>`;
+    const messageId = `<sent-${this.counter}@${this.idDomain}>`;
     this.sent.push({ ...mail, messageId });
     return { messageId };
   }
