@@ -223,8 +223,16 @@ export class FaultInjection {
         }
         if (fault === 'timeout') throw timeout();
         if (fault === 'server-error')
-          throw new InternalServerException({ message: 'Unexpected error', $metadata: { httpStatusCode: 500 } });
-        throw new SchedulerThrottlingException({ message: 'Rate exceeded', $metadata: { httpStatusCode: 400 } });
+          throw new InternalServerException({
+            Message: 'Unexpected error',
+            message: 'Unexpected error',
+            $metadata: { httpStatusCode: 500 },
+          });
+        throw new SchedulerThrottlingException({
+          Message: 'Rate exceeded',
+          message: 'Rate exceeded',
+          $metadata: { httpStatusCode: 400 },
+        });
       };
     return {
       put: call((timer: ScheduledTimer) => timers.put(timer)),
