@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isAtendeError } from '../domain/atende-error.ts';
 import {
@@ -20,6 +21,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   const context: CliContext = { io, exitCode: EXIT_OK };
   const program = new Command('atende')
     .description('atende: an e-mail-first support-ticket pipeline (SES, Lambda, DynamoDB, EventBridge Scheduler)')
+    .version(packageVersion(), '--version', 'print the version of atende')
     .showHelpAfterError('(run with --help for usage)')
     // A subcommand's options are its own (`sla report --queue Q` is the report's --queue, not sla's).
     .enablePositionalOptions()
@@ -49,4 +51,11 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
 function applyExitOverride(command: Command): void {
   command.exitOverride();
   command.commands.forEach(applyExitOverride);
+}
+
+/** The version in the package.json that ships with this code (read once, at start). */
+function packageVersion(): string {
+  const manifest: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  const version = (manifest as { version?: unknown }).version;
+  return typeof version === 'string' ? version : 'unknown';
 }

@@ -279,3 +279,13 @@ describe('the atende executable', () => {
     expect(JSON.parse(stdout).firstResponseDue).toBe('2026-11-22T09:00:00.000Z');
   });
 });
+
+describe('atende --version', () => {
+  it('prints the version of the package it ships with, and exits 0', async () => {
+    const run = await runCli('--version');
+    const manifest = JSON.parse(readFileSync(repositoryPath('package.json'), 'utf8')) as { version: string };
+
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout.trim()).toBe(manifest.version);
+  });
+});
