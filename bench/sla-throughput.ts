@@ -3,22 +3,18 @@
  * (first response, resolution, warnings, escalation levels) for random queues, priorities,
  * plans, regions and arrival times over a year, with and without pauses.
  */
+
 import { performance } from 'node:perf_hooks';
 import { loadPolicyFile } from '../lib/adapters/policy-file.ts';
 import { SlaClock, type SlaRequest } from '../lib/domain/sla/sla-schedule.ts';
 import { percentile, saveReport } from './bench-report.ts';
+import { seededRandom } from './ingest-mail-generator.ts';
 
 const policy = await loadPolicyFile();
 const COUNT = Number(process.env['BENCH_SLA_COUNT'] ?? 20_000);
 
-// A deterministic generator so runs compare (mulberry32).
-let seed = 42;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+// A deterministic generator so runs compare.
+const random = seededRandom(42);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
 const yearStart = Date.parse('2026-01-01T00:00:00Z');

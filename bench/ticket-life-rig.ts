@@ -4,7 +4,7 @@ import { InMemoryTicketStore } from '../lib/adapters/memory/in-memory-ticket-sto
 import { RecordingMailer } from '../lib/adapters/memory/recording-mailer.ts';
 import { RecordingTimers, type TimerCall } from '../lib/adapters/memory/recording-timers.ts';
 import { HandlebarsNotificationRenderer } from '../lib/adapters/templates/handlebars-notification-renderer.ts';
-import { type FireTimerDeps, fireTimer } from '../lib/application/fire-timer.ts';
+import { fireTimer } from '../lib/application/fire-timer.ts';
 import { type IngestEmailDeps, type IngestResult, ingestEmail } from '../lib/application/ingest-email.ts';
 import type { OutgoingMail } from '../lib/application/ports/mailer.ts';
 import { setTicketStatus } from '../lib/application/set-ticket-status.ts';
@@ -49,7 +49,7 @@ export class TicketLife {
   readonly store = new InMemoryTicketStore();
   readonly steps: StepCalls[] = [];
   private readonly rawMail = new InMemoryRawMailStore();
-  private readonly deps: IngestEmailDeps & FireTimerDeps;
+  private readonly deps: IngestEmailDeps;
   private events = 0;
 
   constructor(policy: Policy, start: number) {

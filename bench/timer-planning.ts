@@ -5,6 +5,7 @@
  * reply), and `ticketSchedule` (the plan's next timer as the one schedule a ticket holds) per
  * second, on the default policy and on the zenduit example (more queues, regional calendars).
  */
+
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { loadPolicyFile } from '../lib/adapters/policy-file.ts';
@@ -15,19 +16,14 @@ import type { Ticket } from '../lib/domain/ticket/ticket.ts';
 import { changeStatus, newTicket, recordAgentReply } from '../lib/domain/ticket/ticket-lifecycle.ts';
 import { planTicketTimers, timedTicket, timerKey } from '../lib/domain/ticket/ticket-timers.ts';
 import { percentile, saveReport } from './bench-report.ts';
+import { seededRandom } from './ingest-mail-generator.ts';
 
 const COUNT = Number(process.env['BENCH_TIMER_COUNT'] ?? 20_000);
 const HOUR = 3_600_000;
 const POLICIES = ['policy/default.yaml', 'policy/examples/zenduit.yaml'];
 
-// A deterministic generator so runs compare (mulberry32, as in sla-throughput.ts).
-let seed = 7;
-const random = () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+// A deterministic generator so runs compare.
+const random = seededRandom(7);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
 type Standing = 'new' | 'new, warned' | 'answered' | 'waiting' | 'reopened';

@@ -1,6 +1,7 @@
 import { awsIngestDependencies } from '../lib/adapters/aws/aws-ingest-dependencies.ts';
-import { type FireTimerDeps, fireTimer, type TimerFiringOutcome } from '../lib/application/fire-timer.ts';
+import { fireTimer, type TimerFiringOutcome } from '../lib/application/fire-timer.ts';
 import { DeliveredFiringSchema } from '../lib/application/ports/timer-scheduler.ts';
+import type { TicketKernelDeps } from '../lib/application/ticket-event.ts';
 
 /**
  * The Lambda every ticket schedule invokes (EventBridge Scheduler's target; its Input is the
@@ -8,7 +9,7 @@ import { DeliveredFiringSchema } from '../lib/application/ports/timer-scheduler.
  * thrown, so Scheduler retries (then its dead-letter queue keeps the firing); the use case is
  * idempotent, and a stale firing acts on nothing.
  */
-let dependencies: Promise<FireTimerDeps> | undefined;
+let dependencies: Promise<TicketKernelDeps> | undefined;
 
 export const handler = async (event: unknown): Promise<TimerFiringOutcome | { outcome: 'invalid' }> => {
   const parsed = DeliveredFiringSchema.safeParse(event);

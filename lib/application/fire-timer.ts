@@ -2,18 +2,15 @@ import type { ContactSpec } from '../domain/policy/policy-schema.ts';
 import { isCustomerOf } from '../domain/ticket/participants.ts';
 import { recentConversation } from '../domain/ticket/recent-conversation.ts';
 import type { Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
-import { slaScheduleOf } from '../domain/ticket/ticket-lifecycle.ts';
+import { pausesOf, slaScheduleOf } from '../domain/ticket/ticket-lifecycle.ts';
 import type { TicketTimer } from '../domain/ticket/ticket-timers.ts';
 import { waitingSince } from '../domain/ticket/ticket-timers.ts';
 import { actOnDueTimers } from '../domain/ticket/timer-firing.ts';
 import { type ChangeOutcome, changeTicket, type TicketChange } from './change-ticket.ts';
-import { resumeEvent } from './inbound-receipts.ts';
 import { conversationThread, NotificationMail, type ThreadHeaders } from './notification-mail.ts';
 import type { SlaAlertView, WaitingView } from './ports/notification-renderer.ts';
 import type { TimerFiring } from './ports/timer-scheduler.ts';
 import type { MailToSend, TicketEvent, TicketKernelDeps } from './ticket-event.ts';
-
-export type FireTimerDeps = TicketKernelDeps;
 
 export type TimerFiringOutcome =
   /** Timers acted (their keys, in order); mail may have been sent. */
@@ -31,16 +28,12 @@ export const timerEventKey = (firing: TimerFiring): string => `timer:${firing.sc
  * needs acts on nothing, a repeated one finds its receipt, and each timer acts once (its key is in
  * the ticket's log), so firing the same timer twice sends one mail.
  */
-export async function fireTimer(deps: FireTimerDeps, firing: TimerFiring): Promise<TimerFiringOutcome> {
+export async function fireTimer(deps: TicketKernelDeps, firing: TimerFiring): Promise<TimerFiringOutcome> {
   const ticketNumber = firing.ticketNumber;
   const ticket = await deps.store.getTicket(ticketNumber);
   if (ticket === null) return { outcome: 'ticket-gone', ticketNumber };
+  // Delivered before: the kernel finds the event's receipt and settles what it still owes.
   const event: TicketEvent = { key: timerEventKey(firing), now: deps.clock.now(), rawKey: null };
-  // Delivered before: what that delivery still owes is settled, nothing is decided again.
-  if ((await deps.store.getReceipt(event.key)) !== null) {
-    const resumed = await resumeEvent(deps, event);
-    return { outcome: 'duplicate', ticketNumber: resumed.ticketNumber ?? ticketNumber };
-  }
   const messages = await deps.store.listMessages(ticketNumber);
   const notifications = new NotificationMail(deps.policy, deps.renderer);
 
@@ -54,7 +47,7 @@ export async function fireTimer(deps: FireTimerDeps, firing: TimerFiring): Promi
 }
 
 function timersChange(
-  deps: FireTimerDeps,
+  deps: TicketKernelDeps,
   notifications: NotificationMail,
   ticket: Ticket,
   messages: readonly TicketMessage[],
@@ -71,7 +64,7 @@ function timersChange(
 
 /** What one acting timer sends, built from the ticket as it stands after the firing. */
 function timerMail(
-  deps: FireTimerDeps,
+  deps: TicketKernelDeps,
   notifications: NotificationMail,
   ticket: { readonly before: Ticket; readonly after: Ticket },
   timer: TicketTimer,
@@ -140,7 +133,7 @@ function timerMail(
 
 /** Where the target's clock stood when its timer acted. */
 function slaAlert(
-  deps: FireTimerDeps,
+  deps: TicketKernelDeps,
   ticket: Ticket,
   timer: Extract<TicketTimer, { target: 'firstResponse' | 'resolution' }>,
   now: number,
@@ -148,13 +141,7 @@ function slaAlert(
   const schedule = slaScheduleOf(ticket, deps.sla);
   const deadline = schedule[timer.target];
   const calendar = deps.sla.calendarFor(ticket.queue, ticket.region ?? undefined);
-  const pauses = deps.policy.waitingOnCustomer.pausesSla
-    ? ticket.pauses.map((pause) => ({
-        start: Date.parse(pause.start),
-        end: pause.end === null ? null : Date.parse(pause.end),
-      }))
-    : [];
-  const elapsed = calendar.businessTimeBetween(schedule.clockStartsAt, now, pauses);
+  const elapsed = calendar.businessTimeBetween(schedule.clockStartsAt, now, deps.sla.countedPauses(pausesOf(ticket)));
   const dueAt = deadline?.due ?? timer.at;
   return {
     target: timer.target,
@@ -170,7 +157,7 @@ function slaAlert(
 }
 
 /** The wait a reminder or an auto-close is about: since when, when it closes, and until when a reply reopens. */
-function waitingView(deps: FireTimerDeps, waiting: Ticket, closed: Ticket | null = null): WaitingView {
+function waitingView(deps: TicketKernelDeps, waiting: Ticket, closed: Ticket | null = null): WaitingView {
   const since = waitingSince(waiting) ?? waiting.updatedAt;
   const { closeAfter } = deps.policy.waitingOnCustomer;
   const closesAt = closeAfter === undefined ? null : new Date(Date.parse(since) + closeAfter * 60_000).toISOString();

@@ -150,18 +150,7 @@ export class NotificationMail {
       ...(extra.declinedParticipants === undefined ? {} : { declinedParticipants: extra.declinedParticipants }),
       agentNotice: this.agentNotice(locale, true),
     });
-    const queue = this.queue(ticket);
-    // Agents answer the notification; the answer comes back to the queue and is relayed.
-    return this.toStaff(
-      kind,
-      ticket,
-      locale,
-      thread,
-      context,
-      [{ address: queue.agents }],
-      queue.address,
-      'auto-generated',
-    );
+    return this.toQueueAgents(kind, ticket, locale, thread, context);
   }
 
   /**
@@ -233,17 +222,7 @@ export class NotificationMail {
       slaAlert: alert,
       agentNotice: this.agentNotice(locale, true),
     });
-    const queue = this.queue(ticket);
-    return this.toStaff(
-      'agent-sla-alert',
-      ticket,
-      locale,
-      thread,
-      context,
-      [{ address: queue.agents }],
-      queue.address,
-      'auto-generated',
-    );
+    return this.toQueueAgents('agent-sla-alert', ticket, locale, thread, context);
   }
 
   /**
@@ -345,6 +324,27 @@ export class NotificationMail {
     return { replyMarker: answerable ? replyMarkerLine(words) : null, banner: words.banner };
   }
 
+  /** To the queue's agents: they answer the mail, and the answer comes back to the queue and is relayed. */
+  private toQueueAgents(
+    kind: AgentNotificationKind,
+    ticket: Ticket,
+    locale: string,
+    thread: ThreadHeaders,
+    context: NotificationContext,
+  ): OutgoingMail {
+    const queue = this.queue(ticket);
+    return this.toStaff(
+      kind,
+      ticket,
+      locale,
+      thread,
+      context,
+      [{ address: queue.agents }],
+      queue.address,
+      'auto-generated',
+    );
+  }
+
   private toStaff(
     kind: AgentNotificationKind,
     ticket: Ticket,
@@ -418,9 +418,7 @@ export class NotificationMail {
  */
 export function conversationThread(messages: readonly TicketMessage[]): ThreadHeaders {
   const ids = messages
-    .filter((message) => message.messageId !== null && isConversation(message))
+    .filter((message) => message.messageId !== null && isCustomerVisible(message.purpose))
     .map((message) => message.messageId as string);
   return { inReplyTo: ids.at(-1) ?? null, references: ids.slice(-20) };
 }
-
-const isConversation = (message: TicketMessage): boolean => isCustomerVisible(message.purpose);

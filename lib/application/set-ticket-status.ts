@@ -6,8 +6,6 @@ import { type ChangeOutcome, changeTicket } from './change-ticket.ts';
 import { conversationThread, NotificationMail } from './notification-mail.ts';
 import type { MailToSend, TicketEvent, TicketKernelDeps } from './ticket-event.ts';
 
-export type TicketStatusDeps = TicketKernelDeps;
-
 /** Someone on the support team moves a ticket (the CLI; agents' commands come through their mail). */
 export interface StatusRequest {
   readonly ticketNumber: number;
@@ -27,7 +25,7 @@ const SETTABLE: readonly TicketStatus[] = ['open', 'in-progress', 'waiting-on-cu
  * for `new`.
  */
 export async function setTicketStatus(
-  deps: TicketStatusDeps,
+  deps: TicketKernelDeps,
   event: TicketEvent,
   request: StatusRequest,
 ): Promise<ChangeOutcome<TicketStatus>> {
@@ -59,7 +57,7 @@ export async function setTicketStatus(
  * for any other change.
  */
 export function resolutionMail(
-  deps: TicketStatusDeps,
+  deps: TicketKernelDeps,
   before: Ticket,
   after: Ticket,
   messages: readonly TicketMessage[],

@@ -2,7 +2,6 @@ import { isAtendeError } from '../domain/atende-error.ts';
 import type { Policy } from '../domain/policy/policy-schema.ts';
 import type { SlaClock } from '../domain/sla/sla-schedule.ts';
 import type { Ticket } from '../domain/ticket/ticket.ts';
-import { slaScheduleOf } from '../domain/ticket/ticket-lifecycle.ts';
 import { planTicketTimers, scheduleName, timedTicket } from '../domain/ticket/ticket-timers.ts';
 import type { OwedTimers, TicketStore } from './ports/ticket-store.ts';
 import type { ScheduledTimer, TimerScheduler } from './ports/timer-scheduler.ts';
@@ -28,7 +27,7 @@ export function ticketSchedule(
   return {
     name,
     at: next.at,
-    timeZone: slaScheduleOf(ticket, deps.sla).calendar.timeZone,
+    timeZone: deps.sla.calendarFor(ticket.queue, ticket.region ?? undefined).timeZone,
     firing: {
       schedule: name,
       ticketNumber: ticket.number,

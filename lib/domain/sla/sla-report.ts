@@ -1,5 +1,5 @@
 import { isOpenStatus, type SLA_TARGETS, type Ticket } from '../ticket/ticket.ts';
-import { slaScheduleOf } from '../ticket/ticket-lifecycle.ts';
+import { pausesOf, slaScheduleOf } from '../ticket/ticket-lifecycle.ts';
 import type { SlaClock, SlaDeadline } from './sla-schedule.ts';
 
 /**
@@ -106,9 +106,7 @@ export function slaReport(tickets: readonly Ticket[], sla: SlaClock, options: Sl
 function assessTicket(ticket: Ticket, sla: SlaClock, now: number): TicketAssessment {
   const schedule = slaScheduleOf(ticket, sla);
   const calendar = sla.calendarFor(ticket.queue, ticket.region ?? undefined);
-  const pauses = sla.countedPauses(
-    ticket.pauses.map((pause) => ({ start: instant(pause.start)!, end: instant(pause.end) })),
-  );
+  const pauses = sla.countedPauses(pausesOf(ticket));
   const open = isOpenStatus(ticket.status);
   const ended = open ? null : instant(ticket.resolvedAt ?? ticket.closedAt);
 

@@ -1,3 +1,4 @@
+import type { Pause } from '../calendar/business-calendar.ts';
 import type { TicketStatus } from '../policy/policy-schema.ts';
 import type { SlaClock, SlaSchedule } from '../sla/sla-schedule.ts';
 import type { Ticket, TicketFlag, TicketPause } from './ticket.ts';
@@ -176,9 +177,13 @@ export function slaScheduleOf(
     channel: ticket.channel,
     region: ticket.region ?? undefined,
     receivedAt: Date.parse(ticket.createdAt),
-    pauses: ticket.pauses.map((pause) => ({
-      start: Date.parse(pause.start),
-      end: pause.end === null ? null : Date.parse(pause.end),
-    })),
+    pauses: pausesOf(ticket),
   });
 }
+
+/** The ticket's waits as the SLA clock reads them: instants, `end: null` while still waiting. */
+export const pausesOf = (ticket: Pick<Ticket, 'pauses'>): Pause[] =>
+  ticket.pauses.map((pause) => ({
+    start: Date.parse(pause.start),
+    end: pause.end === null ? null : Date.parse(pause.end),
+  }));

@@ -6,6 +6,7 @@ import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { type TestTicketTable, testTicketTables } from '../../support/dynamodb-test-table.ts';
+import { lambdaEnvironment } from '../../support/lambda-environment.ts';
 import { buildMail } from '../../support/mail-builder.ts';
 import { repositoryPath } from '../../support/policy-fixtures.ts';
 
@@ -28,21 +29,7 @@ const rawBody = (raw: Buffer) => Readable.from([raw]) as never;
 
 beforeAll(async () => {
   table = await tables.create();
-  Object.assign(process.env, {
-    ATENDE_TABLE_NAME: table.tableName,
-    ATENDE_RAW_MAIL_BUCKET: 'atende-raw-mail-test',
-    ATENDE_RAW_MAIL_PREFIX: 'inbound/',
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamodbEndpoint'),
-    ATENDE_SCHEDULE_GROUP: 'atende-test',
-    ATENDE_TIMER_FUNCTION_ARN: 'arn:aws:lambda:eu-west-1:123456789012:function:atende-timer',
-    ATENDE_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/atende-scheduler',
-    ATENDE_TIMER_DEAD_LETTER_ARN: 'arn:aws:sqs:eu-west-1:123456789012:atende-timer-dead-letters',
-    ATENDE_PUBLIC_URL: 'https://support.example.test',
-    ATENDE_SURVEY_SECRET: 'the survey secret of the Lambda specs, 32+ bytes',
-  });
+  Object.assign(process.env, lambdaEnvironment(table.tableName, inject('dynamodbEndpoint')));
   ({ handler } = await import('../../../functions/inbound-email.ts'));
 });
 afterAll(() => tables.dropAll());
