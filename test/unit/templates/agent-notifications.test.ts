@@ -306,3 +306,39 @@ describe('the escalation', () => {
     expect(html).not.toContain('data-section="recent-messages"');
   });
 });
+
+describe("the held follow-ups' mail", () => {
+  it('quotes each follow-up with its sender and time, oldest first, marks a cut one and counts the rest', () => {
+    const { subject, text, html } = renderer.render(
+      'agent-held-follow-ups',
+      'en',
+      sampleContext('agent-held-follow-ups', 'en'),
+    );
+
+    expect(subject).toBe('Customer follow-ups: [Atende #1042] Printer offline since Monday');
+    expect(text).toContain('Status:   Resolved');
+    expect(text).toContain(
+      [
+        'Held follow-ups:',
+        '----------------------------------------------------------------------',
+        'ana.souza@cliente.example, Tuesday, November 24, 2026 at 8:10 AM EST:',
+        '',
+        'Any news? The whole floor cannot print.',
+        '----------------------------------------------------------------------',
+        'rui@cliente.example, Tuesday, November 24, 2026 at 8:25 AM EST:',
+        '',
+        'The printer in room 5 stopped too. […]',
+      ].join('\n'),
+    );
+    expect(text).toContain('2 more are kept on the ticket.');
+    expect(html).toContain('data-section="held-follow-ups"');
+  });
+
+  it.each(LOCALES)('says nothing of more follow-ups in %s when every one is quoted', (locale) => {
+    const context = sampleContext('agent-held-follow-ups', locale);
+    const all = { ...context, heldFollowUps: { ...context.heldFollowUps!, notQuoted: 0 } };
+
+    expect(renderer.render('agent-held-follow-ups', locale, all).text).not.toMatch(/\b0\b/);
+    expect(renderer.render('agent-held-follow-ups', locale, context).text).toMatch(/\b2\b/);
+  });
+});
