@@ -1,12 +1,13 @@
-import { isThrottledFollowUp } from '../domain/ticket/acknowledgement-rules.ts';
 import { readCustomerWords } from '../domain/ticket/customer-words.ts';
+import { decideFollowUp } from '../domain/ticket/follow-up-window.ts';
 import { admitParticipants, participantRules } from '../domain/ticket/participants.ts';
 import { type ThreadedVia, threadClaimKeys } from '../domain/ticket/threading.ts';
 import type { Ticket, TicketFlag } from '../domain/ticket/ticket.ts';
 import { recordCustomerMessage } from '../domain/ticket/ticket-lifecycle.ts';
 import { type ChangeOutcome, changeTicket } from './change-ticket.ts';
+import { heldFollowUpsMail, quotableIn } from './held-follow-ups-mail.ts';
 import { type InboundMessageFacts, inboundMessage } from './inbound-message.ts';
-import { NotificationMail, type ThreadHeaders } from './notification-mail.ts';
+import { conversationThread, NotificationMail, type ThreadHeaders } from './notification-mail.ts';
 import { eventTime, type MailToSend, type TicketEvent, type TicketKernelDeps } from './ticket-event.ts';
 
 /** A customer's message for a ticket they may add to (requester or participant), from any channel. */
@@ -38,9 +39,12 @@ export interface CustomerMessageAdded {
 const union = <T>(a: readonly T[], b: readonly T[]): T[] => [...new Set([...a, ...b])];
 
 /**
- * Adds a customer's message to their ticket. A follow-up closer than the policy's minimum
- * interval is recorded but wakes nobody (seed 004). Mail that failed authentication adds its text,
- * flagged `unauthenticated-sender`, and changes nothing else.
+ * Adds a customer's message to their ticket and tells the agents. A follow-up within the throttle's
+ * window (`conduct.minFollowUpInterval`, seed 004; follow-up-window.ts) is held instead: recorded,
+ * marked and flagged `throttled-follow-up`, it reaches the agents in one mail with the others held
+ * at the window's end. One arriving after a window whose mail has not gone yet sends that mail first.
+ * No follow-up is acknowledged. Mail that failed authentication adds its text, flagged
+ * `unauthenticated-sender`, and changes nothing else.
  */
 export async function addCustomerMessage(
   deps: TicketKernelDeps,
@@ -54,8 +58,13 @@ export async function addCustomerMessage(
   const words = readCustomerWords(policy, { subject: request.subject, text: request.text });
   const at = eventTime(event);
   const queue = policy.queues.find((candidate) => candidate.name === ticket.queue) ?? policy.queues[0]!;
+  // The held follow-ups' words, for the mail that releases them; one held after this read stays held.
+  const earlier = (ticket.followUpWindow?.held.length ?? 0) > 0 ? await deps.store.listMessages(ticket.number) : [];
   return changeTicket(deps, event, ticket, (current) => {
-    const throttled = isThrottledFollowUp(policy, current, event.now);
+    const followUp = request.notifyAgents
+      ? decideFollowUp(policy, current, { now: event.now, sequence: current.messageCount + 1 }, quotableIn(earlier))
+      : null;
+    const throttled = followUp?.held === true;
     const author = current.requester === request.author ? 'requester' : 'participant';
     const flags: TicketFlag[] = union(
       union(words.flags, request.flags),
@@ -67,11 +76,15 @@ export async function addCustomerMessage(
       author === 'requester' ? request.participantsNamed : [],
       participantRules(policy, queue, request.authenticated),
     );
-    const next: Ticket = request.authenticated
+    const recorded: Ticket = request.authenticated
       ? recordCustomerMessage(current, { at: event.now, participants: admission.participants, flags }, sla)
       : { ...current, flags: union(current.flags, [...flags, 'unauthenticated-sender' as const]), updatedAt: at };
-    const mail: MailToSend[] = [];
-    if (request.notifyAgents && !throttled) {
+    const next: Ticket = followUp === null ? recorded : { ...recorded, followUpWindow: followUp.window };
+    const mail: MailToSend[] =
+      followUp === null || followUp.held
+        ? []
+        : heldFollowUpsMail(notifications, next, conversationThread(earlier), earlier, followUp.released);
+    if (followUp !== null && !followUp.held) {
       mail.push({
         purpose: 'agent-customer-reply',
         author: 'system',
@@ -91,6 +104,7 @@ export async function addCustomerMessage(
         subject: words.subject,
         text: words.text,
         declinedParticipants: admission.declined,
+        heldUntil: followUp?.held === true ? followUp.window.until : null,
       }),
       mail,
       // A reply to this message, processed at the same instant, must find this ticket rather than open one.

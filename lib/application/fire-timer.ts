@@ -7,6 +7,7 @@ import type { TicketTimer } from '../domain/ticket/ticket-timers.ts';
 import { waitingSince } from '../domain/ticket/ticket-timers.ts';
 import { actOnDueTimers } from '../domain/ticket/timer-firing.ts';
 import { type ChangeOutcome, changeTicket, type TicketChange } from './change-ticket.ts';
+import { heldFollowUpsMail, quotableIn } from './held-follow-ups-mail.ts';
 import { conversationThread, NotificationMail, type ThreadHeaders } from './notification-mail.ts';
 import type { SlaAlertView, WaitingView } from './ports/notification-renderer.ts';
 import type { TimerFiring } from './ports/timer-scheduler.ts';
@@ -53,11 +54,13 @@ function timersChange(
   messages: readonly TicketMessage[],
   firing: { readonly schedule: string; readonly now: number },
 ): TicketChange<readonly string[]> | null {
-  const acting = actOnDueTimers(deps.policy, deps.sla, ticket, firing);
+  const acting = actOnDueTimers(deps.policy, deps.sla, ticket, { ...firing, quotable: quotableIn(messages) });
   if (acting === null) return null;
   const thread = conversationThread(messages);
   const mail = acting.acted.flatMap(({ timer }) =>
-    timerMail(deps, notifications, { before: ticket, after: acting.next }, timer, thread, messages, firing.now),
+    timer.kind === 'follow-ups'
+      ? heldFollowUpsMail(notifications, acting.next, thread, messages, acting.releasedFollowUps)
+      : timerMail(deps, notifications, { before: ticket, after: acting.next }, timer, thread, messages, firing.now),
   );
   return { next: acting.next, message: null, mail, result: acting.acted.map(({ entry }) => entry.key) };
 }
@@ -67,7 +70,7 @@ function timerMail(
   deps: TicketKernelDeps,
   notifications: NotificationMail,
   ticket: { readonly before: Ticket; readonly after: Ticket },
-  timer: TicketTimer,
+  timer: Exclude<TicketTimer, { kind: 'follow-ups' }>,
   thread: ThreadHeaders,
   messages: readonly TicketMessage[],
   now: number,

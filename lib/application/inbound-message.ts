@@ -36,6 +36,8 @@ export function inboundMessage(
     readonly subject: string;
     readonly text: string;
     readonly declinedParticipants?: readonly DeclinedParticipant[];
+    /** A throttled follow-up: until when it is held back from the agents. */
+    readonly heldUntil?: string | null;
   },
 ): MessageDraft {
   return {
@@ -56,5 +58,6 @@ export function inboundMessage(
     contentKey: facts.messageId === null ? facts.contentKey : null,
     delivery: null,
     declinedParticipants: [...(decided.declinedParticipants ?? [])],
+    heldUntil: decided.heldUntil ?? null,
   };
 }

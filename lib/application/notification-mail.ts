@@ -6,6 +6,7 @@ import type { ContactSpec, Policy, Queue } from '../domain/policy/policy-schema.
 import { isStaff } from '../domain/routing/support-routing.ts';
 import { agentNoticeWords, replyMarkerLine } from '../domain/ticket/agent-notice-markers.ts';
 import type { AgentReplyRefusal } from '../domain/ticket/agent-reply-extraction.ts';
+import type { HeldFollowUpQuotes } from '../domain/ticket/held-follow-ups.ts';
 import { isCustomerVisible } from '../domain/ticket/message-purpose.ts';
 import { isCustomerOf } from '../domain/ticket/participants.ts';
 import type { Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
@@ -268,6 +269,21 @@ export class NotificationMail {
       });
       return this.toStaff('escalation', ticket, locale, thread, context, to, queue.address, 'auto-generated');
     });
+  }
+
+  /**
+   * To the queue's agents, in the policy's default language: the customer's follow-ups the
+   * throttle held (follow-up-window.ts), quoted oldest first, in one mail. Replying answers the
+   * customer, so it carries the reply marker.
+   */
+  heldFollowUps(ticket: Ticket, thread: ThreadHeaders, heldFollowUps: HeldFollowUpQuotes): OutgoingMail {
+    const locale = this.policy.languages.default;
+    const context = this.context(ticket, locale, {
+      priority: this.priorityView(ticket),
+      heldFollowUps,
+      agentNotice: this.agentNotice(locale, true),
+    });
+    return this.toQueueAgents('agent-held-follow-ups', ticket, locale, thread, context);
   }
 
   /** To the requester alone, in their language: the ticket still waits for their answer, and when it closes. */

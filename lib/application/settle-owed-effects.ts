@@ -163,5 +163,6 @@ function outboundMessage(
     contentKey: null,
     delivery,
     declinedParticipants: [],
+    heldUntil: null,
   };
 }

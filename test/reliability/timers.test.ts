@@ -17,15 +17,16 @@ import { printFigures, reliabilitySeed, reliabilityTimeout, sized } from '../sup
 /**
  * A week of SLA timers on a bad day. Tickets across the three queues, priorities, plans and
  * languages live through seven simulated days on DynamoDB Local: some answered in time, some late,
- * some waiting on the customer who then replies, some waiting until they close by themselves, some
- * resolved from the CLI. While time runs, Scheduler calls fail on settle (throttled, a 5xx, a
+ * some waiting on the customer who then replies (and writes twice more within the follow-up
+ * throttle), some waiting until they close by themselves, some resolved from the CLI, some resolved
+ * while follow-ups the throttle holds wait for their window's end. While time runs, Scheduler calls fail on settle (throttled, a 5xx, a
  * timeout), every firing is delivered two or three times (some at once), old firings come again
  * after the ticket moved on, and the firings' DynamoDB calls and mail fail now and then. Each failed
  * event is delivered again, as Lambda and Scheduler would, until it goes through.
  *
  * The same seeded week run without a single fault is the reference: every ticket must end with the
  * same timers acted (each once), the same mail sent (each once), and the one schedule its state asks
- * for, or none once resolved or closed.
+ * for, or none once resolved or closed; every follow-up the customer wrote reaches the agents once.
  */
 const tables = testTicketTables();
 afterAll(() => tables.dropAll());
@@ -45,11 +46,18 @@ const TIMER_PURPOSES = [
   'waiting-reminder',
   'auto-close-notice',
   'resolution-summary',
+  'agent-held-follow-ups',
 ] as const;
 
-type Fate = 'answered-in-time' | 'answered-late' | 'waiting-then-reply' | 'waiting-until-close' | 'resolved';
+type Fate =
+  | 'answered-in-time'
+  | 'answered-late'
+  | 'waiting-then-reply'
+  | 'waiting-until-close'
+  | 'resolved'
+  | 'follow-ups-then-resolved';
 type Step =
-  | { readonly at: number; readonly action: 'agent-reply' | 'customer-reply' }
+  | { readonly at: number; readonly action: 'agent-reply' | 'customer-reply' | 'follow-up' }
   | { readonly at: number; readonly action: 'status'; readonly status: 'waiting-on-customer' | 'resolved' };
 
 interface Scenario {
@@ -73,6 +81,7 @@ const FATES: readonly Fate[] = [
   'waiting-then-reply',
   'waiting-until-close',
   'resolved',
+  'follow-ups-then-resolved',
 ];
 /** Subjects by language and priority (the keywords of policy/default.yaml). */
 const SUBJECTS = {
@@ -105,6 +114,9 @@ function scenario(index: number): Scenario {
               { at: hours(1), action: 'agent-reply' },
               { at: hours(1) + MINUTE, action: 'status', status: 'waiting-on-customer' },
               { at: hours(30), action: 'customer-reply' },
+              // Within the default policy's 40-minute throttle: held, and sent to the agents together.
+              { at: hours(30) + 10 * MINUTE, action: 'follow-up' },
+              { at: hours(30) + 20 * MINUTE, action: 'follow-up' },
               { at: hours(40), action: 'status', status: 'resolved' },
             ]
           : fate === 'waiting-until-close'
@@ -112,10 +124,18 @@ function scenario(index: number): Scenario {
                 { at: hours(2), action: 'agent-reply' },
                 { at: hours(2) + MINUTE, action: 'status', status: 'waiting-on-customer' },
               ]
-            : [
-                { at: hours(3), action: 'agent-reply' },
-                { at: hours(3) + MINUTE, action: 'status', status: 'resolved' },
-              ];
+            : fate === 'resolved'
+              ? [
+                  { at: hours(3), action: 'agent-reply' },
+                  { at: hours(3) + MINUTE, action: 'status', status: 'resolved' },
+                ]
+              : [
+                  // Held after the opening message, then resolved before the window's end: they still go.
+                  { at: opensAt + 5 * MINUTE, action: 'follow-up' },
+                  { at: opensAt + 15 * MINUTE, action: 'follow-up' },
+                  { at: opensAt + 20 * MINUTE, action: 'agent-reply' },
+                  { at: opensAt + 21 * MINUTE, action: 'status', status: 'resolved' },
+                ];
   return {
     index,
     from: `customer-${index}@client-${index % 7}.example`,
@@ -144,6 +164,10 @@ interface Lived {
   readonly mail: Readonly<Record<string, number>>;
   /** Mail that reached the mailer twice or more (recipients and subject). */
   readonly repeated: number;
+  /** Follow-ups the customer wrote, and those that reached the agents in no mail, or in more than one. */
+  readonly followUps: number;
+  readonly followUpsLost: number;
+  readonly followUpsRepeated: number;
   readonly problems: readonly string[];
   readonly firings: number;
   readonly deliveries: number;
@@ -292,7 +316,7 @@ async function liveWeek(store: TicketStore, plan: Scenario, faulty: Faulty | nul
             subject: `Re: ${ack.subject}`,
             inReplyTo: ack.messageId,
             messageId: `<${key}@${plan.from.split('@')[1]}>`,
-            text: 'Here are the details you asked for.',
+            text: step.action === 'follow-up' ? followUpText(key) : 'Here are the details you asked for.',
           },
           { key },
         ),
@@ -328,12 +352,23 @@ async function liveWeek(store: TicketStore, plan: Scenario, faulty: Faulty | nul
     seen.set(identity, (seen.get(identity) ?? 0) + 1);
   }
   const repeated = [...seen.values()].filter((count) => count > 1).length;
+  // Each follow-up reaches the agents once: quoted in the held follow-ups' mail, or in a notice of its own.
+  const toAgents = mailer.sent.filter((sent) => sent.to.some((to) => to.address.endsWith('-agents@example.com')));
+  const followUps = plan.steps.flatMap((step, n) =>
+    step.action === 'follow-up' ? [followUpText(`step-${plan.index}-${n}`)] : [],
+  );
+  const reached = followUps.map((text) => toAgents.filter((sent) => sent.text.includes(text)).length);
+  if ((ticket.followUpWindow?.held.length ?? 0) > 0)
+    problems.push(`#${ticketNumber} still holds follow-ups ${ticket.followUpWindow?.held.join(', ')}`);
   return {
     scenario: plan,
     ticketNumber,
     timerKeys: keys,
     mail,
     repeated,
+    followUps: followUps.length,
+    followUpsLost: reached.filter((count) => count === 0).length,
+    followUpsRepeated: reached.filter((count) => count > 1).length,
     problems,
     firings,
     deliveries,
@@ -344,6 +379,9 @@ async function liveWeek(store: TicketStore, plan: Scenario, faulty: Faulty | nul
     schedulerCalls: timers.calls.length,
   };
 }
+
+/** A follow-up's words, its own in the whole run, so that the agents' mail can be searched for it. */
+const followUpText = (key: string): string => `One more detail (${key}): the error comes back after a restart.`;
 
 /** Runs every scenario's week, CONCURRENCY at a time. */
 async function liveWeeks(faults: FaultInjection | null): Promise<Lived[]> {
@@ -364,12 +402,19 @@ async function liveWeeks(faults: FaultInjection | null): Promise<Lived[]> {
 }
 
 /**
- * A wait's timers are keyed by its start, and a retry that waited out a receipt's lease moves the
- * later steps of the faulty run by minutes: waits are compared by their order instead.
+ * A wait's timers are keyed by its start, a follow-up window's by its end and its oldest follow-up,
+ * and a retry that waited out a receipt's lease moves the later steps of the faulty run by minutes:
+ * waits and windows are compared by their order instead.
  */
 const waitsByOrder = (keys: readonly string[]): string[] => {
   const starts: string[] = [];
+  const windows: string[] = [];
   return keys.map((key) => {
+    const window = /^follow-ups\.(.+)$/.exec(key);
+    if (window !== null) {
+      if (!windows.includes(window[1]!)) windows.push(window[1]!);
+      return `follow-ups.window-${windows.indexOf(window[1]!) + 1}`;
+    }
     const wait = /^(waiting\.[a-z-]+)\.(.+)$/.exec(key);
     if (wait === null) return key;
     if (!starts.includes(wait[2]!)) starts.push(wait[2]!);
@@ -414,6 +459,9 @@ describe(`a week of SLA timers for ${TICKETS} tickets with Scheduler, DynamoDB a
         ...Object.fromEntries(TIMER_PURPOSES.map((purpose) => [purpose, mailBy(faulty, purpose)])),
         lost: sum(reference.map((run) => run.timerKeys.length)) - sum(faulty.map((run) => run.timerKeys.length)),
         duplicated: sum(faulty.map((run) => run.repeated)),
+        followUps: sum(faulty.map((run) => run.followUps)),
+        followUpsLost: sum(faulty.map((run) => run.followUpsLost)),
+        followUpsDuplicated: sum(faulty.map((run) => run.followUpsRepeated)),
         schedulerCallsPerTicket: (sum(calls) / calls.length).toFixed(1),
         referenceSchedulerCallsPerTicket: (sum(reference.map((run) => run.schedulerCalls)) / TICKETS).toFixed(1),
         seconds: seconds.toFixed(1),
@@ -430,6 +478,11 @@ describe(`a week of SLA timers for ${TICKETS} tickets with Scheduler, DynamoDB a
       expect(faults.answerLost.size).toBe(0);
       expect(sum(faulty.map((run) => run.repeated))).toBe(0);
       expect(sum(faulty.map((run) => run.mail['unrecorded'] ?? 0))).toBe(0);
+      for (const runs of [reference, faulty]) {
+        expect(sum(runs.map((run) => run.followUps))).toBeGreaterThan(0);
+        expect(sum(runs.map((run) => run.followUpsLost))).toBe(0);
+        expect(sum(runs.map((run) => run.followUpsRepeated))).toBe(0);
+      }
     },
     reliabilityTimeout(),
   );

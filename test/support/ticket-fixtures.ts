@@ -33,6 +33,7 @@ export const aTicket = (number: number, overrides: Partial<Ticket> = {}): Ticket
   satisfaction: null,
   flags: [],
   duplicateOf: null,
+  followUpWindow: null,
   messageCount: 1,
   version: 1,
   ...overrides,
@@ -62,6 +63,7 @@ export const aMessage = (
   contentKey: null,
   delivery: null,
   declinedParticipants: [],
+  heldUntil: null,
   ...overrides,
 });
 

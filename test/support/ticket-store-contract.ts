@@ -231,6 +231,23 @@ export const ticketStoreContract = (freshStore: () => Promise<TicketStore>, opti
       expect(await store.getReceipt(receipt.key)).toEqual(receipt);
     });
 
+    it("keeps a held follow-up's mark and the window that holds it", async () => {
+      const store = await freshStore();
+      const { number, ticket } = await stored(store);
+      const window = { until: '2025-03-03T12:40:00.000Z', held: [2] };
+      const followUp = aMessage(number, 2, { at: '2025-03-03T12:10:00.000Z', heldUntil: window.until });
+
+      await store.addMessage({
+        ticket: { ...ticket, messageCount: 2, followUpWindow: window },
+        expectedVersion: ticket.version,
+        message: followUp,
+        receipt: aReceipt({ outcome: 'threaded', ticketNumber: number }),
+      });
+
+      expect((await store.getTicket(number))!.followUpWindow).toEqual(window);
+      expect((await store.listMessages(number)).at(-1)).toEqual(followUp);
+    });
+
     it('rejects a stale version with store.versionConflict and writes nothing', async () => {
       const store = await freshStore();
       const { number, ticket } = await stored(store);

@@ -92,6 +92,11 @@ const TicketSchema = z.object({
     .default(null),
   flags: z.array(z.enum(TICKET_FLAGS)),
   duplicateOf: z.number().int().nullable().default(null),
+  // Tickets stored before the follow-up throttle held anything read as holding nothing.
+  followUpWindow: z
+    .object({ until: instant, held: z.array(z.number().int()) })
+    .nullable()
+    .default(null),
   messageCount: z.number().int(),
   version: z.number().int(),
 }) satisfies z.ZodType<Ticket>;
@@ -132,6 +137,7 @@ const MessageSchema = z.object({
   declinedParticipants: z
     .array(z.object({ address: z.string(), reason: z.enum(PARTICIPANT_DECLINE_REASONS) }))
     .default([]),
+  heldUntil: nullableInstant.default(null),
 }) satisfies z.ZodType<TicketMessage>;
 
 /**

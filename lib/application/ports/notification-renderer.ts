@@ -1,4 +1,5 @@
 import type { AgentReplyRefusal } from '../../domain/ticket/agent-reply-extraction.ts';
+import type { HeldFollowUpQuotes } from '../../domain/ticket/held-follow-ups.ts';
 import type { OutboundPurpose } from '../../domain/ticket/message-purpose.ts';
 import type { RecentMessage } from '../../domain/ticket/recent-conversation.ts';
 import type { DeclinedParticipant } from '../../domain/ticket/ticket.ts';
@@ -19,6 +20,7 @@ export const NOTIFICATION_KINDS = [
   'waiting-reminder',
   'auto-close-notice',
   'resolution-summary',
+  'agent-held-follow-ups',
 ] as const satisfies readonly OutboundPurpose[];
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -30,6 +32,7 @@ export const AGENT_NOTIFICATION_KINDS = [
   'agent-unauthenticated-staff',
   'agent-sla-alert',
   'escalation',
+  'agent-held-follow-ups',
 ] as const satisfies readonly NotificationKind[];
 export type AgentNotificationKind = (typeof AGENT_NOTIFICATION_KINDS)[number];
 
@@ -117,6 +120,8 @@ export interface NotificationContext {
   readonly resolution?: ResolutionView;
   /** resolution-summary, auto-close-notice: the two signed survey links, or null where the policy sends no survey. */
   readonly survey?: SurveyLinks | null;
+  /** agent-held-follow-ups: the follow-ups the throttle held, oldest first (quoted, cut), and how many more were not quoted. */
+  readonly heldFollowUps?: HeldFollowUpQuotes;
 }
 
 /** A wait on the customer: since when, when it closes (reminder), until when a reply reopens (auto-close). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AtendeError } from '../../domain/atende-error.ts';
+import { TIMER_KINDS } from '../../domain/ticket/ticket.ts';
 
 /** Schedule names EventBridge Scheduler accepts: 1–64 characters of `[0-9a-zA-Z-_.]`. */
 export const SCHEDULE_NAME = /^[0-9A-Za-z_.-]{1,64}$/;
@@ -22,7 +23,7 @@ export const TimerFiringSchema = z.strictObject({
   /** The schedule that fired: a firing is known by it and its due time, so a repeated delivery acts once. */
   schedule: z.string().regex(SCHEDULE_NAME),
   ticketNumber: z.number().int().positive(),
-  kind: z.enum(['warning', 'breach', 'escalation', 'reminder', 'auto-close']),
+  kind: z.enum(TIMER_KINDS),
   target: z.enum(['firstResponse', 'resolution']).nullable(),
   level: z.number().int().positive().nullable(),
   dueAt: z.iso.datetime(),

@@ -216,6 +216,11 @@ export function renderTicket(ticket: Ticket, messages: readonly TicketMessage[])
   ];
   if (ticket.flags.length > 0) lines.push(`  flags ${safe(ticket.flags.join(', '))}`);
   if (ticket.duplicateOf !== null) lines.push(`  closed as a duplicate of #${ticket.duplicateOf}`);
+  const held = ticket.followUpWindow?.held ?? [];
+  if (held.length > 0)
+    lines.push(
+      `  follow-ups ${held.join(', ')} held for the agents until ${safe(ticket.followUpWindow?.until ?? '-')}`,
+    );
   if (ticket.timerLog.length > 0) {
     const acted = ticket.timerLog.map((entry) => `${entry.key} at ${entry.at}`);
     lines.push(`  escalation level ${ticket.escalationLevel} · timers acted: ${safe(acted.join(', '))}`);
@@ -235,6 +240,8 @@ export function renderTicket(ticket: Ticket, messages: readonly TicketMessage[])
     if (message.delivery?.status === 'failed') {
       lines.push(`NOT DELIVERED: ${safe(message.delivery.code)}: ${safe(message.delivery.reason)}`);
     }
+    if (message.heldUntil !== null)
+      lines.push(`Throttled follow-up: held for the agents until ${safe(message.heldUntil)}`);
     lines.push(`From: ${safe(message.from)}`, `To: ${safe(message.to.join(', '))}`);
     if (message.cc.length > 0) lines.push(`Cc: ${safe(message.cc.join(', '))}`);
     if (message.declinedParticipants.length > 0) {

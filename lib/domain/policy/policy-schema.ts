@@ -344,7 +344,9 @@ const Conduct = z.strictObject({
     ),
   minFollowUpInterval: Duration('leave minFollowUpInterval out for no minimum')
     .optional()
-    .describe('Follow-ups closer together than this are recorded but trigger no acknowledgement or agent notification'),
+    .describe(
+      'A follow-up within this interval of the last one that reached the agents gets no acknowledgement and no mail of its own: the agents receive the follow-ups so held in one mail at the end of the interval',
+    ),
   shouting: z.enum(['flag', 'ignore']).default('ignore').describe('Flag messages written in capitals for agents'),
   rudeWords: PerLanguage(z.array(z.string().min(1)))
     .default({})

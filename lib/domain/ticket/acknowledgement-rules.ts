@@ -1,6 +1,6 @@
 import type { Policy } from '../policy/policy-schema.ts';
 import type { Customer } from './customer.ts';
-import type { Ticket, TicketFlag } from './ticket.ts';
+import type { TicketFlag } from './ticket.ts';
 
 /**
  * At most one acknowledgement per sender in this window. An autoresponder that answers our
@@ -30,13 +30,4 @@ export function conductNoticeDue(
   if (!flags.some((flag) => flag === 'shouting' || flag === 'rude-words')) return false;
   const every = policy.conduct.noticeEvery;
   return every === undefined || elapsedSince(customer?.lastConductNoticeAt ?? null, now) >= every * 60_000;
-}
-
-/**
- * A follow-up closer than the policy's minimum interval to the customer's previous message
- * (seed 004: 40 minutes) is recorded but wakes nobody: no acknowledgement, no agent notification.
- */
-export function isThrottledFollowUp(policy: Policy, ticket: Ticket, now: number): boolean {
-  const minimum = policy.conduct.minFollowUpInterval;
-  return minimum !== undefined && elapsedSince(ticket.lastCustomerMessageAt, now) < minimum * 60_000;
 }

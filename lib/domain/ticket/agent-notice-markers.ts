@@ -16,7 +16,8 @@ export interface AgentNoticeWords {
   readonly responseStrategy: string;
   /**
    * Headings only agents' notices have, each alone on its line above a list: flags, participants
-   * not added, and an escalation's last messages and the contacts it went to.
+   * not added, an escalation's last messages and the contacts it went to, and the follow-ups the
+   * throttle held.
    */
   readonly listHeadings: readonly string[];
   /**
@@ -38,6 +39,7 @@ export const AGENT_NOTICE_WORDS: Readonly<Record<string, AgentNoticeWords>> = {
       'Not added to the ticket',
       'The last messages with the customer',
       'This level is escalated to',
+      'Held follow-ups',
     ],
     factLabels: [
       'Subject',
@@ -63,6 +65,7 @@ export const AGENT_NOTICE_WORDS: Readonly<Record<string, AgentNoticeWords>> = {
       'No añadidos al ticket',
       'Los últimos mensajes con el cliente',
       'Este nivel se ha escalado a',
+      'Seguimientos retenidos',
     ],
     factLabels: [
       'Asunto',
@@ -88,6 +91,7 @@ export const AGENT_NOTICE_WORDS: Readonly<Record<string, AgentNoticeWords>> = {
       'Não adicionados ao ticket',
       'As últimas mensagens com o cliente',
       'Este nível foi escalonado para',
+      'Mensagens retidas',
     ],
     factLabels: [
       'Assunto',
@@ -113,6 +117,7 @@ export const AGENT_NOTICE_WORDS: Readonly<Record<string, AgentNoticeWords>> = {
       'Nicht zum Ticket hinzugefügt',
       'Die letzten Nachrichten mit dem Kunden',
       'Diese Stufe geht an',
+      'Zurückgehaltene Nachfragen',
     ],
     factLabels: [
       'Betreff',
@@ -138,6 +143,7 @@ export const AGENT_NOTICE_WORDS: Readonly<Record<string, AgentNoticeWords>> = {
       'Не добавлены в заявку',
       'Последние сообщения с клиентом',
       'Этот уровень эскалации получают',
+      'Задержанные сообщения',
     ],
     factLabels: [
       'Тема',

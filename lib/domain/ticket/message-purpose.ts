@@ -37,6 +37,8 @@ export const OUTBOUND_PURPOSES = [
   'auto-close-notice',
   /** To the requester: the ticket was resolved, with its summary and (policy) the satisfaction survey. */
   'resolution-summary',
+  /** To the queue's agents: the customer's follow-ups the throttle held, in one mail at the end of its window. */
+  'agent-held-follow-ups',
 ] as const;
 
 export type InboundPurpose = (typeof INBOUND_PURPOSES)[number];

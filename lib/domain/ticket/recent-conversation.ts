@@ -40,7 +40,7 @@ export function recentConversation(messages: readonly TicketMessage[]): RecentMe
 }
 
 /** The first `limit` UTF-16 units of `text`, never splitting a surrogate pair. */
-const cutText = (text: string, limit: number): string => {
+export const cutText = (text: string, limit: number): string => {
   if (text.length <= limit) return text;
   const last = text.charCodeAt(limit - 1);
   return text.slice(0, last >= 0xd800 && last <= 0xdbff ? limit - 1 : limit);

@@ -67,6 +67,7 @@ export function newTicket(facts: NewTicketFacts, sla: SlaClock): Ticket {
     satisfaction: null,
     flags: [...new Set(facts.flags)],
     duplicateOf: null,
+    followUpWindow: null,
     messageCount: 1,
     version: 0,
   };

@@ -10,7 +10,9 @@ import { slaScheduleOf } from './ticket-lifecycle.ts';
  * - `escalation`: a level of `sla.escalation` (level 1 after the breach, each next one its
  *   business-time delay after the one before), to that level's contacts;
  * - `reminder` and `auto-close`: `waitingOnCustomer.remindAfter` / `closeAfter` of wall-clock
- *   time after the ticket began waiting on the customer.
+ *   time after the ticket began waiting on the customer;
+ * - `follow-ups`: the end of the follow-up throttle's window while it holds follow-ups
+ *   (follow-up-window.ts), to send them to the agents in one mail; `firstHeld` is the oldest.
  */
 export type TicketTimer =
   | {
@@ -20,17 +22,27 @@ export type TicketTimer =
       readonly at: number;
     }
   | { readonly kind: 'escalation'; readonly target: SlaKind; readonly level: number; readonly at: number }
-  | { readonly kind: 'reminder' | 'auto-close'; readonly target: null; readonly level: null; readonly at: number };
+  | { readonly kind: 'reminder' | 'auto-close'; readonly target: null; readonly level: null; readonly at: number }
+  | {
+      readonly kind: 'follow-ups';
+      readonly target: null;
+      readonly level: null;
+      readonly at: number;
+      readonly firstHeld: number;
+    };
 
 export type TicketTimerKind = TicketTimer['kind'];
 
 /**
  * A timer's identity on its ticket: `firstResponse.warning`, `resolution.escalation.2`,
- * `waiting.reminder.<start>`. What a ticket records once a timer has acted, so the same timer
- * firing twice (Scheduler delivers at least once), or a plan made again, acts once.
- * A wait's timers are keyed by the wait's start: the next wait has timers of its own.
+ * `waiting.reminder.<start>`, `follow-ups.<window end>.<oldest held>`. What a ticket records once a
+ * timer has acted, so the same timer firing twice (Scheduler delivers at least once), or a plan made
+ * again, acts once. A wait's timers are keyed by the wait's start: the next wait has timers of its
+ * own; a window's mail by the window and its oldest follow-up: one left held for the next mail has
+ * a key of its own.
  */
 export const timerKey = (timer: TicketTimer, waitingSince: string | null = null): string => {
+  if (timer.kind === 'follow-ups') return `follow-ups.${new Date(timer.at).toISOString()}.${timer.firstHeld}`;
   if (timer.target === null) return `waiting.${timer.kind}.${waitingSince ?? ''}`;
   return timer.level === null ? `${timer.target}.${timer.kind}` : `${timer.target}.${timer.kind}.${timer.level}`;
 };
@@ -48,6 +60,7 @@ export type TimedTicket = Pick<
   | 'status'
   | 'firstRespondedAt'
   | 'resolvedAt'
+  | 'followUpWindow'
 > & {
   /** timerKey of every timer that has acted on the ticket. */
   readonly timersActed: readonly string[];
@@ -58,7 +71,9 @@ export type TimedTicket = Pick<
  * policy, so planning twice gives the same plan, and a stale timer is recognised by not being
  * in the plan any more (its target met, the ticket resolved, the wait over).
  *
- * - A resolved or closed ticket needs none.
+ * - Follow-ups held by the throttle need their mail at the window's end, whatever the ticket's
+ *   status: what the customer wrote reaches the agents even on a ticket resolved or closed since.
+ * - A resolved or closed ticket needs no other.
  * - A target already met (first response sent) needs none of its timers.
  * - While the SLA clock is stopped (waiting on the customer, `pausesSla`), the SLA has no due
  *   times and so no timers; the wait has its reminder and auto-close instead.
@@ -66,9 +81,9 @@ export type TimedTicket = Pick<
  *   but has not acted stays in the plan (it is due now: a late timer still fires).
  */
 export function planTicketTimers(policy: Policy, sla: SlaClock, ticket: TimedTicket): TicketTimer[] {
-  if (ticket.status === 'resolved' || ticket.status === 'closed') return [];
+  const timers: TicketTimer[] = followUpTimers(ticket);
+  if (ticket.status === 'resolved' || ticket.status === 'closed') return acting(timers, ticket, null);
   const schedule = slaScheduleOf(ticket, sla);
-  const timers: TicketTimer[] = [];
   if (ticket.firstRespondedAt === null) timers.push(...targetTimers(policy, schedule.firstResponse));
   if (ticket.resolvedAt === null) timers.push(...targetTimers(policy, schedule.resolution));
 
@@ -81,13 +96,23 @@ export function planTicketTimers(policy: Policy, sla: SlaClock, ticket: TimedTic
     if (closeAfter !== undefined)
       timers.push({ kind: 'auto-close', target: null, level: null, at: start + closeAfter * 60_000 });
   }
-  return (
-    timers
-      // A share of a target (75%) can fall between milliseconds: timers act on whole ones, never early.
-      .map((timer) => ({ ...timer, at: Math.ceil(timer.at) }))
-      .filter((timer) => !ticket.timersActed.includes(timerKey(timer, since)))
-      .sort((a, b) => a.at - b.at || TIMER_ORDER.indexOf(a.kind) - TIMER_ORDER.indexOf(b.kind))
-  );
+  return acting(timers, ticket, since);
+}
+
+/** The timers that have not acted yet, earliest first. */
+const acting = (timers: readonly TicketTimer[], ticket: TimedTicket, since: string | null): TicketTimer[] =>
+  timers
+    // A share of a target (75%) can fall between milliseconds: timers act on whole ones, never early.
+    .map((timer) => ({ ...timer, at: Math.ceil(timer.at) }))
+    .filter((timer) => !ticket.timersActed.includes(timerKey(timer, since)))
+    .sort((a, b) => a.at - b.at || TIMER_ORDER.indexOf(a.kind) - TIMER_ORDER.indexOf(b.kind));
+
+/** The mail of the follow-ups the throttle holds, at the end of their window. */
+function followUpTimers(ticket: Pick<TimedTicket, 'followUpWindow'>): TicketTimer[] {
+  const window = ticket.followUpWindow;
+  const firstHeld = window?.held[0];
+  if (window === null || firstHeld === undefined) return [];
+  return [{ kind: 'follow-ups', target: null, level: null, at: Date.parse(window.until), firstHeld }];
 }
 
 /** Timers due at one instant act in this order: a breach is recorded before its first escalation. */

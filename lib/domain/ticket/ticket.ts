@@ -77,12 +77,24 @@ export interface Ticket {
   readonly flags: readonly TicketFlag[];
   /** The open ticket this one repeats, when the policy closes duplicates (`conduct.duplicates: close`). */
   readonly duplicateOf: number | null;
+  /**
+   * The customer's follow-up throttle (`conduct.minFollowUpInterval`): until when follow-ups are
+   * held back from the agents, and those held so far (follow-up-window.ts). Null on a ticket stored
+   * before it, or when no follow-up has reached the agents since.
+   */
+  readonly followUpWindow: FollowUpWindow | null;
   readonly messageCount: number;
   readonly version: number;
 }
 
+/** The throttle window of a ticket's follow-ups: it ends at `until`; the follow-ups held in it, by sequence, oldest first. */
+export interface FollowUpWindow {
+  readonly until: string;
+  readonly held: readonly number[];
+}
+
 /** What fires on a ticket's clock (ticket-timers.ts says when). */
-export const TIMER_KINDS = ['warning', 'breach', 'escalation', 'reminder', 'auto-close'] as const;
+export const TIMER_KINDS = ['warning', 'breach', 'escalation', 'reminder', 'auto-close', 'follow-ups'] as const;
 export type TimerKind = (typeof TIMER_KINDS)[number];
 export const SLA_TARGETS = ['firstResponse', 'resolution'] as const;
 
@@ -176,4 +188,9 @@ export interface TicketMessage {
   readonly delivery: MessageDelivery | null;
   /** Addresses this message named that were not made participants, and why. */
   readonly declinedParticipants: readonly DeclinedParticipant[];
+  /**
+   * A throttled follow-up: held back from the agents until this instant, then sent to them in one
+   * mail with the others held in its window; null for every other message.
+   */
+  readonly heldUntil: string | null;
 }

@@ -112,7 +112,7 @@ describe('replies find their ticket', () => {
     });
   });
 
-  it('records a follow-up sent within 40 minutes without waking the agents', async () => {
+  it('holds a follow-up sent within 40 minutes, and sends it before the next one when its window’s mail has not gone', async () => {
     const { receive, sentTo, clock, store } = pipeline();
     await receive({});
     clock.advance(10 * 60_000);
@@ -120,10 +120,15 @@ describe('replies find their ticket', () => {
     expect(early).toMatchObject({ outcome: 'threaded', sent: [] });
     expect((await store.getTicket(1000))!.flags).toContain('throttled-follow-up');
     clock.advance(45 * 60_000);
+    // No timer ran here: the window's mail goes first, in the same change as the next follow-up's notice.
     expect(await receive({ subject: 'Re: [Atende #1000] Printer offline', text: 'Still broken.' })).toMatchObject({
-      sent: ['agent-customer-reply'],
+      sent: ['agent-held-follow-ups', 'agent-customer-reply'],
     });
-    expect(sentTo('servicedesk-agents@example.com')).toHaveLength(2);
+    const [, held, reply] = sentTo('servicedesk-agents@example.com');
+    expect(held!.text).toContain('Any news?');
+    expect(held!.text).not.toContain('Still broken.');
+    expect(reply!.text).toContain('Still broken.');
+    expect((await store.getTicket(1000))!.followUpWindow?.held).toEqual([]);
   });
 
   it("lets a stranger who quotes a ticket's Message-ID start a ticket of their own and learn nothing of the other", async () => {

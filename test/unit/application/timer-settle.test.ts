@@ -44,7 +44,7 @@ describe('re-planning timers as an owed effect', () => {
   });
 
   it('asks the scheduler nothing when a change leaves the next timer where it was', async () => {
-    const { receive, timers } = pipeline();
+    const { receive, timers, clock } = pipeline();
     const first = await receive({
       from: 'ana@customer.example',
       subject: 'Export fails',
@@ -52,7 +52,9 @@ describe('re-planning timers as an owed effect', () => {
     });
     const calls = timers.calls.length;
 
-    // The same customer adds a line: the ticket changes, its next timer (the first-response warning) does not.
+    // The same customer adds a line an hour later (past the follow-up throttle, so nothing is held): the
+    // ticket changes, its next timer (the first-response warning) does not.
+    clock.advance(60 * 60_000);
     await receive({
       from: 'ana@customer.example',
       subject: `Re: [Atende #${ticketNumberOf(first)}] Export fails`,

@@ -2,13 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Policy } from '../../../lib/domain/policy/policy-schema.ts';
 import { verdictRejection } from '../../../lib/domain/routing/inbound-verdicts.ts';
 import { isStaff, planFor, queueForRecipients, regionFor } from '../../../lib/domain/routing/support-routing.ts';
-import {
-  acknowledgementAllowed,
-  conductNoticeDue,
-  isThrottledFollowUp,
-} from '../../../lib/domain/ticket/acknowledgement-rules.ts';
+import { acknowledgementAllowed, conductNoticeDue } from '../../../lib/domain/ticket/acknowledgement-rules.ts';
 import { type Customer, newCustomer } from '../../../lib/domain/ticket/customer.ts';
-import type { Ticket } from '../../../lib/domain/ticket/ticket.ts';
 import { at, shippedPolicy } from '../../support/policy-fixtures.ts';
 
 const policy = shippedPolicy('default.yaml');
@@ -83,11 +78,5 @@ describe('acknowledgements and follow-ups', () => {
     expect(
       conductNoticeDue(policy, customer({ lastConductNoticeAt: '2026-11-10T10:00:00Z' }), ['rude-words'], now),
     ).toBe(true);
-  });
-
-  it('throttles follow-ups closer than 40 minutes to the previous message', () => {
-    const ticket = { lastCustomerMessageAt: '2026-11-23T09:30:00Z' } as Ticket;
-    expect(isThrottledFollowUp(policy, ticket, now)).toBe(true);
-    expect(isThrottledFollowUp(policy, { ...ticket, lastCustomerMessageAt: '2026-11-23T09:19:00Z' }, now)).toBe(false);
   });
 });

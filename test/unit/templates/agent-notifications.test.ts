@@ -29,6 +29,7 @@ describe.each(LOCALES)("agents' notifications in %s", (locale) => {
     'agent-relay-refused',
     'agent-sla-alert',
     'escalation',
+    'agent-held-follow-ups',
   ] as const)('%s starts with the reply marker line, then says it is internal, in text and HTML', (kind) => {
     const { text, html } = renderer.render(kind, locale, sampleContext(kind, locale));
 
@@ -52,9 +53,9 @@ describe.each(LOCALES)("agents' notifications in %s", (locale) => {
 
   // The extraction of agents' replies looks for these lines; a template that words them otherwise would slip past it.
   it('print the section headings and fact labels agent-reply extraction knows, at the start of lines', () => {
-    const rendered = (['agent-new-ticket', 'agent-customer-reply', 'agent-sla-alert', 'escalation'] as const).map(
-      (kind) => renderer.render(kind, locale, sampleContext(kind, locale)),
-    );
+    const rendered = (
+      ['agent-new-ticket', 'agent-customer-reply', 'agent-sla-alert', 'escalation', 'agent-held-follow-ups'] as const
+    ).map((kind) => renderer.render(kind, locale, sampleContext(kind, locale)));
     const textLines = rendered.flatMap(({ text }) => text.split('\n'));
     const shownLines = rendered.flatMap(({ html }) => htmlLines(html));
     const startsALine = (lines: readonly string[], label: string) =>
@@ -200,6 +201,19 @@ describe("hostile text in agents' notifications", () => {
         cut: false,
       },
     ],
+    heldFollowUps: {
+      quoted: [
+        {
+          sequence: 2,
+          author: 'requester',
+          from: '"<b>x</b>"@evil.example',
+          at: '2026-11-24T13:00:00.000Z',
+          text: '<script>steal()</script>',
+          cut: false,
+        },
+      ],
+      notQuoted: 0,
+    },
   };
 
   it.each(AGENT_NOTIFICATION_KINDS)('is escaped in the HTML of %s, never turned into markup', (kind) => {
@@ -290,5 +304,41 @@ describe('the escalation', () => {
 
     expect(text).not.toContain('The last messages');
     expect(html).not.toContain('data-section="recent-messages"');
+  });
+});
+
+describe("the held follow-ups' mail", () => {
+  it('quotes each follow-up with its sender and time, oldest first, marks a cut one and counts the rest', () => {
+    const { subject, text, html } = renderer.render(
+      'agent-held-follow-ups',
+      'en',
+      sampleContext('agent-held-follow-ups', 'en'),
+    );
+
+    expect(subject).toBe('Customer follow-ups: [Atende #1042] Printer offline since Monday');
+    expect(text).toContain('Status:   Resolved');
+    expect(text).toContain(
+      [
+        'Held follow-ups:',
+        '----------------------------------------------------------------------',
+        'ana.souza@cliente.example, Tuesday, November 24, 2026 at 8:10 AM EST:',
+        '',
+        'Any news? The whole floor cannot print.',
+        '----------------------------------------------------------------------',
+        'rui@cliente.example, Tuesday, November 24, 2026 at 8:25 AM EST:',
+        '',
+        'The printer in room 5 stopped too. […]',
+      ].join('\n'),
+    );
+    expect(text).toContain('2 more are kept on the ticket.');
+    expect(html).toContain('data-section="held-follow-ups"');
+  });
+
+  it.each(LOCALES)('says nothing of more follow-ups in %s when every one is quoted', (locale) => {
+    const context = sampleContext('agent-held-follow-ups', locale);
+    const all = { ...context, heldFollowUps: { ...context.heldFollowUps!, notQuoted: 0 } };
+
+    expect(renderer.render('agent-held-follow-ups', locale, all).text).not.toMatch(/\b0\b/);
+    expect(renderer.render('agent-held-follow-ups', locale, context).text).toMatch(/\b2\b/);
   });
 });

@@ -177,6 +177,33 @@ export const sampleContext = (kind: NotificationKind, locale = 'en'): Notificati
         },
         survey: sampleSurvey,
       };
+    case 'agent-held-follow-ups':
+      return {
+        ...baseContext,
+        ticket: { ...baseContext.ticket, status: 'resolved', statusLabel: 'Resolved' },
+        agentNotice: agentNoticeFor(locale),
+        heldFollowUps: {
+          quoted: [
+            {
+              sequence: 3,
+              author: 'requester',
+              from: 'ana.souza@cliente.example',
+              at: '2026-11-24T13:10:00.000Z',
+              text: 'Any news? The whole floor cannot print.',
+              cut: false,
+            },
+            {
+              sequence: 4,
+              author: 'participant',
+              from: 'rui@cliente.example',
+              at: '2026-11-24T13:25:00.000Z',
+              text: 'The printer in room 5 stopped too.',
+              cut: true,
+            },
+          ],
+          notQuoted: 2,
+        },
+      };
     case 'resolution-summary':
       return {
         ...baseContext,

@@ -150,6 +150,41 @@ describe('the timers a ticket needs', () => {
   });
 });
 
+describe('the timer of held follow-ups', () => {
+  const holding = { until: '2026-11-23T15:40:00.000Z', held: [2, 3] };
+  const followUps = (ticket: TimedTicket) =>
+    shown(planTicketTimers(policy, sla, ticket).filter((timer) => timer.kind === 'follow-ups'));
+
+  it('is planned at the window’s end while the window holds follow-ups, keyed by the window and its oldest', () => {
+    const plan = planTicketTimers(policy, sla, installTicket({ followUpWindow: holding }));
+
+    expect(shown(plan.slice(0, 1))).toEqual(['follow-ups.2026-11-23T15:40:00.000Z.2 2026-11-23T15:40:00.000Z']);
+  });
+
+  it('is not planned once the window is emptied, nor for a window that never held any', () => {
+    expect(followUps(installTicket({ followUpWindow: { ...holding, held: [] } }))).toEqual([]);
+    expect(followUps(installTicket({ followUpWindow: null }))).toEqual([]);
+  });
+
+  it('is still planned on a ticket resolved or closed since, and is then its only timer', () => {
+    for (const status of ['resolved', 'closed'] as const) {
+      const ticket = installTicket({ status, resolvedAt: '2026-11-23T15:20:00.000Z', followUpWindow: holding });
+
+      expect(shown(planTicketTimers(policy, sla, ticket))).toEqual([
+        'follow-ups.2026-11-23T15:40:00.000Z.2 2026-11-23T15:40:00.000Z',
+      ]);
+    }
+  });
+
+  it('has a key of its own for a follow-up left held for the next mail', () => {
+    const acted = ['follow-ups.2026-11-23T15:40:00.000Z.2'];
+
+    expect(followUps(installTicket({ followUpWindow: { ...holding, held: [3] }, timersActed: acted }))).toEqual([
+      'follow-ups.2026-11-23T15:40:00.000Z.3 2026-11-23T15:40:00.000Z',
+    ]);
+  });
+});
+
 describe('timer instants', () => {
   it('are whole milliseconds, never before the share they stand for, even when 75% of a target falls between two', () => {
     const policy = shippedPolicy('default.yaml');
