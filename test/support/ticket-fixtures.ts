@@ -34,6 +34,7 @@ export const aTicket = (number: number, overrides: Partial<Ticket> = {}): Ticket
   flags: [],
   duplicateOf: null,
   messageCount: 1,
+  assignee: null,
   version: 1,
   ...overrides,
 });

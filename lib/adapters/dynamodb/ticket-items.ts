@@ -93,6 +93,8 @@ const TicketSchema = z.object({
   flags: z.array(z.enum(TICKET_FLAGS)),
   duplicateOf: z.number().int().nullable().default(null),
   messageCount: z.number().int(),
+  // Tickets stored before assignment existed are unassigned.
+  assignee: z.string().nullable().default(null),
   version: z.number().int(),
 }) satisfies z.ZodType<Ticket>;
 

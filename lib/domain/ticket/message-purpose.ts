@@ -17,6 +17,10 @@ export const INBOUND_PURPOSES = [
   'auto-reply',
   /** A delivery status notification about one of our mails. */
   'bounce',
+  /** An agent's internal note (`#note`, `Internal:`): kept, mailed to the other agents, never to a customer. */
+  'internal-note',
+  /** An agent's mail of commands only (`#status waiting`): applied, nothing relayed. */
+  'agent-commands',
 ] as const;
 
 export const OUTBOUND_PURPOSES = [
@@ -37,6 +41,10 @@ export const OUTBOUND_PURPOSES = [
   'auto-close-notice',
   /** To the requester: the ticket was resolved, with its summary and (policy) the satisfaction survey. */
   'resolution-summary',
+  /** To the agent alone: what their mail of commands changed. */
+  'agent-commands-applied',
+  /** To the queue's agents (and the assignee), never a customer: an agent's internal note. */
+  'agent-internal-note',
 ] as const;
 
 export type InboundPurpose = (typeof INBOUND_PURPOSES)[number];
