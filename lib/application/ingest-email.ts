@@ -74,7 +74,13 @@ export type IngestResult =
   | {
       readonly outcome: 'recorded';
       readonly ticketNumber: number;
-      readonly kind: 'bounce' | 'auto-reply' | 'unauthenticated-staff' | 'agent-reply-refused';
+      readonly kind:
+        | 'bounce'
+        | 'auto-reply'
+        | 'unauthenticated-staff'
+        | 'agent-reply-refused'
+        | 'internal-note'
+        | 'agent-commands';
       readonly sent: Sent;
       /** Why an agent's reply was not relayed (agent-reply-refused). */
       readonly reason?: AgentReplyRefusal;
@@ -283,17 +289,19 @@ class EmailIngestion {
       reply: replyThread(mail),
       limits: agentReplyLimits(resolveMailLimits(this.deps.limits)),
     });
-    return this.changed(outcome, (changed, sent, result) =>
-      result.relayed
-        ? { outcome: 'relayed', ticketNumber: changed.number, sent }
-        : {
-            outcome: 'recorded',
-            ticketNumber: changed.number,
-            kind: 'agent-reply-refused',
-            reason: result.reason,
-            sent,
-          },
-    );
+    return this.changed(outcome, (changed, sent, result): IngestResult => {
+      const ticketNumber = changed.number;
+      switch (result.outcome) {
+        case 'relayed':
+          return { outcome: 'relayed', ticketNumber, sent };
+        case 'noted':
+          return { outcome: 'recorded', ticketNumber, kind: 'internal-note', sent };
+        case 'applied':
+          return { outcome: 'recorded', ticketNumber, kind: 'agent-commands', sent };
+        case 'refused':
+          return { outcome: 'recorded', ticketNumber, kind: 'agent-reply-refused', reason: result.reason, sent };
+      }
+    });
   }
 
   private async keepUnauthenticatedStaff(ticket: Ticket, mail: InboundMail, sender: string): Promise<IngestResult> {

@@ -1,18 +1,22 @@
 import { AtendeError } from '../domain/atende-error.ts';
+import { withoutControlCharacters } from '../domain/mail/header-text.ts';
 import { ATENDE_TICKET_HEADER } from '../domain/mail/mail-classification.ts';
 import { isMailableAddress } from '../domain/mail/mailable-address.ts';
 import { tagSubject } from '../domain/mail/subject.ts';
 import type { ContactSpec, Policy, Queue } from '../domain/policy/policy-schema.ts';
-import { isStaff } from '../domain/routing/support-routing.ts';
+import { isStaff, ticketQueue } from '../domain/routing/support-routing.ts';
+import { commandNamesIn } from '../domain/ticket/agent-command-words.ts';
+import type { CommandProblem } from '../domain/ticket/agent-commands.ts';
 import { agentNoticeWords, replyMarkerLine } from '../domain/ticket/agent-notice-markers.ts';
 import type { AgentReplyRefusal } from '../domain/ticket/agent-reply-extraction.ts';
 import type { HeldFollowUpQuotes } from '../domain/ticket/held-follow-ups.ts';
 import { isCustomerVisible } from '../domain/ticket/message-purpose.ts';
 import { isCustomerOf } from '../domain/ticket/participants.ts';
-import type { Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
+import { SETTABLE_STATUSES, type Ticket, type TicketMessage } from '../domain/ticket/ticket.ts';
 import type { MailAddress, OutgoingMail } from './ports/mailer.ts';
 import type {
   AgentNotificationKind,
+  CommandHelpView,
   DeclinedParticipant,
   NotificationContext,
   NotificationKind,
@@ -27,7 +31,9 @@ import type {
 } from './ports/notification-renderer.ts';
 
 /** Customer text quoted in agent notifications is cut here: the ticket keeps all of it. */
-const QUOTED_TEXT_LIMIT = 20_000;
+export const QUOTED_TEXT_LIMIT = 20_000;
+/** An agent's display name in the relay's From is cut here: a header, not a paragraph. */
+const MAX_AGENT_NAME_CHARS = 64;
 
 /** What a notification answers: the message it replies to and the thread so far. */
 export interface ThreadHeaders {
@@ -41,8 +47,8 @@ export interface ThreadHeaders {
  */
 export class NotificationMail {
   constructor(
-    private readonly policy: Policy,
-    private readonly renderer: NotificationRenderer,
+    protected readonly policy: Policy,
+    protected readonly renderer: NotificationRenderer,
   ) {}
 
   /** The language templates exist for: the customer's when offered and rendered, else the policy default. */
@@ -67,6 +73,7 @@ export class NotificationMail {
       requester: ticket.requester,
       requesterName: ticket.requesterName,
       channel: ticket.channel,
+      assignee: ticket.assignee,
     };
   }
 
@@ -112,14 +119,18 @@ export class NotificationMail {
     return { ...this.toCustomers('suspended-notice', ticket, locale, thread, context, 'auto-replied'), cc: [] };
   }
 
-  /** An agent's reply as the customer and the participants receive it: a human answer, so no Auto-Submitted. */
+  /**
+   * An agent's reply as the customer and the participants receive it: a human answer, so no
+   * Auto-Submitted, from the queue's address under the agent's name ("Ana via Atende Support");
+   * the brand alone when the agent's mail gave no name.
+   */
   agentReplyRelay(
     ticket: Ticket,
     thread: ThreadHeaders,
     reply: { from: string; fromName: string | null; text: string; at: string },
   ): OutgoingMail {
     const locale = this.localeFor(ticket.locale);
-    return this.toCustomers(
+    const mail = this.toCustomers(
       'agent-reply-relay',
       ticket,
       locale,
@@ -127,6 +138,9 @@ export class NotificationMail {
       this.context(ticket, locale, { message: reply }),
       undefined,
     );
+    const name =
+      reply.fromName === null ? '' : withoutControlCharacters(reply.fromName).trim().slice(0, MAX_AGENT_NAME_CHARS);
+    return name === '' ? mail : { ...mail, from: { ...mail.from, name: `${name} via ${this.policy.brand.name}` } };
   }
 
   /**
@@ -164,22 +178,46 @@ export class NotificationMail {
   agentRelayRefused(
     ticket: Ticket,
     thread: ThreadHeaders,
-    refusal: { agent: MailAddress; reason: AgentReplyRefusal; at: string },
+    refusal: { agent: MailAddress; reason: AgentReplyRefusal; at: string; problems?: readonly CommandProblem[] },
   ): OutgoingMail {
-    const queue = this.queue(ticket);
-    const agent = refusal.agent.address.toLowerCase();
-    if (!isStaff(this.policy, queue, agent)) {
-      throw new AtendeError('notification.recipientNotStaff', `${agent} is not staff of the ${queue.name} queue`, {
-        details: { ticket: ticket.number, queue: queue.name, reason: refusal.reason },
-      });
-    }
+    const to = this.staffAlone(ticket, refusal.agent, 'agent-relay-refused');
     const locale = this.policy.languages.default;
     const context = this.context(ticket, locale, {
-      relayRefusal: { reason: refusal.reason, at: refusal.at },
+      relayRefusal: {
+        reason: refusal.reason,
+        at: refusal.at,
+        problems: refusal.problems ?? [],
+        commands: this.commandHelp(locale),
+      },
       agentNotice: this.agentNotice(locale, true),
     });
-    const to = { address: agent, name: refusal.agent.name ?? null };
+    const queue = this.queue(ticket);
     return this.toStaff('agent-relay-refused', ticket, locale, thread, context, [to], queue.address, 'auto-replied');
+  }
+
+  /**
+   * The agent alone, checked: fails with `notification.recipientNotStaff` for an address that is
+   * not staff of the ticket's queue, since a notice to one agent must never reach a customer.
+   */
+  protected staffAlone(ticket: Ticket, agent: MailAddress, kind: AgentNotificationKind): MailAddress {
+    const queue = this.queue(ticket);
+    const address = agent.address.toLowerCase();
+    if (!isStaff(this.policy, queue, address) || isCustomerOf(ticket, address)) {
+      throw new AtendeError('notification.recipientNotStaff', `${address} is not staff of the ${queue.name} queue`, {
+        details: { ticket: ticket.number, queue: queue.name, kind },
+      });
+    }
+    return { address, name: agent.name ?? null };
+  }
+
+  /** The commands there are, named in `locale`, with the policy's statuses, priorities and plans. */
+  protected commandHelp(locale: string): CommandHelpView {
+    return {
+      names: commandNamesIn(locale),
+      statuses: SETTABLE_STATUSES,
+      priorities: this.policy.priorities.levels.map((level) => level.name),
+      plans: this.policy.plans?.levels.map((level) => level.name) ?? [],
+    };
   }
 
   /**
@@ -198,14 +236,13 @@ export class NotificationMail {
       agentNotice: this.agentNotice(locale, false),
     });
     const queue = this.queue(ticket);
-    const agents = [{ address: queue.agents }];
     return this.toStaff(
       'agent-unauthenticated-staff',
       ticket,
       locale,
       thread,
       context,
-      agents,
+      this.agentRecipients(ticket),
       queue.agents,
       'auto-generated',
     );
@@ -335,12 +372,35 @@ export class NotificationMail {
   }
 
   /** The reply marker (where answering the mail reaches the customer) and the internal banner, in `locale`. */
-  private agentNotice(locale: string, answerable: boolean): NonNullable<NotificationContext['agentNotice']> {
+  protected agentNotice(locale: string, answerable: boolean): NonNullable<NotificationContext['agentNotice']> {
     const words = agentNoticeWords(locale);
     return { replyMarker: answerable ? replyMarkerLine(words) : null, banner: words.banner };
   }
 
-  /** To the queue's agents: they answer the mail, and the answer comes back to the queue and is relayed. */
+  /**
+   * Who gets a ticket's notices to agents: the queue's agents address, and the assignee as well
+   * (`assignment.notify: assignee-and-agents`) or instead (`assignee-only`).
+   */
+  protected agentRecipients(ticket: Ticket): MailAddress[] {
+    const agents = { address: this.queue(ticket).agents };
+    const assignee = this.assigneeOf(ticket);
+    if (assignee === null) return [agents];
+    return this.policy.assignment.notify === 'assignee-only'
+      ? [{ address: assignee }]
+      : [agents, { address: assignee }];
+  }
+
+  /**
+   * The ticket's assignee while they are staff of its queue and no customer of it: the policy may
+   * have changed since the assignment, and agents' mail must never reach a customer.
+   */
+  protected assigneeOf(ticket: Ticket): string | null {
+    const assignee = ticket.assignee;
+    if (assignee === null || isCustomerOf(ticket, assignee)) return null;
+    return isStaff(this.policy, this.queue(ticket), assignee) ? assignee : null;
+  }
+
+  /** To the queue's agents (and the assignee): they answer the mail, and the answer comes back to the queue and is relayed. */
   private toQueueAgents(
     kind: AgentNotificationKind,
     ticket: Ticket,
@@ -355,13 +415,13 @@ export class NotificationMail {
       locale,
       thread,
       context,
-      [{ address: queue.agents }],
+      this.agentRecipients(ticket),
       queue.address,
       'auto-generated',
     );
   }
 
-  private toStaff(
+  protected toStaff(
     kind: AgentNotificationKind,
     ticket: Ticket,
     locale: string,
@@ -421,10 +481,8 @@ export class NotificationMail {
     return { address: queue.address, name: this.policy.brand.name };
   }
 
-  private queue(ticket: Ticket): Queue {
-    const queue = this.policy.queues.find((candidate) => candidate.name === ticket.queue);
-    // Tickets name a queue of the policy they were opened under; a renamed queue falls back to the first.
-    return queue ?? this.policy.queues[0]!;
+  protected queue(ticket: Ticket): Queue {
+    return ticketQueue(this.policy, ticket);
   }
 }
 

@@ -1,6 +1,6 @@
 import { AtendeError } from '../domain/atende-error.ts';
 import type { TicketStatus } from '../domain/policy/policy-schema.ts';
-import type { Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
+import { SETTABLE_STATUSES, type Ticket, type TicketMessage } from '../domain/ticket/ticket.ts';
 import { changeStatus } from '../domain/ticket/ticket-lifecycle.ts';
 import { type ChangeOutcome, changeTicket } from './change-ticket.ts';
 import { conversationThread, NotificationMail } from './notification-mail.ts';
@@ -14,9 +14,6 @@ export interface StatusRequest {
   readonly note?: string | null;
 }
 
-/** Statuses a person sets; `new` is where a ticket starts, never where one is put back. */
-const SETTABLE: readonly TicketStatus[] = ['open', 'in-progress', 'waiting-on-customer', 'resolved', 'closed'];
-
 /**
  * Moves a ticket to a status through the kernel: the SLA clock pauses or resumes with it, its
  * timers are planned again, and resolving sends the requester the resolution summary (with the
@@ -29,9 +26,9 @@ export async function setTicketStatus(
   event: TicketEvent,
   request: StatusRequest,
 ): Promise<ChangeOutcome<TicketStatus>> {
-  if (!SETTABLE.includes(request.status))
+  if (!SETTABLE_STATUSES.includes(request.status))
     throw new AtendeError('cli.invalidArgument', `a ticket cannot be set to "${request.status}"`, {
-      details: { status: request.status, valid: SETTABLE },
+      details: { status: request.status, valid: SETTABLE_STATUSES },
     });
   const ticket = await deps.store.getTicket(request.ticketNumber);
   if (ticket === null)

@@ -188,7 +188,7 @@ const staffReply = (notice: { subject: string; messageId: string }): TestMail =>
   cc: EVE,
   subject: `Re: ${notice.subject}`,
   inReplyTo: notice.messageId,
-  text: 'Please type your card number and PIN at https://attacker.example/pay\n#status resolved',
+  text: '#status resolved\nPlease type your card number and PIN at https://attacker.example/pay',
 });
 
 const matrix = evidenceMatrix();
@@ -271,7 +271,7 @@ describe("the requester's From on a reply to their ticket, naming Eve in Cc, und
         from: STAFF,
         subject: `Re: ${notice.subject}`,
         inReplyTo: notice.messageId,
-        text: 'Restart it.\n#status waiting',
+        text: '#status waiting\nRestart it.',
       },
       { submittedBy: STAFF },
     );

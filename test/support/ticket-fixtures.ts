@@ -35,6 +35,7 @@ export const aTicket = (number: number, overrides: Partial<Ticket> = {}): Ticket
   duplicateOf: null,
   followUpWindow: null,
   messageCount: 1,
+  assignee: null,
   version: 1,
   ...overrides,
 });

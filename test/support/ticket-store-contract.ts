@@ -312,6 +312,16 @@ export const ticketStoreContract = (freshStore: () => Promise<TicketStore>, opti
       expect(await store.getTicket(number)).toEqual(saved);
     });
 
+    it('keeps the assignee, and reads a ticket stored unassigned as unassigned', async () => {
+      const store = await freshStore();
+      const { number, ticket } = await stored(store);
+      expect((await store.getTicket(number))!.assignee).toBeNull();
+
+      await store.saveTicket({ ...ticket, assignee: 'dario@example.com' }, ticket.version);
+
+      expect((await store.getTicket(number))!.assignee).toBe('dario@example.com');
+    });
+
     it('rejects a stale version with store.versionConflict', async () => {
       const store = await freshStore();
       const { ticket } = await stored(store);

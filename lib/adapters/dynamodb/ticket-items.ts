@@ -98,6 +98,8 @@ const TicketSchema = z.object({
     .nullable()
     .default(null),
   messageCount: z.number().int(),
+  // Tickets stored before assignment existed are unassigned.
+  assignee: z.string().nullable().default(null),
   version: z.number().int(),
 }) satisfies z.ZodType<Ticket>;
 

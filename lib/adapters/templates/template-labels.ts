@@ -25,6 +25,8 @@ export const TemplateLabelsSchema = z.strictObject({
   slaTargets: z.record(z.string(), z.string().min(1)),
   /** Keyed by SlaAlertView stage (warning, breach, escalation): the word an SLA alert's subject starts with. */
   slaStages: z.record(z.string(), z.string().min(1)),
+  /** Keyed by AppliedChangeView field (status, priority, plan, assignee): what an agent's command changed. */
+  changedFields: z.record(z.string(), z.string().min(1)),
 });
 
 export type TemplateLabels = z.output<typeof TemplateLabelsSchema>;
@@ -38,6 +40,7 @@ export const LABEL_GROUPS: readonly LabelGroup[] = [
   'refusalReasons',
   'slaTargets',
   'slaStages',
+  'changedFields',
 ];
 
 /** The label for `key`; an unknown key reads as the group's `_other` label, or as itself. */

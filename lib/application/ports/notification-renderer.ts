@@ -1,3 +1,5 @@
+import type { AgentCommandKind } from '../../domain/ticket/agent-command-words.ts';
+import type { CommandProblem } from '../../domain/ticket/agent-commands.ts';
 import type { AgentReplyRefusal } from '../../domain/ticket/agent-reply-extraction.ts';
 import type { HeldFollowUpQuotes } from '../../domain/ticket/held-follow-ups.ts';
 import type { OutboundPurpose } from '../../domain/ticket/message-purpose.ts';
@@ -21,6 +23,8 @@ export const NOTIFICATION_KINDS = [
   'auto-close-notice',
   'resolution-summary',
   'agent-held-follow-ups',
+  'agent-commands-applied',
+  'agent-internal-note',
 ] as const satisfies readonly OutboundPurpose[];
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -33,6 +37,8 @@ export const AGENT_NOTIFICATION_KINDS = [
   'agent-sla-alert',
   'escalation',
   'agent-held-follow-ups',
+  'agent-commands-applied',
+  'agent-internal-note',
 ] as const satisfies readonly NotificationKind[];
 export type AgentNotificationKind = (typeof AGENT_NOTIFICATION_KINDS)[number];
 
@@ -60,6 +66,8 @@ export interface TicketView {
   readonly requester: string;
   readonly requesterName: string | null;
   readonly channel: string;
+  /** The agent the ticket is assigned to; null when unassigned. */
+  readonly assignee: string | null;
 }
 
 /** Everything a template may use; each kind uses what it needs (see templates/README.md). */
@@ -99,8 +107,22 @@ export interface NotificationContext {
   readonly agentNotice?: { readonly replyMarker: string | null; readonly banner: string };
   /** agent-new-ticket, agent-customer-reply: addresses the customer Cc'd that were not added to the ticket. */
   readonly declinedParticipants?: readonly DeclinedParticipant[];
-  /** agent-relay-refused: why the agent's reply was not sent, and when the agent sent it. */
-  readonly relayRefusal?: { readonly reason: AgentReplyRefusal; readonly at: string };
+  /**
+   * agent-relay-refused: why the agent's reply was not sent, when the agent sent it, the commands
+   * not understood (none unless the reason is `commands-not-understood`) and the commands there are.
+   */
+  readonly relayRefusal?: {
+    readonly reason: AgentReplyRefusal;
+    readonly at: string;
+    readonly problems: readonly CommandProblem[];
+    readonly commands: CommandHelpView;
+  };
+  /** agent-commands-applied: what the agent's commands changed, and whether the requester got the resolution summary. */
+  readonly commandsApplied?: {
+    readonly changes: readonly AppliedChangeView[];
+    readonly resolutionSent: boolean;
+    readonly at: string;
+  };
   /** agent-unauthenticated-staff: the staff address the mail claims, when it came, and its verdicts. */
   readonly unauthenticatedStaff?: {
     readonly from: string;
@@ -122,6 +144,23 @@ export interface NotificationContext {
   readonly survey?: SurveyLinks | null;
   /** agent-held-follow-ups: the follow-ups the throttle held, oldest first (quoted, cut), and how many more were not quoted. */
   readonly heldFollowUps?: HeldFollowUpQuotes;
+}
+
+/** The commands an agent may write, named in the template's language, and the values the policy has. */
+export interface CommandHelpView {
+  readonly names: Readonly<Record<AgentCommandKind, string>>;
+  readonly statuses: readonly string[];
+  readonly priorities: readonly string[];
+  /** Empty when the policy has no plans. */
+  readonly plans: readonly string[];
+}
+
+/** One thing an agent's commands set: what it was and is (statuses by their label), and whether that changed it. */
+export interface AppliedChangeView {
+  readonly field: 'status' | 'priority' | 'plan' | 'assignee';
+  readonly from: string | null;
+  readonly to: string | null;
+  readonly changed: boolean;
 }
 
 /** A wait on the customer: since when, when it closes (reminder), until when a reply reopens (auto-close). */

@@ -214,6 +214,7 @@ export function renderTicket(ticket: Ticket, messages: readonly TicketMessage[])
     `  requester ${safe(ticket.requesterName ? `${ticket.requesterName} <${ticket.requester}>` : ticket.requester)}${ticket.participants.length > 0 ? ` · participants ${safe(ticket.participants.join(', '))}` : ''}`,
     `  first response due ${safe(ticket.firstResponseDue ?? '-')}${ticket.firstRespondedAt ? ` (answered ${safe(ticket.firstRespondedAt)})` : ''} · resolution due ${safe(ticket.resolutionDue ?? '-')}`,
   ];
+  if (ticket.assignee !== null) lines.push(`  assigned to ${safe(ticket.assignee)}`);
   if (ticket.flags.length > 0) lines.push(`  flags ${safe(ticket.flags.join(', '))}`);
   if (ticket.duplicateOf !== null) lines.push(`  closed as a duplicate of #${ticket.duplicateOf}`);
   const held = ticket.followUpWindow?.held ?? [];

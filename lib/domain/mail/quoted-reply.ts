@@ -52,6 +52,17 @@ export function textAboveQuotedHistory(text: string): string {
     .trim();
 }
 
+/**
+ * The text without the writer's signature: everything from the first signature separator line
+ * (RFC 3676 §4.3: "-- " alone on a line; "--" too, as clients that trim trailing spaces leave
+ * it) down. Only the first one cuts: a second separator is inside what is already gone.
+ */
+export function withoutSignature(text: string): string {
+  const lines = splitLines(text);
+  const separator = lines.findIndex((line) => line === '-- ' || line === '--');
+  return separator < 0 ? text : lines.slice(0, separator).join('\n').trimEnd();
+}
+
 /** "---------- Forwarded message ---------" and its translations: what follows is a forwarded mail. */
 export const isForwardedMessageLine = (line: string): boolean => FORWARDED.test(line);
 

@@ -229,6 +229,12 @@ const RegionSchema = z.strictObject({
   customers: CustomerMatch.default({ addresses: [], domains: [] }),
 });
 
+/** What agents may call a priority or a plan in their language (`#prioridad alta`), besides its name. */
+const Labels = (what: string) =>
+  PerLanguage(z.string().min(1))
+    .default({})
+    .describe(`The ${what}'s name per language, accepted in agents' commands besides its name`);
+
 const PrioritySchema = z.strictObject({
   name: Name('priority'),
   description: z.string().min(1),
@@ -236,12 +242,14 @@ const PrioritySchema = z.strictObject({
   keywords: PerLanguage(z.array(z.string().min(1)))
     .default({})
     .describe('Words or phrases, per language, that infer this priority from a message'),
+  labels: Labels('priority'),
 });
 
 const PlanSchema = z.strictObject({
   name: Name('plan'),
   description: z.string().optional(),
   customers: CustomerMatch.default({ addresses: [], domains: [] }),
+  labels: Labels('plan'),
 });
 
 export const CHANNELS = ['email', 'web', 'chat', 'phone'] as const;
@@ -326,6 +334,19 @@ const Participants = z.strictObject({
     .default(DEFAULT_MAX_PARTICIPANTS)
     .describe(
       `Most people Cc'd on a ticket besides the requester (0 to ${MAX_PARTICIPANTS_LIMIT}); more are recorded on the ticket, told to agents and never mailed`,
+    ),
+});
+
+export const ASSIGNMENT_NOTIFY = ['assignee-and-agents', 'assignee-only'] as const;
+
+const Assignment = z.strictObject({
+  notify: z
+    .enum(ASSIGNMENT_NOTIFY, {
+      error: (issue) => `${quoted(issue.input)} is not one of: ${ASSIGNMENT_NOTIFY.join(', ')}`,
+    })
+    .default('assignee-and-agents')
+    .describe(
+      "Where an assigned ticket's notices to agents go: the assignee and the queue's agents address, or the assignee alone",
     ),
 });
 
@@ -415,6 +436,7 @@ export const PolicySchema = z
     waitingOnCustomer: WaitingOnCustomer.default({ pausesSla: true }),
     reopen: Reopen.default({ within: 7 * 24 * 60 }),
     participants: Participants.default({ max: DEFAULT_MAX_PARTICIPANTS }),
+    assignment: Assignment.default({ notify: 'assignee-and-agents' }),
     survey: Survey.default({ onResolution: false, onAutoClose: false }),
     conduct: Conduct.default({
       duplicates: 'merge',
@@ -500,9 +522,11 @@ function checkReferences(policy: Policy, ctx: z.RefinementCtx): void {
     }
   });
 
+  checkLabels(['priorities', 'levels'], policy.priorities.levels, offered, report);
   if (policy.plans) {
     unique(['plans', 'levels'], plans, 'plan');
     mustName(['plans', 'default'], policy.plans.default, plans, 'plan');
+    checkLabels(['plans', 'levels'], policy.plans.levels, offered, report);
   }
 
   for (const kind of ['firstResponse', 'resolution'] as const) {
@@ -550,4 +574,30 @@ function checkReferences(policy: Policy, ctx: z.RefinementCtx): void {
       'the reminder must come before the auto-close (remindAfter < closeAfter)',
     );
   }
+}
+
+/** Labels are in offered languages, and no word names two levels: `#prioridad alta` must mean one priority. */
+function checkLabels(
+  path: Path,
+  levels: readonly { name: string; labels: Readonly<Record<string, string>> }[],
+  offered: readonly string[],
+  report: (path: Path, message: string) => void,
+): void {
+  const owner = new Map(levels.map((level) => [level.name.toLowerCase(), level.name]));
+  levels.forEach((level, index) => {
+    for (const [language, label] of Object.entries(level.labels)) {
+      const at = [...path, index, 'labels', language];
+      if (!offered.includes(language))
+        report(at, `${quoted(language)} is not an offered language; valid offered languages: ${offered.join(', ')}`);
+      const word = label
+        .normalize('NFKD')
+        .replace(/\p{M}+/gu, '')
+        .toLowerCase()
+        .trim();
+      const taken = owner.get(word);
+      if (taken !== undefined && taken !== level.name)
+        report(at, `${quoted(label)} already names ${quoted(taken)}: a label must name one level`);
+      else owner.set(word, level.name);
+    }
+  });
 }

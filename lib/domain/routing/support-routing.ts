@@ -45,6 +45,10 @@ export function queueForRecipients(policy: Policy, recipients: readonly string[]
   return null;
 }
 
+/** The queue a ticket belongs to; a ticket of a queue the policy no longer has falls back to the first. */
+export const ticketQueue = (policy: Policy, ticket: { readonly queue: string }): Queue =>
+  policy.queues.find((candidate) => candidate.name === ticket.queue) ?? policy.queues[0]!;
+
 /** Staff of the whole policy or of this queue: their mail to a ticket is an agent's reply. */
 export function isStaff(policy: Policy, queue: Queue, address: string): boolean {
   return matchesCustomer(policy.staff, address) || (queue.staff !== undefined && matchesCustomer(queue.staff, address));

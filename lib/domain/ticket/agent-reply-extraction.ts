@@ -10,6 +10,8 @@ export const AGENT_REPLY_REFUSALS = [
   'internal-notice',
   /** Nothing was written above the reply marker, or nothing is left once quoted history is gone. */
   'no-new-text',
+  /** Its command lines (`#status wating`, a `#note` below the text …) were not all understood. */
+  'commands-not-understood',
 ] as const;
 export type AgentReplyRefusal = (typeof AGENT_REPLY_REFUSALS)[number];
 

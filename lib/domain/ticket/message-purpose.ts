@@ -17,6 +17,10 @@ export const INBOUND_PURPOSES = [
   'auto-reply',
   /** A delivery status notification about one of our mails. */
   'bounce',
+  /** An agent's internal note (`#note`, `Internal:`): kept, mailed to the other agents, never to a customer. */
+  'internal-note',
+  /** An agent's mail of commands only (`#status waiting`): applied, nothing relayed. */
+  'agent-commands',
 ] as const;
 
 export const OUTBOUND_PURPOSES = [
@@ -39,6 +43,10 @@ export const OUTBOUND_PURPOSES = [
   'resolution-summary',
   /** To the queue's agents: the customer's follow-ups the throttle held, in one mail at the end of its window. */
   'agent-held-follow-ups',
+  /** To the agent alone: what their mail of commands changed. */
+  'agent-commands-applied',
+  /** To the queue's agents (and the assignee), never a customer: an agent's internal note. */
+  'agent-internal-note',
 ] as const;
 
 export type InboundPurpose = (typeof INBOUND_PURPOSES)[number];

@@ -69,6 +69,7 @@ export function newTicket(facts: NewTicketFacts, sla: SlaClock): Ticket {
     duplicateOf: null,
     followUpWindow: null,
     messageCount: 1,
+    assignee: null,
     version: 0,
   };
   return withDueTimes(ticket, sla);
@@ -153,6 +154,23 @@ export function changeStatus(ticket: Ticket, status: TicketStatus, at: number, s
     updatedAt: iso(at),
   };
   return withDueTimes(next, sla);
+}
+
+/**
+ * An agent changed the ticket's priority or plan (`#priority`, `#plan`): its targets are those
+ * of the new terms, counted from when it was opened, pauses left out, so its due times (and so
+ * its timers) are recomputed. The same terms again change nothing.
+ */
+export function changeTerms(
+  ticket: Ticket,
+  terms: { readonly priority: string | null; readonly plan: string | null },
+  at: number,
+  sla: SlaClock,
+): Ticket {
+  const priority = terms.priority ?? ticket.priority;
+  const plan = terms.plan ?? ticket.plan;
+  if (priority === ticket.priority && plan === ticket.plan) return ticket;
+  return withDueTimes({ ...ticket, priority, plan, updatedAt: iso(at) }, sla);
 }
 
 /** Recomputes first-response and resolution due times from the ticket's facts and pauses. */

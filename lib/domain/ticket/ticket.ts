@@ -7,6 +7,15 @@ export type { TicketStatus };
 export const OPEN_STATUSES: readonly TicketStatus[] = ['new', 'open', 'in-progress', 'waiting-on-customer'];
 export const isOpenStatus = (status: TicketStatus): boolean => OPEN_STATUSES.includes(status);
 
+/** Statuses a person sets (the CLI, an agent's command); `new` is where a ticket starts, never where one is put back. */
+export const SETTABLE_STATUSES: readonly TicketStatus[] = [
+  'open',
+  'in-progress',
+  'waiting-on-customer',
+  'resolved',
+  'closed',
+];
+
 /** A span while the ticket waited on the customer; ISO instants, `end: null` while still waiting. */
 export interface TicketPause {
   readonly start: string;
@@ -84,6 +93,8 @@ export interface Ticket {
    */
   readonly followUpWindow: FollowUpWindow | null;
   readonly messageCount: number;
+  /** The agent the ticket is assigned to (`#assign`, `#take`), lower-cased: always staff of its queue; null when unassigned. */
+  readonly assignee: string | null;
   readonly version: number;
 }
 

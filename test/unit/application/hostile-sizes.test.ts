@@ -89,7 +89,7 @@ describe('hostile sizes through ingest', () => {
         from: 'Carla Agent <carla@example.com>',
         subject: `Re: ${notice.subject}`,
         inReplyTo: notice.messageId,
-        text: `We restarted it.\n#status${' '.repeat(150_000)}!`,
+        text: `#status${' '.repeat(150_000)}waiting\nWe restarted it.`,
       },
       { verdicts: AUTHENTICATED },
     );

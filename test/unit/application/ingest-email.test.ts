@@ -296,7 +296,7 @@ describe('agents answer by e-mail', () => {
         from: 'Carla Agent <carla@example.com>',
         subject: `Re: ${notice.subject}`,
         inReplyTo: notice.messageId,
-        text: 'Hi Ana, please restart the printer and tell us what the display says.\n#status waiting\n\nOn Mon, 23 Nov 2026 at 10:00, Atende Support wrote:\n> New ticket #1000',
+        text: '#status waiting\nHi Ana, please restart the printer and tell us what the display says.\n\nOn Mon, 23 Nov 2026 at 10:00, Atende Support wrote:\n> New ticket #1000',
       },
       { verdicts: { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS' } },
     );

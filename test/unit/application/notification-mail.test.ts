@@ -110,7 +110,11 @@ describe('the notice that a reply was not relayed', () => {
       },
     );
 
-    expect(contexts[0]?.relayRefusal).toEqual({ reason: 'no-new-text', at: '2025-03-03T12:05:00.000Z' });
+    expect(contexts[0]?.relayRefusal).toMatchObject({
+      reason: 'no-new-text',
+      at: '2025-03-03T12:05:00.000Z',
+      problems: [],
+    });
     expect(mail.text).toContain('NO se ha enviado al cliente');
   });
 

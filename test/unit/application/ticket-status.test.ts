@@ -159,7 +159,7 @@ describe("an agent's #status solved", () => {
         from: 'Carla Agent <carla@example.com>',
         subject: `Re: ${notice.subject}`,
         inReplyTo: notice.messageId,
-        text: 'Hemos cambiado el tóner: ya imprime.\n#status solved',
+        text: '#status solved\nHemos cambiado el tóner: ya imprime.',
       },
       { verdicts: AUTHENTICATED },
     );

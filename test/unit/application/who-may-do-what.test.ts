@@ -8,7 +8,7 @@ async function ticketWithNotification(options: Parameters<typeof pipeline>[1] = 
   const number = ticketNumberOf(await setup.receive({ cc: 'bob@customer.example', subject: 'Printer offline' }));
   const notice = setup.sentTo('servicedesk-agents@example.com')[0]!;
   setup.mailer.sent.length = 0;
-  const agentReply = (text = 'Please restart the printer.\n#status waiting') => ({
+  const agentReply = (text = '#status waiting\nPlease restart the printer.') => ({
     from: 'Carla Agent <carla@example.com>',
     subject: `Re: ${notice.subject}`,
     inReplyTo: notice.messageId,

@@ -2,6 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { messageItem, readMessage, readTicket, ticketItem } from '../../../lib/adapters/dynamodb/ticket-items.ts';
 import { aMessage, aTicket } from '../../support/ticket-fixtures.ts';
 
+describe('ticket items stored before a field existed', () => {
+  it('reads a ticket stored before assignment existed as unassigned', () => {
+    const { assignee: _absent, ...older } = ticketItem(aTicket(1000, { assignee: 'dario@example.com' }));
+
+    expect(readTicket(older).assignee).toBeNull();
+    expect(readTicket(ticketItem(aTicket(1000, { assignee: 'dario@example.com' }))).assignee).toBe('dario@example.com');
+  });
+});
+
 describe('items stored before the follow-up throttle held follow-ups', () => {
   it('read as a ticket whose window holds nothing', () => {
     const { followUpWindow: _absent, ...before } = ticketItem(aTicket(1000));

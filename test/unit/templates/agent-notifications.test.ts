@@ -8,7 +8,14 @@ import { isAtendeError } from '../../../lib/domain/atende-error.ts';
 import { DEFAULT_MAIL_LIMITS } from '../../../lib/domain/mail/mail-limits.ts';
 import { readHtmlReplyLines } from '../../../lib/domain/mail/quoted-html.ts';
 import { agentNoticeWords, replyMarkerLine } from '../../../lib/domain/ticket/agent-notice-markers.ts';
-import { agentNoticeFor, baseContext, sampleAlert, sampleContext } from './notification-samples.ts';
+import {
+  agentNoticeFor,
+  baseContext,
+  sampleAlert,
+  sampleCommandHelp,
+  sampleContext,
+  sampleProblems,
+} from './notification-samples.ts';
 
 const LOCALES = ['en', 'es', 'pt-BR', 'de', 'ru'];
 
@@ -132,7 +139,12 @@ describe('the refused-relay notice', () => {
   const refused = (reason: 'internal-notice' | 'no-new-text', locale = 'en') =>
     renderer.render('agent-relay-refused', locale, {
       ...sampleContext('agent-relay-refused', locale),
-      relayRefusal: { reason, at: '2026-11-24T14:10:00.000Z' },
+      relayRefusal: {
+        reason,
+        at: '2026-11-24T14:10:00.000Z',
+        problems: [],
+        commands: sampleCommandHelp(locale),
+      },
     });
 
   it('says the reply was not sent, for which ticket, and when the agent wrote', () => {
@@ -183,7 +195,17 @@ describe("hostile text in agents' notifications", () => {
     },
     agentNotice: agentNoticeFor('en'),
     declinedParticipants: [{ address: '"<b>x</b>"@evil.example', reason: 'unmailable' }],
-    relayRefusal: { reason: 'no-new-text', at: '2026-11-24T14:10:00.000Z' },
+    relayRefusal: {
+      reason: 'commands-not-understood',
+      at: '2026-11-24T14:10:00.000Z',
+      problems: [{ ...sampleProblems[0]!, command: '#<b>x</b>', suggestion: '<i>y</i>' }],
+      commands: sampleCommandHelp('en'),
+    },
+    commandsApplied: {
+      changes: [{ field: 'assignee', from: null, to: '<b>x</b>@example.com', changed: true }],
+      resolutionSent: false,
+      at: '2026-11-24T14:10:00.000Z',
+    },
     unauthenticatedStaff: {
       from: 'joao@example.com',
       fromName: '<i>João</i>',

@@ -1,8 +1,11 @@
 import type {
+  CommandHelpView,
   NotificationContext,
   NotificationKind,
   SlaAlertView,
 } from '../../../lib/application/ports/notification-renderer.ts';
+import { commandNamesIn } from '../../../lib/domain/ticket/agent-command-words.ts';
+import type { CommandProblem } from '../../../lib/domain/ticket/agent-commands.ts';
 import { agentNoticeWords, replyMarkerLine } from '../../../lib/domain/ticket/agent-notice-markers.ts';
 
 /** A ticket as the acknowledgement of a fresh e-mail sees it. */
@@ -21,6 +24,7 @@ export const baseContext: NotificationContext = {
     requester: 'ana.souza@cliente.example',
     requesterName: 'Ana Souza',
     channel: 'email',
+    assignee: null,
   },
   sla: {
     // 14:00 UTC is 09:00 in Toronto (EST, UTC-5) on 24 November 2026.
@@ -60,6 +64,29 @@ export const sampleSurvey = {
   bad: 'https://support.example.com/survey/1042/bad?sig=abc',
 };
 
+/** The commands an agent may use under the default policy, named in `locale`. */
+export const sampleCommandHelp = (locale: string): CommandHelpView => ({
+  names: commandNamesIn(locale),
+  statuses: ['open', 'in-progress', 'waiting-on-customer', 'resolved', 'closed'],
+  priorities: ['critical', 'high', 'medium'],
+  plans: ['basic', 'regular', 'premium'],
+});
+
+/** A mail whose commands were not all understood: a typo, a wrong value and a note below the text. */
+export const sampleProblems: readonly CommandProblem[] = [
+  { kind: 'unknown-command', line: 1, command: '#stauts', value: null, suggestion: '#status', valid: [], other: null },
+  {
+    kind: 'unknown-value',
+    line: 2,
+    command: '#priority',
+    value: 'hihg',
+    suggestion: 'high',
+    valid: ['critical', 'high', 'medium'],
+    other: null,
+  },
+  { kind: 'after-text', line: 5, command: '#note call her', value: null, suggestion: null, valid: [], other: null },
+];
+
 /** The reply marker and banner NotificationMail sets on every kind to agents, in `locale`. */
 export const agentNoticeFor = (locale: string, answerable = true): NonNullable<NotificationContext['agentNotice']> => {
   const words = agentNoticeWords(locale);
@@ -90,7 +117,12 @@ export const sampleContext = (kind: NotificationKind, locale = 'en'): Notificati
       return {
         ...baseContext,
         agentNotice: agentNoticeFor(locale),
-        relayRefusal: { reason: 'internal-notice', at: '2026-11-24T14:10:00.000Z' },
+        relayRefusal: {
+          reason: 'internal-notice',
+          at: '2026-11-24T14:10:00.000Z',
+          problems: [],
+          commands: sampleCommandHelp(locale),
+        },
       };
     case 'agent-unauthenticated-staff':
       return {
@@ -202,6 +234,37 @@ export const sampleContext = (kind: NotificationKind, locale = 'en'): Notificati
             },
           ],
           notQuoted: 2,
+        },
+      };
+    case 'agent-commands-applied':
+      return {
+        ...baseContext,
+        ticket: {
+          ...baseContext.ticket,
+          status: 'waiting-on-customer',
+          statusLabel: 'Waiting for your reply',
+          assignee: 'joao@example.com',
+        },
+        agentNotice: agentNoticeFor(locale),
+        commandsApplied: {
+          changes: [
+            { field: 'status', from: 'Under review', to: 'Waiting for your reply', changed: true },
+            { field: 'priority', from: 'critical', to: 'critical', changed: false },
+            { field: 'assignee', from: null, to: 'joao@example.com', changed: true },
+          ],
+          resolutionSent: false,
+          at: '2026-11-24T14:10:00.000Z',
+        },
+      };
+    case 'agent-internal-note':
+      return {
+        ...baseContext,
+        agentNotice: agentNoticeFor(locale, false),
+        message: {
+          from: 'joao@example.com',
+          fromName: 'João Lima',
+          text: 'Do not promise a callback: the technician is off until Thursday.',
+          at: '2026-11-24T14:10:00.000Z',
         },
       };
     case 'resolution-summary':

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { SlaClock } from '../../../lib/domain/sla/sla-schedule.ts';
-import { readAgentReply } from '../../../lib/domain/ticket/agent-commands.ts';
 import { mayAddToTicket, openTicketWithSubject } from '../../../lib/domain/ticket/threading.ts';
 import {
   changeStatus,
@@ -107,29 +106,5 @@ describe('who may add to a ticket', () => {
     expect(openTicketWithSubject([closed, open], 'printer offline')?.number).toBe(1000);
     expect(openTicketWithSubject([closed], 'printer offline')).toBeNull();
     expect(openTicketWithSubject([open], '')).toBeNull();
-  });
-});
-
-describe("an agent's #status command", () => {
-  it('sets the status and disappears from the text the customer reads', () => {
-    expect(readAgentReply('Could you send the log file?\n#status waiting\n\nThanks')).toEqual({
-      status: 'waiting-on-customer',
-      text: 'Could you send the log file?\n\nThanks',
-    });
-    expect(readAgentReply('#status: resolved\nFixed in the new release.')).toEqual({
-      status: 'resolved',
-      text: 'Fixed in the new release.',
-    });
-  });
-
-  it('reads a command with white space before its colon', () => {
-    expect(readAgentReply('#status \t: waiting\nSend the log, please.')).toEqual({
-      status: 'waiting-on-customer',
-      text: 'Send the log, please.',
-    });
-  });
-
-  it('leaves an unknown status visible rather than guessing', () => {
-    expect(readAgentReply('#status sleepy\nHello')).toEqual({ status: null, text: '#status sleepy\nHello' });
   });
 });
