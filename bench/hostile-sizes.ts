@@ -6,6 +6,7 @@
  * Each time is the best of a few runs, so that another process on the machine weighs less.
  */
 
+import { InMemoryAttachmentStore } from '../lib/adapters/memory/in-memory-attachment-store.ts';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { ManualClock } from '../lib/adapters/clock/manual-clock.ts';
@@ -46,6 +47,7 @@ const deps = {
   sla: new SlaClock(policy),
   store: new InMemoryTicketStore(),
   rawMail,
+  attachments: new InMemoryAttachmentStore(),
   mailer: new RecordingMailer(),
   renderer,
   clock: new ManualClock(Date.parse('2026-11-23T15:00:00Z')),

@@ -1,3 +1,4 @@
+import { InMemoryAttachmentStore } from '../lib/adapters/memory/in-memory-attachment-store.ts';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localDynamoDbClientConfig } from '../lib/adapters/dynamodb/dynamodb-local.ts';
@@ -97,6 +98,7 @@ export class IngestRig {
       sla: new SlaClock(this.options.policy),
       store: this.store,
       rawMail: this.rawMail,
+      attachments: new InMemoryAttachmentStore(),
       mailer: this.meter.wrapMailer(this.localMailer, (mail, sent) => this.remember(mail, sent.messageId)),
       renderer: this.options.renderer,
       clock,

@@ -60,7 +60,10 @@ export type ErrorCode =
   | 'survey.secretInvalid'
   | 'survey.notRecorded'
   | 'config.missingVariable'
-  | 'config.invalidVariable';
+  | 'config.invalidVariable'
+  | 'attachment.notFound'
+  | 'attachment.invalidKey'
+  | 'attachment.contentMismatch';
 
 export class AtendeError extends Error {
   readonly code: ErrorCode;

@@ -1,3 +1,4 @@
+import { InMemoryAttachmentStore } from '../../lib/adapters/memory/in-memory-attachment-store.ts';
 import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/adapters/clock/manual-clock.ts';
@@ -122,6 +123,7 @@ describe.skipIf(!corpusPresent)('the corpus, mutated', () => {
         policy,
         sla: new SlaClock(policy),
         store,
+        attachments: new InMemoryAttachmentStore(),
         mailer,
         renderer,
         clock,

@@ -1,3 +1,5 @@
+import { InMemoryAttachmentStore } from '../../lib/adapters/memory/in-memory-attachment-store.ts';
+import { InMemoryRawMailStore } from '../../lib/adapters/memory/in-memory-raw-mail-store.ts';
 import { ManualClock } from '../../lib/adapters/clock/manual-clock.ts';
 import { InMemoryTicketStore } from '../../lib/adapters/memory/in-memory-ticket-store.ts';
 import { RecordingMailer } from '../../lib/adapters/memory/recording-mailer.ts';
@@ -38,6 +40,8 @@ export function surveyDeps(options: { store?: TicketStore; policy?: Policy; base
     sla: new SlaClock(policy),
     store,
     mailer: new RecordingMailer(),
+    attachments: new InMemoryAttachmentStore(),
+    rawMail: new InMemoryRawMailStore(),
     renderer,
     clock,
     timers,

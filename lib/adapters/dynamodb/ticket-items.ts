@@ -12,6 +12,7 @@ import { AtendeError } from '../../domain/atende-error.ts';
 import { CHANNELS, TICKET_STATUSES } from '../../domain/policy/policy-schema.ts';
 import { MESSAGE_PURPOSES, type MessagePurpose, OUTBOUND_PURPOSES } from '../../domain/ticket/message-purpose.ts';
 import {
+  ATTACHMENT_WITHHOLDINGS,
   MESSAGE_AUTHORS,
   PARTICIPANT_DECLINE_REASONS,
   SATISFACTION_RATINGS,
@@ -117,6 +118,10 @@ const MessageSchema = z.object({
       contentType: z.string(),
       size: z.number(),
       key: z.string().nullable(),
+      // Attachments stored before files were kept outside the raw mail: no hash, not inline, nothing withheld.
+      sha256: z.string().nullable().default(null),
+      inline: z.boolean().default(false),
+      withheld: z.enum(ATTACHMENT_WITHHOLDINGS).nullable().default(null),
     }),
   ),
   // Messages stored before these fields existed read as their closest meaning (legacyPurpose).

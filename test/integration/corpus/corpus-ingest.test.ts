@@ -1,3 +1,4 @@
+import { InMemoryAttachmentStore } from '../../../lib/adapters/memory/in-memory-attachment-store.ts';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../lib/adapters/clock/manual-clock.ts';
@@ -97,6 +98,7 @@ describe.skipIf(!corpusPresent)('the real-world corpus through ingestEmail on Dy
       sla: new SlaClock(policy),
       store: table.store,
       rawMail,
+      attachments: new InMemoryAttachmentStore(),
       mailer,
       renderer: await HandlebarsNotificationRenderer.load(),
       clock,
