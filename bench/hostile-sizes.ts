@@ -6,10 +6,10 @@
  * Each time is the best of a few runs, so that another process on the machine weighs less.
  */
 
-import { InMemoryAttachmentStore } from '../lib/adapters/memory/in-memory-attachment-store.ts';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { ManualClock } from '../lib/adapters/clock/manual-clock.ts';
+import { InMemoryAttachmentStore } from '../lib/adapters/memory/in-memory-attachment-store.ts';
 import { InMemoryRawMailStore } from '../lib/adapters/memory/in-memory-raw-mail-store.ts';
 import { InMemoryTicketStore } from '../lib/adapters/memory/in-memory-ticket-store.ts';
 import { RecordingMailer } from '../lib/adapters/memory/recording-mailer.ts';

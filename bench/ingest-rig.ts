@@ -1,10 +1,10 @@
-import { InMemoryAttachmentStore } from '../lib/adapters/memory/in-memory-attachment-store.ts';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localDynamoDbClientConfig } from '../lib/adapters/dynamodb/dynamodb-local.ts';
 import { DynamoDbTicketStore } from '../lib/adapters/dynamodb/dynamodb-ticket-store.ts';
 import { createTicketTable } from '../lib/adapters/dynamodb/ticket-table.ts';
 import { LocalMailer } from '../lib/adapters/mail/local-mailer.ts';
+import { InMemoryAttachmentStore } from '../lib/adapters/memory/in-memory-attachment-store.ts';
 import { InMemoryRawMailStore } from '../lib/adapters/memory/in-memory-raw-mail-store.ts';
 import { RecordingTimers } from '../lib/adapters/memory/recording-timers.ts';
 import { type IngestResult, ingestEmail } from '../lib/application/ingest-email.ts';

@@ -1,5 +1,5 @@
-import { InMemoryAttachmentStore } from '../lib/adapters/memory/in-memory-attachment-store.ts';
 import { ManualClock } from '../lib/adapters/clock/manual-clock.ts';
+import { InMemoryAttachmentStore } from '../lib/adapters/memory/in-memory-attachment-store.ts';
 import { InMemoryRawMailStore } from '../lib/adapters/memory/in-memory-raw-mail-store.ts';
 import { InMemoryTicketStore } from '../lib/adapters/memory/in-memory-ticket-store.ts';
 import { RecordingMailer } from '../lib/adapters/memory/recording-mailer.ts';

@@ -1,5 +1,5 @@
-import { extractAttachmentContents } from '../domain/attachments/attachment-contents.ts';
 import { AtendeError, isAtendeError } from '../domain/atende-error.ts';
+import { extractAttachmentContents } from '../domain/attachments/attachment-contents.ts';
 import type { MailLimits } from '../domain/mail/mail-limits.ts';
 import type { AttachmentStore } from './ports/attachment-store.ts';
 import type { AttachedFile, OutgoingMail } from './ports/mailer.ts';
@@ -36,11 +36,7 @@ export const isPermanentAttachmentFailure = (error: unknown): boolean =>
  */
 export async function storeOwedAttachments(deps: AttachmentDeps, effect: OwedAttachments): Promise<void> {
   const raw = await deps.rawMail.get(effect.rawKey, { maxBytes: deps.limits?.maxRawBytes });
-  const contents = await extractAttachmentContents(
-    raw,
-    new Set(effect.files.map((file) => file.sha256)),
-    deps.limits,
-  );
+  const contents = await extractAttachmentContents(raw, new Set(effect.files.map((file) => file.sha256)), deps.limits);
   const missing: string[] = [];
   for (const file of effect.files) {
     const found = contents.get(file.sha256);

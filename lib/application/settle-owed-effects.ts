@@ -8,13 +8,7 @@ import {
   storeOwedAttachments,
 } from './owed-attachments.ts';
 import type { Mailer } from './ports/mailer.ts';
-import type {
-  OwedAttachments,
-  OwedEffect,
-  OwedMail,
-  OwedTimers,
-  RecordSentMailInput,
-} from './ports/ticket-store.ts';
+import type { OwedAttachments, OwedEffect, OwedMail, OwedTimers, RecordSentMailInput } from './ports/ticket-store.ts';
 import { isPermanentTimerFailure, settleTimers, type TicketScheduleDeps } from './ticket-schedule.ts';
 
 export interface SettleDeps extends TicketScheduleDeps, AttachmentDeps {

@@ -1,6 +1,5 @@
-import type { AttachmentStore } from '../../lib/application/ports/attachment-store.ts';
-import { InMemoryAttachmentStore } from '../../lib/adapters/memory/in-memory-attachment-store.ts';
 import { ManualClock } from '../../lib/adapters/clock/manual-clock.ts';
+import { InMemoryAttachmentStore } from '../../lib/adapters/memory/in-memory-attachment-store.ts';
 import { InMemoryRawMailStore } from '../../lib/adapters/memory/in-memory-raw-mail-store.ts';
 import { InMemoryTicketStore } from '../../lib/adapters/memory/in-memory-ticket-store.ts';
 import { RecordingMailer } from '../../lib/adapters/memory/recording-mailer.ts';
@@ -13,6 +12,7 @@ import {
   type IngestResult,
   ingestEmail,
 } from '../../lib/application/ingest-email.ts';
+import type { AttachmentStore } from '../../lib/application/ports/attachment-store.ts';
 import type { Mailer } from '../../lib/application/ports/mailer.ts';
 import type { TicketStore } from '../../lib/application/ports/ticket-store.ts';
 import type { TimerScheduler } from '../../lib/application/ports/timer-scheduler.ts';

@@ -1,6 +1,6 @@
+import { ManualClock } from '../../lib/adapters/clock/manual-clock.ts';
 import { InMemoryAttachmentStore } from '../../lib/adapters/memory/in-memory-attachment-store.ts';
 import { InMemoryRawMailStore } from '../../lib/adapters/memory/in-memory-raw-mail-store.ts';
-import { ManualClock } from '../../lib/adapters/clock/manual-clock.ts';
 import { InMemoryTicketStore } from '../../lib/adapters/memory/in-memory-ticket-store.ts';
 import { RecordingMailer } from '../../lib/adapters/memory/recording-mailer.ts';
 import { RecordingTimers } from '../../lib/adapters/memory/recording-timers.ts';

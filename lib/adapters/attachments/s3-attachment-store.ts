@@ -37,7 +37,9 @@ export class S3AttachmentStore implements AttachmentStore {
 
   async get(key: string): Promise<StoredFile> {
     try {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: checkedAttachmentKey(key) }));
+      const response = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: checkedAttachmentKey(key) }),
+      );
       const content = response.Body === undefined ? new Uint8Array() : await response.Body.transformToByteArray();
       return { content, contentType: response.ContentType ?? 'application/octet-stream' };
     } catch (error) {

@@ -17,8 +17,7 @@ export class InMemoryAttachmentStore implements AttachmentStore {
   async get(key: string): Promise<StoredFile> {
     checkedAttachmentKey(key);
     const file = this.files.get(key);
-    if (file === undefined)
-      throw new AtendeError('attachment.notFound', `no attachment ${key}`, { details: { key } });
+    if (file === undefined) throw new AtendeError('attachment.notFound', `no attachment ${key}`, { details: { key } });
     return { content: new Uint8Array(file.content), contentType: file.contentType };
   }
 

@@ -53,7 +53,10 @@ export const safeAttachmentName = (filename: string | null): string => {
   if (Buffer.byteLength(cleaned, 'utf8') <= MAX_SAFE_NAME_BYTES) return cleaned;
   const dot = cleaned.lastIndexOf('.');
   const extension = dot > 0 && cleaned.length - dot <= 16 ? cleaned.slice(dot) : '';
-  const stem = cutToBytes(cleaned.slice(0, cleaned.length - extension.length), MAX_SAFE_NAME_BYTES - Buffer.byteLength(extension, 'utf8'));
+  const stem = cutToBytes(
+    cleaned.slice(0, cleaned.length - extension.length),
+    MAX_SAFE_NAME_BYTES - Buffer.byteLength(extension, 'utf8'),
+  );
   return `${stem.trimEnd()}${extension}`;
 };
 

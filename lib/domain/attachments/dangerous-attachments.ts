@@ -13,23 +13,96 @@
 /** Extensions that run code when opened on Windows, macOS or a desktop with a default handler. */
 const EXECUTABLE_EXTENSIONS = [
   // Windows programs and installers.
-  'exe', 'com', 'scr', 'pif', 'msi', 'msp', 'mst', 'dll', 'cpl', 'sys', 'drv', 'ocx', 'appx', 'msix', 'appref-ms',
+  'exe',
+  'com',
+  'scr',
+  'pif',
+  'msi',
+  'msp',
+  'mst',
+  'dll',
+  'cpl',
+  'sys',
+  'drv',
+  'ocx',
+  'appx',
+  'msix',
+  'appref-ms',
   // Scripts run by a shell or an interpreter Windows ships (cmd, Windows Script Host, PowerShell, HTML applications).
-  'bat', 'cmd', 'js', 'jse', 'vbs', 'vbe', 'wsf', 'wsh', 'wsc', 'ws', 'ps1', 'ps1xml', 'ps2', 'psm1', 'psd1', 'hta',
-  'sct', 'msh', 'msh1', 'msh2', 'mshxml',
+  'bat',
+  'cmd',
+  'js',
+  'jse',
+  'vbs',
+  'vbe',
+  'wsf',
+  'wsh',
+  'wsc',
+  'ws',
+  'ps1',
+  'ps1xml',
+  'ps2',
+  'psm1',
+  'psd1',
+  'hta',
+  'sct',
+  'msh',
+  'msh1',
+  'msh2',
+  'mshxml',
   // Java archives, shortcuts and settings that point at or change what runs.
-  'jar', 'lnk', 'url', 'scf', 'reg', 'inf', 'gadget', 'application', 'settingcontent-ms', 'library-ms',
+  'jar',
+  'lnk',
+  'url',
+  'scf',
+  'reg',
+  'inf',
+  'gadget',
+  'application',
+  'settingcontent-ms',
+  'library-ms',
   // Disk images: Windows mounts them on a double click and what they hold escapes Mark-of-the-Web.
-  'iso', 'img', 'vhd', 'vhdx', 'dmg',
+  'iso',
+  'img',
+  'vhd',
+  'vhdx',
+  'dmg',
   // Unix and macOS: shell scripts, packages and application bundles.
-  'sh', 'bash', 'command', 'app', 'pkg', 'deb', 'rpm', 'run', 'bin', 'apk',
+  'sh',
+  'bash',
+  'command',
+  'app',
+  'pkg',
+  'deb',
+  'rpm',
+  'run',
+  'bin',
+  'apk',
   // Help files and control panel items that can carry scripts.
-  'chm', 'hlp', 'mde', 'mdb', 'accde', 'ade', 'adp',
+  'chm',
+  'hlp',
+  'mde',
+  'mdb',
+  'accde',
+  'ade',
+  'adp',
 ] as const;
 
 /** Office documents whose format allows macros (the "m" formats): the classic carrier of droppers. */
 const MACRO_DOCUMENT_EXTENSIONS = [
-  'docm', 'dotm', 'xlsm', 'xltm', 'xlam', 'xlsb', 'pptm', 'potm', 'ppam', 'ppsm', 'sldm', 'xll', 'wll',
+  'docm',
+  'dotm',
+  'xlsm',
+  'xltm',
+  'xlam',
+  'xlsb',
+  'pptm',
+  'potm',
+  'ppam',
+  'ppsm',
+  'sldm',
+  'xll',
+  'wll',
 ] as const;
 
 /** Declared content types for the same things (exact, lower-case). */
@@ -70,7 +143,10 @@ export const lastExtension = (filename: string | null): string | null => {
 };
 
 /** Whether a file is kept but never forwarded, by its last extension or its declared type. */
-export const isDangerousAttachment = (file: { readonly filename: string | null; readonly contentType: string }): boolean => {
+export const isDangerousAttachment = (file: {
+  readonly filename: string | null;
+  readonly contentType: string;
+}): boolean => {
   const extension = lastExtension(file.filename);
   if (extension !== null && DANGEROUS_EXTENSIONS.has(extension)) return true;
   const type = file.contentType.trim().toLowerCase().split(';')[0]!.trim();

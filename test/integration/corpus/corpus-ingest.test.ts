@@ -1,7 +1,7 @@
-import { InMemoryAttachmentStore } from '../../../lib/adapters/memory/in-memory-attachment-store.ts';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../lib/adapters/clock/manual-clock.ts';
+import { InMemoryAttachmentStore } from '../../../lib/adapters/memory/in-memory-attachment-store.ts';
 import { InMemoryRawMailStore } from '../../../lib/adapters/memory/in-memory-raw-mail-store.ts';
 import { RecordingMailer } from '../../../lib/adapters/memory/recording-mailer.ts';
 import { RecordingTimers } from '../../../lib/adapters/memory/recording-timers.ts';
