@@ -1,9 +1,11 @@
+import { markWithheld } from '../domain/attachments/attachment-forwarding.ts';
 import { isThrottledFollowUp } from '../domain/ticket/acknowledgement-rules.ts';
 import { readCustomerWords } from '../domain/ticket/customer-words.ts';
 import { admitParticipants, participantRules } from '../domain/ticket/participants.ts';
 import { type ThreadedVia, threadClaimKeys } from '../domain/ticket/threading.ts';
 import type { Ticket, TicketFlag } from '../domain/ticket/ticket.ts';
 import { recordCustomerMessage } from '../domain/ticket/ticket-lifecycle.ts';
+import { forwardedAttachments } from './attachment-mail.ts';
 import { type ChangeOutcome, changeTicket } from './change-ticket.ts';
 import { type InboundMessageFacts, inboundMessage } from './inbound-message.ts';
 import { NotificationMail, type ThreadHeaders } from './notification-mail.ts';
@@ -70,8 +72,10 @@ export async function addCustomerMessage(
     const next: Ticket = request.authenticated
       ? recordCustomerMessage(current, { at: event.now, participants: admission.participants, flags }, sla)
       : { ...current, flags: union(current.flags, [...flags, 'unauthenticated-sender' as const]), updatedAt: at };
+    const files = forwardedAttachments(policy, current.number, request.message.attachments);
+    const notified = request.notifyAgents && !throttled;
     const mail: MailToSend[] = [];
-    if (request.notifyAgents && !throttled) {
+    if (notified) {
       mail.push({
         purpose: 'agent-customer-reply',
         author: 'system',
@@ -79,19 +83,21 @@ export async function addCustomerMessage(
           message: { from: request.author, fromName: request.authorName, text: words.text, at },
           flags: request.authenticated ? flags : [...flags, 'unauthenticated-sender'],
           declinedParticipants: admission.declined,
+          attachments: files,
         }),
       });
     }
+    const message = inboundMessage(request.message, {
+      at,
+      author,
+      purpose: 'customer-message',
+      subject: words.subject,
+      text: words.text,
+      declinedParticipants: admission.declined,
+    });
     return {
       next,
-      message: inboundMessage(request.message, {
-        at,
-        author,
-        purpose: 'customer-message',
-        subject: words.subject,
-        text: words.text,
-        declinedParticipants: admission.declined,
-      }),
+      message: notified ? { ...message, attachments: markWithheld(message.attachments, files) } : message,
       mail,
       // A reply to this message, processed at the same instant, must find this ticket rather than open one.
       threadClaims: threadClaimKeys({

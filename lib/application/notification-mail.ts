@@ -1,4 +1,5 @@
 import { AtendeError } from '../domain/atende-error.ts';
+import type { AttachmentSelection } from '../domain/attachments/attachment-forwarding.ts';
 import { ATENDE_TICKET_HEADER } from '../domain/mail/mail-classification.ts';
 import { isMailableAddress } from '../domain/mail/mailable-address.ts';
 import { tagSubject } from '../domain/mail/subject.ts';
@@ -9,6 +10,7 @@ import type { AgentReplyRefusal } from '../domain/ticket/agent-reply-extraction.
 import { isCustomerVisible } from '../domain/ticket/message-purpose.ts';
 import { isCustomerOf } from '../domain/ticket/participants.ts';
 import type { Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
+import { attachmentsView, withAttachments } from './attachment-mail.ts';
 import type { MailAddress, OutgoingMail } from './ports/mailer.ts';
 import type {
   AgentNotificationKind,
@@ -140,6 +142,8 @@ export class NotificationMail {
       message: { from: string; fromName: string | null; text: string; at: string };
       flags: readonly string[];
       declinedParticipants?: readonly DeclinedParticipant[];
+      /** The message's files: those to attach and those to list (selectForwardedAttachments). */
+      attachments?: AttachmentSelection;
     },
   ): OutgoingMail {
     const locale = this.policy.languages.default;
@@ -148,9 +152,40 @@ export class NotificationMail {
       flags: extra.flags,
       message: { ...extra.message, text: extra.message.text.slice(0, QUOTED_TEXT_LIMIT) },
       ...(extra.declinedParticipants === undefined ? {} : { declinedParticipants: extra.declinedParticipants }),
+      ...(extra.attachments === undefined ? {} : { attachments: attachmentsView(extra.attachments) }),
       agentNotice: this.agentNotice(locale, true),
     });
-    return this.toQueueAgents(kind, ticket, locale, thread, context);
+    return withAttachments(this.toQueueAgents(kind, ticket, locale, thread, context), extra.attachments);
+  }
+
+  /**
+   * To the agent whose reply was relayed without some of its files, and to nobody else: which,
+   * and why. Staff-checked like agentRelayRefused (`notification.recipientNotStaff`).
+   */
+  agentAttachmentsWithheld(
+    ticket: Ticket,
+    thread: ThreadHeaders,
+    notice: { agent: MailAddress; attachments: AttachmentSelection; at: string },
+  ): OutgoingMail {
+    const queue = this.queue(ticket);
+    const agent = this.staffOf(queue, notice.agent.address, ticket, 'attachments-withheld');
+    const locale = this.policy.languages.default;
+    const context = this.context(ticket, locale, {
+      attachments: attachmentsView(notice.attachments),
+      attachmentsWithheld: { at: notice.at },
+      agentNotice: this.agentNotice(locale, true),
+    });
+    const to = [{ address: agent, name: notice.agent.name ?? null }];
+    return this.toStaff(
+      'agent-attachments-withheld',
+      ticket,
+      locale,
+      thread,
+      context,
+      to,
+      queue.address,
+      'auto-replied',
+    );
   }
 
   /**
@@ -166,12 +201,7 @@ export class NotificationMail {
     refusal: { agent: MailAddress; reason: AgentReplyRefusal; at: string },
   ): OutgoingMail {
     const queue = this.queue(ticket);
-    const agent = refusal.agent.address.toLowerCase();
-    if (!isStaff(this.policy, queue, agent)) {
-      throw new AtendeError('notification.recipientNotStaff', `${agent} is not staff of the ${queue.name} queue`, {
-        details: { ticket: ticket.number, queue: queue.name, reason: refusal.reason },
-      });
-    }
+    const agent = this.staffOf(queue, refusal.agent.address, ticket, refusal.reason);
     const locale = this.policy.languages.default;
     const context = this.context(ticket, locale, {
       relayRefusal: { reason: refusal.reason, at: refusal.at },
@@ -399,6 +429,17 @@ export class NotificationMail {
       ...(autoSubmitted ? { autoSubmitted } : {}),
       headers: { [ATENDE_TICKET_HEADER]: String(ticket.number) },
     };
+  }
+
+  /** The address, lower-cased, if it is staff of the queue; `notification.recipientNotStaff` if not: a notice to one agent never reaches a customer. */
+  private staffOf(queue: Queue, address: string, ticket: Ticket, reason: string): string {
+    const agent = address.toLowerCase();
+    if (!isStaff(this.policy, queue, agent)) {
+      throw new AtendeError('notification.recipientNotStaff', `${agent} is not staff of the ${queue.name} queue`, {
+        details: { ticket: ticket.number, queue: queue.name, reason },
+      });
+    }
+    return agent;
   }
 
   private queueSender(queue: Queue): MailAddress {

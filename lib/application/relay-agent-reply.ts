@@ -1,3 +1,4 @@
+import { markWithheld } from '../domain/attachments/attachment-forwarding.ts';
 import type { MailLimits } from '../domain/mail/mail-limits.ts';
 import { readAgentReply } from '../domain/ticket/agent-commands.ts';
 import {
@@ -8,11 +9,13 @@ import {
 import { keptWords } from '../domain/ticket/customer-words.ts';
 import type { Ticket } from '../domain/ticket/ticket.ts';
 import { recordAgentReply } from '../domain/ticket/ticket-lifecycle.ts';
+import { forwardedAttachments, withAttachments } from './attachment-mail.ts';
 import { type ChangeOutcome, changeTicket } from './change-ticket.ts';
 import { type InboundMessageFacts, inboundMessage } from './inbound-message.ts';
 import { NotificationMail, type ThreadHeaders } from './notification-mail.ts';
 import { resolutionMail } from './set-ticket-status.ts';
 import { eventTime, type TicketEvent, type TicketKernelDeps } from './ticket-event.ts';
+import { withheldFromRelay } from './withheld-relay-attachments.ts';
 
 /** An authenticated agent's mail to a ticket. */
 export interface AgentReplyRequest {
@@ -73,26 +76,33 @@ export async function relayAgentReply(
       { at: event.now, status: reply.status, countsAsFirstResponse: policy.sla.firstResponseIs === 'agent-reply' },
       sla,
     );
+    // The agent's files go to the customer as the customer's go to agents; the rest are kept and the agent told.
+    const files = forwardedAttachments(policy, current.number, request.message.attachments);
+    const message = inboundMessage(request.message, {
+      at,
+      author: 'agent',
+      purpose: 'agent-reply',
+      subject: words.subject,
+      text: words.text,
+    });
     return {
       next,
-      message: inboundMessage(request.message, {
-        at,
-        author: 'agent',
-        purpose: 'agent-reply',
-        subject: words.subject,
-        text: words.text,
-      }),
+      message: { ...message, attachments: markWithheld(message.attachments, files) },
       mail: [
         {
           purpose: 'agent-reply-relay',
           author: 'agent',
-          mail: notifications.agentReplyRelay(next, thread, {
-            from: request.agent,
-            fromName: request.agentName,
-            text: words.text,
-            at,
-          }),
+          mail: withAttachments(
+            notifications.agentReplyRelay(next, thread, {
+              from: request.agent,
+              fromName: request.agentName,
+              text: words.text,
+              at,
+            }),
+            files,
+          ),
         },
+        ...withheldFromRelay(notifications, next, files, request, at),
         // `#status solved`: the requester also gets the resolution summary (and the survey).
         ...resolutionMail(deps, current, next, messages, null),
       ],

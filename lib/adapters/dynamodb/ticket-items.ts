@@ -167,6 +167,9 @@ const OutgoingMailSchema = z.object({
   references: z.array(z.string()).optional(),
   autoSubmitted: z.enum(['auto-replied', 'auto-generated']).optional(),
   headers: z.record(z.string(), z.string()).optional(),
+  attachments: z
+    .array(z.object({ key: z.string(), filename: z.string().nullable(), contentType: z.string(), size: z.number() }))
+    .optional(),
 }) satisfies z.ZodType<OutgoingMail>;
 
 const OwedMailSchema = z.object({
@@ -187,8 +190,19 @@ const OwedTimersSchema = z.object({
     .nullable(),
 });
 
-// Timers first: mail owed before effects had kinds has no kind, and reads as mail.
-const OwedEffectSchema = z.union([OwedTimersSchema, OwedMailSchema]) satisfies z.ZodType<OwedEffect>;
+const OwedAttachmentsSchema = z.object({
+  kind: z.literal('attachments'),
+  ticketNumber: z.number().int(),
+  rawKey: z.string(),
+  files: z.array(z.object({ key: z.string(), sha256: z.string(), contentType: z.string() })),
+});
+
+// Timers and attachments first: mail owed before effects had kinds has no kind, and reads as mail.
+const OwedEffectSchema = z.union([
+  OwedTimersSchema,
+  OwedAttachmentsSchema,
+  OwedMailSchema,
+]) satisfies z.ZodType<OwedEffect>;
 
 const ReceiptSchema = z.object({
   key: z.string(),

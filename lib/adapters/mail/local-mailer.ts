@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import type { Clock } from '../../application/ports/clock.ts';
-import type { MailAddress, Mailer, OutgoingMail, SentMail } from '../../application/ports/mailer.ts';
+import type { AttachedFile, MailAddress, Mailer, OutgoingMail, SentMail } from '../../application/ports/mailer.ts';
 import { composedHeadersOf, composeMime } from './mime-composer.ts';
 import { appendOutboxRecord } from './outbox.ts';
 import { sendRawEmailInput, translateSesError } from './ses-mailer.ts';
@@ -49,12 +49,12 @@ export class LocalMailer implements Mailer {
     this.newId = options.newId ?? randomUUID;
   }
 
-  async send(mail: OutgoingMail): Promise<SentMail> {
+  async send(mail: OutgoingMail, files: readonly AttachedFile[] = []): Promise<SentMail> {
     const domain = mail.from.address.slice(mail.from.address.lastIndexOf('@') + 1);
     const messageId = `<${this.newId()}@${domain}>`;
     const date = new Date(this.clock.now());
     // composeMime checks the addresses before the Message-ID built from one of them.
-    const raw = await composeMime(mail, { messageId, date });
+    const raw = await composeMime(mail, { messageId, date, files });
     const headers = composedHeadersOf(mail);
     let emulatorId: string | undefined;
     try {
@@ -78,6 +78,11 @@ export class LocalMailer implements Mailer {
       text: mail.text,
       html: mail.html ?? null,
       headers: { ...headers.extra },
+      attachments: files.map((file) => ({
+        filename: file.filename,
+        contentType: file.contentType,
+        size: file.content.byteLength,
+      })),
     });
     return { messageId };
   }

@@ -4,7 +4,7 @@ import {
   SendRawEmailCommand,
   type SendRawEmailCommandInput,
 } from '@aws-sdk/client-ses';
-import type { Mailer, OutgoingMail, SentMail } from '../../application/ports/mailer.ts';
+import type { AttachedFile, Mailer, OutgoingMail, SentMail } from '../../application/ports/mailer.ts';
 import { AtendeError, type ErrorCode } from '../../domain/atende-error.ts';
 import { composeMime, recipientsOf } from './mime-composer.ts';
 
@@ -73,8 +73,8 @@ export class SesMailer implements Mailer {
     this.configurationSetName = options.configurationSetName;
   }
 
-  async send(mail: OutgoingMail): Promise<SentMail> {
-    const raw = await composeMime(mail);
+  async send(mail: OutgoingMail, files: readonly AttachedFile[] = []): Promise<SentMail> {
+    const raw = await composeMime(mail, { files });
     const region = await this.client.config.region();
     let messageId: string | undefined;
     try {

@@ -25,6 +25,8 @@ export const TemplateLabelsSchema = z.strictObject({
   slaTargets: z.record(z.string(), z.string().min(1)),
   /** Keyed by SlaAlertView stage (warning, breach, escalation): the word an SLA alert's subject starts with. */
   slaStages: z.record(z.string(), z.string().min(1)),
+  /** Keyed by AttachmentWithholding (dangerous, too-large): why a file was not attached, as it reads after the file. */
+  withheldReasons: z.record(z.string(), z.string().min(1)),
 });
 
 export type TemplateLabels = z.output<typeof TemplateLabelsSchema>;
@@ -38,6 +40,7 @@ export const LABEL_GROUPS: readonly LabelGroup[] = [
   'refusalReasons',
   'slaTargets',
   'slaStages',
+  'withheldReasons',
 ];
 
 /** The label for `key`; an unknown key reads as the group's `_other` label, or as itself. */

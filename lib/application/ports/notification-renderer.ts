@@ -1,7 +1,7 @@
 import type { AgentReplyRefusal } from '../../domain/ticket/agent-reply-extraction.ts';
 import type { OutboundPurpose } from '../../domain/ticket/message-purpose.ts';
 import type { RecentMessage } from '../../domain/ticket/recent-conversation.ts';
-import type { DeclinedParticipant } from '../../domain/ticket/ticket.ts';
+import type { AttachmentWithholding, DeclinedParticipant } from '../../domain/ticket/ticket.ts';
 
 export type { DeclinedParticipant };
 
@@ -19,6 +19,7 @@ export const NOTIFICATION_KINDS = [
   'waiting-reminder',
   'auto-close-notice',
   'resolution-summary',
+  'agent-attachments-withheld',
 ] as const satisfies readonly OutboundPurpose[];
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -30,6 +31,7 @@ export const AGENT_NOTIFICATION_KINDS = [
   'agent-unauthenticated-staff',
   'agent-sla-alert',
   'escalation',
+  'agent-attachments-withheld',
 ] as const satisfies readonly NotificationKind[];
 export type AgentNotificationKind = (typeof AGENT_NOTIFICATION_KINDS)[number];
 
@@ -117,6 +119,23 @@ export interface NotificationContext {
   readonly resolution?: ResolutionView;
   /** resolution-summary, auto-close-notice: the two signed survey links, or null where the policy sends no survey. */
   readonly survey?: SurveyLinks | null;
+  /** agent-new-ticket, agent-customer-reply, agent-attachments-withheld: the message's files, attached and not. */
+  readonly attachments?: AttachmentsView;
+  /** agent-attachments-withheld: when the agent's reply came. */
+  readonly attachmentsWithheld?: { readonly at: string };
+}
+
+/** A message's files as a mail about it shows them: those it attaches, and those it left out with why. */
+export interface AttachmentsView {
+  readonly attached: readonly AttachmentView[];
+  readonly withheld: readonly (AttachmentView & { readonly reason: AttachmentWithholding })[];
+}
+
+export interface AttachmentView {
+  /** The name as the sender gave it (control characters removed), or its safe name when it had none. */
+  readonly filename: string;
+  readonly contentType: string;
+  readonly size: number;
 }
 
 /** A wait on the customer: since when, when it closes (reminder), until when a reply reopens (auto-close). */

@@ -37,6 +37,8 @@ export const OUTBOUND_PURPOSES = [
   'auto-close-notice',
   /** To the requester: the ticket was resolved, with its summary and (policy) the satisfaction survey. */
   'resolution-summary',
+  /** To the agent alone: their reply was relayed without some of its files (dangerous, over the limit). */
+  'agent-attachments-withheld',
 ] as const;
 
 export type InboundPurpose = (typeof INBOUND_PURPOSES)[number];
