@@ -34,8 +34,8 @@ export interface PipelineOptions {
   readonly mailIdDomain?: string;
   /** What the use case schedules through, around the recording timers (a fault-injecting one, say). */
   readonly timers?: (recording: RecordingTimers) => TimerScheduler;
-  /** Where attachments are stored, instead of a fresh in-memory store (a fault-injecting one, say). */
-  readonly attachments?: AttachmentStore;
+  /** Where attachments are stored, around the in-memory store (a fault-injecting one, say). */
+  readonly attachmentsAround?: (memory: InMemoryAttachmentStore) => AttachmentStore;
 }
 
 export type ReceiveOptions = Partial<Pick<InboundEmail, 'verdicts' | 'submittedBy' | 'recipients'>> & {
@@ -50,7 +50,7 @@ export function pipeline(policyFile = 'default.yaml', options: PipelineOptions =
   const policy = options.policy ?? shippedPolicy(policyFile);
   const store = options.store ?? new InMemoryTicketStore();
   const rawMail = new InMemoryRawMailStore();
-  const attachments = options.attachments ?? new InMemoryAttachmentStore();
+  const attachments = new InMemoryAttachmentStore();
   const mailer = new RecordingMailer(options.mailIdDomain);
   const clock = new ManualClock(at('2026-11-23T10:00:00-05:00'));
   const timers = new RecordingTimers();
@@ -65,7 +65,7 @@ export function pipeline(policyFile = 'default.yaml', options: PipelineOptions =
     sla: new SlaClock(policy),
     store,
     rawMail,
-    attachments,
+    attachments: options.attachmentsAround?.(attachments) ?? attachments,
     mailer: options.mailer?.(mailer) ?? mailer,
     renderer,
     clock,

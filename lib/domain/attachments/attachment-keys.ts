@@ -41,7 +41,13 @@ const cutToBytes = (text: string, maxBytes: number): string => {
  * the name is cut (so the type a reader infers from the name stays the same).
  */
 export const safeAttachmentName = (filename: string | null): string => {
-  const cleaned = (filename ?? '')
+  // RFC 2183 §2.3: a receiver keeps the name and ignores any directory path in it.
+  const base =
+    (filename ?? '')
+      .split(/[/\\]+/u)
+      .filter((part) => part.trim() !== '')
+      .at(-1) ?? '';
+  const cleaned = base
     .normalize('NFC')
     .replace(UNSAFE, '_')
     .replace(/\s+/gu, ' ')

@@ -76,7 +76,6 @@ const EXECUTABLE_EXTENSIONS = [
   'deb',
   'rpm',
   'run',
-  'bin',
   'apk',
   // Help files and control panel items that can carry scripts.
   'chm',
