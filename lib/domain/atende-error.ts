@@ -63,7 +63,8 @@ export type ErrorCode =
   | 'config.invalidVariable'
   | 'attachment.notFound'
   | 'attachment.invalidKey'
-  | 'attachment.contentMismatch';
+  | 'attachment.contentMismatch'
+  | 'cli.ambiguousAttachment';
 
 export class AtendeError extends Error {
   readonly code: ErrorCode;
