@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SESClient } from '@aws-sdk/client-ses';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { z } from 'zod';
 import type { IngestEmailDeps } from '../../application/ingest-email.ts';
 import { SignedSurveyLinks } from '../../application/signed-survey-links.ts';
@@ -69,7 +69,7 @@ export async function awsIngestDependencies(environment: NodeJS.ProcessEnv): Pro
       bucket: config.ATENDE_ATTACHMENT_BUCKET ?? config.ATENDE_RAW_MAIL_BUCKET,
     }),
     mailer: new SesMailer({
-      client: new SESClient({}),
+      client: new SESv2Client({}),
       ...(config.ATENDE_SES_CONFIGURATION_SET ? { configurationSetName: config.ATENDE_SES_CONFIGURATION_SET } : {}),
     }),
     renderer,

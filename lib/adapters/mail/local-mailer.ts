@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Clock } from '../../application/ports/clock.ts';
 import type { AttachedFile, MailAddress, Mailer, OutgoingMail, SentMail } from '../../application/ports/mailer.ts';
 import { composedHeadersOf, composeMime } from './mime-composer.ts';
@@ -23,7 +23,7 @@ const EMULATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const recorded = (address: MailAddress) => ({ address: address.address, name: address.name ?? null });
 
 /**
- * The local stack's mailer: the same MIME (composeMime) and the same SendRawEmail request as
+ * The local stack's mailer: the same MIME (composeMime) and the same SES v2 SendEmail request as
  * SesMailer, sent to the SES emulator, plus a line in the data directory's outbox for
  * `atende outbox`.
  *
@@ -32,13 +32,13 @@ const recorded = (address: MailAddress) => ({ address: address.address, name: ad
  * in the local stack thread on it as they would on SES's.
  */
 export class LocalMailer implements Mailer {
-  private readonly client: SESClient;
+  private readonly client: SESv2Client;
   private readonly dataDirectory: string;
   private readonly clock: Clock;
   private readonly newId: () => string;
 
   constructor(options: LocalMailerOptions) {
-    this.client = new SESClient({
+    this.client = new SESv2Client({
       endpoint: options.endpoint,
       region: 'us-east-1',
       credentials: EMULATOR_CREDENTIALS,
@@ -58,12 +58,12 @@ export class LocalMailer implements Mailer {
     const headers = composedHeadersOf(mail);
     let emulatorId: string | undefined;
     try {
-      ({ MessageId: emulatorId } = await this.client.send(new SendRawEmailCommand(sendRawEmailInput(mail, raw))));
+      ({ MessageId: emulatorId } = await this.client.send(new SendEmailCommand(sendRawEmailInput(mail, raw))));
     } catch (error) {
       throw translateSesError(error);
     }
     if (emulatorId === undefined || emulatorId === '')
-      throw new Error('the SES emulator answered SendRawEmail without a MessageId');
+      throw new Error('the SES emulator answered SendEmail without a MessageId');
     await appendOutboxRecord(this.dataDirectory, {
       messageId,
       emulatorId,
