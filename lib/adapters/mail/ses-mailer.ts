@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-sesv2';
 import type { AttachedFile, Mailer, OutgoingMail, SentMail } from '../../application/ports/mailer.ts';
 import { AtendeError, type ErrorCode } from '../../domain/atende-error.ts';
-import { composeMime, recipientsOf } from './mime-composer.ts';
+import { composeMime } from './mime-composer.ts';
 
 export interface SesMailerOptions {
   /** An SES v2 client; its region decides the Message-ID domain. */
