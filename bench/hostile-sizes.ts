@@ -9,6 +9,7 @@
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { ManualClock } from '../lib/adapters/clock/manual-clock.ts';
+import { InMemoryAttachmentStore } from '../lib/adapters/memory/in-memory-attachment-store.ts';
 import { InMemoryRawMailStore } from '../lib/adapters/memory/in-memory-raw-mail-store.ts';
 import { InMemoryTicketStore } from '../lib/adapters/memory/in-memory-ticket-store.ts';
 import { RecordingMailer } from '../lib/adapters/memory/recording-mailer.ts';
@@ -46,6 +47,7 @@ const deps = {
   sla: new SlaClock(policy),
   store: new InMemoryTicketStore(),
   rawMail,
+  attachments: new InMemoryAttachmentStore(),
   mailer: new RecordingMailer(),
   renderer,
   clock: new ManualClock(Date.parse('2026-11-23T15:00:00Z')),

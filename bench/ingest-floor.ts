@@ -6,7 +6,7 @@
 
 import { performance } from 'node:perf_hooks';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { composeMime } from '../lib/adapters/mail/mime-composer.ts';
 import { sendRawEmailInput } from '../lib/adapters/mail/ses-mailer.ts';
@@ -102,13 +102,13 @@ export async function readFloor(
   return pooled(options.count, options.concurrency, read);
 }
 
-/** One SendRawEmail of `sample` (an acknowledgement from the run, composed once) to the emulator, `count` times. */
+/** One raw SES v2 SendEmail of `sample` (an acknowledgement from the run, composed once) to the emulator, `count` times. */
 export async function sendFloor(
   endpoint: string,
   sample: OutgoingMail,
   options: { count: number; concurrency: number },
 ): Promise<Rate> {
-  const client = new SESClient({
+  const client = new SESv2Client({
     endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
@@ -119,8 +119,8 @@ export async function sendFloor(
       sample,
       await composeMime(sample, { messageId: '<floor@example.com>', date: new Date(0) }),
     );
-    await pooled(100, options.concurrency, () => client.send(new SendRawEmailCommand(input)));
-    return await pooled(options.count, options.concurrency, () => client.send(new SendRawEmailCommand(input)));
+    await pooled(100, options.concurrency, () => client.send(new SendEmailCommand(input)));
+    return await pooled(options.count, options.concurrency, () => client.send(new SendEmailCommand(input)));
   } finally {
     client.destroy();
   }

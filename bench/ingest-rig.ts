@@ -4,6 +4,7 @@ import { localDynamoDbClientConfig } from '../lib/adapters/dynamodb/dynamodb-loc
 import { DynamoDbTicketStore } from '../lib/adapters/dynamodb/dynamodb-ticket-store.ts';
 import { createTicketTable } from '../lib/adapters/dynamodb/ticket-table.ts';
 import { LocalMailer } from '../lib/adapters/mail/local-mailer.ts';
+import { InMemoryAttachmentStore } from '../lib/adapters/memory/in-memory-attachment-store.ts';
 import { InMemoryRawMailStore } from '../lib/adapters/memory/in-memory-raw-mail-store.ts';
 import { RecordingTimers } from '../lib/adapters/memory/recording-timers.ts';
 import { type IngestResult, ingestEmail } from '../lib/application/ingest-email.ts';
@@ -97,6 +98,7 @@ export class IngestRig {
       sla: new SlaClock(this.options.policy),
       store: this.store,
       rawMail: this.rawMail,
+      attachments: new InMemoryAttachmentStore(),
       mailer: this.meter.wrapMailer(this.localMailer, (mail, sent) => this.remember(mail, sent.messageId)),
       renderer: this.options.renderer,
       clock,

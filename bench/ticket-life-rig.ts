@@ -1,4 +1,5 @@
 import { ManualClock } from '../lib/adapters/clock/manual-clock.ts';
+import { InMemoryAttachmentStore } from '../lib/adapters/memory/in-memory-attachment-store.ts';
 import { InMemoryRawMailStore } from '../lib/adapters/memory/in-memory-raw-mail-store.ts';
 import { InMemoryTicketStore } from '../lib/adapters/memory/in-memory-ticket-store.ts';
 import { RecordingMailer } from '../lib/adapters/memory/recording-mailer.ts';
@@ -59,6 +60,7 @@ export class TicketLife {
       sla: new SlaClock(policy),
       store: this.store,
       rawMail: this.rawMail,
+      attachments: new InMemoryAttachmentStore(),
       mailer: this.mailer,
       renderer,
       clock: this.clock,

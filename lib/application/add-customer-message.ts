@@ -1,9 +1,11 @@
+import { markWithheld } from '../domain/attachments/attachment-forwarding.ts';
 import { readCustomerWords } from '../domain/ticket/customer-words.ts';
 import { decideFollowUp } from '../domain/ticket/follow-up-window.ts';
 import { admitParticipants, participantRules } from '../domain/ticket/participants.ts';
 import { type ThreadedVia, threadClaimKeys } from '../domain/ticket/threading.ts';
 import type { Ticket, TicketFlag } from '../domain/ticket/ticket.ts';
 import { recordCustomerMessage } from '../domain/ticket/ticket-lifecycle.ts';
+import { forwardedAttachments } from './attachment-mail.ts';
 import { type ChangeOutcome, changeTicket } from './change-ticket.ts';
 import { heldFollowUpsMail, quotableIn } from './held-follow-ups-mail.ts';
 import { type InboundMessageFacts, inboundMessage } from './inbound-message.ts';
@@ -84,7 +86,9 @@ export async function addCustomerMessage(
       followUp === null || followUp.held
         ? []
         : heldFollowUpsMail(notifications, next, conversationThread(earlier), earlier, followUp.released);
-    if (followUp !== null && !followUp.held) {
+    const files = forwardedAttachments(policy, current.number, request.message.attachments);
+    const notified = followUp !== null && !followUp.held;
+    if (notified) {
       mail.push({
         purpose: 'agent-customer-reply',
         author: 'system',
@@ -92,20 +96,22 @@ export async function addCustomerMessage(
           message: { from: request.author, fromName: request.authorName, text: words.text, at },
           flags: request.authenticated ? flags : [...flags, 'unauthenticated-sender'],
           declinedParticipants: admission.declined,
+          attachments: files,
         }),
       });
     }
+    const message = inboundMessage(request.message, {
+      at,
+      author,
+      purpose: 'customer-message',
+      subject: words.subject,
+      text: words.text,
+      declinedParticipants: admission.declined,
+      heldUntil: followUp?.held === true ? followUp.window.until : null,
+    });
     return {
       next,
-      message: inboundMessage(request.message, {
-        at,
-        author,
-        purpose: 'customer-message',
-        subject: words.subject,
-        text: words.text,
-        declinedParticipants: admission.declined,
-        heldUntil: followUp?.held === true ? followUp.window.until : null,
-      }),
+      message: notified ? { ...message, attachments: markWithheld(message.attachments, files) } : message,
       mail,
       // A reply to this message, processed at the same instant, must find this ticket rather than open one.
       threadClaims: threadClaimKeys({

@@ -1,4 +1,5 @@
 import { AtendeError, isAtendeError } from '../domain/atende-error.ts';
+import { keyedAttachments } from '../domain/attachments/attachment-keys.ts';
 import type { OutboundPurpose } from '../domain/ticket/message-purpose.ts';
 import { claimLifetime } from '../domain/ticket/threading.ts';
 import type { Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
@@ -9,6 +10,7 @@ import {
   eventTime,
   type MailToSend,
   type MessageDraft,
+  owedAttachments,
   owedMail,
   owedTimers,
   receiptFor,
@@ -141,17 +143,18 @@ export async function changeTicket<R>(
     const sequence = ticket.messageCount + 1;
     const mailFrom = change.message === null ? sequence : sequence + 1;
     const mail = owedMail(ticket.number, mailFrom, change.mail);
-    const owed = [...mail, owedTimers(deps, ticket, change.next)];
-    const receipt = receiptFor(event, 'threaded', ticket.number, owed);
     const message: TicketMessage | null =
       change.message === null
         ? null
         : {
             ...change.message,
+            attachments: keyedAttachments(ticket.number, change.message.attachments),
             ...(claimIdentity ? {} : { messageId: null, contentKey: null }),
             ticketNumber: ticket.number,
             sequence,
           };
+    const owed = [...owedAttachments(message), ...mail, owedTimers(deps, ticket, change.next)];
+    const receipt = receiptFor(event, 'threaded', ticket.number, owed);
     let stored: Ticket;
     try {
       stored = await deps.store.addMessage({

@@ -26,6 +26,12 @@ export interface InboundMessageFacts {
  */
 export const MAX_STORED_RECIPIENTS = 1_000;
 
+/**
+ * Attachments kept (described on the message and stored) of one mail: a mail of a thousand parts
+ * must still fit in a stored item and a receipt; the raw mail keeps the rest.
+ */
+export const MAX_STORED_ATTACHMENTS = 100;
+
 /** The message to store: the facts, and what the kernel made of its words. */
 export function inboundMessage(
   facts: InboundMessageFacts,

@@ -23,12 +23,11 @@ import type { Ticket } from '../domain/ticket/ticket.ts';
 import { takesMailAt } from '../domain/ticket/ticket-lifecycle.ts';
 import { addCustomerMessage } from './add-customer-message.ts';
 import type { ChangeOutcome } from './change-ticket.ts';
-import type { InboundMessageFacts } from './inbound-message.ts';
+import { type InboundMessageFacts, MAX_STORED_ATTACHMENTS } from './inbound-message.ts';
 import { quarantineEvent } from './inbound-receipts.ts';
 import { type KeptMail, keepAutomaticAnswer, keepUnauthenticatedStaffMail } from './keep-mail-on-ticket.ts';
 import type { ThreadHeaders } from './notification-mail.ts';
 import { openTicket } from './open-ticket.ts';
-import type { RawMailStore } from './ports/raw-mail-store.ts';
 import { relayAgentReply } from './relay-agent-reply.ts';
 import { RECEIPT_LEASE_MS, type TicketEvent, type TicketKernelDeps } from './ticket-event.ts';
 
@@ -41,7 +40,6 @@ export { STORED_SUBJECT_LIMIT, STORED_TEXT_LIMIT } from '../domain/ticket/custom
 export const RESUME_PENDING_AFTER_MS = RECEIPT_LEASE_MS;
 
 export interface IngestEmailDeps extends TicketKernelDeps {
-  readonly rawMail: RawMailStore;
   readonly limits?: Partial<MailLimits>;
   /** The domain of Message-IDs this deployment makes itself (local stack), for loop detection. */
   readonly ownMessageIdDomain?: string;
@@ -377,11 +375,15 @@ class EmailIngestion {
       inReplyTo: mail.inReplyTo,
       references: [...mail.references],
       rawKey: this.inbound.rawKey,
-      attachments: mail.attachments.map((attachment) => ({
+      attachments: mail.attachments.slice(0, MAX_STORED_ATTACHMENTS).map((attachment) => ({
         filename: attachment.filename,
         contentType: attachment.contentType,
         size: attachment.size,
+        // The kernel names where it is stored once the message has its ticket (attachment-keys.ts).
         key: null,
+        sha256: attachment.sha256,
+        inline: attachment.inline,
+        withheld: null,
       })),
     };
   }

@@ -1,4 +1,5 @@
 import { AtendeError } from '../domain/atende-error.ts';
+import type { AttachmentSelection } from '../domain/attachments/attachment-forwarding.ts';
 import { withoutControlCharacters } from '../domain/mail/header-text.ts';
 import { ATENDE_TICKET_HEADER } from '../domain/mail/mail-classification.ts';
 import { isMailableAddress } from '../domain/mail/mailable-address.ts';
@@ -13,6 +14,7 @@ import type { HeldFollowUpQuotes } from '../domain/ticket/held-follow-ups.ts';
 import { isCustomerVisible } from '../domain/ticket/message-purpose.ts';
 import { isCustomerOf } from '../domain/ticket/participants.ts';
 import { SETTABLE_STATUSES, type Ticket, type TicketMessage } from '../domain/ticket/ticket.ts';
+import { attachmentsView, withAttachments } from './attachment-mail.ts';
 import type { MailAddress, OutgoingMail } from './ports/mailer.ts';
 import type {
   AgentNotificationKind,
@@ -155,6 +157,8 @@ export class NotificationMail {
       message: { from: string; fromName: string | null; text: string; at: string };
       flags: readonly string[];
       declinedParticipants?: readonly DeclinedParticipant[];
+      /** The message's files: those to attach and those to list (selectForwardedAttachments). */
+      attachments?: AttachmentSelection;
     },
   ): OutgoingMail {
     const locale = this.policy.languages.default;
@@ -163,9 +167,39 @@ export class NotificationMail {
       flags: extra.flags,
       message: { ...extra.message, text: extra.message.text.slice(0, QUOTED_TEXT_LIMIT) },
       ...(extra.declinedParticipants === undefined ? {} : { declinedParticipants: extra.declinedParticipants }),
+      ...(extra.attachments === undefined ? {} : { attachments: attachmentsView(extra.attachments) }),
       agentNotice: this.agentNotice(locale, true),
     });
-    return this.toQueueAgents(kind, ticket, locale, thread, context);
+    return withAttachments(this.toQueueAgents(kind, ticket, locale, thread, context), extra.attachments);
+  }
+
+  /**
+   * To the agent whose reply was relayed without some of its files, and to nobody else: which,
+   * and why. Staff-checked like agentRelayRefused (`notification.recipientNotStaff`).
+   */
+  agentAttachmentsWithheld(
+    ticket: Ticket,
+    thread: ThreadHeaders,
+    notice: { agent: MailAddress; attachments: AttachmentSelection; at: string },
+  ): OutgoingMail {
+    const queue = this.queue(ticket);
+    const to = [this.staffAlone(ticket, notice.agent, 'agent-attachments-withheld')];
+    const locale = this.policy.languages.default;
+    const context = this.context(ticket, locale, {
+      attachments: attachmentsView(notice.attachments),
+      attachmentsWithheld: { at: notice.at },
+      agentNotice: this.agentNotice(locale, true),
+    });
+    return this.toStaff(
+      'agent-attachments-withheld',
+      ticket,
+      locale,
+      thread,
+      context,
+      to,
+      queue.address,
+      'auto-replied',
+    );
   }
 
   /**
@@ -477,6 +511,7 @@ export class NotificationMail {
     };
   }
 
+  /** The address, lower-cased, if it is staff of the queue; `notification.recipientNotStaff` if not: a notice to one agent never reaches a customer. */
   private queueSender(queue: Queue): MailAddress {
     return { address: queue.address, name: this.policy.brand.name };
   }

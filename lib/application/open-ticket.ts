@@ -1,3 +1,5 @@
+import { markWithheld } from '../domain/attachments/attachment-forwarding.ts';
+import { keyedAttachments } from '../domain/attachments/attachment-keys.ts';
 import { detectLanguage } from '../domain/mail/language-detection.ts';
 import { inferPriority } from '../domain/mail/priority-inference.ts';
 import { normalizeSubject, stripTicketTags } from '../domain/mail/subject.ts';
@@ -14,6 +16,7 @@ import { isOpenStatus, type Ticket, type TicketFlag, type TicketMessage } from '
 import { changeStatus, newTicket } from '../domain/ticket/ticket-lifecycle.ts';
 import { addCustomerMessage } from './add-customer-message.ts';
 import { answerSuspended } from './answer-suspended-customer.ts';
+import { forwardedAttachments } from './attachment-mail.ts';
 import { CHANGE_ATTEMPTS, claimsFor, commitFailure, quarantineTooLarge, sameMailSeen } from './change-ticket.ts';
 import { type InboundMessageFacts, inboundMessage } from './inbound-message.ts';
 import { type Quarantined, type Redelivered, resumeEvent } from './inbound-receipts.ts';
@@ -22,6 +25,7 @@ import { settleOwedEffects } from './settle-owed-effects.ts';
 import {
   eventTime,
   type MailToSend,
+  owedAttachments,
   owedMail,
   owedTimers,
   receiptFor,
@@ -264,6 +268,7 @@ class NewTicketOpening {
     const ticket = duplicateOf
       ? { ...changeStatus(opened, 'closed', now, sla), duplicateOf: duplicateOf.number }
       : opened;
+    const files = forwardedAttachments(policy, number, request.message.attachments);
     const mail: MailToSend[] = [];
     if (mayAcknowledge) {
       mail.push({
@@ -285,11 +290,11 @@ class NewTicketOpening {
           message: { from: request.requester, fromName: request.requesterName, text: words.text, at: this.at },
           flags: ticket.flags,
           declinedParticipants: admission.declined,
+          attachments: files,
         }),
       });
     }
     const mailOwed = owedMail(number, 2, mail);
-    const owed = [...mailOwed, owedTimers(this.deps, null, ticket)];
     const message: TicketMessage = {
       ...inboundMessage(request.message, {
         at: this.at,
@@ -299,10 +304,16 @@ class NewTicketOpening {
         text: words.text,
         declinedParticipants: admission.declined,
       }),
+      // Keyed here as the kernel keys a change's message: the receipt owes storing them.
+      attachments: keyedAttachments(
+        number,
+        duplicateOf === null ? markWithheld(request.message.attachments, files) : request.message.attachments,
+      ),
       ...(this.claimIdentity ? {} : { messageId: null, contentKey: null }),
       ticketNumber: number,
       sequence: 1,
     };
+    const owed = [...owedAttachments(message), ...mailOwed, owedTimers(this.deps, null, ticket)];
     const claimKeys = threadClaimKeys({
       requester: request.requester,
       // Where duplicates are allowed, the same subject is no reason to join; a closed duplicate claims nothing of its original's.

@@ -1,3 +1,4 @@
+import { markWithheld } from '../domain/attachments/attachment-forwarding.ts';
 import type { MailLimits } from '../domain/mail/mail-limits.ts';
 import { isMailableAddress } from '../domain/mail/mailable-address.ts';
 import { withoutSignature } from '../domain/mail/quoted-reply.ts';
@@ -15,12 +16,14 @@ import { isCustomerOf } from '../domain/ticket/participants.ts';
 import type { Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
 import { changeStatus, changeTerms, recordAgentReply } from '../domain/ticket/ticket-lifecycle.ts';
 import { AgentCommandMail } from './agent-command-mail.ts';
+import { forwardedAttachments, withAttachments } from './attachment-mail.ts';
 import { type ChangeOutcome, changeTicket, type TicketChange } from './change-ticket.ts';
 import { type InboundMessageFacts, inboundMessage } from './inbound-message.ts';
 import type { ThreadHeaders } from './notification-mail.ts';
 import type { AppliedChangeView } from './ports/notification-renderer.ts';
 import { resolutionMail } from './set-ticket-status.ts';
 import { eventTime, type MailToSend, type TicketEvent, type TicketKernelDeps } from './ticket-event.ts';
+import { withheldFromRelay } from './withheld-relay-attachments.ts';
 
 /** An authenticated agent's mail to a ticket. */
 export interface AgentReplyRequest {
@@ -118,30 +121,41 @@ function decideAgentMail(
 
   const resolution = resolutionMail(deps, current, next, messages, null);
   const mail: MailToSend[] = [];
+  // The agent's files go where their words go (the customer, or the other agents for a note), as
+  // the customer's go to agents; dangerous or oversized ones are kept and the agent is told.
+  const files = forwardedAttachments(policy, current.number, request.message.attachments);
   if (relays) {
     mail.push({
       purpose: 'agent-reply-relay',
       author: 'agent',
-      mail: notifications.agentReplyRelay(next, customerThread(messages), {
-        from: request.agent,
-        fromName: request.agentName,
-        text: words.text,
-        at,
-      }),
+      mail: withAttachments(
+        notifications.agentReplyRelay(next, customerThread(messages), {
+          from: request.agent,
+          fromName: request.agentName,
+          text: words.text,
+          at,
+        }),
+        files,
+      ),
     });
   }
   if (asked.note) {
     mail.push({
       purpose: 'agent-internal-note',
       author: 'agent',
-      mail: notifications.agentInternalNote(next, request.reply, {
-        from: request.agent,
-        fromName: request.agentName,
-        text: words.text,
-        at,
-      }),
+      mail: withAttachments(
+        notifications.agentInternalNote(next, request.reply, {
+          from: request.agent,
+          fromName: request.agentName,
+          text: words.text,
+          at,
+        }),
+        files,
+      ),
     });
   }
+  const forwarded = relays || asked.note;
+  if (forwarded) mail.push(...withheldFromRelay(notifications, next, files, request, at));
   // `#resolve`: the requester also gets the resolution summary (and the survey), after the text.
   mail.push(...resolution);
   const asksChanges = changedFields(asked);
@@ -160,15 +174,16 @@ function decideAgentMail(
 
   const purpose = asked.note ? 'internal-note' : relays ? 'agent-reply' : 'agent-commands';
   const result: AgentReplyOutcome = { outcome: asked.note ? 'noted' : relays ? 'relayed' : 'applied' };
+  const message = inboundMessage(request.message, {
+    at,
+    author: 'agent',
+    purpose,
+    subject: words.subject,
+    text: words.text,
+  });
   return {
     next,
-    message: inboundMessage(request.message, {
-      at,
-      author: 'agent',
-      purpose,
-      subject: words.subject,
-      text: words.text,
-    }),
+    message: forwarded ? { ...message, attachments: markWithheld(message.attachments, files) } : message,
     mail,
     result,
   };

@@ -1,11 +1,17 @@
 import { type ErrorCode, isAtendeError } from '../domain/atende-error.ts';
 import type { OutboundPurpose } from '../domain/ticket/message-purpose.ts';
 import type { MessageDelivery, TicketMessage } from '../domain/ticket/ticket.ts';
+import {
+  type AttachmentDeps,
+  isPermanentAttachmentFailure,
+  loadMailAttachments,
+  storeOwedAttachments,
+} from './owed-attachments.ts';
 import type { Mailer } from './ports/mailer.ts';
-import type { OwedEffect, OwedMail, OwedTimers, RecordSentMailInput } from './ports/ticket-store.ts';
+import type { OwedAttachments, OwedEffect, OwedMail, OwedTimers, RecordSentMailInput } from './ports/ticket-store.ts';
 import { isPermanentTimerFailure, settleTimers, type TicketScheduleDeps } from './ticket-schedule.ts';
 
-export interface SettleDeps extends TicketScheduleDeps {
+export interface SettleDeps extends TicketScheduleDeps, AttachmentDeps {
   readonly mailer: Mailer;
   readonly clock: { now(): number };
 }
@@ -67,12 +73,13 @@ async function recordSettled(store: SettleDeps['store'], input: RecordSentMailIn
 
 type Settled =
   | { readonly effect: OwedMail; readonly delivery: MessageDelivery; readonly messageId: string | null }
-  | { readonly effect: OwedTimers; readonly planned: true }
+  | { readonly effect: OwedTimers | OwedAttachments; readonly done: true }
   | { readonly effect: OwedEffect; readonly retry: unknown };
 
 async function settleMail(deps: SettleDeps, effect: OwedMail): Promise<Settled> {
   try {
-    const { messageId } = await deps.mailer.send(effect.mail);
+    const files = await loadMailAttachments(deps, effect.mail);
+    const { messageId } = await deps.mailer.send(effect.mail, files);
     return { effect, delivery: { status: 'sent' }, messageId };
   } catch (error) {
     if (!isPermanentMailFailure(error)) return { effect, retry: error };
@@ -89,16 +96,35 @@ async function settleMail(deps: SettleDeps, effect: OwedMail): Promise<Settled> 
 async function settleTimerPlan(deps: SettleDeps, effect: OwedTimers): Promise<Settled> {
   try {
     await settleTimers(deps, effect);
-    return { effect, planned: true };
+    return { effect, done: true };
   } catch (error) {
     // Given up for good: the ticket's next change or firing plans its timers again.
-    if (isPermanentTimerFailure(error)) return { effect, planned: true };
+    if (isPermanentTimerFailure(error)) return { effect, done: true };
     return { effect, retry: error };
   }
 }
 
+async function settleAttachments(deps: SettleDeps, effect: OwedAttachments): Promise<Settled> {
+  try {
+    await storeOwedAttachments(deps, effect);
+    return { effect, done: true };
+  } catch (error) {
+    // Given up for good: the raw mail keeps the files, and the mail goes without them.
+    if (isPermanentAttachmentFailure(error)) return { effect, done: true };
+    return { effect, retry: error };
+  }
+}
+
+/** Whether a mail attaches a file of an attachments effect that is still owed: it must wait for it. */
+const waitsFor = (effect: OwedMail, pending: readonly OwedAttachments[]): boolean => {
+  const keys = new Set(pending.flatMap((owed) => owed.files.map((file) => file.key)));
+  return (effect.mail.attachments ?? []).some((reference) => keys.has(reference.key));
+};
+
 /**
- * Settles what a change owes, each effect on its own. All owed mail is sent at once, then one
+ * Settles what a change owes, each effect on its own. Attachments first: the mail attaches the
+ * stored files, so a mail whose file could not be stored yet (a failure that may pass) stays owed
+ * with it, unsent. Then all owed mail is sent at once, then one
  * write records every outcome: a sent mail becomes an outbound message with the Message-ID its
  * recipients see (so replies thread); a mail refused for good becomes an outbound message marked
  * failed, with the reason, for `atende tickets show` and agents to see; a mail that failed for a
@@ -113,9 +139,23 @@ async function settleTimerPlan(deps: SettleDeps, effect: OwedTimers): Promise<Se
  */
 export async function settleOwedEffects(deps: SettleDeps, work: SettleWork): Promise<OutboundPurpose[]> {
   if (work.owed.length === 0) return [];
-  const settled: Settled[] = await Promise.all(
-    work.owed.map((effect) => (effect.kind === 'mail' ? settleMail(deps, effect) : settleTimerPlan(deps, effect))),
+  const stored = await Promise.all(
+    work.owed.flatMap((effect) => (effect.kind === 'attachments' ? [settleAttachments(deps, effect)] : [])),
   );
+  const unstored = stored.flatMap((outcome) =>
+    'retry' in outcome && outcome.effect.kind === 'attachments' ? [outcome.effect] : [],
+  );
+  const settled: Settled[] = [
+    ...stored,
+    ...(await Promise.all(
+      work.owed.flatMap((effect): Promise<Settled>[] => {
+        if (effect.kind === 'attachments') return [];
+        if (effect.kind === 'timers') return [settleTimerPlan(deps, effect)];
+        if (waitsFor(effect, unstored)) return [Promise.resolve({ effect, retry: null })];
+        return [settleMail(deps, effect)];
+      }),
+    )),
+  ];
 
   const mailDone = settled.flatMap((outcome) => ('delivery' in outcome ? [outcome] : []));
   const remaining = settled.flatMap((outcome) => ('retry' in outcome ? [outcome.effect] : []));
@@ -125,6 +165,7 @@ export async function settleOwedEffects(deps: SettleDeps, work: SettleWork): Pro
     .map((outcome) => outboundMessage(outcome.effect, outcome.delivery, outcome.messageId, work.decidedAt));
   if (remaining.length < work.owed.length)
     await recordSettled(deps.store, { ticketNumber, messages, receiptKey: work.receiptKey, remaining });
+  // The first failure that is an error: a mail held back for its attachments has none of its own.
   const failure = settled.find((outcome) => 'retry' in outcome);
   if (failure && 'retry' in failure) {
     // This attempt is over: the event's next delivery (Lambda retries after about a minute)

@@ -2,11 +2,20 @@ import type { Policy } from '../domain/policy/policy-schema.ts';
 import type { SlaClock } from '../domain/sla/sla-schedule.ts';
 import type { OutboundPurpose } from '../domain/ticket/message-purpose.ts';
 import type { Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
+import type { AttachmentStore } from './ports/attachment-store.ts';
 import type { Clock } from './ports/clock.ts';
 import type { Mailer, OutgoingMail } from './ports/mailer.ts';
 import type { NotificationRenderer } from './ports/notification-renderer.ts';
+import type { RawMailStore } from './ports/raw-mail-store.ts';
 import type { SurveyLinks } from './ports/survey-links.ts';
-import type { InboundReceipt, OwedEffect, OwedTimers, ReceiptOutcome, TicketStore } from './ports/ticket-store.ts';
+import type {
+  InboundReceipt,
+  OwedAttachments,
+  OwedEffect,
+  OwedTimers,
+  ReceiptOutcome,
+  TicketStore,
+} from './ports/ticket-store.ts';
 import type { TimerScheduler } from './ports/timer-scheduler.ts';
 import { ticketSchedule } from './ticket-schedule.ts';
 
@@ -22,6 +31,10 @@ export interface TicketKernelDeps {
   readonly timers: TimerScheduler;
   /** The satisfaction survey's signed links (the resolution summary, the auto-close notice). */
   readonly surveyLinks: SurveyLinks;
+  /** Where messages' files are stored (S3, a folder locally); settling owed attachments puts them there. */
+  readonly attachments: AttachmentStore;
+  /** The raw mail as received: settling owed attachments takes the files out of it. */
+  readonly rawMail: RawMailStore;
 }
 
 /**
@@ -83,6 +96,24 @@ export const owedTimers = (deps: TicketKernelDeps, before: Ticket | null, after:
   ticketNumber: after.number,
   scheduled: before === null || before.timerFirings !== after.timerFirings ? null : ticketSchedule(deps, before),
 });
+
+/**
+ * "Store the message's attachments", owed when a stored message came in a raw mail with files
+ * that have keys (keyedAttachments gave them when the message got its ticket); null otherwise.
+ */
+export const owedAttachments = (message: TicketMessage | null): OwedAttachments[] => {
+  if (message === null || message.rawKey === null) return [];
+  const files = message.attachments.flatMap((attachment) =>
+    attachment.key !== null && attachment.sha256 !== null
+      ? [{ key: attachment.key, sha256: attachment.sha256, contentType: attachment.contentType }]
+      : [],
+  );
+  // Two parts of one mail with the same content and name are one file under one key.
+  const unique = [...new Map(files.map((file) => [file.key, file])).values()];
+  return unique.length === 0
+    ? []
+    : [{ kind: 'attachments', ticketNumber: message.ticketNumber, rawKey: message.rawKey, files: unique }];
+};
 
 /** Mail owed on a ticket, taking the ticket's sequences after `firstSequence`, in order. */
 export const owedMail = (

@@ -10,6 +10,7 @@ import {
   exitCodeFor,
   processIO,
 } from './cli-context.ts';
+import { registerAttachmentCommands } from './commands/attachment-commands.ts';
 import { registerCustomerCommands } from './commands/customer-commands.ts';
 import { registerLocalStackCommands } from './commands/local-stack-commands.ts';
 import { registerPolicyCommands } from './commands/policy-commands.ts';
@@ -31,6 +32,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
   registerLocalStackCommands(program, context);
   registerCustomerCommands(program, context);
   registerTimerCommands(program, context);
+  registerAttachmentCommands(program, context);
   applyExitOverride(program);
 
   try {

@@ -60,7 +60,11 @@ export type ErrorCode =
   | 'survey.secretInvalid'
   | 'survey.notRecorded'
   | 'config.missingVariable'
-  | 'config.invalidVariable';
+  | 'config.invalidVariable'
+  | 'attachment.notFound'
+  | 'attachment.invalidKey'
+  | 'attachment.contentMismatch'
+  | 'cli.ambiguousAttachment';
 
 export class AtendeError extends Error {
   readonly code: ErrorCode;

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/adapters/clock/manual-clock.ts';
+import { InMemoryAttachmentStore } from '../../lib/adapters/memory/in-memory-attachment-store.ts';
 import { InMemoryRawMailStore } from '../../lib/adapters/memory/in-memory-raw-mail-store.ts';
 import { InMemoryTicketStore } from '../../lib/adapters/memory/in-memory-ticket-store.ts';
 import { RecordingMailer } from '../../lib/adapters/memory/recording-mailer.ts';
@@ -122,6 +123,7 @@ describe.skipIf(!corpusPresent)('the corpus, mutated', () => {
         policy,
         sla: new SlaClock(policy),
         store,
+        attachments: new InMemoryAttachmentStore(),
         mailer,
         renderer,
         clock,

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { seededRandom, weighted } from '../../bench/ingest-mail-generator.ts';
 import type { RecordingMailer } from '../../lib/adapters/memory/recording-mailer.ts';
-import type { Mailer, OutgoingMail, SentMail } from '../../lib/application/ports/mailer.ts';
+import type { AttachedFile, Mailer, OutgoingMail, SentMail } from '../../lib/application/ports/mailer.ts';
 import type { ScheduledTimer, TimerScheduler } from '../../lib/application/ports/timer-scheduler.ts';
 import { AtendeError } from '../../lib/domain/atende-error.ts';
 import { ATENDE_TICKET_HEADER } from '../../lib/domain/mail/mail-classification.ts';
@@ -163,9 +163,9 @@ export class FaultInjection {
   /** The mailer, failing a share of its sends as SES and the network would. */
   failSends(recording: RecordingMailer): Mailer {
     return {
-      send: async (mail: OutgoingMail): Promise<SentMail> => {
+      send: async (mail: OutgoingMail, files?: readonly AttachedFile[]): Promise<SentMail> => {
         const fault = this.draw(this.rates.mail, this.kinds.mail ?? MAIL_FAULTS);
-        if (fault === null) return recording.send(mail);
+        if (fault === null) return recording.send(mail, files);
         this.count('mail', fault);
         switch (fault) {
           case 'throttled':
@@ -179,7 +179,7 @@ export class FaultInjection {
           case 'connection-reset':
             throw Object.assign(new Error('socket hang up'), { name: 'Error', code: 'ECONNRESET' });
           case 'answer-lost': {
-            const { messageId } = await recording.send(mail);
+            const { messageId } = await recording.send(mail, files);
             this.answerLost.add(messageId);
             throw timeout();
           }

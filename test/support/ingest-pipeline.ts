@@ -1,4 +1,5 @@
 import { ManualClock } from '../../lib/adapters/clock/manual-clock.ts';
+import { InMemoryAttachmentStore } from '../../lib/adapters/memory/in-memory-attachment-store.ts';
 import { InMemoryRawMailStore } from '../../lib/adapters/memory/in-memory-raw-mail-store.ts';
 import { InMemoryTicketStore } from '../../lib/adapters/memory/in-memory-ticket-store.ts';
 import { RecordingMailer } from '../../lib/adapters/memory/recording-mailer.ts';
@@ -11,6 +12,7 @@ import {
   type IngestResult,
   ingestEmail,
 } from '../../lib/application/ingest-email.ts';
+import type { AttachmentStore } from '../../lib/application/ports/attachment-store.ts';
 import type { Mailer } from '../../lib/application/ports/mailer.ts';
 import type { TicketStore } from '../../lib/application/ports/ticket-store.ts';
 import type { TimerScheduler } from '../../lib/application/ports/timer-scheduler.ts';
@@ -32,6 +34,8 @@ export interface PipelineOptions {
   readonly mailIdDomain?: string;
   /** What the use case schedules through, around the recording timers (a fault-injecting one, say). */
   readonly timers?: (recording: RecordingTimers) => TimerScheduler;
+  /** Where attachments are stored, around the in-memory store (a fault-injecting one, say). */
+  readonly attachmentsAround?: (memory: InMemoryAttachmentStore) => AttachmentStore;
 }
 
 export type ReceiveOptions = Partial<Pick<InboundEmail, 'verdicts' | 'submittedBy' | 'recipients'>> & {
@@ -46,6 +50,7 @@ export function pipeline(policyFile = 'default.yaml', options: PipelineOptions =
   const policy = options.policy ?? shippedPolicy(policyFile);
   const store = options.store ?? new InMemoryTicketStore();
   const rawMail = new InMemoryRawMailStore();
+  const attachments = new InMemoryAttachmentStore();
   const mailer = new RecordingMailer(options.mailIdDomain);
   const clock = new ManualClock(at('2026-11-23T10:00:00-05:00'));
   const timers = new RecordingTimers();
@@ -60,6 +65,7 @@ export function pipeline(policyFile = 'default.yaml', options: PipelineOptions =
     sla: new SlaClock(policy),
     store,
     rawMail,
+    attachments: options.attachmentsAround?.(attachments) ?? attachments,
     mailer: options.mailer?.(mailer) ?? mailer,
     renderer,
     clock,
@@ -95,7 +101,7 @@ export function pipeline(policyFile = 'default.yaml', options: PipelineOptions =
     clock.set(Math.max(clock.now(), until));
     return outcomes;
   };
-  return { policy, store, rawMail, mailer, clock, deps, timers, receive, sentTo, runTimersUntil };
+  return { policy, store, rawMail, attachments, mailer, clock, deps, timers, receive, sentTo, runTimersUntil };
 }
 
 export const ticketNumberOf = (result: IngestResult): number => {

@@ -13,6 +13,15 @@ export interface TestMail {
   /** An HTML part besides the text: multipart/alternative, as most mail clients send. */
   html?: string;
   headers?: Record<string, string>;
+  /** Files after the body: multipart/mixed, each base64 with its name in Content-Disposition. */
+  attachments?: readonly TestAttachment[];
+}
+
+export interface TestAttachment {
+  /** As written into the header (quote it yourself if you mean to test hostile names). */
+  readonly filename: string;
+  readonly contentType?: string;
+  readonly content: Buffer | string;
 }
 
 let counter = 0;
@@ -30,7 +39,11 @@ export function buildMail(mail: TestMail = {}): Buffer {
     'In-Reply-To': mail.inReplyTo,
     References: mail.references,
     'MIME-Version': '1.0',
-    ...(mail.html === undefined ? PLAIN_TEXT : { 'Content-Type': `multipart/alternative; boundary="${ALTERNATIVE}"` }),
+    ...(mail.attachments?.length
+      ? { 'Content-Type': `multipart/mixed; boundary="${MIXED}"` }
+      : mail.html === undefined
+        ? PLAIN_TEXT
+        : { 'Content-Type': `multipart/alternative; boundary="${ALTERNATIVE}"` }),
     ...mail.headers,
   };
   const head = Object.entries(headers)
@@ -53,9 +66,32 @@ export function buildMail(mail: TestMail = {}): Buffer {
           crlf(mail.html),
           `--${ALTERNATIVE}--`,
         ].join('\r\n');
-  return Buffer.from(`${head}\r\n\r\n${body}\r\n`, 'utf8');
+  if (!mail.attachments?.length) return Buffer.from(`${head}\r\n\r\n${body}\r\n`, 'utf8');
+  const bodyHead =
+    mail.html === undefined
+      ? Object.entries(PLAIN_TEXT).map(([name, value]) => `${name}: ${value}`)
+      : [`Content-Type: multipart/alternative; boundary="${ALTERNATIVE}"`];
+  const parts = [
+    `--${MIXED}`,
+    ...bodyHead,
+    '',
+    body,
+    ...mail.attachments.flatMap((file) => [
+      `--${MIXED}`,
+      `Content-Type: ${file.contentType ?? 'application/octet-stream'}`,
+      'Content-Transfer-Encoding: base64',
+      `Content-Disposition: attachment; filename="${file.filename}"`,
+      '',
+      (Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content, 'utf8'))
+        .toString('base64')
+        .replace(/.{76}/g, '$&\r\n'),
+    ]),
+    `--${MIXED}--`,
+  ];
+  return Buffer.from(`${head}\r\n\r\n${parts.join('\r\n')}\r\n`, 'utf8');
 }
 
 const PLAIN_TEXT = { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Transfer-Encoding': '8bit' };
 const ALTERNATIVE = '=_alternative_test';
+const MIXED = '=_mixed_test';
 const crlf = (text: string): string => text.replace(/\r?\n/g, '\r\n');

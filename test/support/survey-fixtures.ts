@@ -1,4 +1,6 @@
 import { ManualClock } from '../../lib/adapters/clock/manual-clock.ts';
+import { InMemoryAttachmentStore } from '../../lib/adapters/memory/in-memory-attachment-store.ts';
+import { InMemoryRawMailStore } from '../../lib/adapters/memory/in-memory-raw-mail-store.ts';
 import { InMemoryTicketStore } from '../../lib/adapters/memory/in-memory-ticket-store.ts';
 import { RecordingMailer } from '../../lib/adapters/memory/recording-mailer.ts';
 import { RecordingTimers } from '../../lib/adapters/memory/recording-timers.ts';
@@ -38,6 +40,8 @@ export function surveyDeps(options: { store?: TicketStore; policy?: Policy; base
     sla: new SlaClock(policy),
     store,
     mailer: new RecordingMailer(),
+    attachments: new InMemoryAttachmentStore(),
+    rawMail: new InMemoryRawMailStore(),
     renderer,
     clock,
     timers,

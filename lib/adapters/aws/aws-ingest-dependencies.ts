@@ -1,11 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SESClient } from '@aws-sdk/client-ses';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { z } from 'zod';
 import type { IngestEmailDeps } from '../../application/ingest-email.ts';
 import { SignedSurveyLinks } from '../../application/signed-survey-links.ts';
 import { SlaClock } from '../../domain/sla/sla-schedule.ts';
+import { S3AttachmentStore } from '../attachments/s3-attachment-store.ts';
 import { systemClock } from '../clock/system-clock.ts';
 import { readEnvironment } from '../config/environment.ts';
 import { DynamoDbTicketStore } from '../dynamodb/dynamodb-ticket-store.ts';
@@ -24,6 +25,8 @@ export const InboundEmailEnvironment = {
   ATENDE_RAW_MAIL_BUCKET: z.string().min(3),
   /** The SES receipt rule's S3 object key prefix. */
   ATENDE_RAW_MAIL_PREFIX: z.string().default(''),
+  /** Where messages' attachments are stored (under `tickets/<n>/attachments/`); the raw-mail bucket when unset. */
+  ATENDE_ATTACHMENT_BUCKET: z.string().min(3).optional(),
   ATENDE_POLICY: z.string().default(DEFAULT_POLICY_PATH),
   ATENDE_TEMPLATES_DIR: z.string().default(DEFAULT_TEMPLATES_DIRECTORY),
   ATENDE_SES_CONFIGURATION_SET: z.string().optional(),
@@ -47,6 +50,7 @@ export async function awsIngestDependencies(environment: NodeJS.ProcessEnv): Pro
     loadPolicyFile(config.ATENDE_POLICY),
     HandlebarsNotificationRenderer.load(config.ATENDE_TEMPLATES_DIR),
   ]);
+  const s3 = new S3Client({});
   return {
     policy,
     sla: new SlaClock(policy),
@@ -56,12 +60,16 @@ export async function awsIngestDependencies(environment: NodeJS.ProcessEnv): Pro
       clock: systemClock,
     }),
     rawMail: new S3RawMailStore({
-      client: new S3Client({}),
+      client: s3,
       bucket: config.ATENDE_RAW_MAIL_BUCKET,
       prefix: config.ATENDE_RAW_MAIL_PREFIX,
     }),
+    attachments: new S3AttachmentStore({
+      client: s3,
+      bucket: config.ATENDE_ATTACHMENT_BUCKET ?? config.ATENDE_RAW_MAIL_BUCKET,
+    }),
     mailer: new SesMailer({
-      client: new SESClient({}),
+      client: new SESv2Client({}),
       ...(config.ATENDE_SES_CONFIGURATION_SET ? { configurationSetName: config.ATENDE_SES_CONFIGURATION_SET } : {}),
     }),
     renderer,

@@ -12,6 +12,7 @@ import { AtendeError } from '../../domain/atende-error.ts';
 import { CHANNELS, TICKET_STATUSES } from '../../domain/policy/policy-schema.ts';
 import { MESSAGE_PURPOSES, type MessagePurpose, OUTBOUND_PURPOSES } from '../../domain/ticket/message-purpose.ts';
 import {
+  ATTACHMENT_WITHHOLDINGS,
   MESSAGE_AUTHORS,
   PARTICIPANT_DECLINE_REASONS,
   SATISFACTION_RATINGS,
@@ -124,6 +125,10 @@ const MessageSchema = z.object({
       contentType: z.string(),
       size: z.number(),
       key: z.string().nullable(),
+      // Attachments stored before files were kept outside the raw mail: no hash, not inline, nothing withheld.
+      sha256: z.string().nullable().default(null),
+      inline: z.boolean().default(false),
+      withheld: z.enum(ATTACHMENT_WITHHOLDINGS).nullable().default(null),
     }),
   ),
   // Messages stored before these fields existed read as their closest meaning (legacyPurpose).
@@ -170,6 +175,9 @@ const OutgoingMailSchema = z.object({
   references: z.array(z.string()).optional(),
   autoSubmitted: z.enum(['auto-replied', 'auto-generated']).optional(),
   headers: z.record(z.string(), z.string()).optional(),
+  attachments: z
+    .array(z.object({ key: z.string(), filename: z.string().nullable(), contentType: z.string(), size: z.number() }))
+    .optional(),
 }) satisfies z.ZodType<OutgoingMail>;
 
 const OwedMailSchema = z.object({
@@ -190,8 +198,19 @@ const OwedTimersSchema = z.object({
     .nullable(),
 });
 
-// Timers first: mail owed before effects had kinds has no kind, and reads as mail.
-const OwedEffectSchema = z.union([OwedTimersSchema, OwedMailSchema]) satisfies z.ZodType<OwedEffect>;
+const OwedAttachmentsSchema = z.object({
+  kind: z.literal('attachments'),
+  ticketNumber: z.number().int(),
+  rawKey: z.string(),
+  files: z.array(z.object({ key: z.string(), sha256: z.string(), contentType: z.string() })),
+});
+
+// Timers and attachments first: mail owed before effects had kinds has no kind, and reads as mail.
+const OwedEffectSchema = z.union([
+  OwedTimersSchema,
+  OwedAttachmentsSchema,
+  OwedMailSchema,
+]) satisfies z.ZodType<OwedEffect>;
 
 const ReceiptSchema = z.object({
   key: z.string(),

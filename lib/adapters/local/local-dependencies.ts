@@ -5,6 +5,7 @@ import type { Clock } from '../../application/ports/clock.ts';
 import type { RecordSurveyAnswerDeps } from '../../application/record-survey-answer.ts';
 import { SignedSurveyLinks } from '../../application/signed-survey-links.ts';
 import { SlaClock } from '../../domain/sla/sla-schedule.ts';
+import { FileAttachmentStore } from '../attachments/file-attachment-store.ts';
 import { LocalStackClock } from '../clock/local-stack-clock.ts';
 import { localDynamoDbClientConfig } from '../dynamodb/dynamodb-local.ts';
 import { DynamoDbTicketStore } from '../dynamodb/dynamodb-ticket-store.ts';
@@ -19,10 +20,15 @@ import { localSurveySecret } from './survey-secret.ts';
 /** Where the local stack keeps raw inbound mail, under its data directory. */
 export const rawMailDirectory = (config: LocalStackConfig): string => join(config.dataDirectory, 'raw');
 
+/** Where the local stack keeps messages' attachments, under its data directory. */
+export const attachmentDirectory = (config: Pick<LocalStackConfig, 'dataDirectory'>): string =>
+  join(config.dataDirectory, 'attachments');
+
 export interface LocalDependencies extends IngestEmailDeps, RecordSurveyAnswerDeps {
   readonly dynamodb: DynamoDBClient;
   readonly store: DynamoDbTicketStore;
   readonly rawMail: FileRawMailStore;
+  readonly attachments: FileAttachmentStore;
   readonly mailer: LocalMailer;
   readonly timers: LocalTimers;
   /** Signed with the stack's secret, pointing at its HTTP server: `http://127.0.0.1:<ATENDE_HTTP_PORT>/survey/<token>`. */
@@ -53,6 +59,7 @@ export async function localDependencies(
     sla: new SlaClock(policy),
     store: new DynamoDbTicketStore({ client, tableName: config.tableName, clock }),
     rawMail: new FileRawMailStore(rawMailDirectory(config)),
+    attachments: new FileAttachmentStore(attachmentDirectory(config)),
     mailer,
     renderer,
     clock,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { Clock } from '../../application/ports/clock.ts';
-import type { MailAddress, Mailer, OutgoingMail, SentMail } from '../../application/ports/mailer.ts';
+import type { AttachedFile, MailAddress, Mailer, OutgoingMail, SentMail } from '../../application/ports/mailer.ts';
 import { composedHeadersOf, composeMime } from './mime-composer.ts';
 import { appendOutboxRecord } from './outbox.ts';
 import { sendRawEmailInput, translateSesError } from './ses-mailer.ts';
@@ -23,7 +23,7 @@ const EMULATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const recorded = (address: MailAddress) => ({ address: address.address, name: address.name ?? null });
 
 /**
- * The local stack's mailer: the same MIME (composeMime) and the same SendRawEmail request as
+ * The local stack's mailer: the same MIME (composeMime) and the same SES v2 SendEmail request as
  * SesMailer, sent to the SES emulator, plus a line in the data directory's outbox for
  * `atende outbox`.
  *
@@ -32,13 +32,13 @@ const recorded = (address: MailAddress) => ({ address: address.address, name: ad
  * in the local stack thread on it as they would on SES's.
  */
 export class LocalMailer implements Mailer {
-  private readonly client: SESClient;
+  private readonly client: SESv2Client;
   private readonly dataDirectory: string;
   private readonly clock: Clock;
   private readonly newId: () => string;
 
   constructor(options: LocalMailerOptions) {
-    this.client = new SESClient({
+    this.client = new SESv2Client({
       endpoint: options.endpoint,
       region: 'us-east-1',
       credentials: EMULATOR_CREDENTIALS,
@@ -49,21 +49,21 @@ export class LocalMailer implements Mailer {
     this.newId = options.newId ?? randomUUID;
   }
 
-  async send(mail: OutgoingMail): Promise<SentMail> {
+  async send(mail: OutgoingMail, files: readonly AttachedFile[] = []): Promise<SentMail> {
     const domain = mail.from.address.slice(mail.from.address.lastIndexOf('@') + 1);
     const messageId = `<${this.newId()}@${domain}>`;
     const date = new Date(this.clock.now());
     // composeMime checks the addresses before the Message-ID built from one of them.
-    const raw = await composeMime(mail, { messageId, date });
+    const raw = await composeMime(mail, { messageId, date, files });
     const headers = composedHeadersOf(mail);
     let emulatorId: string | undefined;
     try {
-      ({ MessageId: emulatorId } = await this.client.send(new SendRawEmailCommand(sendRawEmailInput(mail, raw))));
+      ({ MessageId: emulatorId } = await this.client.send(new SendEmailCommand(sendRawEmailInput(mail, raw))));
     } catch (error) {
       throw translateSesError(error);
     }
     if (emulatorId === undefined || emulatorId === '')
-      throw new Error('the SES emulator answered SendRawEmail without a MessageId');
+      throw new Error('the SES emulator answered SendEmail without a MessageId');
     await appendOutboxRecord(this.dataDirectory, {
       messageId,
       emulatorId,
@@ -78,6 +78,11 @@ export class LocalMailer implements Mailer {
       text: mail.text,
       html: mail.html ?? null,
       headers: { ...headers.extra },
+      attachments: files.map((file) => ({
+        filename: file.filename,
+        contentType: file.contentType,
+        size: file.content.byteLength,
+      })),
     });
     return { messageId };
   }

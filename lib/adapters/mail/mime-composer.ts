@@ -1,5 +1,5 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
-import type { MailAddress, OutgoingMail } from '../../application/ports/mailer.ts';
+import type { AttachedFile, MailAddress, OutgoingMail } from '../../application/ports/mailer.ts';
 import { AtendeError } from '../../domain/atende-error.ts';
 import { isMailableAddress } from '../../domain/mail/mailable-address.ts';
 
@@ -8,7 +8,27 @@ export interface ComposeOptions {
   readonly messageId?: string;
   /** The Date header; now when absent (SES replaces it anyway). */
   readonly date?: Date;
+  /** Files to attach (the bytes of `mail.attachments`, loaded by the caller). */
+  readonly files?: readonly AttachedFile[];
 }
+
+/** RFC 2045 §5.1: type "/" subtype, tokens only. A declared type that is not one goes as application/octet-stream. */
+const CONTENT_TYPE = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i;
+
+/**
+ * A file as MailComposer attaches it: the name one line (nodemailer encodes it per RFC 2231), a
+ * plain type, base64, and as an attachment (never inline: a file from a stranger is not rendered
+ * into our mail's body).
+ */
+const attachmentOf = (file: AttachedFile) => ({
+  filename: oneLine(file.filename) || 'attachment',
+  content: Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength),
+  contentType: CONTENT_TYPE.test(file.contentType.trim())
+    ? file.contentType.trim().toLowerCase()
+    : 'application/octet-stream',
+  contentDisposition: 'attachment' as const,
+  encoding: 'base64',
+});
 
 /**
  * Headers atende composes itself or that change how the message is delivered or parsed:
@@ -128,7 +148,8 @@ export const composedHeadersOf = (mail: OutgoingMail): ComposedHeaders => ({
 
 /**
  * The raw RFC 5322 message for `mail`, the one composer behind every mailer (SES and the local
- * emulator), built by nodemailer's MailComposer: text and HTML as multipart/alternative, RFC 2047
+ * emulator), built by nodemailer's MailComposer: text and HTML as multipart/alternative (inside
+ * multipart/mixed with the files, when `options.files` has some), RFC 2047
  * encoded words for non-ASCII subjects and names, folded lines, and In-Reply-To / References for
  * threading. Customer text (subject, names) is made one line before it reaches a header, so it can
  * never add one. No Bcc header is ever written.
@@ -164,6 +185,7 @@ export const composeMime = async (mail: OutgoingMail, options: ComposeOptions = 
     headers: { ...headers.extra },
     ...(options.messageId !== undefined ? { messageId: options.messageId } : {}),
     ...(options.date !== undefined ? { date: options.date } : {}),
+    ...((options.files ?? []).length > 0 ? { attachments: (options.files ?? []).map(attachmentOf) } : {}),
     // Content is always a string here; never let an option make nodemailer read a file or fetch a URL.
     disableFileAccess: true,
     disableUrlAccess: true,

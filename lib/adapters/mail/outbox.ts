@@ -27,15 +27,20 @@ export const OutboxRecordSchema = z.strictObject({
   html: z.string().nullable(),
   /** Headers besides the standard ones: Auto-Submitted, X-Auto-Response-Suppress, X-Atende-*. */
   headers: z.record(z.string(), z.string()),
+  /** The files the mail carried (records written before attachments were sent have none). */
+  attachments: z
+    .array(z.strictObject({ filename: z.string(), contentType: z.string(), size: z.number().int() }))
+    .default([]),
 });
 
 export type OutboxRecord = z.output<typeof OutboxRecordSchema>;
+export type OutboxRecordInput = z.input<typeof OutboxRecordSchema>;
 
 /**
  * Appends a record to the outbox. One `appendFile` of one line: concurrent appends in one process
  * land as whole lines (O_APPEND).
  */
-export const appendOutboxRecord = async (dataDirectory: string, record: OutboxRecord): Promise<void> => {
+export const appendOutboxRecord = async (dataDirectory: string, record: OutboxRecordInput): Promise<void> => {
   await mkdir(dataDirectory, { recursive: true });
   await appendFile(join(dataDirectory, OUTBOX_FILE), `${JSON.stringify(OutboxRecordSchema.parse(record))}\n`, 'utf8');
 };

@@ -34,6 +34,10 @@ export const EmulatorMailSchema = z.object({
   destination: z.object({ to: z.array(z.string()), cc: z.array(z.string()), bcc: z.array(z.string()) }),
   subject: z.string(),
   body: z.object({ text: z.string().optional(), html: z.string().optional() }),
+  /** The files the raw message carried, as the emulator parsed them. */
+  attachments: z
+    .array(z.object({ filename: z.string().optional(), contentType: z.string(), size: z.number() }))
+    .default([]),
   /** Seconds since the epoch. */
   at: z.number(),
 });

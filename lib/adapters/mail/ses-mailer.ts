@@ -1,16 +1,16 @@
 import {
-  type SESClient,
-  SESServiceException,
-  SendRawEmailCommand,
-  type SendRawEmailCommandInput,
-} from '@aws-sdk/client-ses';
-import type { Mailer, OutgoingMail, SentMail } from '../../application/ports/mailer.ts';
+  type SESv2Client,
+  SESv2ServiceException,
+  SendEmailCommand,
+  type SendEmailCommandInput,
+} from '@aws-sdk/client-sesv2';
+import type { AttachedFile, Mailer, OutgoingMail, SentMail } from '../../application/ports/mailer.ts';
 import { AtendeError, type ErrorCode } from '../../domain/atende-error.ts';
-import { composeMime, recipientsOf } from './mime-composer.ts';
+import { composeMime } from './mime-composer.ts';
 
 export interface SesMailerOptions {
-  /** An SES (v1 API) client; its region decides the Message-ID domain. */
-  readonly client: SESClient;
+  /** An SES v2 client; its region decides the Message-ID domain. */
+  readonly client: SESv2Client;
   /** A configuration set to publish sending events (bounces, complaints) to. */
   readonly configurationSetName?: string;
 }
@@ -24,37 +24,41 @@ export const sesMessageId = (messageId: string, region: string): string =>
   region === 'us-east-1' ? `<${messageId}@email.amazonses.com>` : `<${messageId}@${region}.amazonses.com>`;
 
 /**
- * The SendRawEmail request for a composed message. Source and Destinations are given explicitly
- * so SES does not depend on parsing the headers (Bcc-less, and moto refuses a raw message with
- * a From header and no Source). Source is the bare address: it is the envelope sender, the name
- * is in the From header.
+ * The SES v2 SendEmail request for a composed message, sent raw (`Content.Raw`): v2 takes
+ * messages of up to 40 MB where v1's SendRawEmail takes 10, and files grow by a third in base64.
+ * The envelope is given explicitly (FromEmailAddress, Destination) so SES does not depend on
+ * parsing the headers (Bcc-less); FromEmailAddress is the bare address, the name is in From.
  */
 export const sendRawEmailInput = (
   mail: OutgoingMail,
   raw: Uint8Array,
   configurationSetName?: string,
-): SendRawEmailCommandInput => ({
-  Source: mail.from.address,
-  Destinations: recipientsOf(mail),
-  RawMessage: { Data: raw },
-  ...(configurationSetName !== undefined ? { ConfigurationSetName: configurationSetName } : {}),
-});
+): SendEmailCommandInput => {
+  const to = [...new Set(mail.to.map((address) => address.address))];
+  const cc = [...new Set((mail.cc ?? []).map((address) => address.address))].filter((address) => !to.includes(address));
+  return {
+    FromEmailAddress: mail.from.address,
+    Destination: { ToAddresses: to, ...(cc.length > 0 ? { CcAddresses: cc } : {}) },
+    Content: { Raw: { Data: raw } },
+    ...(configurationSetName !== undefined ? { ConfigurationSetName: configurationSetName } : {}),
+  };
+};
 
-/** SES v1 error names atende gives a meaning to; everything else is rethrown as it came. */
+/** SES v2 error names atende gives a meaning to; everything else is rethrown as it came. */
 const TRANSLATED: Readonly<Record<string, { code: ErrorCode; retryable: boolean }>> = {
-  // "Maximum sending rate exceeded" and "Daily message quota exceeded" both arrive as Throttling.
-  Throttling: { code: 'mail.throttled', retryable: true },
-  ThrottlingException: { code: 'mail.throttled', retryable: true },
+  // The sending rate, and the daily quota (LimitExceeded), pass with time.
+  TooManyRequestsException: { code: 'mail.throttled', retryable: true },
+  LimitExceededException: { code: 'mail.throttled', retryable: true },
   // An unverified address in the sandbox, a recipient on the suppression list, a virus …
   MessageRejected: { code: 'mail.rejected', retryable: false },
   MailFromDomainNotVerifiedException: { code: 'mail.rejected', retryable: false },
-  AccountSendingPausedException: { code: 'mail.sendingPaused', retryable: false },
-  ConfigurationSetSendingPausedException: { code: 'mail.sendingPaused', retryable: false },
+  AccountSuspendedException: { code: 'mail.sendingPaused', retryable: false },
+  SendingPausedException: { code: 'mail.sendingPaused', retryable: false },
 };
 
 /** Turns the SES errors atende can act on into AtendeErrors (keeping the SDK error as `cause`); returns others unchanged. */
 export const translateSesError = (error: unknown): unknown => {
-  if (!(error instanceof SESServiceException)) return error;
+  if (!(error instanceof SESv2ServiceException)) return error;
   const known = TRANSLATED[error.name];
   if (known === undefined) return error;
   return new AtendeError(known.code, `SES refused the mail: ${error.name}: ${error.message}`, {
@@ -63,9 +67,9 @@ export const translateSesError = (error: unknown): unknown => {
   });
 };
 
-/** Sends mail with SES SendRawEmail; the MIME is ours (composeMime), SES only signs and delivers it. */
+/** Sends mail with SES v2 SendEmail, raw; the MIME is ours (composeMime), SES only signs and delivers it. */
 export class SesMailer implements Mailer {
-  private readonly client: SESClient;
+  private readonly client: SESv2Client;
   private readonly configurationSetName: string | undefined;
 
   constructor(options: SesMailerOptions) {
@@ -73,19 +77,19 @@ export class SesMailer implements Mailer {
     this.configurationSetName = options.configurationSetName;
   }
 
-  async send(mail: OutgoingMail): Promise<SentMail> {
-    const raw = await composeMime(mail);
+  async send(mail: OutgoingMail, files: readonly AttachedFile[] = []): Promise<SentMail> {
+    const raw = await composeMime(mail, { files });
     const region = await this.client.config.region();
     let messageId: string | undefined;
     try {
       ({ MessageId: messageId } = await this.client.send(
-        new SendRawEmailCommand(sendRawEmailInput(mail, raw, this.configurationSetName)),
+        new SendEmailCommand(sendRawEmailInput(mail, raw, this.configurationSetName)),
       ));
     } catch (error) {
       throw translateSesError(error);
     }
     // The API marks MessageId required; an answer without one is not SES.
-    if (messageId === undefined || messageId === '') throw new Error('SES answered SendRawEmail without a MessageId');
+    if (messageId === undefined || messageId === '') throw new Error('SES answered SendEmail without a MessageId');
     return { messageId: sesMessageId(messageId, region) };
   }
 }

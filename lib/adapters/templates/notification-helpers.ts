@@ -58,6 +58,7 @@ const wholeMinutes = (value: unknown, helper: string): number => {
  *   way the language joins a list ("an API key and a password").
  * - `{{businessDuration minutes}}`: business minutes as hours and minutes, in the locale's units ("3 hr 5 min").
  * - `{{percentOf part whole}}`: the share `part` is of `whole`, rounded down, as the locale writes it ("75%", "75 %").
+ * - `{{fileSize bytes}}`: a file's size in the locale's units, 1000-based ("2.5 MB", "2,5 MB").
  * - `{{#if (equals slaAlert.stage "warning")}}`: a code is this one (Handlebars has no comparison of its own).
  * - `{{#if (nonEmpty list)}}`: an absent or empty list is false (strict mode forbids `list.length` on an absent list).
  * - `{{paragraphs text}}` (HTML only): customer text, escaped, with its line breaks kept.
@@ -119,6 +120,19 @@ export const registerNotificationHelpers = (
     const [numerator, denominator] = [wholeMinutes(part, 'percentOf'), wholeMinutes(whole, 'percentOf')];
     // Rounded down: "75% has passed" must not be said at 74.6%.
     return percent.format(denominator === 0 ? 1 : Math.floor((numerator / denominator) * 100) / 100);
+  });
+
+  const sizeUnits = (['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const).map(
+    (unit) => new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 }),
+  );
+  env.registerHelper('fileSize', (value: unknown) => {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+      throw new AtendeError('templates.renderFailed', `{{fileSize}} needs a size in bytes, not ${String(value)}`, {
+        details: { value: String(value) },
+      });
+    // 1000-based, as the policy's forwardLimit ("10MB") is written.
+    const power = value < 1000 ? 0 : Math.min(3, Math.floor(Math.log10(value) / 3));
+    return sizeUnits[power]!.format(value / 1000 ** power);
   });
 
   env.registerHelper('equals', (value: unknown, expected: unknown) => value === expected);

@@ -27,6 +27,8 @@ export const TemplateLabelsSchema = z.strictObject({
   slaStages: z.record(z.string(), z.string().min(1)),
   /** Keyed by AppliedChangeView field (status, priority, plan, assignee): what an agent's command changed. */
   changedFields: z.record(z.string(), z.string().min(1)),
+  /** Keyed by AttachmentWithholding (dangerous, too-large): why a file was not attached, as it reads after the file. */
+  withheldReasons: z.record(z.string(), z.string().min(1)),
 });
 
 export type TemplateLabels = z.output<typeof TemplateLabelsSchema>;
@@ -41,6 +43,7 @@ export const LABEL_GROUPS: readonly LabelGroup[] = [
   'slaTargets',
   'slaStages',
   'changedFields',
+  'withheldReasons',
 ];
 
 /** The label for `key`; an unknown key reads as the group's `_other` label, or as itself. */

@@ -25,6 +25,28 @@ export interface OutgoingMail {
   readonly autoSubmitted?: 'auto-replied' | 'auto-generated';
   /** Extra headers atende sets, e.g. `X-Atende-Ticket`. Names must be plain header names. */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Files to attach, by reference to the attachment store: the owed mail waits on a receipt
+   * (an item of at most 400 KB), so it never holds the bytes. Settling loads them.
+   */
+  readonly attachments?: readonly MailAttachmentReference[];
+}
+
+/** A stored file a mail attaches. */
+export interface MailAttachmentReference {
+  /** The attachment store's key (attachment-keys.ts). */
+  readonly key: string;
+  /** The name the recipient sees; the safe name of the key when null. */
+  readonly filename: string | null;
+  readonly contentType: string;
+  readonly size: number;
+}
+
+/** A file's bytes as the mailer writes them into the message. */
+export interface AttachedFile {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly content: Uint8Array;
 }
 
 export interface SentMail {
@@ -35,7 +57,8 @@ export interface SentMail {
   readonly messageId: string;
 }
 
-/** Sends mail. One implementation per environment: SES SendRawEmail on AWS, the SES emulator locally. */
+/** Sends mail. One implementation per environment: SES on AWS, the SES emulator locally. */
 export interface Mailer {
-  send(mail: OutgoingMail): Promise<SentMail>;
+  /** `files`: the bytes of `mail.attachments`, loaded by the caller, in that order (those that could be). */
+  send(mail: OutgoingMail, files?: readonly AttachedFile[]): Promise<SentMail>;
 }

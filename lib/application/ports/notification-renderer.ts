@@ -4,7 +4,7 @@ import type { AgentReplyRefusal } from '../../domain/ticket/agent-reply-extracti
 import type { HeldFollowUpQuotes } from '../../domain/ticket/held-follow-ups.ts';
 import type { OutboundPurpose } from '../../domain/ticket/message-purpose.ts';
 import type { RecentMessage } from '../../domain/ticket/recent-conversation.ts';
-import type { DeclinedParticipant } from '../../domain/ticket/ticket.ts';
+import type { AttachmentWithholding, DeclinedParticipant } from '../../domain/ticket/ticket.ts';
 
 export type { DeclinedParticipant };
 
@@ -25,6 +25,7 @@ export const NOTIFICATION_KINDS = [
   'agent-held-follow-ups',
   'agent-commands-applied',
   'agent-internal-note',
+  'agent-attachments-withheld',
 ] as const satisfies readonly OutboundPurpose[];
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -39,6 +40,7 @@ export const AGENT_NOTIFICATION_KINDS = [
   'agent-held-follow-ups',
   'agent-commands-applied',
   'agent-internal-note',
+  'agent-attachments-withheld',
 ] as const satisfies readonly NotificationKind[];
 export type AgentNotificationKind = (typeof AGENT_NOTIFICATION_KINDS)[number];
 
@@ -144,6 +146,10 @@ export interface NotificationContext {
   readonly survey?: SurveyLinks | null;
   /** agent-held-follow-ups: the follow-ups the throttle held, oldest first (quoted, cut), and how many more were not quoted. */
   readonly heldFollowUps?: HeldFollowUpQuotes;
+  /** agent-new-ticket, agent-customer-reply, agent-attachments-withheld: the message's files, attached and not. */
+  readonly attachments?: AttachmentsView;
+  /** agent-attachments-withheld: when the agent's reply came. */
+  readonly attachmentsWithheld?: { readonly at: string };
 }
 
 /** The commands an agent may write, named in the template's language, and the values the policy has. */
@@ -161,6 +167,19 @@ export interface AppliedChangeView {
   readonly from: string | null;
   readonly to: string | null;
   readonly changed: boolean;
+}
+
+/** A message's files as a mail about it shows them: those it attaches, and those it left out with why. */
+export interface AttachmentsView {
+  readonly attached: readonly AttachmentView[];
+  readonly withheld: readonly (AttachmentView & { readonly reason: AttachmentWithholding })[];
+}
+
+export interface AttachmentView {
+  /** The name as the sender gave it (control characters removed), or its safe name when it had none. */
+  readonly filename: string;
+  readonly contentType: string;
+  readonly size: number;
 }
 
 /** A wait on the customer: since when, when it closes (reminder), until when a reply reopens (auto-close). */

@@ -63,10 +63,31 @@ export interface OwedTimers {
 }
 
 /**
- * What a ticket change owes the world outside the store, recorded in the same transaction
- * as the change and settled afterwards, each on its own: mail to send, and the ticket's timers.
+ * "Store the message's attachments": owed by a change whose message came with files. Settling it
+ * reads the raw mail again, takes each file out of it, checks its hash and puts it under its key
+ * (decided in the change, so the message record names it). It settles before the event's mail,
+ * which attaches the stored files; putting a key again puts the same bytes.
  */
-export type OwedEffect = OwedMail | OwedTimers;
+export interface OwedAttachments {
+  readonly kind: 'attachments';
+  readonly ticketNumber: number;
+  /** The raw mail the files are in (raw-mail store). */
+  readonly rawKey: string;
+  readonly files: readonly OwedAttachmentFile[];
+}
+
+export interface OwedAttachmentFile {
+  readonly key: string;
+  readonly sha256: string;
+  readonly contentType: string;
+}
+
+/**
+ * What a ticket change owes the world outside the store, recorded in the same transaction
+ * as the change and settled afterwards, each on its own: mail to send, the ticket's timers, and
+ * its message's attachments (settled first: mail attaches them).
+ */
+export type OwedEffect = OwedMail | OwedTimers | OwedAttachments;
 
 /**
  * Proof that an inbound event was processed. Its key is SES's `mail.messageId` for

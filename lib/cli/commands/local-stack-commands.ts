@@ -12,6 +12,7 @@ import type { Ticket, TicketMessage } from '../../domain/ticket/ticket.ts';
 import { type CliContext, jsonOption, printJson } from '../cli-context.ts';
 import { withLocalStack } from '../local-stack-session.ts';
 import { terminalLine, terminalText } from '../terminal-text.ts';
+import { attachmentLines, messageJson } from './attachment-commands.ts';
 import { registerTicketStatusCommands } from './timer-commands.ts';
 
 /**
@@ -81,7 +82,7 @@ export function registerLocalStackCommands(program: Command, context: CliContext
         return ticket ? { ticket, messages: await store.listMessages(number) } : null;
       });
       if (!found) throw new AtendeError('store.ticketNotFound', `ticket ${number} does not exist`);
-      if (options.json) printJson(context.io, { ...found.ticket, messages: found.messages });
+      if (options.json) printJson(context.io, { ...found.ticket, messages: found.messages.map(messageJson) });
       else context.io.out(renderTicket(found.ticket, found.messages));
     });
 
@@ -249,6 +250,7 @@ export function renderTicket(ticket: Ticket, messages: readonly TicketMessage[])
       const declined = message.declinedParticipants.map((entry) => `${entry.address} (${entry.reason})`);
       lines.push(`Not added to the ticket: ${safe(declined.join(', '))}`);
     }
+    lines.push(...attachmentLines(message));
     lines.push(
       `Subject: ${safe(message.subject)}`,
       `Message-ID: ${safe(message.messageId ?? '-')}`,
@@ -271,6 +273,7 @@ const outboxJson = (record: OutboxRecord) => ({
   inReplyTo: record.inReplyTo,
   references: record.references,
   headers: record.headers,
+  attachments: record.attachments,
   text: record.text,
   html: record.html,
 });
@@ -283,6 +286,9 @@ export function renderOutboxRecord(record: OutboxRecord): string {
     `${safe(record.date)}  ${safe(record.from.address)} → ${safe(recipients)}`,
     `Subject: ${safe(record.subject)}`,
     `Message-ID: ${safe(record.messageId)}${record.inReplyTo ? `  In-Reply-To: ${safe(record.inReplyTo)}` : ''}`,
+    ...record.attachments.map(
+      (file) => `Attached: ${safe(file.filename)} (${safe(file.contentType)}, ${file.size} bytes)`,
+    ),
     '',
     terminalText(record.text.trimEnd()),
   ].join('\n');

@@ -47,20 +47,7 @@ async function parsePrepared(raw: Buffer, limits: MailLimits): Promise<InboundMa
   const headers = headerMap(readHeaderFields(prepared.bytes.subarray(0, prepared.headerBytes), limits));
   const first = (name: string): string | undefined => headers.get(name)?.[0];
 
-  const parsed = await simpleParser(prepared.bytes, {
-    // The text is derived from the HTML below, with limits and options of our own.
-    skipHtmlToText: true,
-    skipTextToHtml: true,
-    skipTextLinks: true,
-    // Inlining cid: images into the HTML as data: URLs would copy every image into a string.
-    keepCidLinks: true,
-    checksumAlgo: 'sha256',
-    // The MIME splitter's own limits, set from ours so that a refusal names one of them.
-    maxHeadSize: limits.maxHeaderBytes,
-    maxChildNodes: limits.maxMimeParts,
-  }).catch((error: unknown) => {
-    throw splitterRefusal(error) ?? error;
-  });
+  const parsed = await splitMime(prepared.bytes, limits);
 
   const { from, fromSource } = resolveSender(headers);
   const { text, textSource, textTruncated } = bodyText(parsed, limits);
@@ -88,6 +75,28 @@ async function parsePrepared(raw: Buffer, limits: MailLimits): Promise<InboundMa
     headers,
     rawSize: raw.length,
   };
+}
+
+/**
+ * The MIME parts of a prepared message, by mailparser with our limits: what parseInboundMail
+ * reads, and what extractAttachmentContents reads again to store the files (the same options, so
+ * both see the same attachments with the same hashes).
+ */
+export async function splitMime(bytes: Buffer, limits: MailLimits): Promise<ParsedMail> {
+  return simpleParser(bytes, {
+    // The text is derived from the HTML below, with limits and options of our own.
+    skipHtmlToText: true,
+    skipTextToHtml: true,
+    skipTextLinks: true,
+    // Inlining cid: images into the HTML as data: URLs would copy every image into a string.
+    keepCidLinks: true,
+    checksumAlgo: 'sha256',
+    // The MIME splitter's own limits, set from ours so that a refusal names one of them.
+    maxHeadSize: limits.maxHeaderBytes,
+    maxChildNodes: limits.maxMimeParts,
+  }).catch((error: unknown) => {
+    throw splitterRefusal(error) ?? error;
+  });
 }
 
 /**

@@ -136,3 +136,26 @@ export function parsePercent(input: string | number): Parsed<number> {
     return { ok: false, reason: `"${input}" is not a percentage between 1 and 99` };
   return { ok: true, value };
 }
+
+const SIZE = /^\s*(\d+(?:\.\d+)?)\s*(b|bytes?|kb|mb|gb|kib|mib|gib)?\s*$/i;
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+  b: 1,
+  byte: 1,
+  bytes: 1,
+  kb: 1000,
+  mb: 1000 ** 2,
+  gb: 1000 ** 3,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+};
+
+export const SIZE_HINT = 'a size such as "10MB", "512KB" or "2.5MB" (KB/MB are 1000-based, KiB/MiB 1024-based)';
+
+/** Parses a size into bytes ("10MB", "512 KB", "1.5MiB", "2048"); a number without a unit is bytes. */
+export function parseSize(input: string): Parsed<number> {
+  const match = SIZE.exec(input);
+  if (!match) return { ok: false, reason: `"${input}" is not ${SIZE_HINT}` };
+  const unit = (match[2] ?? 'b').toLowerCase();
+  return { ok: true, value: Math.floor(Number(match[1]) * (SIZE_UNITS[unit] ?? 1)) };
+}

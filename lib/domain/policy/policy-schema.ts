@@ -8,7 +8,9 @@ import {
   parseDayHours,
   parseDuration,
   parsePercent,
+  parseSize,
   parseTarget,
+  SIZE_HINT,
   type SlaTarget,
   TARGET_HINT,
 } from './policy-grammar.ts';
@@ -386,6 +388,27 @@ const Conduct = z.strictObject({
     .describe('The customer-facing conduct rules, per language'),
 });
 
+/**
+ * The most files a mail to agents or a relay may carry in total. SES v2 sends messages of up to
+ * 40 MB, and base64 makes a file a third larger: 28 MB of files leave room for the text, the HTML
+ * and the MIME around them.
+ */
+export const MAX_FORWARD_LIMIT_BYTES = 28 * 1000 * 1000;
+export const DEFAULT_FORWARD_LIMIT_BYTES = 10 * 1000 * 1000;
+
+const Attachments = z.strictObject({
+  forwardLimit: grammar('A size: "10MB", "512KB", "2.5MB"', SIZE_HINT, (text): Parsed<number> => {
+    const result = parseSize(text);
+    if (result.ok && result.value > MAX_FORWARD_LIMIT_BYTES)
+      return { ok: false, reason: `"${text}" is over 28MB, the most a message can carry (SES takes 40 MB, encoded)` };
+    return result;
+  })
+    .default(DEFAULT_FORWARD_LIMIT_BYTES)
+    .describe(
+      "The most, in total, of a message's files attached to the agents' notification or to an agent's relayed reply; the rest are listed (dangerous types are never attached)",
+    ),
+});
+
 export const TICKET_STATUSES = ['new', 'open', 'in-progress', 'waiting-on-customer', 'resolved', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
@@ -446,6 +469,7 @@ export const PolicySchema = z
       rules: {},
     }),
     statuses: Statuses,
+    attachments: Attachments.default({ forwardLimit: DEFAULT_FORWARD_LIMIT_BYTES }),
   })
   .transform((policy) => ({
     ...policy,

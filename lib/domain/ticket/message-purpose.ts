@@ -47,6 +47,8 @@ export const OUTBOUND_PURPOSES = [
   'agent-commands-applied',
   /** To the queue's agents (and the assignee), never a customer: an agent's internal note. */
   'agent-internal-note',
+  /** To the agent alone: their reply was relayed without some of its files (dangerous, over the limit). */
+  'agent-attachments-withheld',
 ] as const;
 
 export type InboundPurpose = (typeof INBOUND_PURPOSES)[number];

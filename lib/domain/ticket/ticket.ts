@@ -140,12 +140,30 @@ export type MessageDirection = 'inbound' | 'outbound';
 export const MESSAGE_AUTHORS = ['requester', 'participant', 'agent', 'system', 'unverified'] as const;
 export type MessageAuthor = (typeof MESSAGE_AUTHORS)[number];
 
+/**
+ * Why an attachment was left out of the mail its message caused (the agents' notification of a
+ * customer's message, the relay of an agent's reply): kept on the ticket either way.
+ */
+export const ATTACHMENT_WITHHOLDINGS = ['dangerous', 'too-large'] as const;
+export type AttachmentWithholding = (typeof ATTACHMENT_WITHHOLDINGS)[number];
+
 export interface MessageAttachment {
+  /** As the sender named it (control characters removed, at most 255 characters); null when unnamed. */
   readonly filename: string | null;
   readonly contentType: string;
+  /** Decoded size in bytes. */
   readonly size: number;
-  /** Where the bytes live (inside the raw mail, or a separate object). */
+  /**
+   * Where the bytes live in the attachment store (attachment-keys.ts), once the message is on a
+   * ticket; null for a file not stored (messages stored before attachments were).
+   */
   readonly key: string | null;
+  /** SHA-256 of the decoded content, hex; null for messages stored before hashes were kept. */
+  readonly sha256: string | null;
+  /** Shown in the body (a `cid:` image, `Content-Disposition: inline`) rather than offered as a file. */
+  readonly inline: boolean;
+  /** Why the mail this message caused left it out; null when it went along, or no mail could carry it. */
+  readonly withheld: AttachmentWithholding | null;
 }
 
 /** Why an address a customer named was not made a participant (seen by agents, never mailed). */

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../lib/adapters/clock/manual-clock.ts';
+import { InMemoryAttachmentStore } from '../../../lib/adapters/memory/in-memory-attachment-store.ts';
 import { InMemoryRawMailStore } from '../../../lib/adapters/memory/in-memory-raw-mail-store.ts';
 import { RecordingMailer } from '../../../lib/adapters/memory/recording-mailer.ts';
 import { RecordingTimers } from '../../../lib/adapters/memory/recording-timers.ts';
@@ -97,6 +98,7 @@ describe.skipIf(!corpusPresent)('the real-world corpus through ingestEmail on Dy
       sla: new SlaClock(policy),
       store: table.store,
       rawMail,
+      attachments: new InMemoryAttachmentStore(),
       mailer,
       renderer: await HandlebarsNotificationRenderer.load(),
       clock,

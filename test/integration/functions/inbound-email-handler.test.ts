@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { type TestTicketTable, testTicketTables } from '../../support/dynamodb-test-table.ts';
@@ -16,7 +16,7 @@ import { repositoryPath } from '../../support/policy-fixtures.ts';
  */
 const tables = testTicketTables();
 const s3 = mockClient(S3Client);
-const ses = mockClient(SESClient);
+const ses = mockClient(SESv2Client);
 const scheduler = mockClient(SchedulerClient);
 const event = () =>
   JSON.parse(readFileSync(repositoryPath('test/fixtures/events/ses/receipt-lambda-action.json'), 'utf8'));
@@ -39,7 +39,7 @@ beforeEach(() => {
   scheduler.reset();
   scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:aws:scheduler:eu-west-1:123456789012:schedule/x' });
   let sent = 0;
-  ses.on(SendRawEmailCommand).callsFake(async () => ({ MessageId: `0100018f-test-${++sent}` }));
+  ses.on(SendEmailCommand).callsFake(async () => ({ MessageId: `0100018f-test-${++sent}` }));
 });
 
 describe('the inbound-email Lambda', () => {
@@ -59,12 +59,12 @@ describe('the inbound-email Lambda', () => {
     expect(s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input)).toEqual([
       { Bucket: 'atende-raw-mail-test', Key: `inbound/${SES_MESSAGE_ID}` },
     ]);
-    const sends = ses.commandCalls(SendRawEmailCommand).map((call) => call.args[0].input);
-    expect(sends.map((input) => [input.Source, input.Destinations])).toEqual([
+    const sends = ses.commandCalls(SendEmailCommand).map((call) => call.args[0].input);
+    expect(sends.map((input) => [input.FromEmailAddress, input.Destination?.ToAddresses])).toEqual([
       ['servicedesk@example.com', ['ana@customer.example']],
       ['servicedesk@example.com', ['servicedesk-agents@example.com']],
     ]);
-    const acknowledgement = Buffer.from(sends[0]!.RawMessage!.Data!).toString('utf8');
+    const acknowledgement = Buffer.from(sends[0]!.Content!.Raw!.Data!).toString('utf8');
     expect(acknowledgement).toMatch(/^Auto-Submitted: auto-replied/m);
     expect(acknowledgement).toMatch(/^In-Reply-To: <test-\d+-\d+@mail\.customer\.example>/m);
     // SES's id, as the customer's client will quote it, threads the reply.
@@ -79,14 +79,17 @@ describe('the inbound-email Lambda', () => {
     const { results } = await handler(event());
 
     expect(results).toEqual([{ outcome: 'duplicate', ticketNumber: 1000, sent: [] }]);
-    expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(0);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 
   it('throws on an SES fault so Lambda retries, keeping the unsent mail owed', async () => {
     const raw = buildMail({ from: 'bruno@customer.example', subject: 'Another problem' });
     s3.on(GetObjectCommand).resolves({ Body: rawBody(raw), ContentLength: raw.byteLength });
-    const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling', $metadata: {} });
-    ses.on(SendRawEmailCommand).rejects(throttled);
+    const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), {
+      name: 'TooManyRequestsException',
+      $metadata: {},
+    });
+    ses.on(SendEmailCommand).rejects(throttled);
     const second = event();
     second.Records[0].ses.mail.messageId = 'second-message-id';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
-import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import type { TimerFiring } from '../../../lib/application/ports/timer-scheduler.ts';
@@ -20,7 +20,7 @@ import { at, repositoryPath } from '../../support/policy-fixtures.ts';
  */
 const tables = testTicketTables();
 const s3 = mockClient(S3Client);
-const ses = mockClient(SESClient);
+const ses = mockClient(SESv2Client);
 const scheduler = mockClient(SchedulerClient);
 const MONDAY_10AM = at('2026-11-23T10:00:00-05:00');
 let table: TestTicketTable;
@@ -41,13 +41,19 @@ const schedules = (): { name: string; firing: TimerFiring }[] =>
     name: call.args[0].input.Name!,
     firing: JSON.parse(call.args[0].input.Target!.Input!),
   }));
-const destinationsSent = () => ses.commandCalls(SendRawEmailCommand).map((call) => call.args[0].input.Destinations);
+const destinationsSent = () =>
+  ses
+    .commandCalls(SendEmailCommand)
+    .map((call) => [
+      ...(call.args[0].input.Destination?.ToAddresses ?? []),
+      ...(call.args[0].input.Destination?.CcAddresses ?? []),
+    ]);
 const subjectOf = (index: number) =>
   /^Subject: (.*)$/m.exec(
-    Buffer.from(ses.commandCalls(SendRawEmailCommand)[index]!.args[0].input.RawMessage!.Data!).toString('utf8'),
+    Buffer.from(ses.commandCalls(SendEmailCommand)[index]!.args[0].input.Content!.Raw!.Data!).toString('utf8'),
   )?.[1];
 let sent = 0;
-const sesAccepts = () => ses.on(SendRawEmailCommand).callsFake(async () => ({ MessageId: `0100018f-timer-${++sent}` }));
+const sesAccepts = () => ses.on(SendEmailCommand).callsFake(async () => ({ MessageId: `0100018f-timer-${++sent}` }));
 
 /** Opens a ticket through the inbound Lambda on Monday 10:00 and returns the firing its schedule carries. */
 async function openedTicket(messageId: string, from: string): Promise<TimerFiring> {
@@ -116,7 +122,7 @@ describe('the timer Lambda', () => {
     const outcome = await timer(warning);
 
     expect(outcome).toEqual({ outcome: 'duplicate', ticketNumber: 1000 });
-    expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(0);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
     expect(scheduler.calls()).toHaveLength(0);
     expect(await table.store.getTicket(1000)).toEqual(ticket);
   });
@@ -144,7 +150,7 @@ describe('the timer Lambda', () => {
     expect(firing.ticketNumber).toBe(1001);
     vi.setSystemTime(Date.parse(firing.dueAt));
     const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling', $metadata: {} });
-    ses.on(SendRawEmailCommand).rejects(throttled);
+    ses.on(SendEmailCommand).rejects(throttled);
 
     await expect(timer(firing)).rejects.toThrow('Maximum sending rate exceeded.');
     ses.reset();
@@ -158,7 +164,7 @@ describe('the timer Lambda', () => {
 
     ses.resetHistory();
     expect(await timer(firing)).toEqual({ outcome: 'duplicate', ticketNumber: 1001 });
-    expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(0);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 
   it('acts on a firing that carries a field it does not know (a newer deployment scheduled it)', async () => {

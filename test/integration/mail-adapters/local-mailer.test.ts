@@ -74,7 +74,23 @@ describe('LocalMailer against the SES emulator', () => {
         text: 'Hello Ana,\n\nwe have opened ticket #1042.\n',
         html: '<p>Hello Ana,</p><p>we have opened ticket #1042.</p>',
         headers: { 'Auto-Submitted': 'auto-replied', 'X-Auto-Response-Suppress': 'All', 'X-Atende-Ticket': '1042' },
+        attachments: [],
       },
+    ]);
+  });
+
+  it('sends files through the emulator (SES v2 raw) and records their name, type and size in the outbox', async () => {
+    const content = new Uint8Array(Buffer.from('%PDF-1.7 a scanned contract'));
+
+    await mailer.send(acknowledgement, [{ filename: 'contrato.pdf', contentType: 'application/pdf', content }]);
+
+    const [stored] = await readEmulatorStore(emulator().endpoint);
+    expect(stored?.attachments).toEqual([
+      { filename: 'contrato.pdf', contentType: 'application/pdf', size: content.length },
+    ]);
+    const [record] = await readOutbox(dataDirectory);
+    expect(record?.attachments).toEqual([
+      { filename: 'contrato.pdf', contentType: 'application/pdf', size: content.length },
     ]);
   });
 

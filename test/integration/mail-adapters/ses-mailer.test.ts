@@ -1,4 +1,5 @@
 import { SESClient, VerifyEmailIdentityCommand } from '@aws-sdk/client-ses';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -8,19 +9,21 @@ import { motoClientConfig, useMotoServer } from '../../support/moto-server.ts';
 import { acknowledgement } from '../../unit/mail-adapters/outgoing-mail-fixtures.ts';
 
 const moto = useMotoServer();
-let client: SESClient;
+let client: SESv2Client;
 
 beforeAll(async () => {
-  client = new SESClient(motoClientConfig(moto().endpoint));
-  // Like SES in the sandbox, moto sends only from a verified identity.
-  await client.send(new VerifyEmailIdentityCommand({ EmailAddress: 'servicedesk@example.com' }));
+  client = new SESv2Client(motoClientConfig(moto().endpoint));
+  // Like SES in the sandbox, moto sends only from a verified identity (v1 and v2 share its identities).
+  const v1 = new SESClient(motoClientConfig(moto().endpoint));
+  await v1.send(new VerifyEmailIdentityCommand({ EmailAddress: 'servicedesk@example.com' }));
+  v1.destroy();
 });
 afterAll(() => {
   // Unset when moto_server failed to start; that failure is the one to report.
   client?.destroy();
 });
 
-/** What moto kept of each SendRawEmail (its internal state, `GET /moto-api/data.json`). */
+/** What moto kept of each raw send (SES v2 SendEmail with Content.Raw) (its internal state, `GET /moto-api/data.json`). */
 const SentRaw = z.object({
   id: z.string(),
   source: z.string(),

@@ -30,6 +30,7 @@ const outboxRecord = (overrides: Partial<OutboxRecord> = {}): OutboxRecord => ({
   text: HOSTILE_TEXT,
   html: null,
   headers: {},
+  attachments: [],
   ...overrides,
 });
 

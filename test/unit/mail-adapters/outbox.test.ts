@@ -27,6 +27,7 @@ const record = (n: number): OutboxRecord => ({
   text: 'hi\n',
   html: null,
   headers: { 'Auto-Submitted': 'auto-replied' },
+  attachments: [],
 });
 
 describe('the local outbox', () => {

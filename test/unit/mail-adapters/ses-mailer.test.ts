@@ -1,37 +1,38 @@
 import {
-  AccountSendingPausedException,
+  AccountSuspendedException,
   MessageRejected,
-  SESClient,
-  SESServiceException,
-  SendRawEmailCommand,
-  type SendRawEmailCommandInput,
-} from '@aws-sdk/client-ses';
+  SESv2Client,
+  SESv2ServiceException,
+  SendEmailCommand,
+  type SendEmailCommandInput,
+  SendingPausedException,
+} from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { SesMailer, sesMessageId } from '../../../lib/adapters/mail/ses-mailer.ts';
 import { isAtendeError } from '../../../lib/domain/atende-error.ts';
 import { acknowledgement, headerNamed } from './outgoing-mail-fixtures.ts';
 
-// The exact SendRawEmail requests; SES's answers to them are in test/integration/mail-adapters (moto).
-const ses = mockClient(SESClient);
+// The exact SES v2 SendEmail (raw) requests; SES's answers to them are in test/integration/mail-adapters (moto).
+const ses = mockClient(SESv2Client);
 const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
 const mailerIn = (region: string, configurationSetName?: string) =>
   new SesMailer({
-    client: new SESClient({ region, credentials }),
+    client: new SESv2Client({ region, credentials }),
     ...(configurationSetName !== undefined ? { configurationSetName } : {}),
   });
 
-const sentInput = (): SendRawEmailCommandInput => {
-  const calls = ses.commandCalls(SendRawEmailCommand);
+const sentInput = (): SendEmailCommandInput => {
+  const calls = ses.commandCalls(SendEmailCommand);
   expect(calls).toHaveLength(1);
   const input = calls[0]?.args[0].input;
-  if (input === undefined) throw new Error('no SendRawEmail call');
+  if (input === undefined) throw new Error('no SendEmail call');
   return input;
 };
 
-const rawOf = (input: SendRawEmailCommandInput): Buffer => {
-  const data = input.RawMessage?.Data;
-  if (!(data instanceof Uint8Array)) throw new Error('RawMessage.Data is not bytes');
+const rawOf = (input: SendEmailCommandInput): Buffer => {
+  const data = input.Content?.Raw?.Data;
+  if (!(data instanceof Uint8Array)) throw new Error('Content.Raw.Data is not bytes');
   return Buffer.from(data);
 };
 
@@ -48,17 +49,17 @@ afterAll(() => {
   ses.restore();
 });
 
-describe('sending with SES SendRawEmail', () => {
-  it('passes Source and Destinations explicitly and the composed MIME as RawMessage.Data', async () => {
-    ses.on(SendRawEmailCommand).resolves({ MessageId: '0100018f-abc' });
+describe('sending with SES v2 SendEmail, raw', () => {
+  it('passes the envelope (FromEmailAddress, Destination) explicitly and the composed MIME as Content.Raw.Data', async () => {
+    ses.on(SendEmailCommand).resolves({ MessageId: '0100018f-abc' });
 
     await mailerIn('eu-west-1').send(acknowledgement);
 
     const input = sentInput();
     expect(input).toEqual({
-      Source: 'servicedesk@example.com',
-      Destinations: ['ana.souza@cliente.example', 'ops@cliente.example'],
-      RawMessage: { Data: expect.any(Uint8Array) },
+      FromEmailAddress: 'servicedesk@example.com',
+      Destination: { ToAddresses: ['ana.souza@cliente.example'], CcAddresses: ['ops@cliente.example'] },
+      Content: { Raw: { Data: expect.any(Uint8Array) } },
     });
     const raw = rawOf(input);
     expect(headerNamed(raw, 'From')).toEqual(['Atende Support <servicedesk@example.com>']);
@@ -70,7 +71,7 @@ describe('sending with SES SendRawEmail', () => {
   });
 
   it('names the configuration set when it has one', async () => {
-    ses.on(SendRawEmailCommand).resolves({ MessageId: 'm-1' });
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
 
     await mailerIn('eu-west-1', 'atende-events').send(acknowledgement);
 
@@ -82,7 +83,7 @@ describe('sending with SES SendRawEmail', () => {
     ['eu-west-1', '<0100018f-abc@eu-west-1.amazonses.com>'],
     ['sa-east-1', '<0100018f-abc@sa-east-1.amazonses.com>'],
   ])('returns the Message-ID recipients see from SES in %s: %s', async (region, expected) => {
-    ses.on(SendRawEmailCommand).resolves({ MessageId: '0100018f-abc' });
+    ses.on(SendEmailCommand).resolves({ MessageId: '0100018f-abc' });
 
     expect(await mailerIn(region).send(acknowledgement)).toEqual({ messageId: expected });
     expect(sesMessageId('0100018f-abc', region)).toBe(expected);
@@ -94,13 +95,13 @@ describe('sending with SES SendRawEmail', () => {
     );
 
     expect(isAtendeError(error, 'mail.invalidHeader')).toBe(true);
-    expect(ses.commandCalls(SendRawEmailCommand)).toHaveLength(0);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 });
 
 describe('SES errors', () => {
   const sesError = (name: string, message: string) =>
-    new SESServiceException({
+    new SESv2ServiceException({
       name,
       message,
       $fault: 'client',
@@ -108,14 +109,14 @@ describe('SES errors', () => {
     });
 
   it('turns throttling (sending rate or daily quota) into mail.throttled, retryable, keeping the cause', async () => {
-    const cause = sesError('Throttling', 'Maximum sending rate exceeded.');
-    ses.on(SendRawEmailCommand).rejects(cause);
+    const cause = sesError('TooManyRequestsException', 'Maximum sending rate exceeded.');
+    ses.on(SendEmailCommand).rejects(cause);
 
     const error = await failure(mailerIn('eu-west-1').send(acknowledgement));
 
     expect(isAtendeError(error, 'mail.throttled')).toBe(true);
     expect(isAtendeError(error) && error.details).toMatchObject({
-      sesError: 'Throttling',
+      sesError: 'TooManyRequestsException',
       retryable: true,
       requestId: 'req-1',
     });
@@ -123,9 +124,7 @@ describe('SES errors', () => {
   });
 
   it('turns MessageRejected into mail.rejected, not retryable', async () => {
-    ses
-      .on(SendRawEmailCommand)
-      .rejects(new MessageRejected({ message: 'Email address is not verified.', $metadata: {} }));
+    ses.on(SendEmailCommand).rejects(new MessageRejected({ message: 'Email address is not verified.', $metadata: {} }));
 
     const error = await failure(mailerIn('eu-west-1').send(acknowledgement));
 
@@ -134,19 +133,28 @@ describe('SES errors', () => {
     expect(isAtendeError(error) && error.cause).toBeInstanceOf(MessageRejected);
   });
 
-  it('turns a paused account into mail.sendingPaused', async () => {
-    ses.on(SendRawEmailCommand).rejects(new AccountSendingPausedException({ message: 'paused', $metadata: {} }));
+  it.each([
+    ['a paused account', new SendingPausedException({ message: 'paused', $metadata: {} })],
+    ['a suspended account', new AccountSuspendedException({ message: 'suspended', $metadata: {} })],
+  ])('turns %s into mail.sendingPaused', async (_, cause) => {
+    ses.on(SendEmailCommand).rejects(cause);
 
     expect(isAtendeError(await failure(mailerIn('eu-west-1').send(acknowledgement)), 'mail.sendingPaused')).toBe(true);
   });
 
+  it('turns the daily quota (LimitExceededException) into mail.throttled', async () => {
+    ses.on(SendEmailCommand).rejects(sesError('LimitExceededException', 'Daily message quota exceeded.'));
+
+    expect(isAtendeError(await failure(mailerIn('eu-west-1').send(acknowledgement)), 'mail.throttled')).toBe(true);
+  });
+
   it('rethrows anything else as it came', async () => {
-    const cause = sesError('ConfigurationSetDoesNotExistException', 'no such set');
-    ses.on(SendRawEmailCommand).rejects(cause);
+    const cause = sesError('NotFoundException', 'no such configuration set');
+    ses.on(SendEmailCommand).rejects(cause);
     const network = new Error('socket hang up');
 
     expect(await failure(mailerIn('eu-west-1').send(acknowledgement))).toBe(cause);
-    ses.on(SendRawEmailCommand).rejects(network);
+    ses.on(SendEmailCommand).rejects(network);
     expect(await failure(mailerIn('eu-west-1').send(acknowledgement))).toBe(network);
   });
 });

@@ -206,6 +206,11 @@ describe("hostile text in agents' notifications", () => {
       resolutionSent: false,
       at: '2026-11-24T14:10:00.000Z',
     },
+    attachments: {
+      attached: [{ filename: '<b>x</b>.png', contentType: 'image/png', size: 10 }],
+      withheld: [{ filename: '<script>x</script>.exe', contentType: '<i>João</i>', size: 10, reason: 'dangerous' }],
+    },
+    attachmentsWithheld: { at: '2026-11-24T14:10:00.000Z' },
     unauthenticatedStaff: {
       from: 'joao@example.com',
       fromName: '<i>João</i>',

@@ -58,6 +58,15 @@ export const sampleAlert: SlaAlertView = {
   at: '2026-11-24T13:00:00.000Z',
 };
 
+/** A message's files as the agents' notification shows them: one attached, two left out. */
+export const sampleAttachments: NonNullable<NotificationContext['attachments']> = {
+  attached: [{ filename: 'printer-error.png', contentType: 'image/png', size: 245_000 }],
+  withheld: [
+    { filename: 'driver-setup.exe', contentType: 'application/x-msdownload', size: 2_400_000, reason: 'dangerous' },
+    { filename: 'scan <all pages>.pdf', contentType: 'application/pdf', size: 14_500_000, reason: 'too-large' },
+  ],
+};
+
 /** The survey links a policy with surveys hands the requester's kinds. */
 export const sampleSurvey = {
   good: 'https://support.example.com/survey/1042/good?sig=abc',
@@ -112,6 +121,14 @@ export const sampleContext = (kind: NotificationKind, locale = 'en'): Notificati
           { address: 'eve@elsewhere.example', reason: 'limit' },
           { address: 'servicedesk@example.com', reason: 'own-address' },
         ],
+        attachments: sampleAttachments,
+      };
+    case 'agent-attachments-withheld':
+      return {
+        ...baseContext,
+        agentNotice: agentNoticeFor(locale),
+        attachments: sampleAttachments,
+        attachmentsWithheld: { at: '2026-11-24T14:10:00.000Z' },
       };
     case 'agent-relay-refused':
       return {
