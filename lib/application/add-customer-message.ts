@@ -85,7 +85,7 @@ export async function addCustomerMessage(
     const mail: MailToSend[] =
       followUp === null || followUp.held
         ? []
-        : heldFollowUpsMail(notifications, next, conversationThread(earlier), earlier, followUp.released);
+        : heldFollowUpsMail(deps.policy, notifications, next, conversationThread(earlier), earlier, followUp.released);
     const files = forwardedAttachments(policy, current.number, request.message.attachments);
     const notified = followUp !== null && !followUp.held;
     if (notified) {

@@ -59,7 +59,7 @@ function timersChange(
   const thread = conversationThread(messages);
   const mail = acting.acted.flatMap(({ timer }) =>
     timer.kind === 'follow-ups'
-      ? heldFollowUpsMail(notifications, acting.next, thread, messages, acting.releasedFollowUps)
+      ? heldFollowUpsMail(deps.policy, notifications, acting.next, thread, messages, acting.releasedFollowUps)
       : timerMail(deps, notifications, { before: ticket, after: acting.next }, timer, thread, messages, firing.now),
   );
   return { next: acting.next, message: null, mail, result: acting.acted.map(({ entry }) => entry.key) };

@@ -347,14 +347,20 @@ export class NotificationMail {
    * throttle held (follow-up-window.ts), quoted oldest first, in one mail. Replying answers the
    * customer, so it carries the reply marker.
    */
-  heldFollowUps(ticket: Ticket, thread: ThreadHeaders, heldFollowUps: HeldFollowUpQuotes): OutgoingMail {
+  heldFollowUps(
+    ticket: Ticket,
+    thread: ThreadHeaders,
+    heldFollowUps: HeldFollowUpQuotes,
+    attachments: AttachmentSelection,
+  ): OutgoingMail {
     const locale = this.policy.languages.default;
     const context = this.context(ticket, locale, {
       priority: this.priorityView(ticket),
       heldFollowUps,
+      attachments: attachmentsView(attachments),
       agentNotice: this.agentNotice(locale, true),
     });
-    return this.toQueueAgents('agent-held-follow-ups', ticket, locale, thread, context);
+    return withAttachments(this.toQueueAgents('agent-held-follow-ups', ticket, locale, thread, context), attachments);
   }
 
   /** To the requester alone, in their language: the ticket still waits for their answer, and when it closes. */

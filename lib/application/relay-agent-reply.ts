@@ -19,7 +19,7 @@ import { AgentCommandMail } from './agent-command-mail.ts';
 import { forwardedAttachments, withAttachments } from './attachment-mail.ts';
 import { type ChangeOutcome, changeTicket, type TicketChange } from './change-ticket.ts';
 import { type InboundMessageFacts, inboundMessage } from './inbound-message.ts';
-import type { ThreadHeaders } from './notification-mail.ts';
+import { conversationThread, type ThreadHeaders } from './notification-mail.ts';
 import type { AppliedChangeView } from './ports/notification-renderer.ts';
 import { resolutionMail } from './set-ticket-status.ts';
 import { eventTime, type MailToSend, type TicketEvent, type TicketKernelDeps } from './ticket-event.ts';
@@ -199,17 +199,17 @@ function changedFields(asked: AgentRequest): AppliedChangeView['field'][] {
   return fields;
 }
 
-/** The relay threads under the customer's last message, with the ticket's ids so far. */
+/**
+ * The relay threads under the customer's last message, with the ids of the customer's side of the
+ * conversation (conversationThread): never those of notices to agents or internal notes.
+ */
 function customerThread(messages: readonly TicketMessage[]): ThreadHeaders {
   const lastCustomerMessage = [...messages]
     .reverse()
     .find((message) => message.author === 'requester' || message.author === 'participant');
   return {
     inReplyTo: lastCustomerMessage?.messageId ?? null,
-    references: messages
-      .map((message) => message.messageId)
-      .filter((id): id is string => id !== null)
-      .slice(-20),
+    references: conversationThread(messages).references,
   };
 }
 

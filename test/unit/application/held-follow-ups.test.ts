@@ -69,6 +69,25 @@ describe('throttled follow-ups', () => {
     );
   });
 
+  it('carry the files of the follow-ups they quote, as a notice carries its message’s', async () => {
+    const { toAgents, receive, clock, runTimersUntil } = await openedTicket();
+    clock.set(OPENED + 10 * MINUTE);
+    await receive({
+      subject: 'Re: [Atende #1000] Printer offline',
+      text: 'The error on the printer’s panel, photographed.',
+      attachments: [{ filename: 'panel.jpg', contentType: 'image/jpeg', content: 'a photo of the panel' }],
+    });
+    expect(toAgents()).toHaveLength(1);
+
+    await runTimersUntil(WINDOW_ENDS + MINUTE);
+
+    const collected = toAgents()[1]!;
+    expect(collected.files.map((file) => [file.filename, Buffer.from(file.content).toString()])).toEqual([
+      ['panel.jpg', 'a photo of the panel'],
+    ]);
+    expect(collected.text).toContain('panel.jpg (image/jpeg');
+  });
+
   it('send one mail when the firing is delivered twice', async () => {
     const { followUp, deps, timers, clock, toAgents } = await openedTicket();
     await followUp(10, 'Any news?');
