@@ -3,6 +3,7 @@ const benchmarks = [
   './sla-throughput.ts',
   './timer-planning.ts',
   './timer-calls.ts',
+  './agent-replies.ts',
   './ingest-throughput.ts',
   './hostile-sizes.ts',
 ];
