@@ -8,10 +8,11 @@ import { waitingSince } from '../domain/ticket/ticket-timers.ts';
 import { actOnDueTimers } from '../domain/ticket/timer-firing.ts';
 import { type ChangeOutcome, changeTicket, type TicketChange } from './change-ticket.ts';
 import { heldFollowUpsMail, quotableIn } from './held-follow-ups-mail.ts';
-import { conversationThread, NotificationMail, type ThreadHeaders } from './notification-mail.ts';
+import { conversationThread, type ThreadHeaders } from './notification-mail.ts';
 import type { SlaAlertView, WaitingView } from './ports/notification-renderer.ts';
 import type { TimerFiring } from './ports/timer-scheduler.ts';
 import type { MailToSend, TicketEvent, TicketKernelDeps } from './ticket-event.ts';
+import { TimerNotices } from './timer-notices.ts';
 
 export type TimerFiringOutcome =
   /** Timers acted (their keys, in order); mail may have been sent. */
@@ -36,7 +37,7 @@ export async function fireTimer(deps: TicketKernelDeps, firing: TimerFiring): Pr
   // Delivered before: the kernel finds the event's receipt and settles what it still owes.
   const event: TicketEvent = { key: timerEventKey(firing), now: deps.clock.now(), rawKey: null };
   const messages = await deps.store.listMessages(ticketNumber);
-  const notifications = new NotificationMail(deps.policy, deps.renderer);
+  const notifications = new TimerNotices(deps.policy, deps.renderer);
 
   const outcome: ChangeOutcome<readonly string[]> = await changeTicket(deps, event, ticket, (current) =>
     timersChange(deps, notifications, current, messages, { schedule: firing.schedule, now: event.now }),
@@ -49,7 +50,7 @@ export async function fireTimer(deps: TicketKernelDeps, firing: TimerFiring): Pr
 
 function timersChange(
   deps: TicketKernelDeps,
-  notifications: NotificationMail,
+  notifications: TimerNotices,
   ticket: Ticket,
   messages: readonly TicketMessage[],
   firing: { readonly schedule: string; readonly now: number },
@@ -68,7 +69,7 @@ function timersChange(
 /** What one acting timer sends, built from the ticket as it stands after the firing. */
 function timerMail(
   deps: TicketKernelDeps,
-  notifications: NotificationMail,
+  notifications: TimerNotices,
   ticket: { readonly before: Ticket; readonly after: Ticket },
   timer: Exclude<TicketTimer, { kind: 'follow-ups' }>,
   thread: ThreadHeaders,

@@ -1,35 +1,27 @@
-import { AtendeError } from '../domain/atende-error.ts';
 import type { AttachmentSelection } from '../domain/attachments/attachment-forwarding.ts';
 import { withoutControlCharacters } from '../domain/mail/header-text.ts';
 import { ATENDE_TICKET_HEADER } from '../domain/mail/mail-classification.ts';
 import { isMailableAddress } from '../domain/mail/mailable-address.ts';
 import { tagSubject } from '../domain/mail/subject.ts';
-import type { ContactSpec, Policy, Queue } from '../domain/policy/policy-schema.ts';
+import type { Policy, Queue } from '../domain/policy/policy-schema.ts';
 import { isStaff, ticketQueue } from '../domain/routing/support-routing.ts';
-import { commandNamesIn } from '../domain/ticket/agent-command-words.ts';
-import type { CommandProblem } from '../domain/ticket/agent-commands.ts';
 import { agentNoticeWords, replyMarkerLine } from '../domain/ticket/agent-notice-markers.ts';
-import type { AgentReplyRefusal } from '../domain/ticket/agent-reply-extraction.ts';
 import type { HeldFollowUpQuotes } from '../domain/ticket/held-follow-ups.ts';
 import { isCustomerVisible } from '../domain/ticket/message-purpose.ts';
 import { isCustomerOf } from '../domain/ticket/participants.ts';
-import { SETTABLE_STATUSES, type Ticket, type TicketMessage } from '../domain/ticket/ticket.ts';
+import type { Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
 import { attachmentsView, withAttachments } from './attachment-mail.ts';
 import type { MailAddress, OutgoingMail } from './ports/mailer.ts';
 import type {
   AgentNotificationKind,
-  CommandHelpView,
   DeclinedParticipant,
   NotificationContext,
   NotificationKind,
   NotificationRenderer,
-  RecentMessageView,
   ResolutionView,
   SenderVerdicts,
-  SlaAlertView,
   SurveyLinks,
   TicketView,
-  WaitingView,
 } from './ports/notification-renderer.ts';
 
 /** Customer text quoted in agent notifications is cut here: the ticket keeps all of it. */
@@ -174,87 +166,6 @@ export class NotificationMail {
   }
 
   /**
-   * To the agent whose reply was relayed without some of its files, and to nobody else: which,
-   * and why. Staff-checked like agentRelayRefused (`notification.recipientNotStaff`).
-   */
-  agentAttachmentsWithheld(
-    ticket: Ticket,
-    thread: ThreadHeaders,
-    notice: { agent: MailAddress; attachments: AttachmentSelection; at: string },
-  ): OutgoingMail {
-    const queue = this.queue(ticket);
-    const to = [this.staffAlone(ticket, notice.agent, 'agent-attachments-withheld')];
-    const locale = this.policy.languages.default;
-    const context = this.context(ticket, locale, {
-      attachments: attachmentsView(notice.attachments),
-      attachmentsWithheld: { at: notice.at },
-      agentNotice: this.agentNotice(locale, true),
-    });
-    return this.toStaff(
-      'agent-attachments-withheld',
-      ticket,
-      locale,
-      thread,
-      context,
-      to,
-      queue.address,
-      'auto-replied',
-    );
-  }
-
-  /**
-   * To the agent whose reply was not relayed, and to nobody else: why, in the policy's default
-   * language, threaded under the agent's mail (`thread` answers it). A reply to it, written above
-   * its marker, comes back to the queue as a new answer. Fails with
-   * `notification.recipientNotStaff` for an address that is not staff of the ticket's queue:
-   * this notice must never reach a customer.
-   */
-  agentRelayRefused(
-    ticket: Ticket,
-    thread: ThreadHeaders,
-    refusal: { agent: MailAddress; reason: AgentReplyRefusal; at: string; problems?: readonly CommandProblem[] },
-  ): OutgoingMail {
-    const to = this.staffAlone(ticket, refusal.agent, 'agent-relay-refused');
-    const locale = this.policy.languages.default;
-    const context = this.context(ticket, locale, {
-      relayRefusal: {
-        reason: refusal.reason,
-        at: refusal.at,
-        problems: refusal.problems ?? [],
-        commands: this.commandHelp(locale),
-      },
-      agentNotice: this.agentNotice(locale, true),
-    });
-    const queue = this.queue(ticket);
-    return this.toStaff('agent-relay-refused', ticket, locale, thread, context, [to], queue.address, 'auto-replied');
-  }
-
-  /**
-   * The agent alone, checked: fails with `notification.recipientNotStaff` for an address that is
-   * not staff of the ticket's queue, since a notice to one agent must never reach a customer.
-   */
-  protected staffAlone(ticket: Ticket, agent: MailAddress, kind: AgentNotificationKind): MailAddress {
-    const queue = this.queue(ticket);
-    const address = agent.address.toLowerCase();
-    if (!isStaff(this.policy, queue, address) || isCustomerOf(ticket, address)) {
-      throw new AtendeError('notification.recipientNotStaff', `${address} is not staff of the ${queue.name} queue`, {
-        details: { ticket: ticket.number, queue: queue.name, kind },
-      });
-    }
-    return { address, name: agent.name ?? null };
-  }
-
-  /** The commands there are, named in `locale`, with the policy's statuses, priorities and plans. */
-  protected commandHelp(locale: string): CommandHelpView {
-    return {
-      names: commandNamesIn(locale),
-      statuses: SETTABLE_STATUSES,
-      priorities: this.policy.priorities.levels.map((level) => level.name),
-      plans: this.policy.plans?.levels.map((level) => level.name) ?? [],
-    };
-  }
-
-  /**
    * To the queue's agents: a mail claiming to be from staff address `from` failed sender
    * authentication; it was kept on the ticket, flagged, and nothing was relayed or changed.
    * Replies go to the agents' address: answering this notice must not reach the customer.
@@ -283,66 +194,6 @@ export class NotificationMail {
   }
 
   /**
-   * To the queue's agents, in the policy's default language: a target's warning share has
-   * passed, or it was breached with no escalation set. Replying answers the customer (the
-   * reply comes back to the queue and is relayed), so it carries the reply marker.
-   */
-  slaAlert(ticket: Ticket, thread: ThreadHeaders, alert: SlaAlertView): OutgoingMail {
-    const locale = this.policy.languages.default;
-    const context = this.context(ticket, locale, {
-      priority: this.priorityView(ticket),
-      slaAlert: alert,
-      agentNotice: this.agentNotice(locale, true),
-    });
-    return this.toQueueAgents('agent-sla-alert', ticket, locale, thread, context);
-  }
-
-  /**
-   * To an escalation level's contacts: one mail per language among them (contacts sharing a
-   * language share one mail, all in To), each in the contact's language, with the ticket's last
-   * messages and every contact of the level. A reply answers the customer, through the queue.
-   * Fails with `notification.recipientIsCustomer` when a contact is the ticket's requester or a
-   * participant: this mail quotes internal facts and must never reach a customer.
-   */
-  escalation(
-    ticket: Ticket,
-    thread: ThreadHeaders,
-    alert: SlaAlertView,
-    contacts: readonly ContactSpec[],
-    recent: readonly RecentMessageView[],
-  ): OutgoingMail[] {
-    const byLocale = new Map<string, MailAddress[]>();
-    for (const contact of contacts) {
-      const address = contact.address.toLowerCase();
-      if (isCustomerOf(ticket, address)) {
-        throw new AtendeError(
-          'notification.recipientIsCustomer',
-          `escalation contact ${address} is a customer of ticket #${ticket.number}`,
-          { details: { ticket: ticket.number, level: alert.level, target: alert.target } },
-        );
-      }
-      const locale = this.localeFor(contact.language ?? null);
-      const recipients = byLocale.get(locale) ?? [];
-      if (!recipients.some((recipient) => recipient.address.toLowerCase() === address)) {
-        recipients.push({ address: contact.address, name: contact.name });
-      }
-      byLocale.set(locale, recipients);
-    }
-    const queue = this.queue(ticket);
-    const escalationContacts = contacts.map(({ name, role, address }) => ({ name, role, address }));
-    return [...byLocale].map(([locale, to]) => {
-      const context = this.context(ticket, locale, {
-        priority: this.priorityView(ticket),
-        slaAlert: alert,
-        escalationContacts,
-        recentMessages: recent,
-        agentNotice: this.agentNotice(locale, true),
-      });
-      return this.toStaff('escalation', ticket, locale, thread, context, to, queue.address, 'auto-generated');
-    });
-  }
-
-  /**
    * To the queue's agents, in the policy's default language: the customer's follow-ups the
    * throttle held (follow-up-window.ts), quoted oldest first, in one mail. Replying answers the
    * customer, so it carries the reply marker.
@@ -363,21 +214,6 @@ export class NotificationMail {
     return withAttachments(this.toQueueAgents('agent-held-follow-ups', ticket, locale, thread, context), attachments);
   }
 
-  /** To the requester alone, in their language: the ticket still waits for their answer, and when it closes. */
-  waitingReminder(ticket: Ticket, thread: ThreadHeaders, waiting: WaitingView): OutgoingMail {
-    return this.toRequester('waiting-reminder', ticket, thread, { waiting });
-  }
-
-  /** To the requester alone: the ticket was closed for want of an answer, how to reopen it, and the survey when given. */
-  autoCloseNotice(
-    ticket: Ticket,
-    thread: ThreadHeaders,
-    waiting: WaitingView,
-    survey: SurveyLinks | null,
-  ): OutgoingMail {
-    return this.toRequester('auto-close-notice', ticket, thread, { waiting, survey });
-  }
-
   /** To the requester alone: the ticket was resolved, the agent's note, and the survey when given. */
   resolutionSummary(
     ticket: Ticket,
@@ -392,7 +228,7 @@ export class NotificationMail {
    * A mail atende sends of its own accord (not an answer to one), to the requester alone, in
    * their language: RFC 3834 `auto-generated`, and never to the people they Cc'd.
    */
-  private toRequester(
+  protected toRequester(
     kind: Extract<NotificationKind, 'waiting-reminder' | 'auto-close-notice' | 'resolution-summary'>,
     ticket: Ticket,
     thread: ThreadHeaders,
@@ -404,7 +240,7 @@ export class NotificationMail {
   }
 
   /** The ticket's priority with the policy's response strategy; undefined for a priority the policy no longer has. */
-  private priorityView(ticket: Ticket): NotificationContext['priority'] {
+  protected priorityView(ticket: Ticket): NotificationContext['priority'] {
     const priority = this.policy.priorities.levels.find((level) => level.name === ticket.priority);
     return priority
       ? { name: priority.name, description: priority.description, responseStrategy: priority.responseStrategy ?? null }
@@ -441,7 +277,7 @@ export class NotificationMail {
   }
 
   /** To the queue's agents (and the assignee): they answer the mail, and the answer comes back to the queue and is relayed. */
-  private toQueueAgents(
+  protected toQueueAgents(
     kind: AgentNotificationKind,
     ticket: Ticket,
     locale: string,
@@ -517,7 +353,6 @@ export class NotificationMail {
     };
   }
 
-  /** The address, lower-cased, if it is staff of the queue; `notification.recipientNotStaff` if not: a notice to one agent never reaches a customer. */
   private queueSender(queue: Queue): MailAddress {
     return { address: queue.address, name: this.policy.brand.name };
   }

@@ -15,7 +15,7 @@ import { keptWords } from '../domain/ticket/customer-words.ts';
 import { isCustomerOf } from '../domain/ticket/participants.ts';
 import type { Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
 import { changeStatus, changeTerms, recordAgentReply } from '../domain/ticket/ticket-lifecycle.ts';
-import { AgentCommandMail } from './agent-command-mail.ts';
+import { AgentReplyNotices } from './agent-reply-notices.ts';
 import { forwardedAttachments, withAttachments } from './attachment-mail.ts';
 import { type ChangeOutcome, changeTicket, type TicketChange } from './change-ticket.ts';
 import { type InboundMessageFacts, inboundMessage } from './inbound-message.ts';
@@ -102,7 +102,7 @@ function decideAgentMail(
 ): TicketChange<AgentReplyOutcome> {
   const { policy, sla } = deps;
   const at = eventTime(event);
-  const notifications = new AgentCommandMail(policy, deps.renderer);
+  const notifications = new AgentReplyNotices(policy, deps.renderer);
   const relays = !asked.note && asked.text !== '';
   // A mail of commands only is kept as the agent wrote them (masked): the ticket shows what was asked.
   const words = keptWords({ subject: request.subject, text: asked.text === '' ? written : asked.text });
@@ -236,7 +236,7 @@ async function refuseRelay(
   problems: readonly CommandProblem[],
 ): Promise<ChangeOutcome<AgentReplyOutcome>> {
   const words = keptWords({ subject: request.subject, text: request.mail.text });
-  const notifications = new AgentCommandMail(deps.policy, deps.renderer);
+  const notifications = new AgentReplyNotices(deps.policy, deps.renderer);
   const at = eventTime(event);
   return changeTicket(deps, event, ticket, (current) => ({
     next: { ...current, updatedAt: at },

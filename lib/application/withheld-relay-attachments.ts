@@ -1,6 +1,7 @@
 import type { AttachmentSelection } from '../domain/attachments/attachment-forwarding.ts';
 import type { Ticket } from '../domain/ticket/ticket.ts';
-import type { NotificationMail, ThreadHeaders } from './notification-mail.ts';
+import type { AgentReplyNotices } from './agent-reply-notices.ts';
+import type { ThreadHeaders } from './notification-mail.ts';
 import type { MailToSend } from './ticket-event.ts';
 
 /**
@@ -8,7 +9,7 @@ import type { MailToSend } from './ticket-event.ts';
  * agent alone, threaded under their mail; nothing when every file went.
  */
 export const withheldFromRelay = (
-  notifications: NotificationMail,
+  notifications: AgentReplyNotices,
   ticket: Ticket,
   files: AttachmentSelection,
   request: { readonly agent: string; readonly agentName: string | null; readonly reply: ThreadHeaders },

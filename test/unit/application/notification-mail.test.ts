@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HandlebarsNotificationRenderer } from '../../../lib/adapters/templates/handlebars-notification-renderer.ts';
-import { NotificationMail } from '../../../lib/application/notification-mail.ts';
+import { AgentReplyNotices } from '../../../lib/application/agent-reply-notices.ts';
 import type {
   NotificationContext,
   NotificationRenderer,
 } from '../../../lib/application/ports/notification-renderer.ts';
+import { TimerNotices } from '../../../lib/application/timer-notices.ts';
 import { isAtendeError } from '../../../lib/domain/atende-error.ts';
 import { AGENT_NOTICE_WORDS, replyMarkerLine } from '../../../lib/domain/ticket/agent-notice-markers.ts';
 import { shippedPolicy } from '../../support/policy-fixtures.ts';
@@ -46,7 +47,11 @@ beforeAll(async () => {
 });
 const notifications = (forPolicy = policy) => {
   contexts = [];
-  return new NotificationMail(forPolicy, recording);
+  return new AgentReplyNotices(forPolicy, recording);
+};
+const timerNotices = (forPolicy = policy) => {
+  contexts = [];
+  return new TimerNotices(forPolicy, recording);
 };
 
 describe("the agents' notifications of a ticket", () => {
@@ -149,7 +154,7 @@ describe('the notice of unauthenticated staff mail', () => {
 
 describe('the SLA alert to agents', () => {
   it("goes to the queue's agents in the default language, answered through the queue, auto-generated", () => {
-    const mail = notifications().slaAlert(ticket, agentMail, sampleAlert);
+    const mail = timerNotices().slaAlert(ticket, agentMail, sampleAlert);
 
     expect(mail.to).toEqual([{ address: 'servicedesk-agents@example.com' }]);
     expect(mail.cc ?? []).toEqual([]);
@@ -175,7 +180,7 @@ describe('the escalation to a level’s contacts', () => {
   ] as const;
 
   it('sends one mail per language, contacts of one language together in To, each in its language', () => {
-    const mails = notifications().escalation(
+    const mails = timerNotices().escalation(
       ticket,
       agentMail,
       escalated,
@@ -199,7 +204,7 @@ describe('the escalation to a level’s contacts', () => {
 
   it('shows every contact of the level and the recent messages in each mail', () => {
     const contacts = [contact('boss@example.com'), contact('jefa@example.com', 'es')];
-    const mails = notifications().escalation(ticket, agentMail, escalated, contacts, recent);
+    const mails = timerNotices().escalation(ticket, agentMail, escalated, contacts, recent);
 
     for (const context of contexts) {
       expect(context.escalationContacts?.map((shown) => shown.address)).toEqual([
@@ -212,7 +217,7 @@ describe('the escalation to a level’s contacts', () => {
   });
 
   it('writes in the default language for a contact whose language the policy does not offer', () => {
-    const [mail] = notifications().escalation(ticket, agentMail, escalated, [contact('chef@example.com', 'de')], []);
+    const [mail] = timerNotices().escalation(ticket, agentMail, escalated, [contact('chef@example.com', 'de')], []);
 
     expect(mail?.subject).toMatch(/^Escalation level 1/);
   });
@@ -222,7 +227,7 @@ describe('the escalation to a level’s contacts', () => {
     (address) => {
       let caught: unknown;
       try {
-        notifications().escalation(ticket, agentMail, escalated, [contact('boss@example.com'), contact(address)], []);
+        timerNotices().escalation(ticket, agentMail, escalated, [contact('boss@example.com'), contact(address)], []);
       } catch (error) {
         caught = error;
       }
@@ -239,7 +244,7 @@ describe("the requester's mail about a wait and a resolution", () => {
   const survey = { good: 'https://support.example.com/s/good', bad: 'https://support.example.com/s/bad' };
 
   const sent = () => {
-    const mail = notifications();
+    const mail = timerNotices();
     return [
       mail.waitingReminder(ticket, agentMail, waiting),
       mail.autoCloseNotice(ticket, agentMail, closed, survey),
