@@ -75,8 +75,20 @@ const MAX_SHOWN_CHARS = 80;
 /** The agent is told about this many problems at most: a mail of ten thousand bad lines gets a short answer. */
 const MAX_PROBLEMS = 20;
 
-/** `#` (or the full-width `＃`), the name, and the rest of the line. One pass: `+` then `.*` never backtracks. */
-const COMMAND_LINE = /^[ \t]*[#\uff03]([\p{L}\p{M}]+)(.*)$/su;
+/**
+ * `#` (or the full-width `＃`), the name, and the rest of the line, after any white space
+ * (no-break and ideographic spaces too: mail clients indent with them). One pass: `+` then
+ * `.*` never backtracks. Read on a line's `commandView`.
+ */
+const COMMAND_LINE = /^\s*[#\uff03]([\p{L}\p{M}]+)(.*)$/su;
+/**
+ * Characters that show nothing (zero-width spaces and joiners, bidi marks and embeddings, the
+ * byte-order mark, soft hyphens: Unicode's format characters). Pasted text and right-to-left
+ * clients put them in lines; a `\u200b#note` the reader did not see as a command reached the
+ * customer. Only the reader drops them: the text relayed or noted is the agent's as written.
+ */
+const INVISIBLE = /\p{Cf}+/gu;
+const commandView = (line: string): string => line.replace(INVISIBLE, '');
 /** A lead is short: a longer start of a line before a colon is no `Internal:`. */
 const MAX_LEAD_CHARS = 20;
 
@@ -104,7 +116,7 @@ export function readAgentCommands(text: string, vocabulary: CommandVocabulary): 
   let noteFirstWords = '';
 
   for (let index = 0; index < lines.length; index += 1) {
-    const line = lines[index]!;
+    const line = commandView(lines[index]!);
     if (line.trim() === '') continue;
     const lead = noteLead(line, NOTE_LEADS);
     if (lead !== null) {
@@ -145,7 +157,7 @@ export function readAgentCommands(text: string, vocabulary: CommandVocabulary): 
   }
 
   for (let index = textStart; index < lines.length; index += 1) {
-    const line = lines[index]!;
+    const line = commandView(lines[index]!);
     const match = COMMAND_LINE.exec(line);
     const known = match !== null && COMMAND_BY_NAME.has(foldWord(match[1]!));
     if (known || noteLead(line, UNMISTAKABLE_NOTE_LEADS) !== null)

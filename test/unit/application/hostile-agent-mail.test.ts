@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import type { OutgoingMail } from '../../../lib/application/ports/mailer.ts';
+import { AUTHENTICATED, pipeline, ticketNumberOf } from '../../support/ingest-pipeline.ts';
+
+/**
+ * What a hostile tester tried against agents working by mail, each kept as a specification
+ * of what used to break: internal words reaching a customer, commands taken from mail that
+ * is not an authenticated agent's.
+ */
+
+const CUSTOMERS = ['ana@customer.example', 'bob@customer.example'];
+const AGENTS = 'servicedesk-agents@example.com';
+const recipientsOf = (mail: OutgoingMail): string[] => [...mail.to, ...(mail.cc ?? [])].map((to) => to.address);
+
+/** Ana's ticket with Bob on Cc, and a way to answer its agents' notification as Carla. */
+async function notifiedTicket() {
+  const setup = pipeline('default.yaml');
+  const number = ticketNumberOf(
+    await setup.receive({ cc: 'bob@customer.example', subject: 'Printer offline', text: 'It prints nothing.' }),
+  );
+  const notice = setup.sentTo(AGENTS)[0]!;
+  setup.mailer.sent.length = 0;
+  const answer = (text: string, from = 'Carla Agent <carla@example.com>') =>
+    setup.receive(
+      { from, subject: `Re: ${notice.subject}`, inReplyTo: notice.messageId, text },
+      { verdicts: AUTHENTICATED },
+    );
+  const toCustomers = () => setup.mailer.sent.filter((mail) => recipientsOf(mail).some((to) => CUSTOMERS.includes(to)));
+  return { ...setup, number, notice, answer, toCustomers };
+}
+
+describe('a note hidden from the command reader by invisible characters', () => {
+  it.each([
+    ['a zero-width space before #note', '\u200b#note\nThe technician is off: no callback.'],
+    ['a zero-width space inside #note', '#\u200bnote\nThe technician is off: no callback.'],
+    ['a left-to-right mark before #note', '\u200e#note\nThe technician is off: no callback.'],
+    ['a bidi embedding before #note', '\u202a#note\nThe technician is off: no callback.'],
+    ['a word joiner inside the name', '#no\u2060te\nThe technician is off: no callback.'],
+  ])('is still a note with %s: the customer gets nothing', async (_, text) => {
+    const { answer, toCustomers } = await notifiedTicket();
+
+    expect(await answer(text)).toMatchObject({ kind: 'internal-note' });
+    expect(toCustomers()).toEqual([]);
+  });
+
+  it.each([
+    ['a no-break space', 'Hi Ana, we are on it.\n\u00a0#note she was rude on the phone'],
+    ['a zero-width space', 'Hi Ana, we are on it.\n\u200b#note she was rude on the phone'],
+    ['an ideographic space', 'Hi Ana, we are on it.\n\u3000#note she was rude on the phone'],
+  ])('refuses a #note below the text indented with %s', async (_, text) => {
+    const { answer, toCustomers } = await notifiedTicket();
+
+    expect(await answer(text)).toMatchObject({ reason: 'commands-not-understood' });
+    expect(toCustomers()).toEqual([]);
+  });
+});
