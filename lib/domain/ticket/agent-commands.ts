@@ -180,11 +180,31 @@ function argumentOf(rest: string): string {
   return (trimmed.startsWith(':') ? trimmed.slice(1) : trimmed).trim();
 }
 
-/** The words after `Internal:` when the line starts with one of `leads` and its colon; null otherwise. */
+/** `[Internal]` or `(Internal)` at the start of a line: a lead in brackets needs no colon. */
+const BRACKETED_LEAD = new RegExp(`^[[(]([^\\])]{1,${MAX_LEAD_CHARS}})[\\])]`, 'u');
+/** The colon after a lead, ASCII or full-width (`Internal：`, as CJK input methods type it). */
+const LEAD_COLON = /[:\uff1a]/u;
+
+/**
+ * The words after `Internal:` when the line starts with one of `leads` and its colon (or with
+ * one in brackets); null otherwise. Emphasis around the lead does not count: Gmail's text part
+ * writes a bold `Internal:` as `*Internal:*`, and that note reached the customer.
+ */
 function noteLead(line: string, leads: readonly string[]): string | null {
-  const colon = line.indexOf(':');
-  if (colon < 0 || colon > MAX_LEAD_CHARS + line.length - line.trimStart().length) return null;
-  return leads.includes(foldWord(line.slice(0, colon))) ? line.slice(colon + 1).trim() : null;
+  const start = line.trimStart();
+  let lead: string;
+  let rest: string;
+  const bracketed = BRACKETED_LEAD.exec(start);
+  if (bracketed) {
+    lead = bracketed[1]!;
+    rest = start.slice(bracketed[0].length);
+  } else {
+    const colon = start.slice(0, MAX_LEAD_CHARS + 1).search(LEAD_COLON);
+    if (colon < 0) return null;
+    lead = start.slice(0, colon);
+    rest = start.slice(colon + 1);
+  }
+  return leads.includes(foldWord(lead.replace(/[*_]/g, ' '))) ? rest.replace(/^[\s*_]+/u, '').trim() : null;
 }
 
 type Read =

@@ -54,3 +54,29 @@ describe('a note hidden from the command reader by invisible characters', () => 
     expect(toCustomers()).toEqual([]);
   });
 });
+
+describe('an internal note written the way mail clients and people write it', () => {
+  it.each([
+    ['in bold as Gmail writes its text part', '*Internal:* the technician is off, no callback.'],
+    ['in double asterisks', '**Internal:** the technician is off, no callback.'],
+    ['with the emphasis inside the colon', '*Internal*: the technician is off, no callback.'],
+    ['with a full-width colon', 'Internal： the technician is off, no callback.'],
+    ['in brackets', '[Internal] the technician is off, no callback.'],
+  ])('is kept for the agents %s, never relayed', async (_, text) => {
+    const { answer, toCustomers, mailer } = await notifiedTicket();
+
+    expect(await answer(text)).toMatchObject({ kind: 'internal-note' });
+    expect(toCustomers()).toEqual([]);
+    expect(mailer.sent[0]!.text).toContain('the technician is off');
+    expect(mailer.sent[0]!.text).not.toContain('*Internal');
+  });
+
+  it('refuses a bold "Internal:" below the text', async () => {
+    const { answer, toCustomers } = await notifiedTicket();
+
+    expect(await answer('Hi Ana, we are on it.\n\n*Internal:* she was rude.')).toMatchObject({
+      reason: 'commands-not-understood',
+    });
+    expect(toCustomers()).toEqual([]);
+  });
+});
