@@ -82,6 +82,19 @@ const MAX_PROBLEMS = 20;
  */
 const COMMAND_LINE = /^\s*[#\uff03]([\p{L}\p{M}]+)(.*)$/su;
 /**
+ * `# note`: a command's name after spaces. Read as the command (a `# note` relayed as text
+ * reached the customer), while `# Steps` and other headings that name no command stay text.
+ */
+const SPACED_COMMAND_LINE = /^\s*[#\uff03][ \t\u00a0\u3000]+([\p{L}\p{M}]+)(.*)$/su;
+
+/** The name and the rest of a command line, or null for a line of text. */
+function commandLine(line: string): { readonly name: string; readonly rest: string } | null {
+  const match = COMMAND_LINE.exec(line);
+  if (match) return { name: match[1]!, rest: match[2]! };
+  const spaced = SPACED_COMMAND_LINE.exec(line);
+  return spaced && COMMAND_BY_NAME.has(foldWord(spaced[1]!)) ? { name: spaced[1]!, rest: spaced[2]! } : null;
+}
+/**
  * Characters that show nothing (zero-width spaces and joiners, bidi marks and embeddings, the
  * byte-order mark, soft hyphens: Unicode's format characters). Pasted text and right-to-left
  * clients put them in lines; a `\u200b#note` the reader did not see as a command reached the
@@ -126,13 +139,13 @@ export function readAgentCommands(text: string, vocabulary: CommandVocabulary): 
       textStart = index + 1;
       break;
     }
-    const match = COMMAND_LINE.exec(line);
+    const match = commandLine(line);
     if (!match) {
       textStart = index;
       break;
     }
-    const name = match[1]!;
-    const argument = argumentOf(match[2]!);
+    const name = match.name;
+    const argument = argumentOf(match.rest);
     const kind = COMMAND_BY_NAME.get(foldWord(name));
     const at = { line: index + 1, command: shown(`#${name}`) };
     if (kind === undefined) {
@@ -158,8 +171,8 @@ export function readAgentCommands(text: string, vocabulary: CommandVocabulary): 
 
   for (let index = textStart; index < lines.length; index += 1) {
     const line = commandView(lines[index]!);
-    const match = COMMAND_LINE.exec(line);
-    const known = match !== null && COMMAND_BY_NAME.has(foldWord(match[1]!));
+    const match = commandLine(line);
+    const known = match !== null && COMMAND_BY_NAME.has(foldWord(match.name));
     if (known || noteLead(line, UNMISTAKABLE_NOTE_LEADS) !== null)
       problems.push(problem('after-text', { line: index + 1, command: shown(line.trim()) }, {}));
     if (problems.length >= MAX_PROBLEMS) break;

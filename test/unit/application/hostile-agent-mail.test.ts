@@ -80,3 +80,28 @@ describe('an internal note written the way mail clients and people write it', ()
     expect(toCustomers()).toEqual([]);
   });
 });
+
+describe('a command with a space after its #', () => {
+  it('is still the command: "# note" is kept for the agents, never relayed', async () => {
+    const { answer, toCustomers } = await notifiedTicket();
+
+    expect(await answer('# note\nThe technician is off, no callback.')).toMatchObject({ kind: 'internal-note' });
+    expect(toCustomers()).toEqual([]);
+  });
+
+  it('refuses "# note" below the text', async () => {
+    const { answer, toCustomers } = await notifiedTicket();
+
+    expect(await answer('Hi Ana, we are on it.\n# note she was rude.')).toMatchObject({
+      reason: 'commands-not-understood',
+    });
+    expect(toCustomers()).toEqual([]);
+  });
+
+  it('leaves a "# Heading" that names no command as text', async () => {
+    const { answer, toCustomers } = await notifiedTicket();
+
+    expect(await answer('# Steps\nRestart the printer.')).toMatchObject({ outcome: 'relayed' });
+    expect(toCustomers()[0]!.text).toContain('# Steps');
+  });
+});
