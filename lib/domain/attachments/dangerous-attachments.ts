@@ -141,13 +141,32 @@ export const lastExtension = (filename: string | null): string | null => {
   return dot < 0 ? null : trimmed.slice(dot + 1).toLowerCase();
 };
 
-/** Whether a file is kept but never forwarded, by its last extension or its declared type. */
+/**
+ * The name as a mail client may save it: the last part after a path separator, without what
+ * shows nothing (zero-width and bidi characters) or cannot be in a Windows name (`:*?"<>|`,
+ * controls), which clients drop. `setup.exe/`, `setup.exe:`, `setup.exe\u202e` and `setup.e\u200bxe`
+ * were forwarded as harmless names and can be saved as `setup.exe`.
+ */
+const savedName = (filename: string): string =>
+  (
+    filename
+      .split(/[/\\]+/u)
+      .filter((part) => part.trim() !== '')
+      .at(-1) ?? ''
+  ).replace(/[\p{Cf}\p{Cc}:*?"<>|]+/gu, '');
+
+const isDangerousName = (filename: string | null): boolean =>
+  filename !== null &&
+  [lastExtension(filename), lastExtension(savedName(filename))].some(
+    (extension) => extension !== null && DANGEROUS_EXTENSIONS.has(extension),
+  );
+
+/** Whether a file is kept but never forwarded, by its last extension (as written or as saved) or its declared type. */
 export const isDangerousAttachment = (file: {
   readonly filename: string | null;
   readonly contentType: string;
 }): boolean => {
-  const extension = lastExtension(file.filename);
-  if (extension !== null && DANGEROUS_EXTENSIONS.has(extension)) return true;
+  if (isDangerousName(file.filename)) return true;
   const type = file.contentType.trim().toLowerCase().split(';')[0]!.trim();
   return DANGEROUS_CONTENT_TYPES.has(type) || MACRO_ENABLED_TYPE.test(type);
 };
