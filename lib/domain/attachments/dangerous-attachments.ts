@@ -104,6 +104,12 @@ const MACRO_DOCUMENT_EXTENSIONS = [
   'wll',
 ] as const;
 
+/**
+ * A mail inside a mail (a forwarded `.eml`, Outlook's `.msg`): atende does not look inside it,
+ * and the program it holds opens from the agent's inbox as if it had been attached directly.
+ */
+const FORWARDED_MAIL_EXTENSIONS = ['eml', 'msg'] as const;
+
 /** Declared content types for the same things (exact, lower-case). */
 const DANGEROUS_CONTENT_TYPES = new Set([
   'application/x-msdownload',
@@ -126,12 +132,20 @@ const DANGEROUS_CONTENT_TYPES = new Set([
   'application/x-iso9660-image',
   'application/x-apple-diskimage',
   'application/vnd.microsoft.portable-executable',
+  // Forwarded mail: RFC 5322 (message/rfc822), RFC 6532 (message/global) and Outlook's own.
+  'message/rfc822',
+  'message/global',
+  'application/vnd.ms-outlook',
 ]);
 
 /** Office's macro-enabled types all say so: `application/vnd.ms-word.document.macroEnabled.12` … */
 const MACRO_ENABLED_TYPE = /macroenabled/i;
 
-const DANGEROUS_EXTENSIONS: ReadonlySet<string> = new Set([...EXECUTABLE_EXTENSIONS, ...MACRO_DOCUMENT_EXTENSIONS]);
+const DANGEROUS_EXTENSIONS: ReadonlySet<string> = new Set([
+  ...EXECUTABLE_EXTENSIONS,
+  ...MACRO_DOCUMENT_EXTENSIONS,
+  ...FORWARDED_MAIL_EXTENSIONS,
+]);
 
 /** The last extension, lower-case, without trailing dots or blanks (Windows drops them: `run.exe. ` runs). */
 export const lastExtension = (filename: string | null): string | null => {

@@ -68,3 +68,28 @@ describe('a program whose name ends in a character a mail client drops or replac
     expect(notice.text).toContain('a type that can run code');
   });
 });
+
+describe('a forwarded mail holding a program', () => {
+  const forwardedMail = buildMail({
+    subject: 'Your invoice',
+    attachments: [{ filename: 'invoice.exe', content: PROGRAM }],
+  }).toString('latin1');
+
+  it.each([
+    ['named fw.eml', ['Content-Type: message/rfc822', 'Content-Disposition: attachment; filename="fw.eml"']],
+    ['without a name', ['Content-Type: message/rfc822']],
+    [
+      'as an .eml of a harmless type',
+      ['Content-Type: application/octet-stream', 'Content-Disposition: attachment; filename="fw.eml"'],
+    ],
+    [
+      'as an Outlook .msg',
+      ['Content-Type: application/vnd.ms-outlook', 'Content-Disposition: attachment; filename="fw.msg"'],
+    ],
+  ])('is kept but never forwarded %s: atende does not look inside it', async (_, headers) => {
+    const { files, notice } = await forwardedTo(mailWithPart(headers, forwardedMail));
+
+    expect(files).toEqual([]);
+    expect(notice.text).toContain('a type that can run code');
+  });
+});
