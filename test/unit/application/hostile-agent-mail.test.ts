@@ -105,3 +105,35 @@ describe('a command with a space after its #', () => {
     expect(toCustomers()[0]!.text).toContain('# Steps');
   });
 });
+
+describe('a staff From among several authors', () => {
+  it.each([
+    ['first', 'Carla <carla@example.com>, Mallory <mallory@evil.example>'],
+    ['second', 'Mallory <mallory@evil.example>, Carla <carla@example.com>'],
+  ])('is not an agent when named %s, though DMARC passed (for the other domain)', async (_, from) => {
+    const { answer, store, number, toCustomers } = await notifiedTicket();
+
+    await answer('#resolve\nAll done, closing this.', from);
+
+    expect((await store.getTicket(number))!.status).toBe('new');
+    expect(toCustomers()).toEqual([]);
+  });
+
+  it('is not an agent with a second From field either', async () => {
+    const { receive, notice, store, number, toCustomers } = await notifiedTicket();
+
+    await receive(
+      {
+        from: 'Carla <carla@example.com>',
+        subject: `Re: ${notice.subject}`,
+        inReplyTo: notice.messageId,
+        text: '#resolve\nAll done.',
+        headers: { 'X-Placeholder': 'x\r\nFrom: Mallory <mallory@evil.example>' },
+      },
+      { verdicts: AUTHENTICATED },
+    );
+
+    expect((await store.getTicket(number))!.status).toBe('new');
+    expect(toCustomers()).toEqual([]);
+  });
+});
