@@ -137,3 +137,47 @@ describe('a staff From among several authors', () => {
     expect(toCustomers()).toEqual([]);
   });
 });
+
+describe("an agent's answer to an internal note's mail", () => {
+  it('is a note for the agents too, never relayed to the customer, though it reached the support address', async () => {
+    const { answer, receive, mailer, toCustomers, store, number } = await notifiedTicket();
+    await answer('#note\nDo not promise a callback: the technician is off.');
+    const noteMail = mailer.sent.at(-1)!;
+    mailer.sent.length = 0;
+
+    const result = await receive(
+      {
+        from: 'Dario <dario@example.com>',
+        subject: `Re: ${noteMail.subject}`,
+        inReplyTo: noteMail.messageId,
+        text: 'Agreed, and he was rude to me too.',
+      },
+      { verdicts: AUTHENTICATED },
+    );
+
+    expect(result).toMatchObject({ kind: 'internal-note', sent: ['agent-internal-note'] });
+    expect(toCustomers()).toEqual([]);
+    expect(mailer.sent.map(recipientsOf)).toEqual([[AGENTS]]);
+    expect((await store.listMessages(number)).at(-2)!.purpose).toBe('internal-note');
+  });
+
+  it('still applies commands alone, and confirms them to the agent', async () => {
+    const { answer, receive, mailer, toCustomers, store, number } = await notifiedTicket();
+    await answer('#note\nDo not promise a callback.');
+    const noteMail = mailer.sent.at(-1)!;
+    mailer.sent.length = 0;
+
+    await receive(
+      {
+        from: 'Dario <dario@example.com>',
+        subject: `Re: ${noteMail.subject}`,
+        inReplyTo: noteMail.messageId,
+        text: '#take',
+      },
+      { verdicts: AUTHENTICATED },
+    );
+
+    expect((await store.getTicket(number))!.assignee).toBe('dario@example.com');
+    expect(toCustomers()).toEqual([]);
+  });
+});
