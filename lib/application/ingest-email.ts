@@ -153,6 +153,7 @@ class EmailIngestion {
     const authentication = authenticateSender(sender, {
       verdicts: this.inbound.verdicts,
       submittedBy: this.inbound.submittedBy,
+      authorCount: mail.authorCount,
     });
     // A From header is typed by whoever sends the mail: staff are staff only when authenticated.
     const claimsStaff = isStaff(policy, queue, sender);

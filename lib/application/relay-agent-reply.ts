@@ -60,6 +60,7 @@ export type AgentReplyOutcome =
  * - `#note` (or an `Internal:` first line): the text is kept as an internal note and mailed to
  *   the queue's agents and the assignee (unless they wrote it), never to a customer; commands
  *   with it apply.
+ * - An answer to an internal note's mail (its In-Reply-To) is a note as well.
  * - Anything not understood, a reply that still holds an internal notice, or one with no new
  *   words: nothing changes, nothing reaches the customer, the mail is kept on the ticket and
  *   the agent alone is told why (for commands: each problem and the commands there are).
@@ -86,10 +87,26 @@ export async function relayAgentReply(
     return refuseRelay(deps, event, ticket, request, 'commands-not-understood', reading.problems);
 
   const messages = await store.listMessages(ticket.number);
+  const asked = answersInternalNote(messages, request.message.inReplyTo) ? asNote(reading.request) : reading.request;
   return changeTicket(deps, event, ticket, (current) =>
-    decideAgentMail(deps, event, current, request, { asked: reading.request, written }, messages),
+    decideAgentMail(deps, event, current, request, { asked, written }, messages),
   );
 }
+
+/**
+ * Is the mail an answer to an internal note's mail to the agents? That mail promises its
+ * replies go to the agents only; one that reached the support address anyway (a Reply All,
+ * a client that answers From) was relayed to the customer.
+ */
+function answersInternalNote(messages: readonly TicketMessage[], inReplyTo: string | null): boolean {
+  return (
+    inReplyTo !== null &&
+    messages.some((message) => message.purpose === 'agent-internal-note' && message.messageId === inReplyTo)
+  );
+}
+
+/** An answer to a note is a note too, when it has words (commands alone stay commands). */
+const asNote = (asked: AgentRequest): AgentRequest => (asked.text === '' ? asked : { ...asked, note: true });
 
 /** What an understood agent mail does to the ticket as it is now: its next state, message and mail. */
 function decideAgentMail(

@@ -104,6 +104,12 @@ const MACRO_DOCUMENT_EXTENSIONS = [
   'wll',
 ] as const;
 
+/**
+ * A mail inside a mail (a forwarded `.eml`, Outlook's `.msg`): atende does not look inside it,
+ * and the program it holds opens from the agent's inbox as if it had been attached directly.
+ */
+const FORWARDED_MAIL_EXTENSIONS = ['eml', 'msg'] as const;
+
 /** Declared content types for the same things (exact, lower-case). */
 const DANGEROUS_CONTENT_TYPES = new Set([
   'application/x-msdownload',
@@ -126,12 +132,20 @@ const DANGEROUS_CONTENT_TYPES = new Set([
   'application/x-iso9660-image',
   'application/x-apple-diskimage',
   'application/vnd.microsoft.portable-executable',
+  // Forwarded mail: RFC 5322 (message/rfc822), RFC 6532 (message/global) and Outlook's own.
+  'message/rfc822',
+  'message/global',
+  'application/vnd.ms-outlook',
 ]);
 
 /** Office's macro-enabled types all say so: `application/vnd.ms-word.document.macroEnabled.12` … */
 const MACRO_ENABLED_TYPE = /macroenabled/i;
 
-const DANGEROUS_EXTENSIONS: ReadonlySet<string> = new Set([...EXECUTABLE_EXTENSIONS, ...MACRO_DOCUMENT_EXTENSIONS]);
+const DANGEROUS_EXTENSIONS: ReadonlySet<string> = new Set([
+  ...EXECUTABLE_EXTENSIONS,
+  ...MACRO_DOCUMENT_EXTENSIONS,
+  ...FORWARDED_MAIL_EXTENSIONS,
+]);
 
 /** The last extension, lower-case, without trailing dots or blanks (Windows drops them: `run.exe. ` runs). */
 export const lastExtension = (filename: string | null): string | null => {
@@ -141,13 +155,32 @@ export const lastExtension = (filename: string | null): string | null => {
   return dot < 0 ? null : trimmed.slice(dot + 1).toLowerCase();
 };
 
-/** Whether a file is kept but never forwarded, by its last extension or its declared type. */
+/**
+ * The name as a mail client may save it: the last part after a path separator, without what
+ * shows nothing (zero-width and bidi characters) or cannot be in a Windows name (`:*?"<>|`,
+ * controls), which clients drop. `setup.exe/`, `setup.exe:`, `setup.exe\u202e` and `setup.e\u200bxe`
+ * were forwarded as harmless names and can be saved as `setup.exe`.
+ */
+const savedName = (filename: string): string =>
+  (
+    filename
+      .split(/[/\\]+/u)
+      .filter((part) => part.trim() !== '')
+      .at(-1) ?? ''
+  ).replace(/[\p{Cf}\p{Cc}:*?"<>|]+/gu, '');
+
+const isDangerousName = (filename: string | null): boolean =>
+  filename !== null &&
+  [lastExtension(filename), lastExtension(savedName(filename))].some(
+    (extension) => extension !== null && DANGEROUS_EXTENSIONS.has(extension),
+  );
+
+/** Whether a file is kept but never forwarded, by its last extension (as written or as saved) or its declared type. */
 export const isDangerousAttachment = (file: {
   readonly filename: string | null;
   readonly contentType: string;
 }): boolean => {
-  const extension = lastExtension(file.filename);
-  if (extension !== null && DANGEROUS_EXTENSIONS.has(extension)) return true;
+  if (isDangerousName(file.filename)) return true;
   const type = file.contentType.trim().toLowerCase().split(';')[0]!.trim();
   return DANGEROUS_CONTENT_TYPES.has(type) || MACRO_ENABLED_TYPE.test(type);
 };

@@ -44,6 +44,11 @@ export interface InboundMail {
   /** The author (see `fromSource`); null when no header names one. */
   readonly from: MailAddress | null;
   readonly fromSource: SenderSource;
+  /**
+   * How many mailboxes the From fields name together: RFC 5322 §3.6.2 allows several authors
+   * (and a broken mail several From fields); `from` is the first of them.
+   */
+  readonly authorCount: number;
   readonly to: readonly MailAddress[];
   readonly cc: readonly MailAddress[];
   readonly replyTo: readonly MailAddress[];

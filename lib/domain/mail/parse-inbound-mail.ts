@@ -57,6 +57,7 @@ async function parsePrepared(raw: Buffer, limits: MailLimits): Promise<InboundMa
   return {
     from,
     fromSource,
+    authorCount: readMailboxes(headers.get('from') ?? []).length,
     to: readMailboxes(headers.get('to') ?? []),
     cc: readMailboxes(headers.get('cc') ?? []),
     replyTo: readMailboxes(headers.get('reply-to') ?? []),

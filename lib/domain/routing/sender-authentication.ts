@@ -16,6 +16,8 @@ export interface SenderEvidence {
   readonly verdicts?: InboundVerdicts | undefined;
   /** The SMTP AUTH identity the mail was submitted with (the local listener), lower-cased. */
   readonly submittedBy?: string | null | undefined;
+  /** How many authors the From fields name (InboundMail.authorCount); one when absent. */
+  readonly authorCount?: number | undefined;
 }
 
 const domainOf = (address: string): string => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
@@ -34,6 +36,10 @@ export function domainsAlign(a: string, b: string): boolean {
 
 export function authenticateSender(from: string, evidence: SenderEvidence): SenderAuthentication {
   const sender = from.toLowerCase();
+  // `From: carla@example.com, mallory@evil.example`: a DMARC or SMTP AUTH pass may vouch for
+  // Mallory's domain, and nothing says which author it was (RFC 7489 §6.6.1 leaves it open).
+  // That mail relayed #resolve as Carla's: several authors prove none of them.
+  if ((evidence.authorCount ?? 1) > 1) return 'unverified';
   const submittedBy = evidence.submittedBy?.toLowerCase();
   if (submittedBy) return submittedBy === sender ? 'authenticated' : 'failed';
 

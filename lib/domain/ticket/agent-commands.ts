@@ -1,4 +1,5 @@
 import type { TicketStatus } from '../policy/policy-schema.ts';
+import { argumentOf, commandLine, commandView, noteLead } from './agent-command-lines.ts';
 import type { CommandVocabulary } from './agent-command-vocabulary.ts';
 import {
   type AgentCommandKind,
@@ -75,11 +76,6 @@ const MAX_SHOWN_CHARS = 80;
 /** The agent is told about this many problems at most: a mail of ten thousand bad lines gets a short answer. */
 const MAX_PROBLEMS = 20;
 
-/** `#` (or the full-width `＃`), the name, and the rest of the line. One pass: `+` then `.*` never backtracks. */
-const COMMAND_LINE = /^[ \t]*[#\uff03]([\p{L}\p{M}]+)(.*)$/su;
-/** A lead is short: a longer start of a line before a colon is no `Internal:`. */
-const MAX_LEAD_CHARS = 20;
-
 const shown = (text: string): string => (text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}…` : text);
 
 /**
@@ -104,7 +100,7 @@ export function readAgentCommands(text: string, vocabulary: CommandVocabulary): 
   let noteFirstWords = '';
 
   for (let index = 0; index < lines.length; index += 1) {
-    const line = lines[index]!;
+    const line = commandView(lines[index]!);
     if (line.trim() === '') continue;
     const lead = noteLead(line, NOTE_LEADS);
     if (lead !== null) {
@@ -114,13 +110,13 @@ export function readAgentCommands(text: string, vocabulary: CommandVocabulary): 
       textStart = index + 1;
       break;
     }
-    const match = COMMAND_LINE.exec(line);
+    const match = commandLine(line);
     if (!match) {
       textStart = index;
       break;
     }
-    const name = match[1]!;
-    const argument = argumentOf(match[2]!);
+    const name = match.name;
+    const argument = argumentOf(match.rest);
     const kind = COMMAND_BY_NAME.get(foldWord(name));
     const at = { line: index + 1, command: shown(`#${name}`) };
     if (kind === undefined) {
@@ -145,9 +141,9 @@ export function readAgentCommands(text: string, vocabulary: CommandVocabulary): 
   }
 
   for (let index = textStart; index < lines.length; index += 1) {
-    const line = lines[index]!;
-    const match = COMMAND_LINE.exec(line);
-    const known = match !== null && COMMAND_BY_NAME.has(foldWord(match[1]!));
+    const line = commandView(lines[index]!);
+    const match = commandLine(line);
+    const known = match !== null && COMMAND_BY_NAME.has(foldWord(match.name));
     if (known || noteLead(line, UNMISTAKABLE_NOTE_LEADS) !== null)
       problems.push(problem('after-text', { line: index + 1, command: shown(line.trim()) }, {}));
     if (problems.length >= MAX_PROBLEMS) break;
@@ -160,19 +156,6 @@ export function readAgentCommands(text: string, vocabulary: CommandVocabulary): 
   if (problems.length > 0)
     return { outcome: 'problems', problems: problems.sort((a, b) => a.line - b.line).slice(0, MAX_PROBLEMS) };
   return { outcome: 'read', request };
-}
-
-/** The arguments after the name: an optional colon, spaces around it dropped (string steps, no regex). */
-function argumentOf(rest: string): string {
-  const trimmed = rest.trim();
-  return (trimmed.startsWith(':') ? trimmed.slice(1) : trimmed).trim();
-}
-
-/** The words after `Internal:` when the line starts with one of `leads` and its colon; null otherwise. */
-function noteLead(line: string, leads: readonly string[]): string | null {
-  const colon = line.indexOf(':');
-  if (colon < 0 || colon > MAX_LEAD_CHARS + line.length - line.trimStart().length) return null;
-  return leads.includes(foldWord(line.slice(0, colon))) ? line.slice(colon + 1).trim() : null;
 }
 
 type Read =
