@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStackProcess, startLocalStackProcess } from '../support/local-stack-process.ts';
+import { repositoryPath } from '../support/policy-fixtures.ts';
 import { runCli } from '../support/run-cli.ts';
 
 /**
@@ -237,5 +239,20 @@ describe('agents by e-mail on the local stack', () => {
     for (const text of followUps) expect(collected[0]!.text).toContain(text);
     // The customer got one acknowledgement, for the ticket, and nothing for the follow-ups.
     expect((await mailTo(opened.address)).map((mail) => mail.messageId)).toEqual([opened.ack.messageId]);
+  }, 60_000);
+
+  it("runs the README's command mail: #prioridad alta and #tomar change ticket 1000 and Alice is told", async () => {
+    const command = readFileSync(repositoryPath('README.md'), 'utf8')
+      .split('\n')
+      .find((line) => line.startsWith('python3 -c "import smtplib') && line.includes('#prioridad alta'));
+    expect(command).toBeDefined();
+    const before = (await mailTo('alice@example.com')).length;
+
+    execFileSync('sh', ['-c', command!.replaceAll('2525', stack.environment.ATENDE_SMTP_PORT)], { stdio: 'pipe' });
+
+    const shown = await ticket(1000);
+    expect(shown).toMatchObject({ priority: 'high', assignee: 'alice@example.com' });
+    const confirmation = (await mailTo('alice@example.com')).slice(before);
+    expect(confirmation.map((mail) => mail.subject)).toEqual(['Commands applied: [Atende #1000] Printer offline']);
   }, 60_000);
 });
