@@ -46,6 +46,8 @@ export interface TicketEvent {
   readonly key: string;
   readonly now: number;
   readonly rawKey: string | null;
+  /** A hash of what the event said, remembered on its receipt (web-form idempotency). */
+  readonly fingerprint?: string;
 }
 
 export const eventTime = (event: TicketEvent): string => new Date(event.now).toISOString();
@@ -84,6 +86,7 @@ export function receiptFor(
     owed,
     completedAt: settled ? at : null,
     leaseUntil: settled ? null : new Date(event.now + RECEIPT_LEASE_MS).toISOString(),
+    ...(event.fingerprint === undefined ? {} : { fingerprint: event.fingerprint }),
   };
 }
 

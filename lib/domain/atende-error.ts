@@ -64,7 +64,9 @@ export type ErrorCode =
   | 'attachment.notFound'
   | 'attachment.invalidKey'
   | 'attachment.contentMismatch'
-  | 'cli.ambiguousAttachment';
+  | 'cli.ambiguousAttachment'
+  | 'web.idempotencyConflict'
+  | 'web.invalidSubmission';
 
 export class AtendeError extends Error {
   readonly code: ErrorCode;

@@ -178,6 +178,15 @@ export const ticketStoreContract = (freshStore: () => Promise<TicketStore>, opti
       expect(await store.getReceipt(receipt.key)).toEqual(receipt);
     });
 
+    it("keeps the fingerprint of a receipt's event, so a web-form key reused with other words is told apart", async () => {
+      const store = await freshStore();
+      const receipt = aReceipt({ key: 'web:form-key-1', fingerprint: 'sha256:0f1e' });
+
+      await store.recordReceipt(receipt);
+
+      expect(await store.getReceipt(receipt.key)).toEqual(receipt);
+    });
+
     it('knows no receipt it was never given', async () => {
       const store = await freshStore();
 

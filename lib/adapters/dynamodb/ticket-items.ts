@@ -220,6 +220,7 @@ const ReceiptSchema = z.object({
   owed: z.array(OwedEffectSchema),
   completedAt: nullableInstant.default(null),
   leaseUntil: nullableInstant,
+  fingerprint: z.string().optional(),
 }) satisfies z.ZodType<InboundReceipt>;
 
 /** The lease a receipt stored before leases existed had: its first attempt's, which began at `at`. */

@@ -18,6 +18,7 @@ import { isOpenStatus, type Ticket } from '../../domain/ticket/ticket.ts';
  * |            |                     |                            | byListing:   CUSTOMERS / ACTIVE|SUSPENDED#<key>   |
  * | quarantine | Q#<key>             | Q                          | byListing:   QUARANTINE / <at>#<key>              |
  * | threadClaim| TC#<sha256 of claim>| TC                         | (none; TTL on expiresAtEpoch)                     |
+ * | requestCounter | RC#<sha256 of name@window> | RC             | (none; TTL on expiresAtEpoch; dynamodb-request-counters.ts) |
  *
  * The requester index sorts `CLOSED#…` < `CUSTOMER` < `OPEN#…` (L < U, C < O), so one
  * Query with `requesterSk >= CUSTOMER` returns an address's customer record and its open
@@ -32,7 +33,8 @@ export type Entity =
   | 'counter'
   | 'customer'
   | 'quarantine'
-  | 'threadClaim';
+  | 'threadClaim'
+  | 'requestCounter';
 
 export interface TableKey {
   readonly pk: string;

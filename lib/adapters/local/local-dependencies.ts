@@ -4,12 +4,14 @@ import type { IngestEmailDeps } from '../../application/ingest-email.ts';
 import type { Clock } from '../../application/ports/clock.ts';
 import type { RecordSurveyAnswerDeps } from '../../application/record-survey-answer.ts';
 import { SignedSurveyLinks } from '../../application/signed-survey-links.ts';
+import type { SubmitWebFormDeps } from '../../application/submit-web-form.ts';
 import { SlaClock } from '../../domain/sla/sla-schedule.ts';
 import { FileAttachmentStore } from '../attachments/file-attachment-store.ts';
 import { LocalStackClock } from '../clock/local-stack-clock.ts';
 import { localDynamoDbClientConfig } from '../dynamodb/dynamodb-local.ts';
 import { DynamoDbTicketStore } from '../dynamodb/dynamodb-ticket-store.ts';
 import { LocalMailer } from '../mail/local-mailer.ts';
+import { NumberedStatusLinks } from '../memory/numbered-status-links.ts';
 import { loadPolicyFile } from '../policy-file.ts';
 import { FileRawMailStore } from '../raw-mail/file-raw-mail-store.ts';
 import { HandlebarsNotificationRenderer } from '../templates/handlebars-notification-renderer.ts';
@@ -24,8 +26,10 @@ export const rawMailDirectory = (config: LocalStackConfig): string => join(confi
 export const attachmentDirectory = (config: Pick<LocalStackConfig, 'dataDirectory'>): string =>
   join(config.dataDirectory, 'attachments');
 
-export interface LocalDependencies extends IngestEmailDeps, RecordSurveyAnswerDeps {
+export interface LocalDependencies extends IngestEmailDeps, RecordSurveyAnswerDeps, SubmitWebFormDeps {
   readonly dynamodb: DynamoDBClient;
+  /** The stack's HTTP server as customers' links name it: `http://127.0.0.1:<ATENDE_HTTP_PORT>`. */
+  readonly publicUrl: string;
   readonly store: DynamoDbTicketStore;
   readonly rawMail: FileRawMailStore;
   readonly attachments: FileAttachmentStore;
@@ -52,6 +56,7 @@ export async function localDependencies(
     localSurveySecret({ dataDirectory: config.dataDirectory, override: config.surveySecret }),
   ]);
   const client = new DynamoDBClient(localDynamoDbClientConfig(config.dynamodbEndpoint));
+  const publicUrl = `http://127.0.0.1:${config.httpPort}`;
   const mailer = new LocalMailer({ endpoint: config.sesEndpoint, dataDirectory: config.dataDirectory, clock });
   return {
     dynamodb: client,
@@ -64,9 +69,12 @@ export async function localDependencies(
     renderer,
     clock,
     timers: new LocalTimers(config.dataDirectory),
+    publicUrl,
+    // Until the signed status token (customer pages) lands: links that name the ticket's number.
+    statusLinks: new NumberedStatusLinks(publicUrl),
     surveyLinks: new SignedSurveyLinks({
       secret: surveySecret,
-      baseUrl: `http://127.0.0.1:${config.httpPort}`,
+      baseUrl: publicUrl,
       policy,
       clock,
     }),

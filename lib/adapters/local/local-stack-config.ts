@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isMailableAddress } from '../../domain/mail/mailable-address.ts';
 import { SURVEY_SECRET_MIN_BYTES } from '../../domain/ticket/survey-token.ts';
 import { readEnvironment } from '../config/environment.ts';
+import { WebFormEnvironment } from '../config/web-form-environment.ts';
 import { DEFAULT_POLICY_PATH } from '../policy-file.ts';
 
 const Port = z.coerce.number().int().min(1).max(65_535);
@@ -70,6 +71,7 @@ export const LocalStackEnvironment = {
   ATENDE_SMTP_USERS: SmtpUsersVariable,
   /** The secret survey links are signed with; default: one generated into `<data dir>/survey-secret`. */
   ATENDE_SURVEY_SECRET: SurveySecretVariable,
+  ...WebFormEnvironment,
 };
 
 export interface LocalStackConfig {
@@ -84,6 +86,10 @@ export interface LocalStackConfig {
   readonly smtpUsers: SmtpUsers;
   /** ATENDE_SURVEY_SECRET, when set: it replaces the secret file of the data directory. */
   readonly surveySecret: string | undefined;
+  /** ATENDE_CORS_ORIGINS: sites that may post to POST /tickets from a browser. */
+  readonly corsOrigins: readonly string[];
+  /** ATENDE_WEBFORM_SECRET, when set: POST /tickets takes signed posts only. */
+  readonly webFormSecret: string | null;
   readonly tableName: string;
   readonly dynamodbEndpoint: string;
   readonly sesEndpoint: string;
@@ -103,6 +109,8 @@ export function localStackConfig(environment: NodeJS.ProcessEnv = process.env): 
     policyPath: resolve(variables.ATENDE_POLICY),
     smtpUsers: variables.ATENDE_SMTP_USERS,
     surveySecret: variables.ATENDE_SURVEY_SECRET,
+    corsOrigins: variables.ATENDE_CORS_ORIGINS,
+    webFormSecret: variables.ATENDE_WEBFORM_SECRET,
     tableName: LOCAL_TABLE_NAME,
     dynamodbEndpoint: `http://127.0.0.1:${variables.ATENDE_DDB_PORT}`,
     sesEndpoint: `http://127.0.0.1:${variables.ATENDE_SES_PORT}`,

@@ -5,7 +5,9 @@ import { fireTimer } from '../../application/fire-timer.ts';
 import { type InboundEmail, ingestEmail } from '../../application/ingest-email.ts';
 import { supportAddresses } from '../../domain/routing/support-routing.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/dynamodb-local.ts';
+import { DynamoDbRequestCounters } from '../dynamodb/dynamodb-request-counters.ts';
 import { createTicketTable } from '../dynamodb/ticket-table.ts';
+import { ticketApiRoute } from '../http/ticket-api.ts';
 import { type SesEmulator, startSesEmulator } from '../mail/ses-emulator.ts';
 import { SurveyPage } from '../templates/survey-page.ts';
 import { type LocalDependencies, localDependencies } from './local-dependencies.ts';
@@ -74,6 +76,15 @@ export async function startLocalStack(
     const http: LocalHttpServer = await startLocalHttpServer({
       port: config.httpPort,
       survey: { deps: dependencies, page: await SurveyPage.load(), log },
+      routes: [
+        ticketApiRoute({
+          deps: dependencies,
+          counters: new DynamoDbRequestCounters({ client: dependencies.dynamodb, tableName: config.tableName }),
+          corsOrigins: [...config.corsOrigins, new URL(dependencies.publicUrl).origin],
+          signatureSecret: config.webFormSecret,
+          log,
+        }),
+      ],
       checks: {
         dynamodb: async () => {
           await dependencies.store.getTicket(0);

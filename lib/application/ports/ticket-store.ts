@@ -109,6 +109,8 @@ export interface InboundReceipt {
    * effect at once. Null once nothing is owed.
    */
   readonly leaseUntil: string | null;
+  /** What the event said, hashed (a web-form body): the same key with other words is refused, not replayed. */
+  readonly fingerprint?: string;
 }
 
 /**

@@ -1,0 +1,34 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { readEnvironment } from '../config/environment.ts';
+import { WebFormEnvironment } from '../config/web-form-environment.ts';
+import { DynamoDbRequestCounters } from '../dynamodb/dynamodb-request-counters.ts';
+import type { HttpRoute } from '../http/http-exchange.ts';
+import { ticketApiRoute } from '../http/ticket-api.ts';
+import { NumberedStatusLinks } from '../memory/numbered-status-links.ts';
+import { awsIngestDependencies, InboundEmailEnvironment } from './aws-ingest-dependencies.ts';
+
+/**
+ * The web-form Lambda's routes on AWS, built once per cold start from the kernel's dependencies
+ * (aws-ingest-dependencies.ts) and the web form's variables.
+ */
+export async function awsWebFormRoutes(environment: NodeJS.ProcessEnv): Promise<readonly HttpRoute[]> {
+  const config = readEnvironment(
+    {
+      ...WebFormEnvironment,
+      ATENDE_TABLE_NAME: InboundEmailEnvironment.ATENDE_TABLE_NAME,
+      ATENDE_PUBLIC_URL: InboundEmailEnvironment.ATENDE_PUBLIC_URL,
+    },
+    environment,
+  );
+  const deps = await awsIngestDependencies(environment);
+  return [
+    ticketApiRoute({
+      // Until the signed status token (customer pages) lands: links that name the ticket's number.
+      deps: { ...deps, statusLinks: new NumberedStatusLinks(config.ATENDE_PUBLIC_URL) },
+      counters: new DynamoDbRequestCounters({ client: new DynamoDBClient({}), tableName: config.ATENDE_TABLE_NAME }),
+      corsOrigins: [...config.ATENDE_CORS_ORIGINS, new URL(config.ATENDE_PUBLIC_URL).origin],
+      signatureSecret: config.ATENDE_WEBFORM_SECRET,
+      log: (line) => console.error(JSON.stringify({ level: 'error', code: 'web.failed', line })),
+    }),
+  ];
+}

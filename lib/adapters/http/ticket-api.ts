@@ -1,0 +1,132 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { RequestCounters } from '../../application/ports/request-counters.ts';
+import { type SubmitWebFormDeps, submitWebForm, type WebFormOutcome } from '../../application/submit-web-form.ts';
+import { isAtendeError } from '../../domain/atende-error.ts';
+import { type HttpRequest, type HttpResponse, type HttpRoute, jsonResponse } from './http-exchange.ts';
+import { readTicketSubmission, SUBMISSION_CONTENT_TYPES, TICKET_BODY_MAX_BYTES } from './ticket-submission.ts';
+
+export const TICKETS_PATH = '/tickets';
+
+export interface RequestLimit {
+  readonly max: number;
+  readonly windowMs: number;
+}
+
+export interface TicketApiOptions {
+  readonly deps: SubmitWebFormDeps;
+  readonly counters: RequestCounters;
+  /** Origins a browser may post from (`ATENDE_CORS_ORIGINS` and the deployment's own), as `scheme://host[:port]`. */
+  readonly corsOrigins: readonly string[];
+  /** `ATENDE_WEBFORM_SECRET`: when set, every post must carry `X-Atende-Signature: sha256=<hex HMAC of the body>`. */
+  readonly signatureSecret: string | null;
+  readonly perAddress?: RequestLimit;
+  /** Not applied to signed posts: a company's backend posts for all its customers from one address. */
+  readonly perIp?: RequestLimit;
+  readonly log?: (line: string) => void;
+}
+
+export const DEFAULT_PER_ADDRESS_LIMIT: RequestLimit = { max: 10, windowMs: 60 * 60_000 };
+export const DEFAULT_PER_IP_LIMIT: RequestLimit = { max: 100, windowMs: 60 * 60_000 };
+
+const ALLOWED_HEADERS = 'content-type, idempotency-key, x-atende-signature';
+const MAX_IDEMPOTENCY_KEY = 255;
+
+const fieldErrors = (status: number, field: string, message: string, headers: Record<string, string> = {}) =>
+  jsonResponse(status, { errors: [{ field, message }] }, headers);
+
+/**
+ * `POST /tickets`: a web-form post (JSON or form-encoded) opens a ticket, `201 {number, statusUrl}`.
+ * In order: CORS (a browser's Origin must be configured), the body limit (413), the signature
+ * when a secret is set (401), the content type (415), the fields (400, each named), the per-IP
+ * and per-address limits (429 with Retry-After), then submitWebForm (422 for a reused
+ * Idempotency-Key with other words). A filled honeypot is a 400 naming it: a person who sees the
+ * field (no stylesheet, a screen reader) reads "leave this empty" next to it and can fix it.
+ */
+export function ticketApiRoute(options: TicketApiOptions): HttpRoute {
+  return async (request) => {
+    if (request.path !== TICKETS_PATH) return null;
+    const origin = request.headers['origin'] ?? null;
+    const allowed = origin !== null && options.corsOrigins.includes(origin);
+    const cors: Record<string, string> = allowed
+      ? { 'access-control-allow-origin': origin, vary: 'origin', 'access-control-expose-headers': 'retry-after' }
+      : { vary: 'origin' };
+    if (request.method === 'OPTIONS') {
+      const preflight: Record<string, string> = allowed
+        ? {
+            'access-control-allow-methods': 'POST',
+            'access-control-allow-headers': ALLOWED_HEADERS,
+            'access-control-max-age': '600',
+          }
+        : {};
+      return { status: 204, headers: { ...cors, ...preflight, 'cache-control': 'no-store' }, body: '' };
+    }
+    if (request.method !== 'POST') return jsonResponse(405, { errors: [] }, { allow: 'POST, OPTIONS' });
+    const answer = await answerPost(options, request, origin !== null && !allowed);
+    return { ...answer, headers: { ...answer.headers, ...cors } };
+  };
+}
+
+async function answerPost(
+  options: TicketApiOptions,
+  request: HttpRequest,
+  foreignOrigin: boolean,
+): Promise<HttpResponse> {
+  const { deps } = options;
+  // A plain HTML form on another site needs no preflight: its posts are refused here.
+  if (foreignOrigin) return fieldErrors(403, 'origin', 'This origin may not post tickets.');
+  if (request.body.length > TICKET_BODY_MAX_BYTES) {
+    return fieldErrors(413, 'body', `The request body is larger than ${TICKET_BODY_MAX_BYTES} bytes.`);
+  }
+  const signed = options.signatureSecret !== null;
+  if (signed && !signatureMatches(options.signatureSecret!, request)) {
+    return fieldErrors(401, 'x-atende-signature', 'The request is not signed with the configured secret.');
+  }
+  const reading = readTicketSubmission(deps.policy, request);
+  if (reading.kind === 'unsupported-type') {
+    return fieldErrors(415, 'content-type', `Send ${SUBMISSION_CONTENT_TYPES.join(' or ')}.`, {
+      'accept-post': SUBMISSION_CONTENT_TYPES.join(', '),
+    });
+  }
+  if (reading.kind === 'invalid') return jsonResponse(400, { errors: reading.errors });
+  const idempotencyKey = request.headers['idempotency-key']?.trim() || null;
+  if (idempotencyKey !== null && idempotencyKey.length > MAX_IDEMPOTENCY_KEY) {
+    return fieldErrors(400, 'idempotency-key', `An Idempotency-Key has at most ${MAX_IDEMPOTENCY_KEY} characters.`);
+  }
+  const now = deps.clock.now();
+  const limits: [string, RequestLimit][] = [
+    [`address:${reading.submission.email}`, options.perAddress ?? DEFAULT_PER_ADDRESS_LIMIT],
+  ];
+  if (!signed && request.sourceIp !== null)
+    limits.unshift([`ip:${request.sourceIp}`, options.perIp ?? DEFAULT_PER_IP_LIMIT]);
+  for (const [name, limit] of limits) {
+    const windowEndsAt = (Math.floor(now / limit.windowMs) + 1) * limit.windowMs;
+    if ((await options.counters.increment(name, windowEndsAt)) > limit.max) {
+      const retryAfter = String(Math.max(1, Math.ceil((windowEndsAt - now) / 1000)));
+      return fieldErrors(429, name.startsWith('ip:') ? 'body' : 'email', 'Too many tickets; try again later.', {
+        'retry-after': retryAfter,
+      });
+    }
+  }
+  let outcome: WebFormOutcome;
+  try {
+    outcome = await submitWebForm(deps, { submission: reading.submission, idempotencyKey });
+  } catch (error) {
+    if (isAtendeError(error, 'web.idempotencyConflict')) {
+      return fieldErrors(422, 'idempotency-key', 'This Idempotency-Key was used for another submission.');
+    }
+    if (isAtendeError(error, 'inbound.inProgress')) {
+      return fieldErrors(409, 'idempotency-key', 'This submission is still being processed.', { 'retry-after': '5' });
+    }
+    options.log?.(`POST /tickets: ${error instanceof Error ? error.message : String(error)}`);
+    return fieldErrors(503, 'body', 'The ticket could not be opened now; try again later.', { 'retry-after': '30' });
+  }
+  if (outcome.outcome === 'not-opened') return jsonResponse(202, { number: null, statusUrl: null });
+  return jsonResponse(201, { number: outcome.number, statusUrl: outcome.statusUrl });
+}
+
+/** `sha256=<hex>` of the body's HMAC-SHA256 with the secret, compared in constant time. */
+function signatureMatches(secret: string, request: HttpRequest): boolean {
+  const given = Buffer.from(request.headers['x-atende-signature'] ?? '', 'utf8');
+  const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(request.body).digest('hex')}`, 'utf8');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalStackProcess, startLocalStackProcess } from '../support/local-stack-process.ts';
+import { runCli } from '../support/run-cli.ts';
+
+/** The issue's acceptance curl against the running local stack: POST /tickets, then the outbox. */
+interface OutboxMail {
+  to: string[];
+  subject: string;
+  text: string;
+}
+
+let stack: LocalStackProcess;
+let base: string;
+
+beforeAll(async () => {
+  stack = await startLocalStackProcess();
+  Object.assign(process.env, stack.environment);
+  base = `http://127.0.0.1:${stack.environment.ATENDE_HTTP_PORT}`;
+}, 60_000);
+afterAll(async () => {
+  expect(await stack?.stop()).toBe(0);
+});
+
+const postTicket = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
+  fetch(`${base}/tickets`, { method: 'POST', headers, body });
+
+describe('POST /tickets on the local stack', () => {
+  it("answers the README's curl with 201, and Ana gets a Portuguese acknowledgement in the outbox", async () => {
+    const answer = await postTicket(
+      '{"name":"Ana","email":"ana@example.org","subject":"Fatura","message":"Olá","locale":"pt-BR"}',
+    );
+
+    expect(answer.status).toBe(201);
+    const { number, statusUrl } = (await answer.json()) as { number: number; statusUrl: string };
+    expect(statusUrl).toBe(`${base}/t/${number}`);
+    const run = await runCli('outbox', '--json');
+    const toAna = (JSON.parse(run.stdout) as OutboxMail[]).filter((mail) => mail.to.includes('ana@example.org'));
+    expect(toAna).toHaveLength(1);
+    expect(toAna[0]!.subject).toContain(`#${number}`);
+    expect(toAna[0]!.text).toContain('Olá, Ana');
+  });
+
+  it('answers junk and the wrong content type with 400 and 415, and keeps /health answering', async () => {
+    expect((await postTicket('[]')).status).toBe(400);
+    expect((await postTicket('{"name":', { 'content-type': 'application/json' })).status).toBe(400);
+    expect((await postTicket('hello', { 'content-type': 'text/plain' })).status).toBe(415);
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+  });
+});

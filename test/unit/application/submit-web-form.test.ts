@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { NumberedStatusLinks } from '../../../lib/adapters/memory/numbered-status-links.ts';
+import {
+  type SubmitWebFormDeps,
+  submitWebForm,
+  type WebFormSubmission,
+} from '../../../lib/application/submit-web-form.ts';
+import { isAtendeError } from '../../../lib/domain/atende-error.ts';
+import { pipeline } from '../../support/ingest-pipeline.ts';
+
+const ana: WebFormSubmission = {
+  name: 'Ana',
+  email: 'ana@example.org',
+  subject: 'Fatura',
+  message: 'Olá, a fatura de novembro veio em dobro.',
+  priority: null,
+  queue: null,
+  locale: 'pt-BR',
+  phone: null,
+};
+
+function webForm() {
+  const run = pipeline();
+  const deps: SubmitWebFormDeps = { ...run.deps, statusLinks: new NumberedStatusLinks('https://support.example.test') };
+  return { ...run, deps };
+}
+
+describe('submitWebForm', () => {
+  it("opens a web ticket and acknowledges it in the requester's language, answering its number and status link", async () => {
+    const { deps, store, sentTo } = webForm();
+
+    const answer = await submitWebForm(deps, { submission: ana, idempotencyKey: null });
+
+    expect(answer).toEqual({ outcome: 'opened', number: expect.any(Number), statusUrl: expect.any(String) });
+    if (answer.outcome !== 'opened') throw new Error('not opened');
+    expect(answer.statusUrl).toBe(`https://support.example.test/t/${answer.number}`);
+    const ticket = await store.getTicket(answer.number);
+    expect(ticket).toMatchObject({
+      channel: 'web',
+      locale: 'pt-BR',
+      requester: 'ana@example.org',
+      requesterName: 'Ana',
+    });
+    const acknowledgement = sentTo('ana@example.org');
+    expect(acknowledgement).toHaveLength(1);
+    expect(acknowledgement[0]!.text).toContain('Olá, Ana');
+  });
+
+  it('answers the same key again with the same ticket and creates nothing new', async () => {
+    const { deps, mailer } = webForm();
+    const first = await submitWebForm(deps, { submission: ana, idempotencyKey: 'order-77' });
+    const sentBefore = mailer.sent.length;
+
+    const again = await submitWebForm(deps, { submission: ana, idempotencyKey: 'order-77' });
+
+    expect(again).toEqual(first);
+    expect(mailer.sent).toHaveLength(sentBefore);
+  });
+
+  it('refuses the same key with other words (web.idempotencyConflict) and opens nothing for them', async () => {
+    const { deps, mailer } = webForm();
+    await submitWebForm(deps, { submission: ana, idempotencyKey: 'order-77' });
+    const sentBefore = mailer.sent.length;
+
+    const other = submitWebForm(deps, {
+      submission: { ...ana, message: 'Outra coisa' },
+      idempotencyKey: 'order-77',
+    });
+
+    await expect(other).rejects.toSatisfy((error) => isAtendeError(error, 'web.idempotencyConflict'));
+    expect(mailer.sent).toHaveLength(sentBefore);
+  });
+
+  it('opens one ticket for the same words posted twice without a key (a double click)', async () => {
+    const { deps, mailer } = webForm();
+    const first = await submitWebForm(deps, { submission: ana, idempotencyKey: null });
+    const sentBefore = mailer.sent.length;
+
+    expect(await submitWebForm(deps, { submission: ana, idempotencyKey: null })).toEqual(first);
+    expect(mailer.sent).toHaveLength(sentBefore);
+  });
+
+  it('opens the ticket in the queue and with the priority the form names, and keeps the phone for the agents', async () => {
+    const { deps, store, policy } = webForm();
+    const queue = policy.queues.at(-1)!.name;
+    const priority = policy.priorities.levels[0]!.name;
+
+    const answer = await submitWebForm(deps, {
+      submission: { ...ana, queue, priority, phone: '+55 11 5555-0100' },
+      idempotencyKey: null,
+    });
+
+    if (answer.outcome !== 'opened') throw new Error('not opened');
+    expect(await store.getTicket(answer.number)).toMatchObject({ queue, priority });
+    const [message] = await store.listMessages(answer.number);
+    expect(message!.text).toContain('+55 11 5555-0100');
+  });
+});
