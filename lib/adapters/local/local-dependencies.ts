@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { IngestEmailDeps } from '../../application/ingest-email.ts';
 import type { Clock } from '../../application/ports/clock.ts';
 import type { RecordSurveyAnswerDeps } from '../../application/record-survey-answer.ts';
+import { SignedStatusLinks } from '../../application/signed-status-links.ts';
 import { SignedSurveyLinks } from '../../application/signed-survey-links.ts';
 import { SlaClock } from '../../domain/sla/sla-schedule.ts';
 import { FileAttachmentStore } from '../attachments/file-attachment-store.ts';
@@ -33,6 +34,8 @@ export interface LocalDependencies extends IngestEmailDeps, RecordSurveyAnswerDe
   readonly timers: LocalTimers;
   /** Signed with the stack's secret, pointing at its HTTP server: `http://127.0.0.1:<ATENDE_HTTP_PORT>/survey/<token>`. */
   readonly surveyLinks: SignedSurveyLinks;
+  /** Signed with the same secret (kept apart by purpose), pointing at the same server: `/t/<token>`. */
+  readonly statusLinks: SignedStatusLinks;
   /** Closes network clients so a command can exit at once. */
   close(): void;
 }
@@ -65,6 +68,12 @@ export async function localDependencies(
     clock,
     timers: new LocalTimers(config.dataDirectory),
     surveyLinks: new SignedSurveyLinks({
+      secret: surveySecret,
+      baseUrl: `http://127.0.0.1:${config.httpPort}`,
+      policy,
+      clock,
+    }),
+    statusLinks: new SignedStatusLinks({
       secret: surveySecret,
       baseUrl: `http://127.0.0.1:${config.httpPort}`,
       policy,
