@@ -2,6 +2,7 @@ import type { HttpRequest, HttpResponse } from '../../lib/adapters/http/http-exc
 import { statusPageRoute } from '../../lib/adapters/http/status-page.ts';
 import { TicketStatusPage } from '../../lib/adapters/templates/ticket-status-page.ts';
 import type { StatusPageDeps } from '../../lib/application/customer-status-page.ts';
+import type { TicketStore } from '../../lib/application/ports/ticket-store.ts';
 import type { SignedStatusLinks } from '../../lib/application/signed-status-links.ts';
 import { AUTHENTICATED, pipeline, ticketNumberOf } from './ingest-pipeline.ts';
 
@@ -37,8 +38,8 @@ export const bodyOf = (response: HttpResponse | null): string => {
  * The in-memory pipeline with one ticket opened by mail, the status page route over it, and the
  * path of the status link its acknowledgement carries.
  */
-export async function statusPageFixture(mail: { subject?: string; text?: string } = {}) {
-  const setup = pipeline();
+export async function statusPageFixture(mail: { subject?: string; text?: string; store?: TicketStore } = {}) {
+  const setup = pipeline('default.yaml', mail.store ? { store: mail.store } : {});
   const number = ticketNumberOf(
     await setup.receive({
       subject: mail.subject ?? 'Invoice missing',

@@ -1,4 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { HttpRoute } from '../http/http-exchange.ts';
+import { answerWithRoutes } from './node-http-routes.ts';
 import { answerSurveyRequest, SURVEY_PATH_PREFIX, type SurveyRoute } from './survey-http.ts';
 
 /** A part of the local stack and whether it answers right now. */
@@ -12,13 +14,15 @@ export interface LocalHttpServer {
 /**
  * The local stack's HTTP side: `GET /health` answers 200 with every part's state when all of
  * them are ready, 503 otherwise; `GET|POST /survey/<token>` answers the satisfaction survey
- * (survey-http.ts) when the survey route is given.
+ * (survey-http.ts) when the survey route is given; the HttpRoutes given (the status page …) are
+ * tried before the server's own.
  */
 export async function startLocalHttpServer(options: {
   port: number;
   host?: string;
   checks: Readonly<Record<string, HealthCheck>>;
   survey?: SurveyRoute;
+  routes?: readonly HttpRoute[];
 }): Promise<LocalHttpServer> {
   const server = createServer((request, response) => {
     void route(request, response, options).catch(() => {
@@ -44,7 +48,7 @@ export async function startLocalHttpServer(options: {
 async function route(
   request: IncomingMessage,
   response: ServerResponse,
-  options: { checks: Readonly<Record<string, HealthCheck>>; survey?: SurveyRoute },
+  options: { checks: Readonly<Record<string, HealthCheck>>; survey?: SurveyRoute; routes?: readonly HttpRoute[] },
 ): Promise<void> {
   const { checks } = options;
   const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -52,6 +56,7 @@ async function route(
     await answerSurveyRequest(options.survey, request, response, path);
     return;
   }
+  if (path !== '/health' && (await answerWithRoutes(options.routes ?? [], request, response))) return;
   if (request.method === 'GET' && path === '/health') {
     const entries = await Promise.all(
       Object.entries(checks).map(async ([name, check]) => [name, await check().catch(() => false)] as const),

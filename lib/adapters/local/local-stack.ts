@@ -6,8 +6,12 @@ import { type InboundEmail, ingestEmail } from '../../application/ingest-email.t
 import { supportAddresses } from '../../domain/routing/support-routing.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/dynamodb-local.ts';
 import { createTicketTable } from '../dynamodb/ticket-table.ts';
+import { pageStylesheetRoute } from '../http/html-page.ts';
+import { statusPageRoute } from '../http/status-page.ts';
 import { type SesEmulator, startSesEmulator } from '../mail/ses-emulator.ts';
+import { loadPageStylesheet } from '../templates/page-template.ts';
 import { SurveyPage } from '../templates/survey-page.ts';
+import { TicketStatusPage } from '../templates/ticket-status-page.ts';
 import { type LocalDependencies, localDependencies } from './local-dependencies.ts';
 import { type LocalHttpServer, startLocalHttpServer } from './local-http-server.ts';
 import type { LocalStackConfig } from './local-stack-config.ts';
@@ -74,6 +78,14 @@ export async function startLocalStack(
     const http: LocalHttpServer = await startLocalHttpServer({
       port: config.httpPort,
       survey: { deps: dependencies, page: await SurveyPage.load(), log },
+      routes: [
+        statusPageRoute({
+          deps: { ...dependencies, statusTokens: dependencies.statusLinks },
+          page: await TicketStatusPage.load(dependencies.policy),
+          log,
+        }),
+        pageStylesheetRoute(await loadPageStylesheet()),
+      ],
       checks: {
         dynamodb: async () => {
           await dependencies.store.getTicket(0);
