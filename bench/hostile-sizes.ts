@@ -17,6 +17,7 @@ import { RecordingTimers } from '../lib/adapters/memory/recording-timers.ts';
 import { loadPolicyFile } from '../lib/adapters/policy-file.ts';
 import { HandlebarsNotificationRenderer } from '../lib/adapters/templates/handlebars-notification-renderer.ts';
 import { ingestEmail } from '../lib/application/ingest-email.ts';
+import { SignedStatusLinks } from '../lib/application/signed-status-links.ts';
 import { SignedSurveyLinks } from '../lib/application/signed-survey-links.ts';
 import { SlaClock } from '../lib/domain/sla/sla-schedule.ts';
 import { saveReport } from './bench-report.ts';
@@ -53,6 +54,12 @@ const deps = {
   clock: new ManualClock(Date.parse('2026-11-23T15:00:00Z')),
   timers: new RecordingTimers(),
   surveyLinks: new SignedSurveyLinks({
+    secret: SURVEY_SECRET,
+    baseUrl: 'https://support.example.test',
+    policy,
+    clock: { now: () => Date.parse('2026-11-23T15:00:00Z') },
+  }),
+  statusLinks: new SignedStatusLinks({
     secret: SURVEY_SECRET,
     baseUrl: 'https://support.example.test',
     policy,

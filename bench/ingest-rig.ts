@@ -11,6 +11,7 @@ import { type IngestResult, ingestEmail } from '../lib/application/ingest-email.
 import type { Clock } from '../lib/application/ports/clock.ts';
 import type { OutgoingMail } from '../lib/application/ports/mailer.ts';
 import type { NotificationRenderer } from '../lib/application/ports/notification-renderer.ts';
+import { SignedStatusLinks } from '../lib/application/signed-status-links.ts';
 import { SignedSurveyLinks } from '../lib/application/signed-survey-links.ts';
 import { isAtendeError } from '../lib/domain/atende-error.ts';
 import type { Policy } from '../lib/domain/policy/policy-schema.ts';
@@ -104,6 +105,12 @@ export class IngestRig {
       clock,
       timers: new RecordingTimers(),
       surveyLinks: new SignedSurveyLinks({
+        secret: SURVEY_SECRET,
+        baseUrl: 'https://support.example.test',
+        policy: this.options.policy,
+        clock: clock,
+      }),
+      statusLinks: new SignedStatusLinks({
         secret: SURVEY_SECRET,
         baseUrl: 'https://support.example.test',
         policy: this.options.policy,

@@ -9,6 +9,7 @@ import { fireTimer } from '../lib/application/fire-timer.ts';
 import { type IngestEmailDeps, type IngestResult, ingestEmail } from '../lib/application/ingest-email.ts';
 import type { OutgoingMail } from '../lib/application/ports/mailer.ts';
 import { setTicketStatus } from '../lib/application/set-ticket-status.ts';
+import { SignedStatusLinks } from '../lib/application/signed-status-links.ts';
 import { SignedSurveyLinks } from '../lib/application/signed-survey-links.ts';
 import type { Policy, TicketStatus } from '../lib/domain/policy/policy-schema.ts';
 import { SlaClock } from '../lib/domain/sla/sla-schedule.ts';
@@ -67,6 +68,12 @@ export class TicketLife {
       timers: this.timers,
       // Signed as on a deployment; the bench never follows them.
       surveyLinks: new SignedSurveyLinks({
+        secret: Buffer.from('survey links of the ticket-life bench, never followed'),
+        baseUrl: 'https://support.example.test',
+        policy,
+        clock: this.clock,
+      }),
+      statusLinks: new SignedStatusLinks({
         secret: Buffer.from('survey links of the ticket-life bench, never followed'),
         baseUrl: 'https://support.example.test',
         policy,

@@ -122,6 +122,7 @@ export class NotificationMail {
     ticket: Ticket,
     thread: ThreadHeaders,
     reply: { from: string; fromName: string | null; text: string; at: string },
+    statusUrl: string | null,
   ): OutgoingMail {
     const locale = this.localeFor(ticket.locale);
     const mail = this.toCustomers(
@@ -129,7 +130,7 @@ export class NotificationMail {
       ticket,
       locale,
       thread,
-      this.context(ticket, locale, { message: reply }),
+      this.context(ticket, locale, { message: reply, statusUrl }),
       undefined,
     );
     const name =

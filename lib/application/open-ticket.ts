@@ -278,6 +278,7 @@ class NewTicketOpening {
           maskedSecrets: words.maskedKinds,
           conductRules: citeConduct ? rulesIn(policy, ticket.locale) : [],
           duplicateOf: duplicateOf?.number ?? null,
+          statusUrl: this.deps.statusLinks.linkFor(ticket),
         }),
       });
     }

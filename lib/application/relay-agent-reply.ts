@@ -146,12 +146,17 @@ function decideAgentMail(
       purpose: 'agent-reply-relay',
       author: 'agent',
       mail: withAttachments(
-        notifications.agentReplyRelay(next, customerThread(messages), {
-          from: request.agent,
-          fromName: request.agentName,
-          text: words.text,
-          at,
-        }),
+        notifications.agentReplyRelay(
+          next,
+          customerThread(messages),
+          {
+            from: request.agent,
+            fromName: request.agentName,
+            text: words.text,
+            at,
+          },
+          deps.statusLinks.linkFor(next),
+        ),
         files,
       ),
     });

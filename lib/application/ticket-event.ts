@@ -7,6 +7,7 @@ import type { Clock } from './ports/clock.ts';
 import type { Mailer, OutgoingMail } from './ports/mailer.ts';
 import type { NotificationRenderer } from './ports/notification-renderer.ts';
 import type { RawMailStore } from './ports/raw-mail-store.ts';
+import type { StatusLinks } from './ports/status-links.ts';
 import type { SurveyLinks } from './ports/survey-links.ts';
 import type {
   InboundReceipt,
@@ -35,6 +36,8 @@ export interface TicketKernelDeps {
   readonly attachments: AttachmentStore;
   /** The raw mail as received: settling owed attachments takes the files out of it. */
   readonly rawMail: RawMailStore;
+  /** The signed link to the ticket's status page that acknowledgements and agents' replies carry. */
+  readonly statusLinks: StatusLinks;
 }
 
 /**

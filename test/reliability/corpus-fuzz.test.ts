@@ -9,6 +9,7 @@ import { RecordingTimers } from '../../lib/adapters/memory/recording-timers.ts';
 import { HandlebarsNotificationRenderer } from '../../lib/adapters/templates/handlebars-notification-renderer.ts';
 import { type IngestEmailDeps, type IngestResult, ingestEmail } from '../../lib/application/ingest-email.ts';
 import type { TicketStore } from '../../lib/application/ports/ticket-store.ts';
+import { SignedStatusLinks } from '../../lib/application/signed-status-links.ts';
 import { SignedSurveyLinks } from '../../lib/application/signed-survey-links.ts';
 import { isAtendeError } from '../../lib/domain/atende-error.ts';
 import type { InboundMail } from '../../lib/domain/mail/inbound-mail.ts';
@@ -129,6 +130,12 @@ describe.skipIf(!corpusPresent)('the corpus, mutated', () => {
         clock,
         timers: new RecordingTimers(),
         surveyLinks: new SignedSurveyLinks({
+          secret: SURVEY_SECRET,
+          baseUrl: 'https://support.example.test',
+          policy: policy,
+          clock: clock,
+        }),
+        statusLinks: new SignedStatusLinks({
           secret: SURVEY_SECRET,
           baseUrl: 'https://support.example.test',
           policy: policy,

@@ -16,6 +16,7 @@ import type { AttachmentStore } from '../../lib/application/ports/attachment-sto
 import type { Mailer } from '../../lib/application/ports/mailer.ts';
 import type { TicketStore } from '../../lib/application/ports/ticket-store.ts';
 import type { TimerScheduler } from '../../lib/application/ports/timer-scheduler.ts';
+import { SignedStatusLinks } from '../../lib/application/signed-status-links.ts';
 import { SignedSurveyLinks } from '../../lib/application/signed-survey-links.ts';
 import type { Policy } from '../../lib/domain/policy/policy-schema.ts';
 import { SlaClock } from '../../lib/domain/sla/sla-schedule.ts';
@@ -60,6 +61,12 @@ export function pipeline(policyFile = 'default.yaml', options: PipelineOptions =
     policy,
     clock,
   });
+  const statusLinks = new SignedStatusLinks({
+    secret: Buffer.from('a survey secret of the use-case specs, 32+ bytes'),
+    baseUrl: 'https://support.example.test',
+    policy,
+    clock,
+  });
   const deps: IngestEmailDeps = {
     policy,
     sla: new SlaClock(policy),
@@ -71,6 +78,7 @@ export function pipeline(policyFile = 'default.yaml', options: PipelineOptions =
     clock,
     timers: options.timers?.(timers) ?? timers,
     surveyLinks,
+    statusLinks,
   };
   let events = 0;
   const receive = async (mail: TestMail | Buffer, receiveOptions: ReceiveOptions = {}): Promise<IngestResult> => {

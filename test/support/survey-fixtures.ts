@@ -7,6 +7,7 @@ import { RecordingTimers } from '../../lib/adapters/memory/recording-timers.ts';
 import { HandlebarsNotificationRenderer } from '../../lib/adapters/templates/handlebars-notification-renderer.ts';
 import type { TicketStore } from '../../lib/application/ports/ticket-store.ts';
 import type { RecordSurveyAnswerDeps } from '../../lib/application/record-survey-answer.ts';
+import { SignedStatusLinks } from '../../lib/application/signed-status-links.ts';
 import { SignedSurveyLinks } from '../../lib/application/signed-survey-links.ts';
 import type { Policy } from '../../lib/domain/policy/policy-schema.ts';
 import { SlaClock } from '../../lib/domain/sla/sla-schedule.ts';
@@ -34,6 +35,12 @@ export function surveyDeps(options: { store?: TicketStore; policy?: Policy; base
     policy,
     clock,
   });
+  const statusLinks = new SignedStatusLinks({
+    secret: SURVEY_SECRET,
+    baseUrl: options.baseUrl ?? 'http://127.0.0.1:8025',
+    policy,
+    clock,
+  });
   const timers = new RecordingTimers();
   const deps: RecordSurveyAnswerDeps = {
     policy,
@@ -46,6 +53,7 @@ export function surveyDeps(options: { store?: TicketStore; policy?: Policy; base
     clock,
     timers,
     surveyLinks,
+    statusLinks,
   };
   /** A resolved ticket in the store, as the resolution left it. */
   const resolvedTicket = async (overrides: Partial<Ticket> = {}): Promise<Ticket> => {

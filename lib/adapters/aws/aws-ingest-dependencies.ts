@@ -4,6 +4,7 @@ import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { z } from 'zod';
 import type { IngestEmailDeps } from '../../application/ingest-email.ts';
+import { SignedStatusLinks } from '../../application/signed-status-links.ts';
 import { SignedSurveyLinks } from '../../application/signed-survey-links.ts';
 import { SlaClock } from '../../domain/sla/sla-schedule.ts';
 import { S3AttachmentStore } from '../attachments/s3-attachment-store.ts';
@@ -75,6 +76,12 @@ export async function awsIngestDependencies(environment: NodeJS.ProcessEnv): Pro
     renderer,
     clock: systemClock,
     surveyLinks: new SignedSurveyLinks({
+      secret: Buffer.from(config.ATENDE_SURVEY_SECRET, 'utf8'),
+      baseUrl: config.ATENDE_PUBLIC_URL,
+      policy,
+      clock: systemClock,
+    }),
+    statusLinks: new SignedStatusLinks({
       secret: Buffer.from(config.ATENDE_SURVEY_SECRET, 'utf8'),
       baseUrl: config.ATENDE_PUBLIC_URL,
       policy,

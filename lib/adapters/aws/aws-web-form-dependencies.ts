@@ -4,7 +4,6 @@ import { WebFormEnvironment } from '../config/web-form-environment.ts';
 import { DynamoDbRequestCounters } from '../dynamodb/dynamodb-request-counters.ts';
 import type { HttpRoute } from '../http/http-exchange.ts';
 import { ticketApiRoute } from '../http/ticket-api.ts';
-import { NumberedStatusLinks } from '../memory/numbered-status-links.ts';
 import { awsIngestDependencies, InboundEmailEnvironment } from './aws-ingest-dependencies.ts';
 
 /**
@@ -23,8 +22,7 @@ export async function awsWebFormRoutes(environment: NodeJS.ProcessEnv): Promise<
   const deps = await awsIngestDependencies(environment);
   return [
     ticketApiRoute({
-      // Until the signed status token (customer pages) lands: links that name the ticket's number.
-      deps: { ...deps, statusLinks: new NumberedStatusLinks(config.ATENDE_PUBLIC_URL) },
+      deps,
       counters: new DynamoDbRequestCounters({ client: new DynamoDBClient({}), tableName: config.ATENDE_TABLE_NAME }),
       corsOrigins: [...config.ATENDE_CORS_ORIGINS, new URL(config.ATENDE_PUBLIC_URL).origin],
       signatureSecret: config.ATENDE_WEBFORM_SECRET,

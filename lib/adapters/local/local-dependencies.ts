@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { IngestEmailDeps } from '../../application/ingest-email.ts';
 import type { Clock } from '../../application/ports/clock.ts';
 import type { RecordSurveyAnswerDeps } from '../../application/record-survey-answer.ts';
+import { SignedStatusLinks } from '../../application/signed-status-links.ts';
 import { SignedSurveyLinks } from '../../application/signed-survey-links.ts';
 import type { SubmitWebFormDeps } from '../../application/submit-web-form.ts';
 import { SlaClock } from '../../domain/sla/sla-schedule.ts';
@@ -11,7 +12,6 @@ import { LocalStackClock } from '../clock/local-stack-clock.ts';
 import { localDynamoDbClientConfig } from '../dynamodb/dynamodb-local.ts';
 import { DynamoDbTicketStore } from '../dynamodb/dynamodb-ticket-store.ts';
 import { LocalMailer } from '../mail/local-mailer.ts';
-import { NumberedStatusLinks } from '../memory/numbered-status-links.ts';
 import { loadPolicyFile } from '../policy-file.ts';
 import { FileRawMailStore } from '../raw-mail/file-raw-mail-store.ts';
 import { HandlebarsNotificationRenderer } from '../templates/handlebars-notification-renderer.ts';
@@ -37,6 +37,8 @@ export interface LocalDependencies extends IngestEmailDeps, RecordSurveyAnswerDe
   readonly timers: LocalTimers;
   /** Signed with the stack's secret, pointing at its HTTP server: `http://127.0.0.1:<ATENDE_HTTP_PORT>/survey/<token>`. */
   readonly surveyLinks: SignedSurveyLinks;
+  /** Signed with the same secret (kept apart by purpose), pointing at the same server: `/t/<token>`. */
+  readonly statusLinks: SignedStatusLinks;
   /** Closes network clients so a command can exit at once. */
   close(): void;
 }
@@ -70,9 +72,13 @@ export async function localDependencies(
     clock,
     timers: new LocalTimers(config.dataDirectory),
     publicUrl,
-    // Until the signed status token (customer pages) lands: links that name the ticket's number.
-    statusLinks: new NumberedStatusLinks(publicUrl),
     surveyLinks: new SignedSurveyLinks({
+      secret: surveySecret,
+      baseUrl: publicUrl,
+      policy,
+      clock,
+    }),
+    statusLinks: new SignedStatusLinks({
       secret: surveySecret,
       baseUrl: publicUrl,
       policy,

@@ -7,9 +7,13 @@ import { supportAddresses } from '../../domain/routing/support-routing.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/dynamodb-local.ts';
 import { DynamoDbRequestCounters } from '../dynamodb/dynamodb-request-counters.ts';
 import { createTicketTable } from '../dynamodb/ticket-table.ts';
+import { pageStylesheetRoute } from '../http/html-page.ts';
+import { statusPageRoute } from '../http/status-page.ts';
 import { ticketApiRoute } from '../http/ticket-api.ts';
 import { type SesEmulator, startSesEmulator } from '../mail/ses-emulator.ts';
+import { loadPageStylesheet } from '../templates/page-template.ts';
 import { SurveyPage } from '../templates/survey-page.ts';
+import { TicketStatusPage } from '../templates/ticket-status-page.ts';
 import { type LocalDependencies, localDependencies } from './local-dependencies.ts';
 import { type LocalHttpServer, startLocalHttpServer } from './local-http-server.ts';
 import type { LocalStackConfig } from './local-stack-config.ts';
@@ -84,6 +88,12 @@ export async function startLocalStack(
           signatureSecret: config.webFormSecret,
           log,
         }),
+        statusPageRoute({
+          deps: { ...dependencies, statusTokens: dependencies.statusLinks },
+          page: await TicketStatusPage.load(dependencies.policy),
+          log,
+        }),
+        pageStylesheetRoute(await loadPageStylesheet()),
       ],
       checks: {
         dynamodb: async () => {

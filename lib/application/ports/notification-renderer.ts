@@ -150,6 +150,8 @@ export interface NotificationContext {
   readonly attachments?: AttachmentsView;
   /** agent-attachments-withheld: when the agent's reply came. */
   readonly attachmentsWithheld?: { readonly at: string };
+  /** acknowledgement, agent-reply-relay: the signed link to the ticket's status page (status-links.ts); null for none. */
+  readonly statusUrl?: string | null;
 }
 
 /** The commands an agent may write, named in the template's language, and the values the policy has. */

@@ -358,6 +358,15 @@ const Survey = z.strictObject({
   url: z.url().optional().describe('Survey page; atende adds the ticket number and a rating'),
 });
 
+/** The 90 days a status link opens the ticket's page for, in minutes. */
+export const DEFAULT_STATUS_LINK_VALID_FOR = 90 * 24 * 60;
+
+const StatusPage = z.strictObject({
+  linkValidFor: Duration('write a period such as "90d"')
+    .default(DEFAULT_STATUS_LINK_VALID_FOR)
+    .describe("How long the status link in a customer's mail opens the ticket's page"),
+});
+
 const Conduct = z.strictObject({
   duplicates: z
     .enum(['merge', 'close', 'allow'])
@@ -470,6 +479,7 @@ export const PolicySchema = z
     }),
     statuses: Statuses,
     attachments: Attachments.default({ forwardLimit: DEFAULT_FORWARD_LIMIT_BYTES }),
+    statusPage: StatusPage.default({ linkValidFor: DEFAULT_STATUS_LINK_VALID_FOR }),
   })
   .transform((policy) => ({
     ...policy,

@@ -12,6 +12,7 @@ import {
   ingestEmail,
   STORED_SUBJECT_LIMIT,
 } from '../../../lib/application/ingest-email.ts';
+import { SignedStatusLinks } from '../../../lib/application/signed-status-links.ts';
 import { SignedSurveyLinks } from '../../../lib/application/signed-survey-links.ts';
 import { isAtendeError } from '../../../lib/domain/atende-error.ts';
 import { SlaClock } from '../../../lib/domain/sla/sla-schedule.ts';
@@ -104,6 +105,12 @@ describe.skipIf(!corpusPresent)('the real-world corpus through ingestEmail on Dy
       clock,
       timers: new RecordingTimers(),
       surveyLinks: new SignedSurveyLinks({
+        secret: SURVEY_SECRET,
+        baseUrl: 'https://support.example.test',
+        policy: policy,
+        clock: clock,
+      }),
+      statusLinks: new SignedStatusLinks({
         secret: SURVEY_SECRET,
         baseUrl: 'https://support.example.test',
         policy: policy,

@@ -1,0 +1,59 @@
+import { PAGE_STYLESHEET_FILE } from '../templates/page-template.ts';
+import type { HttpResponse, HttpRoute } from './http-exchange.ts';
+
+/** Where the pages' stylesheet is served: a file of its own, so no page needs inline style. */
+export const PAGE_STYLESHEET_PATH = `/pages/${PAGE_STYLESHEET_FILE}`;
+
+/**
+ * No script at all, styles from this server only, forms posting only to it, never framed
+ * (clickjacking a "close my ticket" button), no plugins, no base-URI rewriting.
+ */
+export const PAGE_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/**
+ * A page's answer: never cached (it shows a customer's ticket), no referrer (the URL holds the
+ * token), no type sniffing, and the strict CSP above.
+ */
+export const htmlResponse = (status: number, html: string, headers: Record<string, string> = {}): HttpResponse => ({
+  status,
+  headers: {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'referrer-policy': 'no-referrer',
+    'x-content-type-options': 'nosniff',
+    'content-security-policy': PAGE_CONTENT_SECURITY_POLICY,
+    ...headers,
+  },
+  body: html,
+});
+
+/** A 303 after a form post: the browser GETs the page again, so a reload does not post twice. */
+export const seeOther = (location: string): HttpResponse => ({
+  status: 303,
+  headers: { location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
+  body: '',
+});
+
+/** `GET /pages/page.css`: the stylesheet, cacheable (it holds nothing of anyone's). */
+export const pageStylesheetRoute =
+  (css: string): HttpRoute =>
+  async (request) => {
+    if (request.path !== PAGE_STYLESHEET_PATH || (request.method !== 'GET' && request.method !== 'HEAD')) return null;
+    return {
+      status: 200,
+      headers: {
+        'content-type': 'text/css; charset=utf-8',
+        'cache-control': 'public, max-age=3600',
+        'x-content-type-options': 'nosniff',
+      },
+      body: request.method === 'HEAD' ? '' : css,
+    };
+  };
+
+/** The form fields of a urlencoded body, or null when the body is of another type. */
+export function formFields(headers: Readonly<Record<string, string>>, body: Buffer): URLSearchParams | null {
+  const type = (headers['content-type'] ?? '').split(';', 1)[0]?.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') return null;
+  return new URLSearchParams(body.toString('utf8'));
+}
