@@ -125,12 +125,15 @@ export class NotificationMail {
     statusUrl: string | null,
   ): OutgoingMail {
     const locale = this.localeFor(ticket.locale);
+    // The link opens the requester's page, where one may reply and close as the requester: never
+    // in a mail the people they Cc'd read too.
+    const shared = ticket.participants.some((address) => address !== ticket.requester);
     const mail = this.toCustomers(
       'agent-reply-relay',
       ticket,
       locale,
       thread,
-      this.context(ticket, locale, { message: reply, statusUrl }),
+      this.context(ticket, locale, { message: reply, statusUrl: shared ? null : statusUrl }),
       undefined,
     );
     const name =

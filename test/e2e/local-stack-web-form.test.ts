@@ -32,12 +32,15 @@ describe('POST /tickets on the local stack', () => {
 
     expect(answer.status).toBe(201);
     const { number, statusUrl } = (await answer.json()) as { number: number; statusUrl: string };
-    expect(statusUrl).toBe(`${base}/t/${number}`);
+    // A signed link to the ticket's status page, which opens it.
+    expect(statusUrl.startsWith(`${base}/t/${number}.`)).toBe(true);
+    expect((await fetch(statusUrl)).status).toBe(200);
     const run = await runCli('outbox', '--json');
     const toAna = (JSON.parse(run.stdout) as OutboxMail[]).filter((mail) => mail.to.includes('ana@example.org'));
     expect(toAna).toHaveLength(1);
     expect(toAna[0]!.subject).toContain(`#${number}`);
     expect(toAna[0]!.text).toContain('Olá, Ana');
+    expect(toAna[0]!.text).toContain(statusUrl);
   });
 
   it('answers junk and the wrong content type with 400 and 415, and keeps /health answering', async () => {

@@ -61,6 +61,30 @@ describe("the status link in the customer's mail", () => {
     expect(relay.html).toMatch(STATUS_LINK);
   });
 
+  it("is left out of an agent's reply that the requester's Cc'd colleagues receive too: the page acts as the requester", async () => {
+    const setup = pipeline();
+    await setup.receive({
+      subject: 'Dashboard down',
+      text: 'Our dashboard is down and nobody can log in.',
+      cc: 'rui@customer.example',
+    });
+    const notice = setup.sentTo('servicedesk-agents@example.com')[0]!;
+
+    await setup.receive(
+      {
+        from: 'Carla Agent <carla@example.com>',
+        subject: `Re: ${notice.subject}`,
+        inReplyTo: notice.messageId,
+        text: 'We restarted the service; please try again.',
+      },
+      { verdicts: AUTHENTICATED },
+    );
+
+    const relay = setup.sentTo('rui@customer.example').at(-1)!;
+    expect(relay.text).toContain('We restarted the service');
+    expect(`${relay.text}\n${relay.html}`).not.toMatch(STATUS_LINK);
+  });
+
   it("is never in the agents' notification: the link is the requester's", async () => {
     const setup = pipeline();
     await setup.receive({ subject: 'Dashboard down', text: 'Our dashboard is down and nobody can log in.' });
