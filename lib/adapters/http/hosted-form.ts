@@ -51,13 +51,14 @@ export function prefersHtml(accept: string | undefined): boolean {
   return html > json;
 }
 
-/** The browser's confirmation page after `201 {number, statusUrl}`. */
+/** The browser's confirmation page after `201 {number, statusUrl}`, or `202` without them (no ticket opened). */
 export function confirmationResponse(
   page: TicketFormPage,
   locale: string | null,
-  answer: { number: number; statusUrl: string | null },
+  answer: { number: number | null; statusUrl: string | null },
 ): HttpResponse {
-  return htmlResponse(201, page.confirmation({ stylesheet: PAGE_STYLESHEET_PATH, locale, ...answer }));
+  const status = answer.number === null ? 202 : 201;
+  return htmlResponse(status, page.confirmation({ stylesheet: PAGE_STYLESHEET_PATH, locale, ...answer }));
 }
 
 /**

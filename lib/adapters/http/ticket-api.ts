@@ -129,10 +129,12 @@ async function answerPost(
     options.log?.(`POST /tickets: ${error instanceof Error ? error.message : String(error)}`);
     return fieldErrors(503, 'body', 'The ticket could not be opened now; try again later.', { 'retry-after': '30' });
   }
-  if (outcome.outcome === 'not-opened') return jsonResponse(202, { number: null, statusUrl: null });
-  const answer = { number: outcome.number, statusUrl: outcome.statusUrl };
+  const answer =
+    outcome.outcome === 'opened'
+      ? { number: outcome.number, statusUrl: outcome.statusUrl }
+      : { number: null, statusUrl: null };
   if (browser !== null) return confirmationResponse(browser, reading.submission.locale, answer);
-  return jsonResponse(201, answer);
+  return jsonResponse(answer.number === null ? 202 : 201, answer);
 }
 
 /** `sha256=<hex>` of the body's HMAC-SHA256 with the secret, compared in constant time. */

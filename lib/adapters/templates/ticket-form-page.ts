@@ -70,14 +70,19 @@ export class TicketFormPage {
     return new TicketFormPage(page, policy);
   }
 
-  /** The language shown for a requested one: an offered language we have words for, else the policy's default. */
-  language(locale: string | null): { lang: string; words: Words } {
-    const offered = locale !== null && this.policy.languages.offered.includes(locale) ? locale : null;
-    return this.page.language([offered, this.policy.languages.default]);
+  /**
+   * The language shown for a requested one: an offered language we have words for, else the
+   * policy's default; `locale` is what the form posts: the requested language when offered (the
+   * acknowledgement mail speaks more languages than this page), else the one shown.
+   */
+  language(requested: string | null): { lang: string; words: Words; locale: string } {
+    const offered = requested !== null && this.policy.languages.offered.includes(requested) ? requested : null;
+    const shown = this.page.language([offered, this.policy.languages.default]);
+    return { ...shown, locale: offered ?? shown.lang };
   }
 
   form(view: TicketFormView): string {
-    const { lang, words } = this.language(view.locale);
+    const { lang, words, locale } = this.language(view.locale);
     const errors = view.errors ?? {};
     const fields = FORM_FIELDS.map((id) => ({
       id,
@@ -89,14 +94,15 @@ export class TicketFormPage {
     }));
     return this.page.render({
       ...this.base(lang, words, view.stylesheet),
-      form: { action: view.action, queue: view.queue, failed: view.failed ?? false, fields },
+      form: { action: view.action, queue: view.queue, locale, failed: view.failed ?? false, fields },
     });
   }
 
   confirmation(view: {
     readonly stylesheet: string;
     readonly locale: string | null;
-    readonly number: number;
+    /** Null when no ticket was opened (a suspended customer: what there is to say went by mail). */
+    readonly number: number | null;
     readonly statusUrl: string | null;
   }): string {
     const { lang, words } = this.language(view.locale);
@@ -127,6 +133,7 @@ const sampleData = (words: Words) => ({
   form: {
     action: '/tickets',
     queue: 'q',
+    locale: 'en',
     failed: true,
     fields: FORM_FIELDS.map((id) => ({
       id,

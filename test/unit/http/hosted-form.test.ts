@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostedFormRoute, prefersHtml } from '../../../lib/adapters/http/hosted-form.ts';
+import { confirmationResponse, hostedFormRoute, prefersHtml } from '../../../lib/adapters/http/hosted-form.ts';
 import type { HttpRequest, HttpResponse } from '../../../lib/adapters/http/http-exchange.ts';
 import { ticketApiRoute } from '../../../lib/adapters/http/ticket-api.ts';
 import { InMemoryRequestCounters } from '../../../lib/adapters/memory/in-memory-request-counters.ts';
@@ -11,8 +11,8 @@ const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 const ANA = { name: 'Ana', email: 'ana@example.org', subject: 'Fatura', message: 'Olá', locale: 'pt-BR', website: '' };
 
-async function hostedForm() {
-  const run = pipeline();
+async function hostedForm(policyFile = 'default.yaml') {
+  const run = pipeline(policyFile);
   const page = await TicketFormPage.load(run.policy);
   const form = hostedFormRoute({ page, policy: run.policy });
   const api = ticketApiRoute({
@@ -77,12 +77,24 @@ describe('the hosted form, GET /form', () => {
     expect(html).toContain('<button type="submit" id="submit-ticket">Enviar</button>');
   });
 
-  it('falls back to the policy default for a language it has no words for, or one not offered', async () => {
+  it('shows the form in Spanish, and in the policy default for a language the policy does not offer', async () => {
     const { open } = await hostedForm();
 
-    expect((await open('lang=de')).html).toContain('<html lang="en">');
+    const notOffered = await open('lang=de');
+
+    expect(notOffered.html).toContain('<html lang="en">');
+    expect(notOffered.html).toContain('<input type="hidden" name="locale" value="en">');
     expect((await open('lang=fr')).html).toContain('<label for="name">Your name</label>');
     expect((await open('lang=es')).html).toContain('<label for="name">Tu nombre</label>');
+  });
+
+  it('posts an offered language it shows no page in (German) so the acknowledgement still speaks it', async () => {
+    const { open } = await hostedForm('examples/360dialog.yaml');
+
+    const { html } = await open('lang=de');
+
+    expect(html).toContain('<label for="name">Your name</label>');
+    expect(html).toContain('<input type="hidden" name="locale" value="de">');
   });
 
   it('escapes a hostile language and refuses a hostile queue with a 404 that does not echo it', async () => {
@@ -128,6 +140,18 @@ describe("POST /tickets from the hosted form's browser", () => {
       `<a id="status-link" href="https://support.example.test/t/${number}">Acompanhe seu chamado</a>`,
     );
     expect(html).toContain('<html lang="pt-BR">');
+  });
+
+  it('confirms without a number or link when no ticket was opened (a suspended customer is told by mail)', async () => {
+    const { policy } = pipeline();
+    const page = await TicketFormPage.load(policy);
+
+    const { status, body } = confirmationResponse(page, 'es', { number: null, statusUrl: null });
+
+    expect(status).toBe(202);
+    expect(body).toContain('<h1>Hemos recibido tu solicitud</h1>');
+    expect(body).not.toContain('ticket-number');
+    expect(body).not.toContain('status-link');
   });
 
   it('re-renders the form for a bad e-mail with the error next to it and the other values kept, escaped', async () => {
