@@ -50,3 +50,30 @@ describe('POST /tickets on the local stack', () => {
     expect((await fetch(`${base}/health`)).status).toBe(200);
   });
 });
+
+describe('the hosted form on the local stack', () => {
+  it('serves GET /form in Portuguese and answers its plain post with the confirmation page', async () => {
+    const form = await fetch(`${base}/form?queue=servicedesk&lang=pt-BR`);
+    const formHtml = await form.text();
+
+    expect(form.status).toBe(200);
+    expect(formHtml).toContain('<label for="name">Seu nome</label>');
+    expect(formHtml).toContain('id="submit-ticket"');
+
+    const fields = { name: 'Bia', email: 'bia@example.org', subject: 'Acesso', message: 'Não entro', website: '' };
+    const answer = await postTicket(
+      new URLSearchParams({ ...fields, queue: 'servicedesk', locale: 'pt-BR' }).toString(),
+      {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'text/html,application/xhtml+xml,*/*;q=0.8',
+        origin: new URL(base).origin,
+      },
+    );
+    const page = await answer.text();
+
+    expect(answer.status).toBe(201);
+    expect(page).toMatch(/<dd id="ticket-number">\d+<\/dd>/);
+    expect(page).toMatch(new RegExp(`<a id="status-link" href="${base}/t/\\d+\\.`));
+    expect((await fetch(`${base}/pages/page.css`)).status).toBe(200);
+  });
+});
