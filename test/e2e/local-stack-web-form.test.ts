@@ -40,7 +40,10 @@ describe('POST /tickets on the local stack', () => {
     expect(toAna).toHaveLength(1);
     expect(toAna[0]!.subject).toContain(`#${number}`);
     expect(toAna[0]!.text).toContain('Olá, Ana');
-    expect(toAna[0]!.text).toContain(statusUrl);
+    // The answer and the mail sign their links apart, a second may tick between them: the same ticket's link, and it opens.
+    const mailed = new RegExp(`${base}/t/${number}\\.\\S+`).exec(toAna[0]!.text)?.[0];
+    expect(mailed).toBeDefined();
+    expect((await fetch(mailed!)).status).toBe(200);
   });
 
   it('answers junk and the wrong content type with 400 and 415, and keeps /health answering', async () => {
@@ -48,5 +51,32 @@ describe('POST /tickets on the local stack', () => {
     expect((await postTicket('{"name":', { 'content-type': 'application/json' })).status).toBe(400);
     expect((await postTicket('hello', { 'content-type': 'text/plain' })).status).toBe(415);
     expect((await fetch(`${base}/health`)).status).toBe(200);
+  });
+});
+
+describe('the hosted form on the local stack', () => {
+  it('serves GET /form in Portuguese and answers its plain post with the confirmation page', async () => {
+    const form = await fetch(`${base}/form?queue=servicedesk&lang=pt-BR`);
+    const formHtml = await form.text();
+
+    expect(form.status).toBe(200);
+    expect(formHtml).toContain('<label for="name">Seu nome</label>');
+    expect(formHtml).toContain('id="submit-ticket"');
+
+    const fields = { name: 'Bia', email: 'bia@example.org', subject: 'Acesso', message: 'Não entro', website: '' };
+    const answer = await postTicket(
+      new URLSearchParams({ ...fields, queue: 'servicedesk', locale: 'pt-BR' }).toString(),
+      {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'text/html,application/xhtml+xml,*/*;q=0.8',
+        origin: new URL(base).origin,
+      },
+    );
+    const page = await answer.text();
+
+    expect(answer.status).toBe(201);
+    expect(page).toMatch(/<dd id="ticket-number">\d+<\/dd>/);
+    expect(page).toMatch(new RegExp(`<a id="status-link" href="${base}/t/\\d+\\.`));
+    expect((await fetch(`${base}/pages/page.css`)).status).toBe(200);
   });
 });

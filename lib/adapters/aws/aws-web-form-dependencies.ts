@@ -2,8 +2,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readEnvironment } from '../config/environment.ts';
 import { WebFormEnvironment } from '../config/web-form-environment.ts';
 import { DynamoDbRequestCounters } from '../dynamodb/dynamodb-request-counters.ts';
+import { hostedFormRoute } from '../http/hosted-form.ts';
+import { pageStylesheetRoute } from '../http/html-page.ts';
 import type { HttpRoute } from '../http/http-exchange.ts';
 import { ticketApiRoute } from '../http/ticket-api.ts';
+import { loadPageStylesheet } from '../templates/page-template.ts';
+import { TicketFormPage } from '../templates/ticket-form-page.ts';
 import { awsIngestDependencies, InboundEmailEnvironment } from './aws-ingest-dependencies.ts';
 
 /**
@@ -20,6 +24,7 @@ export async function awsWebFormRoutes(environment: NodeJS.ProcessEnv): Promise<
     environment,
   );
   const deps = await awsIngestDependencies(environment);
+  const form = await TicketFormPage.load(deps.policy);
   return [
     ticketApiRoute({
       deps,
@@ -27,6 +32,9 @@ export async function awsWebFormRoutes(environment: NodeJS.ProcessEnv): Promise<
       corsOrigins: [...config.ATENDE_CORS_ORIGINS, new URL(config.ATENDE_PUBLIC_URL).origin],
       signatureSecret: config.ATENDE_WEBFORM_SECRET,
       log: (line) => console.error(JSON.stringify({ level: 'error', code: 'web.failed', line })),
+      form,
     }),
+    hostedFormRoute({ page: form, policy: deps.policy }),
+    pageStylesheetRoute(await loadPageStylesheet()),
   ];
 }

@@ -2,6 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { RequestCounters } from '../../application/ports/request-counters.ts';
 import { type SubmitWebFormDeps, submitWebForm, type WebFormOutcome } from '../../application/submit-web-form.ts';
 import { isAtendeError } from '../../domain/atende-error.ts';
+import type { TicketFormPage } from '../templates/ticket-form-page.ts';
+import { confirmationResponse, formAgainResponse, prefersHtml } from './hosted-form.ts';
 import { type HttpRequest, type HttpResponse, type HttpRoute, jsonResponse } from './http-exchange.ts';
 import { readTicketSubmission, SUBMISSION_CONTENT_TYPES, TICKET_BODY_MAX_BYTES } from './ticket-submission.ts';
 
@@ -23,6 +25,8 @@ export interface TicketApiOptions {
   /** Not applied to signed posts: a company's backend posts for all its customers from one address. */
   readonly perIp?: RequestLimit;
   readonly log?: (line: string) => void;
+  /** The hosted form: when given, a browser's post (Accept prefers text/html) gets its 201 and 400 as pages. */
+  readonly form?: TicketFormPage;
 }
 
 export const DEFAULT_PER_ADDRESS_LIMIT: RequestLimit = { max: 10, windowMs: 60 * 60_000 };
@@ -87,7 +91,12 @@ async function answerPost(
       'accept-post': SUBMISSION_CONTENT_TYPES.join(', '),
     });
   }
-  if (reading.kind === 'invalid') return jsonResponse(400, { errors: reading.errors });
+  const browser = options.form !== undefined && prefersHtml(request.headers['accept']) ? options.form : null;
+  if (reading.kind === 'invalid') {
+    return browser !== null
+      ? formAgainResponse(browser, request, reading.errors)
+      : jsonResponse(400, { errors: reading.errors });
+  }
   const idempotencyKey = request.headers['idempotency-key']?.trim() || null;
   if (idempotencyKey !== null && idempotencyKey.length > MAX_IDEMPOTENCY_KEY) {
     return fieldErrors(400, 'idempotency-key', `An Idempotency-Key has at most ${MAX_IDEMPOTENCY_KEY} characters.`);
@@ -120,8 +129,12 @@ async function answerPost(
     options.log?.(`POST /tickets: ${error instanceof Error ? error.message : String(error)}`);
     return fieldErrors(503, 'body', 'The ticket could not be opened now; try again later.', { 'retry-after': '30' });
   }
-  if (outcome.outcome === 'not-opened') return jsonResponse(202, { number: null, statusUrl: null });
-  return jsonResponse(201, { number: outcome.number, statusUrl: outcome.statusUrl });
+  const answer =
+    outcome.outcome === 'opened'
+      ? { number: outcome.number, statusUrl: outcome.statusUrl }
+      : { number: null, statusUrl: null };
+  if (browser !== null) return confirmationResponse(browser, reading.submission.locale, answer);
+  return jsonResponse(answer.number === null ? 202 : 201, answer);
 }
 
 /** `sha256=<hex>` of the body's HMAC-SHA256 with the secret, compared in constant time. */

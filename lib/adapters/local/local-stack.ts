@@ -7,12 +7,14 @@ import { supportAddresses } from '../../domain/routing/support-routing.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../dynamodb/dynamodb-local.ts';
 import { DynamoDbRequestCounters } from '../dynamodb/dynamodb-request-counters.ts';
 import { createTicketTable } from '../dynamodb/ticket-table.ts';
+import { hostedFormRoute } from '../http/hosted-form.ts';
 import { pageStylesheetRoute } from '../http/html-page.ts';
 import { statusPageRoute } from '../http/status-page.ts';
 import { ticketApiRoute } from '../http/ticket-api.ts';
 import { type SesEmulator, startSesEmulator } from '../mail/ses-emulator.ts';
 import { loadPageStylesheet } from '../templates/page-template.ts';
 import { SurveyPage } from '../templates/survey-page.ts';
+import { TicketFormPage } from '../templates/ticket-form-page.ts';
 import { TicketStatusPage } from '../templates/ticket-status-page.ts';
 import { type LocalDependencies, localDependencies } from './local-dependencies.ts';
 import { type LocalHttpServer, startLocalHttpServer } from './local-http-server.ts';
@@ -77,6 +79,7 @@ export async function startLocalStack(
       log,
     });
     stops.push(() => timerLoop.stop());
+    const formPage = await TicketFormPage.load(dependencies.policy);
     const http: LocalHttpServer = await startLocalHttpServer({
       port: config.httpPort,
       survey: { deps: dependencies, page: await SurveyPage.load(), log },
@@ -87,7 +90,9 @@ export async function startLocalStack(
           corsOrigins: [...config.corsOrigins, new URL(dependencies.publicUrl).origin],
           signatureSecret: config.webFormSecret,
           log,
+          form: formPage,
         }),
+        hostedFormRoute({ page: formPage, policy: dependencies.policy }),
         statusPageRoute({
           deps: { ...dependencies, statusTokens: dependencies.statusLinks },
           page: await TicketStatusPage.load(dependencies.policy),

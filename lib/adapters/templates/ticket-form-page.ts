@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import type { Policy } from '../../domain/policy/policy-schema.ts';
+import { STORED_SUBJECT_LIMIT, STORED_TEXT_LIMIT } from '../../domain/ticket/customer-words.ts';
+import { PageTemplate } from './page-template.ts';
+
+const text = z.string().min(1);
+const Words = z.strictObject({
+  title: text,
+  intro: text,
+  name: text,
+  email: text,
+  subject: text,
+  message: text,
+  website: text,
+  send: text,
+  failed: text,
+  confirmation: z.strictObject({ title: text, explanation: text, number: text, statusLink: text }),
+  missing: z.strictObject({ heading: text, explanation: text }),
+});
+type Words = z.infer<typeof Words>;
+
+/** The fields the form shows, in order; `website` is the honeypot (ticket-submission.ts HONEYPOT_FIELD). */
+export const FORM_FIELDS = ['name', 'email', 'subject', 'message', 'website'] as const;
+export type FormField = (typeof FORM_FIELDS)[number];
+
+const FIELD_SHAPES: Readonly<
+  Record<FormField, { type: string; autocomplete: string; maxLength: number; multiline: boolean; hidden: boolean }>
+> = {
+  name: { type: 'text', autocomplete: 'name', maxLength: 200, multiline: false, hidden: false },
+  email: { type: 'email', autocomplete: 'email', maxLength: 254, multiline: false, hidden: false },
+  subject: { type: 'text', autocomplete: 'off', maxLength: STORED_SUBJECT_LIMIT, multiline: false, hidden: false },
+  message: { type: 'text', autocomplete: 'off', maxLength: STORED_TEXT_LIMIT, multiline: true, hidden: false },
+  website: { type: 'text', autocomplete: 'off', maxLength: 200, multiline: false, hidden: true },
+};
+
+export interface TicketFormView {
+  /** Where the form posts (`/tickets`). */
+  readonly action: string;
+  readonly stylesheet: string;
+  /** The `lang` asked for (query or the posted `locale`); one the page does not speak falls back to the policy's default. */
+  readonly locale: string | null;
+  /** The queue the form opens tickets in ('' for the policy's first). */
+  readonly queue: string;
+  /** What the customer typed, when the form comes back with errors. */
+  readonly values?: Readonly<Partial<Record<FormField, string>>>;
+  /** Each refused field's message, shown next to it. */
+  readonly errors?: Readonly<Partial<Record<FormField, string>>>;
+  /** Whether the post was refused (also for an error on no shown field): the banner above the form. */
+  readonly failed?: boolean;
+}
+
+/**
+ * The hosted form (templates/_pages/ticket-form.*): the form itself, the browser's confirmation
+ * with the ticket number, and the page for a form that does not exist. Every value goes through
+ * `{{ }}`, so what a customer typed comes back as text.
+ */
+export class TicketFormPage {
+  private constructor(
+    private readonly page: PageTemplate<Words>,
+    private readonly policy: Policy,
+  ) {}
+
+  static async load(policy: Policy, directory?: string): Promise<TicketFormPage> {
+    const page = await PageTemplate.load({
+      name: 'ticket-form',
+      words: Words,
+      sample: sampleData,
+      ...(directory === undefined ? {} : { directory }),
+    });
+    return new TicketFormPage(page, policy);
+  }
+
+  /**
+   * The language shown for a requested one: an offered language we have words for, else the
+   * policy's default; `locale` is what the form posts: the requested language when offered (the
+   * acknowledgement mail speaks more languages than this page), else the one shown.
+   */
+  language(requested: string | null): { lang: string; words: Words; locale: string } {
+    const offered = requested !== null && this.policy.languages.offered.includes(requested) ? requested : null;
+    const shown = this.page.language([offered, this.policy.languages.default]);
+    return { ...shown, locale: offered ?? shown.lang };
+  }
+
+  form(view: TicketFormView): string {
+    const { lang, words, locale } = this.language(view.locale);
+    const errors = view.errors ?? {};
+    const fields = FORM_FIELDS.map((id) => ({
+      id,
+      label: words[id],
+      value: view.values?.[id] ?? '',
+      error: errors[id] ?? null,
+      required: id !== 'website',
+      ...FIELD_SHAPES[id],
+    }));
+    return this.page.render({
+      ...this.base(lang, words, view.stylesheet),
+      form: { action: view.action, queue: view.queue, locale, failed: view.failed ?? false, fields },
+    });
+  }
+
+  confirmation(view: {
+    readonly stylesheet: string;
+    readonly locale: string | null;
+    /** Null when no ticket was opened (a suspended customer: what there is to say went by mail). */
+    readonly number: number | null;
+    readonly statusUrl: string | null;
+  }): string {
+    const { lang, words } = this.language(view.locale);
+    return this.page.render({
+      ...this.base(lang, words, view.stylesheet),
+      confirmation: { number: view.number, statusUrl: view.statusUrl },
+    });
+  }
+
+  missing(view: { readonly stylesheet: string; readonly locale: string | null }): string {
+    const { lang, words } = this.language(view.locale);
+    return this.page.render({ ...this.base(lang, words, view.stylesheet), missing: true });
+  }
+
+  private base(lang: string, words: Words, stylesheet: string) {
+    return { lang, words, brand: this.policy.brand.name, stylesheet, missing: false, confirmation: null, form: null };
+  }
+}
+
+/** Every field the template may read. */
+const sampleData = (words: Words) => ({
+  lang: 'en',
+  words,
+  brand: 'Atende',
+  stylesheet: '/pages/page.css',
+  missing: true,
+  confirmation: { number: 1, statusUrl: 'https://example.test/t/x' },
+  form: {
+    action: '/tickets',
+    queue: 'q',
+    locale: 'en',
+    failed: true,
+    fields: FORM_FIELDS.map((id) => ({
+      id,
+      label: words[id],
+      value: 'v',
+      error: 'e',
+      required: true,
+      ...FIELD_SHAPES[id],
+    })),
+  },
+});

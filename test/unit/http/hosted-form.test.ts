@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import { confirmationResponse, hostedFormRoute, prefersHtml } from '../../../lib/adapters/http/hosted-form.ts';
+import type { HttpRequest, HttpResponse } from '../../../lib/adapters/http/http-exchange.ts';
+import { ticketApiRoute } from '../../../lib/adapters/http/ticket-api.ts';
+import { InMemoryRequestCounters } from '../../../lib/adapters/memory/in-memory-request-counters.ts';
+import { NumberedStatusLinks } from '../../../lib/adapters/memory/numbered-status-links.ts';
+import { TicketFormPage } from '../../../lib/adapters/templates/ticket-form-page.ts';
+import { pipeline } from '../../support/ingest-pipeline.ts';
+
+const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+const ANA = { name: 'Ana', email: 'ana@example.org', subject: 'Fatura', message: 'Olá', locale: 'pt-BR', website: '' };
+
+async function hostedForm(policyFile = 'default.yaml') {
+  const run = pipeline(policyFile);
+  const page = await TicketFormPage.load(run.policy);
+  const form = hostedFormRoute({ page, policy: run.policy });
+  const api = ticketApiRoute({
+    deps: { ...run.deps, statusLinks: new NumberedStatusLinks('https://support.example.test') },
+    counters: new InMemoryRequestCounters(),
+    corsOrigins: [],
+    signatureSecret: null,
+    form: page,
+  });
+  const open = async (query: string) => answered(await form(request('GET', '/form', query)));
+  const post = async (fields: Record<string, string>, accept = BROWSER_ACCEPT) =>
+    answered(
+      await api({
+        ...request('POST', '/tickets', ''),
+        headers: { 'content-type': FORM_TYPE, accept },
+        body: Buffer.from(new URLSearchParams(fields).toString(), 'utf8'),
+      }),
+    );
+  return { ...run, open, post };
+}
+
+const request = (method: string, path: string, query: string): HttpRequest => ({
+  method,
+  path,
+  query: new URLSearchParams(query),
+  headers: {},
+  body: Buffer.alloc(0),
+  sourceIp: '198.51.100.7',
+});
+
+function answered(response: HttpResponse | null) {
+  if (response === null) throw new Error('the route did not answer');
+  return { ...response, html: response.body.toString() };
+}
+
+describe('the hosted form, GET /form', () => {
+  it('shows the form in Portuguese with its labels, the hidden queue and language, and the honeypot', async () => {
+    const { open } = await hostedForm();
+
+    const { status, html } = await open('queue=servicedesk&lang=pt-BR');
+
+    expect(status).toBe(200);
+    expect(html).toContain('<html lang="pt-BR">');
+    expect(html).toContain('<header class="brand">Atende Support</header>');
+    expect(html).toContain('<form method="post" action="/tickets">');
+    for (const [id, label] of [
+      ['name', 'Seu nome'],
+      ['email', 'Seu endereço de e-mail'],
+      ['subject', 'Assunto'],
+      ['message', 'Como podemos ajudar?'],
+    ]) {
+      expect(html).toContain(`<label for="${id}">${label}</label>`);
+      expect(html).toMatch(new RegExp(`id="${id}" name="${id}"`));
+    }
+    expect(html).toContain('<input type="hidden" name="queue" value="servicedesk">');
+    expect(html).toContain('<input type="hidden" name="locale" value="pt-BR">');
+    expect(html).toContain('<div class="hidden-field">\n<label for="website">Deixe este campo vazio</label>');
+    expect(html).toMatch(
+      /<input id="website" name="website" type="text" value="" maxlength="200" autocomplete="off" tabindex="-1">/,
+    );
+    expect(html.match(/<button/g)).toHaveLength(1);
+    expect(html).toContain('<button type="submit" id="submit-ticket">Enviar</button>');
+  });
+
+  it('shows the form in Spanish, and in the policy default for a language the policy does not offer', async () => {
+    const { open } = await hostedForm();
+
+    const notOffered = await open('lang=de');
+
+    expect(notOffered.html).toContain('<html lang="en">');
+    expect(notOffered.html).toContain('<input type="hidden" name="locale" value="en">');
+    expect((await open('lang=fr')).html).toContain('<label for="name">Your name</label>');
+    expect((await open('lang=es')).html).toContain('<label for="name">Tu nombre</label>');
+  });
+
+  it('posts an offered language it shows no page in (German) so the acknowledgement still speaks it', async () => {
+    const { open } = await hostedForm('examples/360dialog.yaml');
+
+    const { html } = await open('lang=de');
+
+    expect(html).toContain('<label for="name">Your name</label>');
+    expect(html).toContain('<input type="hidden" name="locale" value="de">');
+  });
+
+  it('escapes a hostile language and refuses a hostile queue with a 404 that does not echo it', async () => {
+    const { open } = await hostedForm();
+    const hostile = '"><script>alert(1)</script>';
+
+    const badLang = await open(`lang=${encodeURIComponent(hostile)}`);
+    const badQueue = await open(`queue=${encodeURIComponent(hostile)}&lang=es`);
+
+    expect(badLang.status).toBe(200);
+    expect(badLang.html).not.toContain('<script');
+    expect(badLang.html).toContain('<html lang="en">');
+    expect(badQueue.status).toBe(404);
+    expect(badQueue.html).not.toContain('<script');
+    expect(badQueue.html).not.toContain('alert(1)');
+    expect(badQueue.html).toContain('<h1 id="problem">Este formulario no existe</h1>');
+  });
+
+  it('sends the strict Content-Security-Policy and no script or inline style', async () => {
+    const { open } = await hostedForm();
+
+    const { headers, html } = await open('');
+
+    expect(headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(headers['content-security-policy']).toContain("default-src 'none'");
+    expect(headers['content-security-policy']).toContain("form-action 'self'");
+    expect(headers['content-security-policy']).not.toContain('unsafe-inline');
+    expect(html).not.toMatch(/<script|style="/i);
+  });
+});
+
+describe("POST /tickets from the hosted form's browser", () => {
+  it('answers a form post that prefers HTML with the confirmation page: the number and the status link', async () => {
+    const { post } = await hostedForm();
+
+    const { status, headers, html } = await post(ANA);
+
+    expect(status).toBe(201);
+    expect(headers['content-type']).toBe('text/html; charset=utf-8');
+    const number = /<dd id="ticket-number">(\d+)<\/dd>/.exec(html)?.[1];
+    expect(number).toBeDefined();
+    expect(html).toContain(
+      `<a id="status-link" href="https://support.example.test/t/${number}">Acompanhe seu chamado</a>`,
+    );
+    expect(html).toContain('<html lang="pt-BR">');
+  });
+
+  it('confirms without a number or link when no ticket was opened (a suspended customer is told by mail)', async () => {
+    const { policy } = pipeline();
+    const page = await TicketFormPage.load(policy);
+
+    const { status, body } = confirmationResponse(page, 'es', { number: null, statusUrl: null });
+
+    expect(status).toBe(202);
+    expect(body).toContain('<h1>Hemos recibido tu solicitud</h1>');
+    expect(body).not.toContain('ticket-number');
+    expect(body).not.toContain('status-link');
+  });
+
+  it('re-renders the form for a bad e-mail with the error next to it and the other values kept, escaped', async () => {
+    const { post } = await hostedForm();
+
+    const { status, html } = await post({ ...ANA, email: 'ana@', subject: '<b>Fatura</b> "março"', message: 'a & b' });
+
+    expect(status).toBe(400);
+    expect(html).toContain('aria-invalid="true" aria-describedby="email-error"');
+    expect(html).toContain('<p class="error" id="email-error">Informe um endereço de e-mail válido.</p>');
+    expect(html).toContain('value="ana@"');
+    expect(html).toContain('value="&lt;b&gt;Fatura&lt;/b&gt; &quot;março&quot;"');
+    expect(html).not.toContain('<b>Fatura');
+    expect(html).toContain('>a &amp; b</textarea>');
+    expect(html).toContain('value="Ana"');
+    expect(html.match(/aria-invalid/g)).toHaveLength(1);
+    expect(html).toContain('id="form-error"');
+  });
+
+  it('keeps answering JSON to a client that does not prefer HTML', async () => {
+    const { post } = await hostedForm();
+
+    const created = await post(ANA, '*/*');
+    const refused = await post({ ...ANA, email: 'ana@' }, 'application/json');
+
+    expect(created.status).toBe(201);
+    expect(JSON.parse(created.html)).toMatchObject({ number: expect.any(Number) });
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.html).errors).toEqual([{ field: 'email', message: expect.any(String) }]);
+  });
+
+  it.each([
+    [BROWSER_ACCEPT, true],
+    ['text/html', true],
+    ['*/*', false],
+    ['', false],
+    ['application/json, text/html;q=0.5', false],
+    ['text/html;q=0.5, application/json;q=0.5', false],
+  ])('reads Accept %j as preferring HTML: %s', (accept, html) => {
+    expect(prefersHtml(accept)).toBe(html);
+  });
+});
