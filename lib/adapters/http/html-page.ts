@@ -12,15 +12,16 @@ export const PAGE_CONTENT_SECURITY_POLICY =
   "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /**
- * A page's answer: never cached (it shows a customer's ticket), no referrer (the URL holds the
- * token), no type sniffing, and the strict CSP above.
+ * A page's answer: never cached (it shows a customer's ticket), no referrer to other sites (the
+ * URL holds the token; `same-origin`, not `no-referrer`, under which a browser posts our own form
+ * with `Origin: null` and POST /tickets refuses it as foreign), no type sniffing, the strict CSP.
  */
 export const htmlResponse = (status: number, html: string, headers: Record<string, string> = {}): HttpResponse => ({
   status,
   headers: {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
-    'referrer-policy': 'no-referrer',
+    'referrer-policy': 'same-origin',
     'x-content-type-options': 'nosniff',
     'content-security-policy': PAGE_CONTENT_SECURITY_POLICY,
     ...headers,
@@ -31,7 +32,7 @@ export const htmlResponse = (status: number, html: string, headers: Record<strin
 /** A 303 after a form post: the browser GETs the page again, so a reload does not post twice. */
 export const seeOther = (location: string): HttpResponse => ({
   status: 303,
-  headers: { location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
+  headers: { location, 'cache-control': 'no-store', 'referrer-policy': 'same-origin' },
   body: '',
 });
 

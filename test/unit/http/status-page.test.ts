@@ -26,7 +26,7 @@ describe('the ticket status page', () => {
     expect(response?.headers).toMatchObject({
       'content-security-policy': expect.stringContaining("default-src 'none'"),
       'cache-control': 'no-store',
-      'referrer-policy': 'no-referrer',
+      'referrer-policy': 'same-origin',
       'x-content-type-options': 'nosniff',
     });
     const csp = response?.headers['content-security-policy'] ?? '';

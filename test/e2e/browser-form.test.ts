@@ -1,0 +1,69 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshot } from '../support/browser.ts';
+import { type LocalStackProcess, startLocalStackProcess } from '../support/local-stack-process.ts';
+import { runCli } from '../support/run-cli.ts';
+
+/**
+ * The hosted form in a real browser (Debian chromium driven by playwright-core) against the local
+ * stack: a Brazilian customer fills it in Portuguese, is told what is wrong next to the field,
+ * corrects it, sees the confirmation with her ticket's number, and her acknowledgement is in the
+ * outbox. Screenshots of each page go to test-output/screenshots/.
+ */
+let stack: LocalStackProcess;
+let browser: Browser;
+
+interface OutboxMail {
+  to: string[];
+  subject: string;
+  text: string;
+}
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startLocalStackProcess(), launchBrowser()]);
+  Object.assign(process.env, stack.environment);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  expect(await stack?.stop()).toBe(0);
+});
+
+describe('the hosted form in a real browser', () => {
+  it('takes a ticket in Portuguese: an error next to its field, then the confirmation with the number', async () => {
+    const base = `http://127.0.0.1:${stack.environment.ATENDE_HTTP_PORT}`;
+    const page = await browser.newPage();
+    const opened = await page.goto(`${base}/form?lang=pt-BR`);
+    expect(opened?.status()).toBe(200);
+    expect(await page.getAttribute('html', 'lang')).toBe('pt-BR');
+    await screenshot(page, 'form-pt-BR');
+
+    await page.fill('#name', 'Ana Souza');
+    await page.fill('#email', 'ana-sem-arroba');
+    await page.fill('#subject', 'Fatura com valor errado');
+    await page.fill('#message', 'A fatura deste mês veio com o valor errado.');
+    // The browser's own check would stop an invalid address; the server's must hold without it.
+    await page.$eval('form', (form) => form.setAttribute('novalidate', ''));
+    await page.click('#submit-ticket');
+    await page.waitForLoadState();
+    expect(await page.textContent('#email-error')).toBeTruthy();
+    expect(await page.inputValue('#subject')).toBe('Fatura com valor errado');
+    await screenshot(page, 'form-error-pt-BR');
+
+    await page.fill('#email', 'ana@cliente.example');
+    await page.click('#submit-ticket');
+    await page.waitForLoadState();
+    const number = Number(await page.textContent('#ticket-number'));
+    expect(number).toBeGreaterThanOrEqual(1000);
+    await screenshot(page, 'form-confirmation-pt-BR');
+
+    const status = await page.getAttribute('#status-link', 'href');
+    await page.goto(status!);
+    expect(await page.textContent('#ticket-number')).toBe(String(number));
+    await page.close();
+
+    const run = await runCli('outbox', '--json');
+    const toAna = (JSON.parse(run.stdout) as OutboxMail[]).filter((mail) => mail.to.includes('ana@cliente.example'));
+    expect(toAna.map((mail) => mail.subject)).toEqual([`[Atende #${number}] Fatura com valor errado`]);
+  }, 90_000);
+});
