@@ -1,8 +1,5 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from '../support/browser.ts';
-import { type LocalStackProcess, startLocalStackProcess } from '../support/local-stack-process.ts';
-import { runCli } from '../support/run-cli.ts';
+import { describe, expect, it } from 'vitest';
+import { outboxTo as mailTo, screenshot, useStackAndBrowser } from '../support/browser.ts';
 
 /**
  * The hosted form in a real browser (Debian chromium driven by playwright-core) against the local
@@ -10,29 +7,12 @@ import { runCli } from '../support/run-cli.ts';
  * corrects it, sees the confirmation with her ticket's number, and her acknowledgement is in the
  * outbox. Screenshots of each page go to test-output/screenshots/.
  */
-let stack: LocalStackProcess;
-let browser: Browser;
-
-interface OutboxMail {
-  to: string[];
-  subject: string;
-  text: string;
-}
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startLocalStackProcess(), launchBrowser()]);
-  Object.assign(process.env, stack.environment);
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  expect(await stack?.stop()).toBe(0);
-});
+const running = useStackAndBrowser();
 
 describe('the hosted form in a real browser', () => {
   it('takes a ticket in Portuguese: an error next to its field, then the confirmation with the number', async () => {
-    const base = `http://127.0.0.1:${stack.environment.ATENDE_HTTP_PORT}`;
-    const page = await browser.newPage();
+    const base = `http://127.0.0.1:${running.stack().environment.ATENDE_HTTP_PORT}`;
+    const page = await running.browser().newPage();
     const opened = await page.goto(`${base}/form?lang=pt-BR`);
     expect(opened?.status()).toBe(200);
     expect(await page.getAttribute('html', 'lang')).toBe('pt-BR');
@@ -62,8 +42,7 @@ describe('the hosted form in a real browser', () => {
     expect(await page.textContent('#ticket-number')).toBe(String(number));
     await page.close();
 
-    const run = await runCli('outbox', '--json');
-    const toAna = (JSON.parse(run.stdout) as OutboxMail[]).filter((mail) => mail.to.includes('ana@cliente.example'));
+    const toAna = await mailTo('ana@cliente.example');
     expect(toAna.map((mail) => mail.subject)).toEqual([`[Atende #${number}] Fatura com valor errado`]);
   }, 90_000);
 });

@@ -1,9 +1,6 @@
 import { createTransport } from 'nodemailer';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from '../support/browser.ts';
-import { type LocalStackProcess, startLocalStackProcess } from '../support/local-stack-process.ts';
-import { runCli } from '../support/run-cli.ts';
+import { describe, expect, it } from 'vitest';
+import { cli, outboxTo as mailTo, screenshot, useStackAndBrowser } from '../support/browser.ts';
 
 /**
  * The ticket status page in a real browser (Debian chromium driven by playwright-core) against
@@ -12,45 +9,22 @@ import { runCli } from '../support/run-cli.ts';
  * by one character shows the error page and nothing of the ticket. Screenshots of each page go
  * to test-output/screenshots/.
  */
-let stack: LocalStackProcess;
-let browser: Browser;
+const running = useStackAndBrowser();
 
-interface OutboxMail {
-  to: string[];
-  subject: string;
-  text: string;
-}
 interface TicketView {
   status: string;
   messages: { direction: string; purpose: string; text: string }[];
 }
 
-const cli = async (...args: string[]) => {
-  const run = await runCli(...args);
-  if (run.exitCode !== 0) throw new Error(`atende ${args.join(' ')} exited ${run.exitCode}: ${run.stderr}`);
-  return run.stdout;
-};
-const mailTo = async (address: string) =>
-  (JSON.parse(await cli('outbox', '--json')) as OutboxMail[]).filter((mail) => mail.to.includes(address));
 const ticket = async (number: number): Promise<TicketView> =>
   JSON.parse(await cli('tickets', 'show', String(number), '--json'));
 const STATUS_LINK = /http:\/\/127\.0\.0\.1:\d+\/t\/[A-Za-z0-9_.~-]+/;
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startLocalStackProcess(), launchBrowser()]);
-  Object.assign(process.env, stack.environment);
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  expect(await stack?.stop()).toBe(0);
-});
 
 describe('the ticket status page in a real browser', () => {
   it('shows a Brazilian customer her ticket from the acknowledgement’s link, takes her reply and closes the ticket', async () => {
     const smtp = createTransport({
       host: '127.0.0.1',
-      port: Number(stack.environment.ATENDE_SMTP_PORT),
+      port: Number(running.stack().environment.ATENDE_SMTP_PORT),
       secure: false,
       ignoreTLS: true,
     });
@@ -66,7 +40,7 @@ describe('the ticket status page in a real browser', () => {
     const link = STATUS_LINK.exec(ack!.text)?.[0];
     expect(link).toBeDefined();
 
-    const page = await browser.newPage();
+    const page = await running.browser().newPage();
     const opened = await page.goto(link!);
     expect(opened?.status()).toBe(200);
     expect(opened?.headers()['content-security-policy']).toMatch(/default-src 'none'/);

@@ -1,47 +1,19 @@
 import { createTransport } from 'nodemailer';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot } from '../support/browser.ts';
-import { type LocalStackProcess, startLocalStackProcess } from '../support/local-stack-process.ts';
-import { runCli } from '../support/run-cli.ts';
+import { describe, expect, it } from 'vitest';
+import { cli, outboxTo as mailTo, screenshot, useStackAndBrowser } from '../support/browser.ts';
 
 /**
  * The customer's pages in a real browser (Debian chromium driven by playwright-core) against the
  * local stack: here the satisfaction survey a resolution summary links to, opened as the customer
  * would, from the mail in `atende outbox`. Each page is saved under test-output/screenshots/.
  */
-let stack: LocalStackProcess;
-let browser: Browser;
-
-interface OutboxMail {
-  to: string[];
-  subject: string;
-  text: string;
-}
-
-const cli = async (...args: string[]) => {
-  const run = await runCli(...args);
-  if (run.exitCode !== 0) throw new Error(`atende ${args.join(' ')} exited ${run.exitCode}: ${run.stderr}`);
-  return run.stdout;
-};
-const mailTo = async (address: string) =>
-  ((await JSON.parse(await cli('outbox', '--json'))) as OutboxMail[]).filter((mail) => mail.to.includes(address));
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startLocalStackProcess(), launchBrowser()]);
-  Object.assign(process.env, stack.environment);
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  expect(await stack?.stop()).toBe(0);
-});
+const running = useStackAndBrowser();
 
 describe('the survey page in a real browser', () => {
   it('records a Brazilian customer’s rating and comment once, in Portuguese, and refuses a tampered link', async () => {
     const smtp = createTransport({
       host: '127.0.0.1',
-      port: Number(stack.environment.ATENDE_SMTP_PORT),
+      port: Number(running.stack().environment.ATENDE_SMTP_PORT),
       secure: false,
       ignoreTLS: true,
     });
@@ -60,7 +32,7 @@ describe('the survey page in a real browser', () => {
     );
     expect(good && bad).toBeTruthy();
 
-    const page = await browser.newPage();
+    const page = await running.browser().newPage();
     const opened = await page.goto(good!);
     expect(opened?.status()).toBe(200);
     expect(await page.getAttribute('html', 'lang')).toBe('pt-BR');

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type HttpRequest, type HttpRoute, jsonResponse, MAX_REQUEST_BODY_BYTES } from '../http/http-exchange.ts';
+import { readBody } from './request-body.ts';
 
 /**
  * Carries a Node request to HttpRoutes (http-exchange.ts) and writes the first answer; false when
@@ -13,7 +14,7 @@ export async function answerWithRoutes(
 ): Promise<boolean> {
   if (routes.length === 0) return false;
   const url = new URL(request.url ?? '/', 'http://localhost');
-  const body = await readBody(request);
+  const body = await readBody(request, MAX_REQUEST_BODY_BYTES);
   if (body === null) {
     const answer = jsonResponse(413, {
       errors: [{ field: 'body', message: `The request body is larger than ${MAX_REQUEST_BODY_BYTES} bytes.` }],
@@ -41,32 +42,4 @@ export async function answerWithRoutes(
     return true;
   }
   return false;
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer | null> {
-  const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > MAX_REQUEST_BODY_BYTES) {
-    request.resume();
-    return Promise.resolve(null);
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    request.on('data', (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size > MAX_REQUEST_BODY_BYTES) {
-        over = true;
-        chunks.length = 0;
-        resolve(null);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => {
-      if (!over) resolve(Buffer.concat(chunks));
-    });
-    request.on('error', reject);
-  });
 }
