@@ -3,7 +3,7 @@ import type { RequestCounters } from '../../application/ports/request-counters.t
 import { type SubmitWebFormDeps, submitWebForm, type WebFormOutcome } from '../../application/submit-web-form.ts';
 import { isAtendeError } from '../../domain/atende-error.ts';
 import type { TicketFormPage } from '../templates/ticket-form-page.ts';
-import { confirmationResponse, formAgainResponse, prefersHtml } from './hosted-form.ts';
+import { browserRefusal, confirmationResponse, formAgainResponse, prefersHtml } from './hosted-form.ts';
 import { type HttpRequest, type HttpResponse, type HttpRoute, jsonResponse } from './http-exchange.ts';
 import { readTicketSubmission, SUBMISSION_CONTENT_TYPES, TICKET_BODY_MAX_BYTES } from './ticket-submission.ts';
 
@@ -17,7 +17,7 @@ export interface TicketApiOptions {
   /** `ATENDE_WEBFORM_SECRET`: when set, every post must carry `X-Atende-Signature: sha256=<hex HMAC of the body>`. */
   readonly signatureSecret: string | null;
   readonly log?: (line: string) => void;
-  /** The hosted form: when given, a browser's post (Accept prefers text/html) gets its 201 and 400 as pages. */
+  /** The hosted form: when given, a browser's post (Accept prefers text/html) gets its answers as pages (hosted-form.ts). */
   readonly form?: TicketFormPage;
 }
 
@@ -61,7 +61,11 @@ export function ticketApiRoute(options: TicketApiOptions): HttpRoute {
       return { status: 204, headers: { ...cors, ...preflight, 'cache-control': 'no-store' }, body: '' };
     }
     if (request.method !== 'POST') return jsonResponse(405, { errors: [] }, { allow: 'POST, OPTIONS' });
-    const answer = await answerPost(options, request, origin !== null && !allowed);
+    const json = await answerPost(options, request, origin !== null && !allowed);
+    const answer =
+      options.form !== undefined && prefersHtml(request.headers['accept'])
+        ? browserRefusal(options.form, options.deps.policy, request, json)
+        : json;
     return { ...answer, headers: { ...answer.headers, ...cors } };
   };
 }
