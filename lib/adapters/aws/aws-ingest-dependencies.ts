@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { z } from 'zod';
 import type { IngestEmailDeps } from '../../application/ingest-email.ts';
@@ -19,6 +20,7 @@ import {
   HandlebarsNotificationRenderer,
 } from '../templates/handlebars-notification-renderer.ts';
 import { EventBridgeTimerScheduler } from './eventbridge-timer-scheduler.ts';
+import { signingSecret } from './secrets-manager-secret.ts';
 
 /** The variables the inbound-mail Lambda reads (set by the CDK stack). */
 export const InboundEmailEnvironment = {
@@ -36,9 +38,14 @@ export const InboundEmailEnvironment = {
   ATENDE_TIMER_FUNCTION_ARN: z.string().min(1),
   ATENDE_SCHEDULER_ROLE_ARN: z.string().min(1),
   ATENDE_TIMER_DEAD_LETTER_ARN: z.string().min(1),
-  /** Where the deployment answers GET /survey/<token> (the API's URL), and the secret its links are signed with (32 bytes or more). */
+  /** Where the deployment answers GET /survey/<token> (the API's URL). */
   ATENDE_PUBLIC_URL: z.url(),
-  ATENDE_SURVEY_SECRET: z.string().min(32),
+  /**
+   * The key survey and status links are signed with (32 bytes or more): the value, or the ARN of
+   * the Secrets Manager secret holding it (what the CDK stack sets), read by signingSecret.
+   */
+  ATENDE_SURVEY_SECRET: z.string().optional(),
+  ATENDE_SURVEY_SECRET_ARN: z.string().optional(),
 };
 
 /**
@@ -47,9 +54,13 @@ export const InboundEmailEnvironment = {
  */
 export async function awsIngestDependencies(environment: NodeJS.ProcessEnv): Promise<IngestEmailDeps> {
   const config = readEnvironment(InboundEmailEnvironment, environment);
-  const [policy, renderer] = await Promise.all([
+  const [policy, renderer, surveySecret] = await Promise.all([
     loadPolicyFile(config.ATENDE_POLICY),
     HandlebarsNotificationRenderer.load(config.ATENDE_TEMPLATES_DIR),
+    signingSecret(() => new SecretsManagerClient({}), environment, 'ATENDE_SURVEY_SECRET', {
+      required: true,
+      minLength: 32,
+    }),
   ]);
   const s3 = new S3Client({});
   return {
@@ -76,13 +87,13 @@ export async function awsIngestDependencies(environment: NodeJS.ProcessEnv): Pro
     renderer,
     clock: systemClock,
     surveyLinks: new SignedSurveyLinks({
-      secret: Buffer.from(config.ATENDE_SURVEY_SECRET, 'utf8'),
+      secret: Buffer.from(surveySecret!, 'utf8'),
       baseUrl: config.ATENDE_PUBLIC_URL,
       policy,
       clock: systemClock,
     }),
     statusLinks: new SignedStatusLinks({
-      secret: Buffer.from(config.ATENDE_SURVEY_SECRET, 'utf8'),
+      secret: Buffer.from(surveySecret!, 'utf8'),
       baseUrl: config.ATENDE_PUBLIC_URL,
       policy,
       clock: systemClock,
