@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localDynamoDbClientConfig } from '../lib/adapters/dynamodb/dynamodb-local.ts';
@@ -114,6 +114,11 @@ try {
   const before = processesCpuSnapshot(pids);
   const measured = await postAll(poster, planPosts({ run: 'bench', count: COUNT, seed: SEED }));
   const cpu = cpuPerOperationByProcess(before, processesCpuSnapshot(pids), COUNT);
+  // What the CPU per post allows if the stack and DynamoDB Local had every core of the machine to themselves.
+  const stackCpuMs = Object.entries(cpu.cpuMsPerOperation)
+    .filter(([name]) => name !== 'bench clients (node)')
+    .reduce((sum, [, ms]) => sum + (ms ?? 0), 0);
+  const cpuCeiling = round((cpus().length * 1000) / stackCpuMs);
   const loadAfter = load();
 
   // Afterwards, counted rather than sampled: every 201 is a ticket of its requester, and that requester has its acknowledgement.
@@ -184,6 +189,7 @@ try {
     cpu: {
       ...cpu,
       note: 'the SES emulator runs inside the stack process: its CPU is in the stack figure',
+      [`requests/s the stack's CPU per post allows on ${cpus().length} free cores`]: cpuCeiling,
     },
     afterwards: { ...checks, complete },
     targets: {
@@ -191,6 +197,7 @@ try {
         measured: perSecond,
         p99Ms: p99,
         met: perSecond >= TARGET_PER_SECOND,
+        cpuCeilingOnThisMachine: cpuCeiling,
         shortBy: round(Math.max(0, TARGET_PER_SECOND - perSecond)),
       },
     },
