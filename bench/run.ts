@@ -6,5 +6,6 @@ const benchmarks = [
   './agent-replies.ts',
   './ingest-throughput.ts',
   './hostile-sizes.ts',
+  './function-bundles.ts',
 ];
 for (const benchmark of benchmarks) await import(benchmark);

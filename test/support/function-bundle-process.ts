@@ -8,9 +8,9 @@ import { REPOSITORY_ROOT } from '../../infra/bundling/function-bundling.ts';
 const run = promisify(execFile);
 
 /**
- * Gives a folder of bundles what the nodejs22.x runtime gives a function: AWS SDK v3 (the
- * bundles leave `@aws-sdk/*` out), here the repository's copy through a symlink. Nothing else
- * of node_modules is reachable, so a package the bundle forgot fails as it would on Lambda.
+ * Gives a folder of bundles what the nodejs22.x runtime gives a function: AWS SDK v3, here the
+ * repository's copy through a symlink, for bundles built to take it from the runtime (the
+ * bench's comparison; the deployed ones bundle it). Nothing else of node_modules is reachable.
  */
 export async function provideRuntimeSdk(folder: string): Promise<void> {
   await mkdir(join(folder, 'node_modules'), { recursive: true });

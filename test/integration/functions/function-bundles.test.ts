@@ -6,6 +6,12 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import * as z from 'zod';
 import {
+  DETECTOR_DATA_FILE,
+  packagedNgrams,
+  restrictNgrams,
+  templateLanguages,
+} from '../../../infra/bundling/detector-languages.ts';
+import {
   BUNDLE_CEILING_BYTES,
   bundleEntry,
   bundleFunction,
@@ -15,7 +21,7 @@ import {
 } from '../../../infra/bundling/function-bundling.ts';
 import { detectLanguage } from '../../../lib/domain/mail/language-detection.ts';
 import { type TestTicketTable, testTicketTables } from '../../support/dynamodb-test-table.ts';
-import { provideRuntimeSdk, runBundle } from '../../support/function-bundle-process.ts';
+import { runBundle } from '../../support/function-bundle-process.ts';
 import { lambdaEnvironment } from '../../support/lambda-environment.ts';
 import { motoClientConfig, useMotoServer } from '../../support/moto-server.ts';
 import { repositoryPath } from '../../support/policy-fixtures.ts';
@@ -23,8 +29,8 @@ import { repositoryPath } from '../../support/policy-fixtures.ts';
 /**
  * The Lambda bundles as they deploy: each function built once with the shared esbuild options
  * (infra/bundling/function-bundling.ts) into a folder outside the repository, then imported
- * and invoked in a fresh `node` with nothing beside it but its shipped files and the runtime's
- * AWS SDK, against DynamoDB Local and moto_server's S3. The import crash of issue 11
+ * and invoked in a fresh `node` with nothing beside it but its shipped files (no node_modules:
+ * the SDK clients are bundled too), against DynamoDB Local and moto_server's S3. The import crash of issue 11
  * (`Dynamic require of "process" is not supported`) and the policy looked for at
  * `/policy/default.yaml` fail here first.
  */
@@ -51,7 +57,6 @@ const bundle = (name: LambdaFunctionName): FunctionBundle => {
 
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'atende-bundles-'));
-  await provideRuntimeSdk(folder);
   for (const name of LAMBDA_FUNCTION_NAMES) bundles.set(name, await bundleFunction(name, join(folder, name)));
   table = await tables.create();
 }, 120_000);
@@ -173,6 +178,14 @@ describe('what the bundling swaps out', () => {
 
     expect(run.error).toBeUndefined();
     expect(String(run.result).trim()).toBe(text);
+  });
+
+  it("keeps the restricted data equal to eld's own for the template languages (else: npx tsx infra/bundling/write-detector-languages.ts)", async () => {
+    const languages = templateLanguages(repositoryPath('templates'));
+    const committed: unknown = JSON.parse(readFileSync(DETECTOR_DATA_FILE, 'utf8'));
+
+    expect(languages).toEqual(['de', 'en', 'es', 'pt', 'ru']);
+    expect(committed).toEqual(restrictNgrams(await packagedNgrams(repositoryPath('.')), languages));
   });
 
   it('names the language of every labelled sample as the sources do, with the restricted data', async () => {
