@@ -7,5 +7,6 @@ const benchmarks = [
   './ingest-throughput.ts',
   './hostile-sizes.ts',
   './web-form-throughput.ts',
+  './function-bundles.ts',
 ];
 for (const benchmark of benchmarks) await import(benchmark);

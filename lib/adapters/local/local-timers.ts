@@ -2,7 +2,7 @@ import type { Stats } from 'node:fs';
 import { type FileHandle, mkdir, open, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   checkedScheduleName,
   SCHEDULE_NAME,
