@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Origins as `scheme://host[:port]`, comma-separated; empty: none but the deployment's own. */
 const OriginList = z

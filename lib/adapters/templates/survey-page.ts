@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AtendeError } from '../../domain/atende-error.ts';
 import { SURVEY_COMMENT_MAX_CHARS } from '../../domain/ticket/survey-answer.ts';
 import { SATISFACTION_RATINGS, type SatisfactionAnswer } from '../../domain/ticket/ticket.ts';

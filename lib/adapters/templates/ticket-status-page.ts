@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StatusPageOutcome } from '../../application/customer-status-page.ts';
 import { tagSubject } from '../../domain/mail/subject.ts';
 import type { Policy } from '../../domain/policy/policy-schema.ts';
