@@ -1,8 +1,7 @@
-import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
+import { nodejsFunctionProps } from './bundling/nodejs-function-bundling.ts';
 import { InboundMailRule, receiptRuleArn } from './constructs/inbound-mail-rule.ts';
 import { LinkSecrets } from './constructs/link-secrets.ts';
 import { ATTACHMENT_PREFIX, INBOUND_MAIL_PREFIX, MailBucket, WEB_POST_PREFIX } from './constructs/mail-bucket.ts';
@@ -15,11 +14,7 @@ import type { StackSettings } from './stack-settings.ts';
 
 export interface AtendeStackProps extends StackProps {
   readonly settings: StackSettings;
-  /** How each function is bundled (infra/constructs/function-bundling.ts). */
-  readonly bundling: (entry: 'inbound-email' | 'timer' | 'web-form') => BundlingOptions;
 }
-
-const entry = (name: string) => fileURLToPath(new URL(`../functions/${name}.ts`, import.meta.url));
 
 /** Everything atende runs on in one AWS account and region. */
 export class AtendeStack extends Stack {
@@ -49,26 +44,24 @@ export class AtendeStack extends Stack {
       ATENDE_SURVEY_SECRET_ARN: secrets.links.secretArn,
     };
     const inbound = new SupportFunction(this, 'InboundEmail', {
-      entry: entry('inbound-email'),
+      code: nodejsFunctionProps('inbound-email', settings.policyPath),
       functionName: `${this.stackName}-inbound-email`,
       // Parsing a 40 MB message with its attachments needs the memory; more memory is also more CPU.
       memorySize: 1024,
       timeout: Duration.seconds(60),
       environment: shared,
-      bundling: props.bundling('inbound-email'),
       asynchronous: true,
     });
     const timer = new SupportFunction(this, 'Timer', {
-      entry: entry('timer'),
+      code: nodejsFunctionProps('timer', settings.policyPath),
       functionName: timerName,
       memorySize: 512,
       timeout: Duration.seconds(30),
       environment: shared,
-      bundling: props.bundling('timer'),
       asynchronous: true,
     });
     const web = new SupportFunction(this, 'WebForm', {
-      entry: entry('web-form'),
+      code: nodejsFunctionProps('web-form', settings.policyPath),
       functionName: `${this.stackName}-web-form`,
       memorySize: 512,
       // API Gateway's HTTP API waits 30 s at most.
@@ -78,7 +71,6 @@ export class AtendeStack extends Stack {
         ATENDE_CORS_ORIGINS: settings.corsOrigins.join(','),
         ...(secrets.webForm ? { ATENDE_WEBFORM_SECRET_ARN: secrets.webForm.secretArn } : {}),
       },
-      bundling: props.bundling('web-form'),
       asynchronous: false,
     });
     const api = new WebApi(this, 'Web', {

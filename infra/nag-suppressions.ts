@@ -80,3 +80,18 @@ const STACK_WIDE: readonly { readonly id: string; readonly reason: string }[] = 
       'nodejs22.x is the runtime atende is built and tested for (issue 11); move with the tests, not ahead of them',
   },
 ];
+
+/**
+ * cdk-nag's AwsSolutions findings left unacknowledged, one line each: checked by the tests and
+ * by every synth and deploy (infra/bin/atende.ts), which refuse to go on while there is one.
+ */
+export function unacknowledgedFindings(stack: Stack): string[] {
+  return new AwsSolutionsChecks(stack.node.root)
+    .validateScope(stack)
+    .violations.flatMap((violation) =>
+      violation.violatingResources.map(
+        (resource) =>
+          `${violation.ruleName} at ${resource.constructPath ?? resource.resourceLogicalId}: ${violation.description.split('\n')[0]}`,
+      ),
+    );
+}

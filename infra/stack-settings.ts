@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_POLICY_PATH } from '../lib/adapters/policy-file.ts';
 import { parsePolicy } from '../lib/domain/policy/parse-policy.ts';
 import type { Policy } from '../lib/domain/policy/policy-schema.ts';

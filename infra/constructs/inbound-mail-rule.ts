@@ -69,7 +69,7 @@ export class InboundMailRule extends Construct {
         ],
       },
     });
-    rule.addDependency(ruleSet);
+    rule.node.addDependency(ruleSet);
     // SES checks it may write to the bucket and invoke the function when the rule is created.
     const bucketPolicy = props.bucket.policy;
     if (bucketPolicy) rule.node.addDependency(bucketPolicy);

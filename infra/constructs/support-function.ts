@@ -1,21 +1,21 @@
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { LoggingFormat } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { type BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { nodejsFunctionProps } from '../bundling/nodejs-function-bundling.ts';
 
 export interface SupportFunctionProps {
-  /** The entry file under functions/. */
-  readonly entry: string;
+  /** Its entry, runtime (nodejs22.x, arm64) and bundling: infra/bundling/nodejs-function-bundling.ts. */
+  readonly code: ReturnType<typeof nodejsFunctionProps>;
   /** Set so the function's ARN is known before it exists (the timer function schedules itself). */
   readonly functionName: string;
   readonly memorySize: number;
   readonly timeout: Duration;
   readonly environment: Record<string, string>;
-  readonly bundling: BundlingOptions;
   /** Invoked asynchronously (SES, Scheduler): failed events go to a dead-letter queue after Lambda's retries. */
   readonly asynchronous: boolean;
 }
@@ -52,18 +52,14 @@ export class SupportFunction extends Construct {
         })
       : null;
     this.function = new NodejsFunction(this, 'Function', {
+      ...props.code,
       functionName: props.functionName,
-      entry: props.entry,
-      handler: 'handler',
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
       memorySize: props.memorySize,
       timeout: props.timeout,
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
-      bundling: props.bundling,
       ...(this.failures
         ? { onFailure: new SqsDestination(this.failures), retryAttempts: 2, maxEventAge: Duration.hours(6) }
         : {}),

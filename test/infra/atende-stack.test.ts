@@ -1,7 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { WEB_ROUTES } from '../../infra/constructs/web-api.ts';
@@ -309,24 +305,4 @@ describe('the AWS stack', () => {
   it('passes cdk-nag (AwsSolutions) with no finding left unacknowledged', () => {
     expect(findings()).toEqual([]);
   });
-
-  it('passes cfn-lint with no error', () => {
-    const directory = mkdtempSync(join(tmpdir(), 'atende-template-'));
-    const file = join(directory, 'Test.template.json');
-    writeFileSync(file, JSON.stringify(template.toJSON()));
-    // Exit codes: 0 clean, 2 errors, 4 warnings, 8 informational (bit flags); only errors fail.
-    let code = 0;
-    let output = '';
-    try {
-      execFileSync('cfn-lint', ['--format', 'parseable', file], { encoding: 'utf8' });
-    } catch (error) {
-      const failed = error as { status: number; stdout: string };
-      code = failed.status;
-      output = failed.stdout;
-    }
-    expect({ errors: code & 2, output: output.split('\n').filter((line) => /:E\d/.test(line)) }).toEqual({
-      errors: 0,
-      output: [],
-    });
-  }, 120_000);
 });

@@ -1,8 +1,7 @@
 import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { AtendeStack } from '../../infra/atende-stack.ts';
-import { acceptedFindings } from '../../infra/nag-suppressions.ts';
+import { acceptedFindings, unacknowledgedFindings } from '../../infra/nag-suppressions.ts';
 import { stackSettings } from '../../infra/stack-settings.ts';
 
 /**
@@ -15,19 +14,9 @@ export function synthesizedStack(context: Record<string, unknown> = {}) {
   const stack: Stack = new AtendeStack(app, 'Test', {
     env: { account: '123456789012', region: 'us-east-1' },
     settings,
-    bundling: () => ({}),
   });
   acceptedFindings(stack);
   const template = Template.fromStack(stack);
-  /** cdk-nag's AwsSolutions findings not acknowledged (infra/nag-suppressions.ts), one line each. */
-  const findings = () =>
-    new AwsSolutionsChecks(app)
-      .validateScope(stack)
-      .violations.flatMap((violation) =>
-        violation.violatingResources.map(
-          (resource) =>
-            `${violation.ruleName} at ${resource.constructPath ?? resource.resourceLogicalId}: ${violation.description.split('\n')[0]}`,
-        ),
-      );
+  const findings = () => unacknowledgedFindings(stack);
   return { app, stack, settings, template, findings };
 }
