@@ -14,7 +14,14 @@ import {
   type TicketStatusPage,
 } from '../templates/ticket-status-page.ts';
 import { fileDownload } from './file-download.ts';
-import { formFields, htmlResponse, PAGE_STYLESHEET_PATH, seeOther } from './html-page.ts';
+import {
+  formFields,
+  htmlResponse,
+  methodNotAllowed,
+  notAFormPost,
+  PAGE_STYLESHEET_PATH,
+  seeOther,
+} from './html-page.ts';
 import type { HttpRequest, HttpResponse, HttpRoute } from './http-exchange.ts';
 
 /** Largest reply body the page takes: STATUS_REPLY_MAX_CHARS of UTF-8, percent-encoded, fits. */
@@ -86,12 +93,7 @@ export function statusPageRoute(route: StatusPageRoute): HttpRoute {
 async function reply(route: StatusPageRoute, request: HttpRequest, token: string, pagePath: string) {
   if (request.body.length > STATUS_REPLY_BODY_MAX_BYTES) return show(route, token, pagePath, null, 'too-large');
   const fields = formFields(request.headers, request.body);
-  if (fields === null)
-    return {
-      status: 415,
-      headers: { accept: 'application/x-www-form-urlencoded', 'cache-control': 'no-store' },
-      body: '',
-    };
+  if (fields === null) return notAFormPost();
   const message = (fields.get('message') ?? '').trim();
   if (message === '') return show(route, token, pagePath, null, 'empty');
   if (message.length > STATUS_REPLY_MAX_CHARS) return show(route, token, pagePath, null, 'too-large');
@@ -157,9 +159,3 @@ function problemPage(
 
 const noticeOf = (value: string | null): StatusPageNotice | null =>
   value === 'replied' || value === 'closed' ? value : null;
-
-const methodNotAllowed = (allow: string): HttpResponse => ({
-  status: 405,
-  headers: { allow, 'cache-control': 'no-store' },
-  body: '',
-});

@@ -6,7 +6,7 @@ import {
 import { tagSubject } from '../../domain/mail/subject.ts';
 import type { Ticket } from '../../domain/ticket/ticket.ts';
 import type { SurveyPage, SurveyPageState, SurveyPageView } from '../templates/survey-page.ts';
-import { formFields, htmlResponse, PAGE_STYLESHEET_PATH } from './html-page.ts';
+import { formFields, htmlResponse, methodNotAllowed, notAFormPost, PAGE_STYLESHEET_PATH } from './html-page.ts';
 import type { HttpResponse, HttpRoute } from './http-exchange.ts';
 
 /** Largest request body a survey page takes: a 2,000-character comment, percent-encoded, fits several times over. */
@@ -47,17 +47,11 @@ export function surveyAnswerRoute(route: SurveyAnswerRoute): HttpRoute {
     const fallback = route.deps.policy.languages.default;
     const reply = (view: Omit<SurveyPageView, 'fallback' | 'stylesheet'>) =>
       surveyPage(STATUS[view.state], route.page.render({ ...view, fallback, stylesheet: PAGE_STYLESHEET_PATH }));
-    if (request.method !== 'GET' && request.method !== 'POST')
-      return { status: 405, headers: { allow: 'GET, POST', 'cache-control': 'no-store' }, body: '' };
+    if (request.method !== 'GET' && request.method !== 'POST') return methodNotAllowed('GET, POST');
     let comment: string | null = null;
     if (request.method === 'POST') {
       const fields = formFields(request.headers, request.body);
-      if (fields === null)
-        return {
-          status: 415,
-          headers: { accept: 'application/x-www-form-urlencoded', 'cache-control': 'no-store' },
-          body: '',
-        };
+      if (fields === null) return notAFormPost();
       if (request.body.length > SURVEY_BODY_MAX_BYTES) return reply({ state: 'too-large', locale: fallback });
       comment = fields.get('comment') ?? '';
     }
