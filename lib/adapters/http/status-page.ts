@@ -133,7 +133,7 @@ async function show(
     problem,
     fileMaxBytes: route.fileMaxBytes ?? Number.POSITIVE_INFINITY,
   });
-  return htmlResponse(problem === null ? 200 : PROBLEM_STATUS[problem], html);
+  return htmlResponse(problem === null ? 200 : PROBLEM_STATUS[problem], html, { logo: route.deps.policy.brand.logo });
 }
 
 async function refusal(
@@ -154,7 +154,7 @@ function problemPage(
 ): HttpResponse {
   const shown: StatusPageProblem = problem ?? (outcome.outcome === 'expired' ? 'expired' : 'invalid');
   const html = route.page.render({ outcome, action: pagePath, stylesheet: PAGE_STYLESHEET_PATH, problem: shown });
-  return htmlResponse(PROBLEM_STATUS[shown], html);
+  return htmlResponse(PROBLEM_STATUS[shown], html, { logo: route.deps.policy.brand.logo });
 }
 
 const noticeOf = (value: string | null): StatusPageNotice | null =>

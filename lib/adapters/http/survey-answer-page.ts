@@ -103,4 +103,4 @@ function viewOf(
  * posts (the ticket API's Origin check, for which the other pages send same-origin, is not on it).
  */
 const surveyPage = (status: number, html: string): HttpResponse =>
-  htmlResponse(status, html, { 'referrer-policy': 'no-referrer' });
+  htmlResponse(status, html, { headers: { 'referrer-policy': 'no-referrer' } });

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PAGE_CONTENT_SECURITY_POLICY, PAGE_STYLESHEET_PATH } from '../../../lib/adapters/http/html-page.ts';
+import { PAGE_STYLESHEET_PATH, pageContentSecurityPolicy } from '../../../lib/adapters/http/html-page.ts';
 import { SURVEY_BODY_MAX_BYTES, surveyAnswerRoute } from '../../../lib/adapters/http/survey-answer-page.ts';
 import { type LocalHttpServer, startLocalHttpServer } from '../../../lib/adapters/local/local-http-server.ts';
 import { SurveyPage } from '../../../lib/adapters/templates/survey-page.ts';
@@ -67,7 +67,7 @@ describe('GET /survey/<token> on the local HTTP server (DynamoDB Local)', () => 
     const { response, html } = await get(pathOf(fixture.surveyLinks.linksFor(ticket).good));
 
     const csp = response.headers.get('content-security-policy') ?? '';
-    expect(csp).toBe(PAGE_CONTENT_SECURITY_POLICY);
+    expect(csp).toBe(pageContentSecurityPolicy());
     expect(csp).not.toContain('unsafe-inline');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(html).toContain(`<link rel="stylesheet" href="${PAGE_STYLESHEET_PATH}">`);
