@@ -10,6 +10,7 @@ import { createTicketTable } from '../dynamodb/ticket-table.ts';
 import { hostedFormRoute } from '../http/hosted-form.ts';
 import { pageStylesheetRoute } from '../http/html-page.ts';
 import { statusPageRoute } from '../http/status-page.ts';
+import { surveyAnswerRoute } from '../http/survey-answer-page.ts';
 import { ticketApiRoute } from '../http/ticket-api.ts';
 import { type SesEmulator, startSesEmulator } from '../mail/ses-emulator.ts';
 import { loadPageStylesheet } from '../templates/page-template.ts';
@@ -82,7 +83,6 @@ export async function startLocalStack(
     const formPage = await TicketFormPage.load(dependencies.policy);
     const http: LocalHttpServer = await startLocalHttpServer({
       port: config.httpPort,
-      survey: { deps: dependencies, page: await SurveyPage.load(), log },
       routes: [
         ticketApiRoute({
           deps: dependencies,
@@ -98,6 +98,7 @@ export async function startLocalStack(
           page: await TicketStatusPage.load(dependencies.policy),
           log,
         }),
+        surveyAnswerRoute({ deps: dependencies, page: await SurveyPage.load(), log }),
         pageStylesheetRoute(await loadPageStylesheet()),
       ],
       checks: {
