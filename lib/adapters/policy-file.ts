@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { AtendeError } from '../domain/atende-error.ts';
 import { parsePolicy } from '../domain/policy/parse-policy.ts';
 import type { Policy } from '../domain/policy/policy-schema.ts';
+import { packageFile } from './package-files.ts';
 
 /** The product's default policy, used when no file is given. */
-export const DEFAULT_POLICY_PATH = fileURLToPath(new URL('../../policy/default.yaml', import.meta.url));
+export const DEFAULT_POLICY_PATH = packageFile('policy/default.yaml');
 
 /** The one policy loader: reads a YAML file and validates it (see parsePolicy for the errors). */
 export async function loadPolicyFile(path: string = DEFAULT_POLICY_PATH): Promise<Policy> {
