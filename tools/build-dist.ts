@@ -10,13 +10,12 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const DIST = join(ROOT, 'dist');
-/** What the launcher compares the sources' times with (see lib/cli/atende.mjs). */
-const INPUTS_FILE = join(DIST, 'build-inputs.json');
+/** What the launcher compares the sources' times with (lib/cli/built-cli.mjs reads it). */
+const INPUTS_FILE = 'build-inputs.json';
 
 /**
  * Small pure-JavaScript packages every command loads: bundled, they load in a third of the
@@ -57,26 +56,41 @@ const common: BuildOptions = {
   },
 };
 
-async function buildDist(): Promise<void> {
+export interface BuildSummary {
+  readonly milliseconds: number;
+  /** Every file written, relative to the output folder. */
+  readonly outputs: readonly string[];
+}
+
+/**
+ * Builds into `outDirectory` (default dist/): cli/atende.js with its chunks, functions/<name>.js,
+ * and the inputs file. The folder must lie inside the package (the built code finds policy/ and
+ * templates/ from the package root above it).
+ */
+export async function buildDist(outDirectory: string = join(ROOT, 'dist')): Promise<BuildSummary> {
   const startedAt = Date.now();
   // The inputs file goes first and comes back last: while it is missing the launcher uses the sources.
-  await rm(INPUTS_FILE, { force: true });
-  await rm(join(DIST, 'cli'), { recursive: true, force: true });
-  await rm(join(DIST, 'functions'), { recursive: true, force: true });
-  await mkdir(DIST, { recursive: true });
+  await rm(join(outDirectory, INPUTS_FILE), { force: true });
+  await rm(join(outDirectory, 'cli'), { recursive: true, force: true });
+  await rm(join(outDirectory, 'functions'), { recursive: true, force: true });
+  await mkdir(outDirectory, { recursive: true });
   const [cli, functions] = await Promise.all([
-    build({ ...common, entryPoints: ['lib/cli/atende.ts'], outdir: join(DIST, 'cli'), splitting: true }),
+    build({ ...common, entryPoints: ['lib/cli/atende.ts'], outdir: join(outDirectory, 'cli'), splitting: true }),
     build({
       ...common,
       entryPoints: ['functions/inbound-email.ts', 'functions/timer.ts', 'functions/web-form.ts'],
-      outdir: join(DIST, 'functions'),
+      outdir: join(outDirectory, 'functions'),
     }),
   ]);
   const inputs = [...sourceInputs(cli.metafile), ...sourceInputs(functions.metafile)];
-  await writeFile(INPUTS_FILE, `${JSON.stringify({ startedAt, inputs: [...new Set(inputs)].sort() }, null, 2)}\n`);
-  console.log(
-    `dist/: the CLI and ${Object.keys(functions.metafile?.outputs ?? {}).filter((file) => file.endsWith('.js')).length} functions in ${Date.now() - startedAt} ms`,
+  await writeFile(
+    join(outDirectory, INPUTS_FILE),
+    `${JSON.stringify({ startedAt, inputs: [...new Set(inputs)].sort() }, null, 2)}\n`,
   );
+  const outputs = [cli.metafile, functions.metafile].flatMap((metafile) =>
+    Object.keys(metafile?.outputs ?? {}).map((file) => relative(outDirectory, join(ROOT, file))),
+  );
+  return { milliseconds: Date.now() - startedAt, outputs };
 }
 
 /** The repository's own files a build read (bundled packages change only with node_modules). */
@@ -86,4 +100,8 @@ function sourceInputs(metafile: Metafile | undefined): string[] {
     .map((file) => relative(ROOT, join(ROOT, file)));
 }
 
-await buildDist();
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const summary = await buildDist();
+  const functions = summary.outputs.filter((file) => file.startsWith('functions/') && file.endsWith('.js'));
+  console.log(`dist/: the CLI and ${functions.length} functions in ${summary.milliseconds} ms`);
+}
