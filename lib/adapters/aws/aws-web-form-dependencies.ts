@@ -6,6 +6,7 @@ import { hostedFormRoute } from '../http/hosted-form.ts';
 import { pageStylesheetRoute } from '../http/html-page.ts';
 import type { HttpRoute } from '../http/http-exchange.ts';
 import { ticketApiRoute } from '../http/ticket-api.ts';
+import { mimeComposer } from '../mail/mime-composer.ts';
 import { loadPageStylesheet } from '../templates/page-template.ts';
 import { TicketFormPage } from '../templates/ticket-form-page.ts';
 import { awsIngestDependencies, InboundEmailEnvironment } from './aws-ingest-dependencies.ts';
@@ -23,7 +24,7 @@ export async function awsWebFormRoutes(environment: NodeJS.ProcessEnv): Promise<
     },
     environment,
   );
-  const deps = await awsIngestDependencies(environment);
+  const deps = { ...(await awsIngestDependencies(environment)), composer: mimeComposer };
   const form = await TicketFormPage.load(deps.policy);
   return [
     ticketApiRoute({

@@ -1,7 +1,7 @@
 import type { Policy } from '../../domain/policy/policy-schema.ts';
 import { FORM_FIELDS, type FormField, type TicketFormPage } from '../templates/ticket-form-page.ts';
-import { formFields, htmlResponse, PAGE_STYLESHEET_PATH } from './html-page.ts';
-import type { HttpRequest, HttpResponse, HttpRoute } from './http-exchange.ts';
+import { htmlResponse, PAGE_STYLESHEET_PATH } from './html-page.ts';
+import type { HttpResponse, HttpRoute } from './http-exchange.ts';
 import type { FieldError } from './ticket-submission.ts';
 
 export const FORM_PATH = '/form';
@@ -62,15 +62,21 @@ export function confirmationResponse(
 }
 
 /**
- * The form again after a 400, as the customer filled it (the values escaped by the template),
- * each error next to its field. An error on no field of the form (`body`, `queue`) shows in the
- * banner above it only.
+ * The form again after a 400 (or a 413: too many files, a field over its limit), as the customer
+ * filled it (the values escaped by the template; files are never sent back, a browser cannot be
+ * given them), each error next to its field. An error on no field of the form (`body`, `queue`)
+ * shows in the banner above it only.
  */
-export function formAgainResponse(page: TicketFormPage, request: HttpRequest, errors: readonly FieldError[]) {
-  const posted = formFields(request.headers, request.body) ?? new URLSearchParams();
+export function formAgainResponse(
+  page: TicketFormPage,
+  posted: Readonly<Record<string, string>>,
+  errors: readonly FieldError[],
+  status = 400,
+) {
+  const given = (name: string): string | null => (Object.hasOwn(posted, name) ? posted[name]! : null);
   const values: Partial<Record<FormField, string>> = {};
   const byField: Partial<Record<FormField, string>> = {};
-  for (const field of FORM_FIELDS) values[field] = posted.get(field) ?? '';
+  for (const field of FORM_FIELDS) values[field] = given(field) ?? '';
   for (const error of errors) {
     const field = FORM_FIELDS.find((known) => known === error.field);
     if (field !== undefined) byField[field] = error.message;
@@ -78,11 +84,11 @@ export function formAgainResponse(page: TicketFormPage, request: HttpRequest, er
   const html = page.form({
     action: FORM_ACTION,
     stylesheet: PAGE_STYLESHEET_PATH,
-    locale: posted.get('locale'),
-    queue: posted.get('queue') ?? '',
+    locale: given('locale'),
+    queue: given('queue') ?? '',
     values,
     errors: byField,
     failed: errors.length > 0,
   });
-  return htmlResponse(400, html);
+  return htmlResponse(status, html);
 }

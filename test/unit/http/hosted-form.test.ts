@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { confirmationResponse, hostedFormRoute, prefersHtml } from '../../../lib/adapters/http/hosted-form.ts';
 import type { HttpRequest, HttpResponse } from '../../../lib/adapters/http/http-exchange.ts';
 import { ticketApiRoute } from '../../../lib/adapters/http/ticket-api.ts';
+import { mimeComposer } from '../../../lib/adapters/mail/mime-composer.ts';
 import { InMemoryRequestCounters } from '../../../lib/adapters/memory/in-memory-request-counters.ts';
 import { NumberedStatusLinks } from '../../../lib/adapters/memory/numbered-status-links.ts';
 import { TicketFormPage } from '../../../lib/adapters/templates/ticket-form-page.ts';
@@ -16,7 +17,7 @@ async function hostedForm(policyFile = 'default.yaml') {
   const page = await TicketFormPage.load(run.policy);
   const form = hostedFormRoute({ page, policy: run.policy });
   const api = ticketApiRoute({
-    deps: { ...run.deps, statusLinks: new NumberedStatusLinks('https://support.example.test') },
+    deps: { ...run.deps, statusLinks: new NumberedStatusLinks('https://support.example.test'), composer: mimeComposer },
     counters: new InMemoryRequestCounters(),
     corsOrigins: [],
     signatureSecret: null,
