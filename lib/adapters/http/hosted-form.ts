@@ -2,7 +2,7 @@ import type { Policy } from '../../domain/policy/policy-schema.ts';
 import { FORM_FIELDS, type FormField, type TicketFormPage } from '../templates/ticket-form-page.ts';
 import { htmlResponse, PAGE_STYLESHEET_PATH } from './html-page.ts';
 import type { HttpResponse, HttpRoute } from './http-exchange.ts';
-import type { FieldError } from './ticket-submission.ts';
+import { ATTACHMENTS_FIELD, type FieldError } from './ticket-submission.ts';
 
 export const FORM_PATH = '/form';
 /** Where the hosted form posts: the ticket API (ticket-api.ts TICKETS_PATH), which answers a browser in HTML. */
@@ -77,9 +77,11 @@ export function formAgainResponse(
   const values: Partial<Record<FormField, string>> = {};
   const byField: Partial<Record<FormField, string>> = {};
   for (const field of FORM_FIELDS) values[field] = given(field) ?? '';
+  let filesError: string | undefined;
   for (const error of errors) {
     const field = FORM_FIELDS.find((known) => known === error.field);
     if (field !== undefined) byField[field] = error.message;
+    if (error.field === ATTACHMENTS_FIELD) filesError = error.message;
   }
   const html = page.form({
     action: FORM_ACTION,
@@ -88,6 +90,7 @@ export function formAgainResponse(
     queue: given('queue') ?? '',
     values,
     errors: byField,
+    ...(filesError === undefined ? {} : { filesError }),
     failed: errors.length > 0,
   });
   return htmlResponse(status, html);

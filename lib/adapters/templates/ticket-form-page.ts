@@ -11,6 +11,9 @@ const Words = z.strictObject({
   email: text,
   subject: text,
   message: text,
+  attachments: text,
+  /** `{max}`: the policy's attachments.webFormFiles. */
+  attachmentsHint: text,
   website: text,
   send: text,
   failed: text,
@@ -45,6 +48,8 @@ export interface TicketFormView {
   readonly values?: Readonly<Partial<Record<FormField, string>>>;
   /** Each refused field's message, shown next to it. */
   readonly errors?: Readonly<Partial<Record<FormField, string>>>;
+  /** Why the files were refused (too many), shown next to the file input. */
+  readonly filesError?: string;
   /** Whether the post was refused (also for an error on no shown field): the banner above the form. */
   readonly failed?: boolean;
 }
@@ -92,9 +97,19 @@ export class TicketFormPage {
       required: id !== 'website',
       ...FIELD_SHAPES[id],
     }));
+    const maxFiles = this.policy.attachments.webFormFiles;
+    // A policy that takes no files (webFormFiles: 0) shows no file input.
+    const files =
+      maxFiles === 0
+        ? null
+        : {
+            label: words.attachments,
+            hint: words.attachmentsHint.replace('{max}', String(maxFiles)),
+            error: view.filesError ?? null,
+          };
     return this.page.render({
       ...this.base(lang, words, view.stylesheet),
-      form: { action: view.action, queue: view.queue, locale, failed: view.failed ?? false, fields },
+      form: { action: view.action, queue: view.queue, locale, failed: view.failed ?? false, fields, files },
     });
   }
 
@@ -135,6 +150,7 @@ const sampleData = (words: Words) => ({
     queue: 'q',
     locale: 'en',
     failed: true,
+    files: { label: words.attachments, hint: words.attachmentsHint, error: 'e' },
     fields: FORM_FIELDS.map((id) => ({
       id,
       label: words[id],
