@@ -1,5 +1,9 @@
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import {
+  ApiGatewayHttpEvent,
+  httpRequestFromApiGateway,
+} from '../../../lib/adapters/aws-events/api-gateway-http-event.ts';
 import type { HttpRequest } from '../../../lib/adapters/http/http-exchange.ts';
 import { type TicketApiOptions, ticketApiRoute } from '../../../lib/adapters/http/ticket-api.ts';
 import { MULTIPART_BODY_MAX_BYTES, TICKET_BODY_MAX_BYTES } from '../../../lib/adapters/http/ticket-submission.ts';
@@ -465,6 +469,29 @@ describe('POST /tickets with files (multipart/form-data)', () => {
     expect(otherFile.status).toBe(422);
     expect(noFile.status).toBe(422);
     expect(mailer.sent).toHaveLength(sentAfterFirst);
+  });
+
+  it('takes a multipart body as API Gateway hands it to the Lambda (base64), every byte of a binary file intact', async () => {
+    const { route, firstMessage, attachments } = multipartApi();
+    const binary = Buffer.from(Array.from({ length: 4096 }, (_, index) => (index * 7) % 256));
+    const { body, contentType } = multipartBody([
+      ...textParts(ANA),
+      { name: 'attachments', filename: 'dump.bin', contentType: 'application/octet-stream', content: binary },
+    ]);
+    const event = ApiGatewayHttpEvent.parse({
+      rawPath: '/tickets',
+      headers: { 'Content-Type': contentType },
+      body: body.toString('base64'),
+      isBase64Encoded: true,
+      requestContext: { http: { method: 'POST', sourceIp: '198.51.100.7' } },
+    });
+
+    const answer = await route(httpRequestFromApiGateway(event));
+
+    expect(answer?.status).toBe(201);
+    const { number } = JSON.parse(String(answer?.body));
+    const [file] = (await firstMessage(number)).attachments;
+    expect(Buffer.from((await attachments.get(file!.key!)).content)).toEqual(binary);
   });
 
   it('applies the honeypot and ignores __proto__ and unknown fields', async () => {
