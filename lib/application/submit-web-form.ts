@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AtendeError } from '../domain/atende-error.ts';
 import { isNoReplyAddress } from '../domain/mail/mail-classification.ts';
+import { isMailableAddress } from '../domain/mail/mailable-address.ts';
 import type { MessageAttachment } from '../domain/ticket/ticket.ts';
 import { resumeEvent } from './inbound-receipts.ts';
 import { openTicket } from './open-ticket.ts';
@@ -131,7 +132,9 @@ export async function submitWebForm(deps: SubmitWebFormDeps, post: WebFormPost):
   const text = submission.phone === null ? submission.message : `${submission.message}\n\nPhone: ${submission.phone}`;
   if (rawKey !== null) {
     const kept: OutgoingMail = {
-      from: { address: submission.email, name: submission.name },
+      // The form's check of an address is looser than what a mail may carry (a 65-octet local
+      // part passes it): such a post is still kept, From the queue, rather than refused for good.
+      from: { address: isMailableAddress(submission.email) ? submission.email : queue.address, name: submission.name },
       to: [{ address: queue.address }],
       subject: submission.subject,
       text,

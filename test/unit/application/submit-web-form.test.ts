@@ -139,4 +139,16 @@ describe('submitWebForm', () => {
         .digest('hex')}`,
     );
   });
+
+  it('keeps the files of a requester whose address no mail can carry (a 65-octet local part the form accepts)', async () => {
+    const { deps, store } = webForm();
+    const email = `${'a'.repeat(65)}@example.org`;
+    const notes = { filename: 'notas.txt', contentType: 'text/plain', content: Buffer.from('notas') };
+
+    const answer = await submitWebForm(deps, { submission: { ...ana, email }, idempotencyKey: null, files: [notes] });
+
+    if (answer.outcome !== 'opened') throw new Error('not opened');
+    const [message] = await store.listMessages(answer.number);
+    expect(message!.attachments.map((file) => file.filename)).toEqual(['notas.txt']);
+  });
 });
