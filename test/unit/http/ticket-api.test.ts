@@ -471,6 +471,22 @@ describe('POST /tickets with files (multipart/form-data)', () => {
     expect(mailer.sent).toHaveLength(sentAfterFirst);
   });
 
+  it("stores a file posted as a follow-up that joins the requester's open ticket on the same subject", async () => {
+    const { postForm, post, store, attachments } = multipartApi();
+    const opened = await post(JSON.stringify(ANA));
+
+    const followUp = await postForm([...textParts({ ...ANA, message: 'Segue a fatura.' }), pdf()]);
+
+    expect(followUp.status).toBe(201);
+    expect(followUp.json.number).toBe(opened.json.number);
+    const messages = await store.listMessages(opened.json.number);
+    const withFile = messages.find((message) => message.text.includes('Segue a fatura.'));
+    expect(withFile?.attachments.map((file) => file.key)).toEqual([
+      `tickets/${opened.json.number}/attachments/${sha256(INVOICE_PDF)}/fatura.pdf`,
+    ]);
+    expect(Buffer.from((await attachments.get(withFile!.attachments[0]!.key!)).content)).toEqual(INVOICE_PDF);
+  });
+
   it('takes a multipart body as API Gateway hands it to the Lambda (base64), every byte of a binary file intact', async () => {
     const { route, firstMessage, attachments } = multipartApi();
     const binary = Buffer.from(Array.from({ length: 4096 }, (_, index) => (index * 7) % 256));
