@@ -5,26 +5,31 @@ import type { HttpResponse, HttpRoute } from './http-exchange.ts';
 export const PAGE_STYLESHEET_PATH = `/pages/${PAGE_STYLESHEET_FILE}`;
 
 /**
- * No script at all, styles from this server only, forms posting only to it, never framed
- * (clickjacking a "close my ticket" button), no plugins, no base-URI rewriting.
+ * No script at all, styles from this server only, images from it and the brand logo's origin
+ * only, forms posting only to it, never framed (clickjacking a "close my ticket" button), no
+ * plugins, no base-URI rewriting.
  */
-export const PAGE_CONTENT_SECURITY_POLICY =
-  "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+export const pageContentSecurityPolicy = (logo?: string): string =>
+  `default-src 'none'; style-src 'self'; img-src 'self'${logo === undefined ? '' : ` ${new URL(logo).origin}`}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
 
 /**
  * A page's answer: never cached (it shows a customer's ticket), no referrer to other sites (the
  * URL holds the token; `same-origin`, not `no-referrer`, under which a browser posts our own form
  * with `Origin: null` and POST /tickets refuses it as foreign), no type sniffing, the strict CSP.
  */
-export const htmlResponse = (status: number, html: string, headers: Record<string, string> = {}): HttpResponse => ({
+export const htmlResponse = (
+  status: number,
+  html: string,
+  options: { readonly headers?: Record<string, string>; readonly logo?: string | undefined } = {},
+): HttpResponse => ({
   status,
   headers: {
     'content-type': 'text/html; charset=utf-8',
     'cache-control': 'no-store',
     'referrer-policy': 'same-origin',
     'x-content-type-options': 'nosniff',
-    'content-security-policy': PAGE_CONTENT_SECURITY_POLICY,
-    ...headers,
+    'content-security-policy': pageContentSecurityPolicy(options.logo),
+    ...options.headers,
   },
   body: html,
 });

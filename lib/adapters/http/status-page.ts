@@ -96,7 +96,7 @@ async function show(
   const outcome = await openStatusPage(route.deps, token);
   if (outcome.outcome !== 'shown') return problemPage(route, outcome, pagePath, null);
   const html = route.page.render({ outcome, action: pagePath, stylesheet: PAGE_STYLESHEET_PATH, notice, problem });
-  return htmlResponse(problem === null ? 200 : PROBLEM_STATUS[problem], html);
+  return htmlResponse(problem === null ? 200 : PROBLEM_STATUS[problem], html, { logo: route.deps.policy.brand.logo });
 }
 
 async function refusal(
@@ -117,7 +117,7 @@ function problemPage(
 ): HttpResponse {
   const shown: StatusPageProblem = problem ?? (outcome.outcome === 'expired' ? 'expired' : 'invalid');
   const html = route.page.render({ outcome, action: pagePath, stylesheet: PAGE_STYLESHEET_PATH, problem: shown });
-  return htmlResponse(PROBLEM_STATUS[shown], html);
+  return htmlResponse(PROBLEM_STATUS[shown], html, { logo: route.deps.policy.brand.logo });
 }
 
 const noticeOf = (value: string | null): StatusPageNotice | null =>

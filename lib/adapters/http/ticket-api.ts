@@ -3,16 +3,11 @@ import type { RequestCounters } from '../../application/ports/request-counters.t
 import { type SubmitWebFormDeps, submitWebForm, type WebFormOutcome } from '../../application/submit-web-form.ts';
 import { isAtendeError } from '../../domain/atende-error.ts';
 import type { TicketFormPage } from '../templates/ticket-form-page.ts';
-import { confirmationResponse, formAgainResponse, prefersHtml } from './hosted-form.ts';
+import { browserRefusal, confirmationResponse, formAgainResponse, prefersHtml } from './hosted-form.ts';
 import { type HttpRequest, type HttpResponse, type HttpRoute, jsonResponse } from './http-exchange.ts';
 import { bodyLimitFor, readTicketSubmission, SUBMISSION_CONTENT_TYPES } from './ticket-submission.ts';
 
 export const TICKETS_PATH = '/tickets';
-
-export interface RequestLimit {
-  readonly max: number;
-  readonly windowMs: number;
-}
 
 export interface TicketApiOptions {
   readonly deps: SubmitWebFormDeps;
@@ -21,16 +16,16 @@ export interface TicketApiOptions {
   readonly corsOrigins: readonly string[];
   /** `ATENDE_WEBFORM_SECRET`: when set, every post must carry `X-Atende-Signature: sha256=<hex HMAC of the body>`. */
   readonly signatureSecret: string | null;
-  readonly perAddress?: RequestLimit;
-  /** Not applied to signed posts: a company's backend posts for all its customers from one address. */
-  readonly perIp?: RequestLimit;
   readonly log?: (line: string) => void;
-  /** The hosted form: when given, a browser's post (Accept prefers text/html) gets its 201 and 400 as pages. */
+  /** The hosted form: when given, a browser's post (Accept prefers text/html) gets its answers as pages (hosted-form.ts). */
   readonly form?: TicketFormPage;
 }
 
-export const DEFAULT_PER_ADDRESS_LIMIT: RequestLimit = { max: 10, windowMs: 60 * 60_000 };
-export const DEFAULT_PER_IP_LIMIT: RequestLimit = { max: 100, windowMs: 60 * 60_000 };
+/** A policy's web-form limit (`webForm.perAddress`, `webForm.perIp`): tickets per period in minutes. */
+interface RequestLimit {
+  readonly tickets: number;
+  readonly per: number;
+}
 
 const ALLOWED_HEADERS = 'content-type, idempotency-key, x-atende-signature';
 const MAX_IDEMPOTENCY_KEY = 255;
@@ -43,7 +38,8 @@ const fieldErrors = (status: number, field: string, message: string, headers: Re
  * `201 {number, statusUrl}`. In order: CORS (a browser's Origin must be configured), the body
  * limit of its type (413), the signature when a secret is set (401), the content type (415), the
  * fields (400, each named; 413 naming a field or `attachments` over its limit), the per-IP
- * and per-address limits (429 with Retry-After), then submitWebForm (422 for a reused
+ * and per-address limits of the policy's `webForm` (429 with Retry-After; the per-IP one not for
+ * signed posts: a company's backend posts for all its customers from one address), then submitWebForm (422 for a reused
  * Idempotency-Key with other words). A filled honeypot is a 400 naming it: a person who sees the
  * field (no stylesheet, a screen reader) reads "leave this empty" next to it and can fix it.
  */
@@ -66,7 +62,11 @@ export function ticketApiRoute(options: TicketApiOptions): HttpRoute {
       return { status: 204, headers: { ...cors, ...preflight, 'cache-control': 'no-store' }, body: '' };
     }
     if (request.method !== 'POST') return jsonResponse(405, { errors: [] }, { allow: 'POST, OPTIONS' });
-    const answer = await answerPost(options, request, origin !== null && !allowed);
+    const json = await answerPost(options, request, origin !== null && !allowed);
+    const answer =
+      options.form !== undefined && prefersHtml(request.headers['accept'])
+        ? await browserRefusal(options.form, options.deps.policy, request, json)
+        : json;
     return { ...answer, headers: { ...answer.headers, ...cors } };
   };
 }
@@ -97,7 +97,7 @@ async function answerPost(
   if (reading.kind === 'invalid' || reading.kind === 'too-large') {
     const status = reading.kind === 'invalid' ? 400 : 413;
     return browser !== null
-      ? formAgainResponse(browser, reading.posted, reading.errors, status)
+      ? formAgainResponse(browser, reading.posted, reading.errors, { kind: 'fields' }, status)
       : jsonResponse(status, { errors: reading.errors });
   }
   const idempotencyKey = request.headers['idempotency-key']?.trim() || null;
@@ -105,14 +105,12 @@ async function answerPost(
     return fieldErrors(400, 'idempotency-key', `An Idempotency-Key has at most ${MAX_IDEMPOTENCY_KEY} characters.`);
   }
   const now = deps.clock.now();
-  const limits: [string, RequestLimit][] = [
-    [`address:${reading.submission.email}`, options.perAddress ?? DEFAULT_PER_ADDRESS_LIMIT],
-  ];
-  if (!signed && request.sourceIp !== null)
-    limits.unshift([`ip:${request.sourceIp}`, options.perIp ?? DEFAULT_PER_IP_LIMIT]);
+  const limits: [string, RequestLimit][] = [[`address:${reading.submission.email}`, deps.policy.webForm.perAddress]];
+  if (!signed && request.sourceIp !== null) limits.unshift([`ip:${request.sourceIp}`, deps.policy.webForm.perIp]);
   for (const [name, limit] of limits) {
-    const windowEndsAt = (Math.floor(now / limit.windowMs) + 1) * limit.windowMs;
-    if ((await options.counters.increment(name, windowEndsAt)) > limit.max) {
+    const windowMs = limit.per * 60_000;
+    const windowEndsAt = (Math.floor(now / windowMs) + 1) * windowMs;
+    if ((await options.counters.increment(name, windowEndsAt)) > limit.tickets) {
       const retryAfter = String(Math.max(1, Math.ceil((windowEndsAt - now) / 1000)));
       return fieldErrors(429, name.startsWith('ip:') ? 'body' : 'email', 'Too many tickets; try again later.', {
         'retry-after': retryAfter,

@@ -184,6 +184,23 @@ export async function readTicketSubmission(policy: Policy, request: HttpRequest)
   };
 }
 
+/**
+ * The text fields of a form-encoded or multipart body (what the hosted form shows again after a
+ * refusal), in a null-prototype record; none for another type or a body that does not parse.
+ */
+export async function postedTextFields(request: HttpRequest): Promise<Readonly<Record<string, string>>> {
+  const type = mediaType(request.headers['content-type']);
+  if (type === 'application/x-www-form-urlencoded') return formFields(request.body.toString('utf8'));
+  if (type === 'multipart/form-data' && request.body.length <= MULTIPART_BODY_MAX_BYTES) {
+    const form = await readMultipartForm(request.headers['content-type'] ?? '', request.body, {
+      maxFieldBytes: TICKET_BODY_MAX_BYTES,
+      maxParts: MULTIPART_MAX_PARTS,
+    });
+    if (form.kind === 'read') return form.fields;
+  }
+  return Object.create(null);
+}
+
 /** Form fields in a null-prototype record; a repeated field keeps its first value. */
 function formFields(body: string): Record<string, string> {
   const fields: Record<string, string> = Object.create(null);

@@ -4,6 +4,7 @@ import { STORED_SUBJECT_LIMIT, STORED_TEXT_LIMIT } from '../../domain/ticket/cus
 import { PageTemplate } from './page-template.ts';
 
 const text = z.string().min(1);
+const Problem = z.strictObject({ heading: text, explanation: text });
 const Words = z.strictObject({
   title: text,
   intro: text,
@@ -18,7 +19,11 @@ const Words = z.strictObject({
   send: text,
   failed: text,
   confirmation: z.strictObject({ title: text, explanation: text, number: text, statusLink: text }),
-  missing: z.strictObject({ heading: text, explanation: text }),
+  problems: z.strictObject({ missing: Problem, foreign: Problem, tooLarge: Problem, unsupported: Problem }),
+  /** `{minutes}` is replaced by the minutes until the limit's window ends. */
+  tooMany: text.includes('{minutes}'),
+  busy: text,
+  backToForm: text,
 });
 type Words = z.infer<typeof Words>;
 
@@ -36,6 +41,18 @@ const FIELD_SHAPES: Readonly<
   website: { type: 'text', autocomplete: 'off', maxLength: 200, multiline: false, hidden: true },
 };
 
+/** Why a browser's post got a page saying so instead of the form or the confirmation. */
+export type FormProblem = keyof Words['problems'];
+
+/**
+ * Why the form comes back: fields to fix (each error next to its field), too many tickets from
+ * this sender (try again in so many minutes), or a failure of ours (send it again).
+ */
+export type FormRefusal =
+  | { readonly kind: 'fields' }
+  | { readonly kind: 'too-many'; readonly retryAfterSeconds: number }
+  | { readonly kind: 'busy' };
+
 export interface TicketFormView {
   /** Where the form posts (`/tickets`). */
   readonly action: string;
@@ -50,13 +67,14 @@ export interface TicketFormView {
   readonly errors?: Readonly<Partial<Record<FormField, string>>>;
   /** Why the files were refused (too many), shown next to the file input. */
   readonly filesError?: string;
-  /** Whether the post was refused (also for an error on no shown field): the banner above the form. */
-  readonly failed?: boolean;
+  /** Why the post was refused (also for an error on no shown field): the banner above the form. */
+  readonly refusal?: FormRefusal;
 }
 
 /**
  * The hosted form (templates/_pages/ticket-form.*): the form itself, the browser's confirmation
- * with the ticket number, and the page for a form that does not exist. Every value goes through
+ * with the ticket number, and the pages of a post it cannot take (a form that does not exist, a
+ * foreign site, a body too large, one of another type). Every value goes through
  * `{{ }}`, so what a customer typed comes back as text.
  */
 export class TicketFormPage {
@@ -73,6 +91,11 @@ export class TicketFormPage {
       ...(directory === undefined ? {} : { directory }),
     });
     return new TicketFormPage(page, policy);
+  }
+
+  /** The brand's logo the page shows (its origin goes into the page's CSP img-src). */
+  get logo(): string | undefined {
+    return this.policy.brand.logo;
   }
 
   /**
@@ -109,7 +132,14 @@ export class TicketFormPage {
           };
     return this.page.render({
       ...this.base(lang, words, view.stylesheet),
-      form: { action: view.action, queue: view.queue, locale, failed: view.failed ?? false, fields, files },
+      form: {
+        action: view.action,
+        queue: view.queue,
+        locale,
+        refusal: refusalText(words, view.refusal),
+        fields,
+        files,
+      },
     });
   }
 
@@ -127,13 +157,36 @@ export class TicketFormPage {
     });
   }
 
-  missing(view: { readonly stylesheet: string; readonly locale: string | null }): string {
+  /** A page saying why a post (or a form's address) was not taken; `formHref` links back to the form when there is one. */
+  problem(view: {
+    readonly stylesheet: string;
+    readonly locale: string | null;
+    readonly problem: FormProblem;
+    readonly formHref: string | null;
+  }): string {
     const { lang, words } = this.language(view.locale);
-    return this.page.render({ ...this.base(lang, words, view.stylesheet), missing: true });
+    return this.page.render({
+      ...this.base(lang, words, view.stylesheet),
+      problem: { ...words.problems[view.problem], formHref: view.formHref },
+    });
   }
 
   private base(lang: string, words: Words, stylesheet: string) {
-    return { lang, words, brand: this.policy.brand.name, stylesheet, missing: false, confirmation: null, form: null };
+    const { name, logo } = this.policy.brand;
+    return { lang, words, brand: name, logo: logo ?? null, stylesheet, problem: null, confirmation: null, form: null };
+  }
+}
+
+function refusalText(words: Words, refusal: FormRefusal | undefined): string | null {
+  switch (refusal?.kind) {
+    case undefined:
+      return null;
+    case 'fields':
+      return words.failed;
+    case 'too-many':
+      return words.tooMany.replace('{minutes}', String(Math.max(1, Math.ceil(refusal.retryAfterSeconds / 60))));
+    case 'busy':
+      return words.busy;
   }
 }
 
@@ -142,14 +195,15 @@ const sampleData = (words: Words) => ({
   lang: 'en',
   words,
   brand: 'Atende',
+  logo: 'https://cdn.example.test/logo.svg',
   stylesheet: '/pages/page.css',
-  missing: true,
+  problem: { ...words.problems.missing, formHref: '/form' },
   confirmation: { number: 1, statusUrl: 'https://example.test/t/x' },
   form: {
     action: '/tickets',
     queue: 'q',
     locale: 'en',
-    failed: true,
+    refusal: words.failed,
     files: { label: words.attachments, hint: words.attachmentsHint, error: 'e' },
     fields: FORM_FIELDS.map((id) => ({
       id,

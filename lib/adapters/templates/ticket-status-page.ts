@@ -88,6 +88,7 @@ export class TicketStatusPage {
       lang,
       words,
       brand: this.policy.brand.name,
+      logo: this.policy.brand.logo ?? null,
       stylesheet: view.stylesheet,
       problem: problem === null ? null : words.problems[problem],
     };
@@ -163,6 +164,7 @@ const sampleData = (words: Words) => ({
   lang: 'en',
   words,
   brand: 'Atende',
+  logo: 'https://cdn.example.test/logo.svg',
   stylesheet: '/pages/page.css',
   problem: words.problems.empty,
   notice: words.notices.replied,

@@ -367,6 +367,27 @@ const StatusPage = z.strictObject({
     .describe("How long the status link in a customer's mail opens the ticket's page"),
 });
 
+/** How many tickets one sender may open through the web form in a period. */
+const WebFormLimit = (what: string, tickets: number) =>
+  z
+    .strictObject({
+      tickets: z.number().int().min(1).max(1_000_000).describe(`Most web-form tickets ${what} may open per period`),
+      per: Duration('write a period such as "1h"').describe('The period, counted in fixed windows'),
+    })
+    .default({ tickets, per: 60 });
+
+export const DEFAULT_WEB_FORM_PER_ADDRESS = { tickets: 10, per: 60 } as const;
+export const DEFAULT_WEB_FORM_PER_IP = { tickets: 100, per: 60 } as const;
+
+const WebForm = z.strictObject({
+  perAddress: WebFormLimit('one e-mail address', DEFAULT_WEB_FORM_PER_ADDRESS.tickets).describe(
+    'Tickets per requester address; more are answered 429 with Retry-After',
+  ),
+  perIp: WebFormLimit('one client IP address', DEFAULT_WEB_FORM_PER_IP.tickets).describe(
+    "Tickets per client IP; not applied to posts signed with ATENDE_WEBFORM_SECRET (a company's backend posts for all its customers from one address). Raise it when many customers share one office's address",
+  ),
+});
+
 const Conduct = z.strictObject({
   duplicates: z
     .enum(['merge', 'close', 'allow'])
@@ -459,6 +480,13 @@ export const PolicySchema = z
           error: 'the subject tag may hold letters, digits, spaces, "-", "_" and "."',
         })
         .describe('Subject tag prefix: "Atende" gives "[Atende #1042]"'),
+      logo: z
+        .url({ protocol: /^https$/, error: 'the logo is an https:// address of an image' })
+        .max(2048)
+        .optional()
+        .describe(
+          "An https:// address of the company's logo, shown above the name on the form and the customer's pages (its origin is the only other one their Content-Security-Policy allows images from)",
+        ),
     }),
     languages: z.strictObject({
       offered: z.array(LanguageTag).min(1),
@@ -499,6 +527,7 @@ export const PolicySchema = z
       webFormFiles: DEFAULT_WEB_FORM_FILES,
     }),
     statusPage: StatusPage.default({ linkValidFor: DEFAULT_STATUS_LINK_VALID_FOR }),
+    webForm: WebForm.default({ perAddress: DEFAULT_WEB_FORM_PER_ADDRESS, perIp: DEFAULT_WEB_FORM_PER_IP }),
   })
   .transform((policy) => ({
     ...policy,

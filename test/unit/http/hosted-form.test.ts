@@ -4,23 +4,26 @@ import type { HttpRequest, HttpResponse } from '../../../lib/adapters/http/http-
 import { ticketApiRoute } from '../../../lib/adapters/http/ticket-api.ts';
 import { mimeComposer } from '../../../lib/adapters/mail/mime-composer.ts';
 import { InMemoryRequestCounters } from '../../../lib/adapters/memory/in-memory-request-counters.ts';
+import { InMemoryTicketStore } from '../../../lib/adapters/memory/in-memory-ticket-store.ts';
 import { NumberedStatusLinks } from '../../../lib/adapters/memory/numbered-status-links.ts';
 import { TicketFormPage } from '../../../lib/adapters/templates/ticket-form-page.ts';
 import { pipeline } from '../../support/ingest-pipeline.ts';
+
 import { type FormPart, INVOICE_PDF, multipartBody, textParts } from '../../support/multipart-body.ts';
+import { shippedPolicy } from '../../support/policy-fixtures.ts';
 
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 const ANA = { name: 'Ana', email: 'ana@example.org', subject: 'Fatura', message: 'Olá', locale: 'pt-BR', website: '' };
 
-async function hostedForm(policyFile = 'default.yaml') {
-  const run = pipeline(policyFile);
+async function hostedForm(policyFile = 'default.yaml', options: Parameters<typeof pipeline>[1] = {}) {
+  const run = pipeline(policyFile, options);
   const page = await TicketFormPage.load(run.policy);
   const form = hostedFormRoute({ page, policy: run.policy });
   const api = ticketApiRoute({
     deps: { ...run.deps, statusLinks: new NumberedStatusLinks('https://support.example.test'), composer: mimeComposer },
     counters: new InMemoryRequestCounters(),
-    corsOrigins: [],
+    corsOrigins: ['https://support.example.test'],
     signatureSecret: null,
     form: page,
   });
@@ -35,12 +38,12 @@ async function hostedForm(policyFile = 'default.yaml') {
       }),
     );
   };
-  const post = async (fields: Record<string, string>, accept = BROWSER_ACCEPT) =>
+  const post = async (fields: Record<string, string>, accept = BROWSER_ACCEPT, headers: Record<string, string> = {}) =>
     answered(
       await api({
         ...request('POST', '/tickets', ''),
-        headers: { 'content-type': FORM_TYPE, accept },
-        body: Buffer.from(new URLSearchParams(fields).toString(), 'utf8'),
+        headers: { 'content-type': FORM_TYPE, accept, ...headers },
+        body: Buffer.from(typeof fields === 'string' ? fields : new URLSearchParams(fields).toString(), 'utf8'),
       }),
     );
   return { ...run, open, post, postMultipart };
@@ -259,5 +262,91 @@ describe("POST /tickets from the hosted form's browser", () => {
     ['text/html;q=0.5, application/json;q=0.5', false],
   ])('reads Accept %j as preferring HTML: %s', (accept, html) => {
     expect(prefersHtml(accept)).toBe(html);
+  });
+
+  it('answers a post from a foreign site with a page saying so in its language, linking back to the form', async () => {
+    const { post } = await hostedForm();
+
+    const { status, headers, html } = await post({ ...ANA, queue: 'installteam' }, BROWSER_ACCEPT, {
+      origin: 'https://evil.example',
+    });
+
+    expect(status).toBe(403);
+    expect(headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(headers['content-security-policy']).toContain("default-src 'none'");
+    expect(html).toContain('<h1 id="problem">Este formulário não pode ser enviado daqui</h1>');
+    expect(html).toContain(
+      '<a id="back-to-form" href="/form?queue&#x3D;installteam&amp;lang&#x3D;pt-BR">Voltar ao formulário</a>',
+    );
+  });
+
+  it('answers a body too large and one of another type with pages in the Accept-Language, never JSON', async () => {
+    const { post } = await hostedForm();
+    const huge = { ...ANA, message: 'x'.repeat(70 * 1024) };
+
+    const tooLarge = await post(huge, BROWSER_ACCEPT, { 'accept-language': 'es-MX,es;q=0.9,en;q=0.5' });
+    const otherType = await post(ANA, BROWSER_ACCEPT, { 'content-type': 'text/plain', 'accept-language': 'pt' });
+    const noLanguage = await post(ANA, BROWSER_ACCEPT, { 'content-type': 'text/plain', 'accept-language': 'de' });
+
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.html).toContain('<html lang="es">');
+    expect(tooLarge.html).toContain('<h1 id="problem">Tu solicitud es demasiado larga</h1>');
+    expect(tooLarge.html).toContain('href="/form?lang&#x3D;es"');
+    expect(otherType.status).toBe(415);
+    expect(otherType.html).toContain('<html lang="pt-BR">');
+    expect(otherType.html).toContain('Não conseguimos ler esta solicitação');
+    expect(noLanguage.html).toContain('<html lang="en">');
+    expect(noLanguage.html).toContain('href="/form"');
+  });
+
+  it('gives the form back after too many tickets, with what was typed, the minutes to wait and Retry-After', async () => {
+    const policy = shippedPolicy('default.yaml');
+    const { post } = await hostedForm('default.yaml', {
+      policy: { ...policy, webForm: { ...policy.webForm, perAddress: { tickets: 1, per: 60 } } },
+    });
+    await post(ANA);
+
+    const { status, headers, html } = await post({ ...ANA, subject: 'Segunda via <b>' });
+
+    expect(status).toBe(429);
+    expect(Number(headers['retry-after'])).toBeGreaterThan(0);
+    const minutes = Math.ceil(Number(headers['retry-after']) / 60);
+    expect(html).toContain(
+      `<p class="error" id="form-error" role="alert">Você enviou várias solicitações em pouco tempo. Tente de novo em cerca de ${minutes} minutos; o que você escreveu está guardado abaixo.</p>`,
+    );
+    expect(html).toContain('value="Segunda via &lt;b&gt;"');
+    expect(html).not.toContain('aria-invalid');
+  });
+
+  it('gives the form back with what was typed when the ticket cannot be opened now (503)', async () => {
+    const store = new InMemoryTicketStore();
+    store.getReceipt = async () => {
+      throw new Error('DynamoDB is away');
+    };
+    const { post } = await hostedForm('default.yaml', { store });
+
+    const { status, headers, html } = await post({ ...ANA, locale: 'es' });
+
+    expect(status).toBe(503);
+    expect(headers['retry-after']).toBe('30');
+    expect(html).toContain('No pudimos enviar tu solicitud en este momento.');
+    expect(html).toContain('value="Fatura"');
+    expect(html).not.toContain('DynamoDB');
+  });
+
+  it("shows the policy's logo above the brand and allows its origin, and only it, in the CSP img-src", async () => {
+    const policy = shippedPolicy('default.yaml');
+    const logo = 'https://cdn.example.com/brand/logo.svg?v=2&x="';
+    const { open } = await hostedForm('default.yaml', { policy: { ...policy, brand: { ...policy.brand, logo } } });
+    const plain = await (await hostedForm()).open('');
+
+    const { headers, html } = await open('lang=es');
+
+    expect(html).toContain(
+      '<header class="brand"><img class="logo" src="https://cdn.example.com/brand/logo.svg?v&#x3D;2&amp;x&#x3D;&quot;" alt=""> Atende Support</header>',
+    );
+    expect(headers['content-security-policy']).toContain("img-src 'self' https://cdn.example.com;");
+    expect(plain.html).not.toContain('<img');
+    expect(plain.headers['content-security-policy']).toContain("img-src 'self';");
   });
 });

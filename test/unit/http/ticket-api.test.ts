@@ -10,14 +10,15 @@ import { MULTIPART_BODY_MAX_BYTES, TICKET_BODY_MAX_BYTES } from '../../../lib/ad
 import { mimeComposer } from '../../../lib/adapters/mail/mime-composer.ts';
 import { InMemoryRequestCounters } from '../../../lib/adapters/memory/in-memory-request-counters.ts';
 import { NumberedStatusLinks } from '../../../lib/adapters/memory/numbered-status-links.ts';
+import type { Policy } from '../../../lib/domain/policy/policy-schema.ts';
 import { pipeline } from '../../support/ingest-pipeline.ts';
 import { type FormPart, INVOICE_PDF, multipartBody, textParts } from '../../support/multipart-body.ts';
 import { shippedPolicy } from '../../support/policy-fixtures.ts';
 
 const ANA = { name: 'Ana', email: 'ana@example.org', subject: 'Fatura', message: 'Olá', locale: 'pt-BR' };
 
-function api(overrides: Partial<TicketApiOptions> = {}, policy = shippedPolicy('default.yaml')) {
-  const run = pipeline('default.yaml', { policy });
+function api(overrides: Partial<TicketApiOptions> = {}, policy?: Policy) {
+  const run = pipeline('default.yaml', policy === undefined ? {} : { policy });
   const route = ticketApiRoute({
     deps: { ...run.deps, statusLinks: new NumberedStatusLinks('https://support.example.test'), composer: mimeComposer },
     counters: new InMemoryRequestCounters(),
@@ -175,8 +176,10 @@ describe('POST /tickets', () => {
     expect(mailer.sent).toEqual([]);
   });
 
-  it('limits posts per address and per IP with 429 and Retry-After', async () => {
-    const { post } = api({ perAddress: { max: 2, windowMs: 3_600_000 }, perIp: { max: 4, windowMs: 3_600_000 } });
+  it("limits posts per address and per IP as the policy's webForm says, with 429 and Retry-After", async () => {
+    const policy = shippedPolicy('default.yaml');
+    const limited = { ...policy, webForm: { perAddress: { tickets: 2, per: 60 }, perIp: { tickets: 4, per: 60 } } };
+    const { post } = api({}, limited);
     const as = (n: number, email = 'ana@example.org') => JSON.stringify({ ...ANA, email, subject: `Fatura ${n}` });
     await post(as(1));
     await post(as(2));

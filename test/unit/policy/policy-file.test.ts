@@ -141,6 +141,30 @@ describe('the policy file', () => {
     expect(policy.sla.escalation?.levels[0]?.after).toBe(0);
   });
 
+  it("limits web-form tickets per address and per IP: 10 and 100 an hour unless the policy's webForm says", () => {
+    expect(parsePolicy(defaultText).webForm).toEqual({
+      perAddress: { tickets: 10, per: 60 },
+      perIp: { tickets: 100, per: 60 },
+    });
+    const office = parsePolicy(`${defaultText}\nwebForm:\n  perIp: { tickets: 2000, per: 1d }\n`);
+    expect(office.webForm.perIp).toEqual({ tickets: 2000, per: 24 * 60 });
+    expect(office.webForm.perAddress).toEqual({ tickets: 10, per: 60 });
+    expect(problemsOf(`${defaultText}\nwebForm:\n  perAddress: { tickets: 0, per: 1h }\n`).problems[0]!.path).toBe(
+      'webForm.perAddress.tickets',
+    );
+  });
+
+  it('takes a brand logo only as an https:// address', () => {
+    const withLogo = (logo: string) => defaultText.replace('  tag: Atende', `  tag: Atende\n  logo: "${logo}"`);
+    expect(parsePolicy(withLogo('https://cdn.example.com/logo.svg')).brand.logo).toBe(
+      'https://cdn.example.com/logo.svg',
+    );
+    expect(parsePolicy(defaultText).brand.logo).toBeUndefined();
+    for (const logo of ['http://cdn.example.com/logo.png', 'javascript:alert(1)', 'data:image/png;base64,AAAA']) {
+      expect(problemsOf(withLogo(logo)).problems.map((problem) => problem.path)).toEqual(['brand.logo']);
+    }
+  });
+
   it('is described by the JSON Schema committed in policy/schema.json (regenerate with npm run schema)', () => {
     const committed = JSON.parse(readFileSync(repositoryPath('policy/schema.json'), 'utf8'));
     expect(committed).toEqual(policyJsonSchema());
