@@ -318,6 +318,23 @@ describe("POST /tickets from the hosted form's browser", () => {
     expect(html).not.toContain('aria-invalid');
   });
 
+  it("gives the form back after too many tickets with what the hosted form's own multipart post typed", async () => {
+    const policy = shippedPolicy('default.yaml');
+    const { post, postMultipart } = await hostedForm('default.yaml', {
+      policy: { ...policy, webForm: { ...policy.webForm, perAddress: { tickets: 1, per: 60 } } },
+    });
+    await post(ANA);
+
+    const { status, html } = await postMultipart([
+      ...textParts({ ...ANA, subject: 'Segunda via <b>' }),
+      { name: 'attachments', filename: 'fatura.pdf', contentType: 'application/pdf', content: INVOICE_PDF },
+    ]);
+
+    expect(status).toBe(429);
+    expect(html).toContain('value="Segunda via &lt;b&gt;"');
+    expect(html).toContain('>Olá</textarea>');
+  });
+
   it('gives the form back with what was typed when the ticket cannot be opened now (503)', async () => {
     const store = new InMemoryTicketStore();
     store.getReceipt = async () => {
