@@ -21,7 +21,7 @@ export function acceptedFindings(stack: Stack): void {
       Validations.of(role).acknowledge({
         id: violation.ruleName,
         reason:
-          "Each function reaches only the keys it names at run time under one prefix: the ticket table's indexes, the ticket timer group's schedules (one per ticket and kind), and the mail bucket's inbound/, web/ and tickets/ objects (per message and ticket)",
+          "Each function reaches only the keys it names at run time under one prefix: the ticket table's indexes, the ticket timer group's schedules (one per ticket and kind), and the mail bucket's inbound/ (inbound/web/ for the web form) and tickets/ objects (per message and ticket)",
       });
     }
   }
@@ -54,7 +54,7 @@ const FUNCTION_ROLES = ['InboundEmail', 'Timer', 'WebForm'];
 const ACCEPTED_WILDCARDS: readonly RegExp[] = [
   /^<TicketsTable[0-9A-F]+\.Arn>\/index\/\*$/,
   /:scheduler:.+:schedule\/[A-Za-z0-9-]+-tickets\/\*$/,
-  /^<MailBucket[0-9A-F]+\.Arn>\/(inbound|web|tickets)\/\*$/,
+  /^<MailBucket[0-9A-F]+\.Arn>\/(inbound|inbound\/web|tickets)\/\*$/,
 ];
 const DEAD_LETTER_QUEUES = ['InboundEmail/Failures', 'Timer/Failures', 'Timers/DeadLetters'];
 

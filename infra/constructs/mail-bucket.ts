@@ -5,8 +5,11 @@ import { Construct } from 'constructs';
 
 /** Where SES's S3 action writes each received message (DESIGN.md: `<prefix><mail.messageId>`). */
 export const INBOUND_MAIL_PREFIX = 'inbound/';
-/** Where the web form keeps what it was posted, files included (raw mail of the web channel). */
-export const WEB_POST_PREFIX = 'web/';
+/**
+ * Where the web form keeps a post with files as the raw mail of the web channel
+ * (submit-web-form.ts: `web/<hash>` in the raw-mail store, so under its prefix).
+ */
+export const WEB_POST_PREFIX = `${INBOUND_MAIL_PREFIX}web/`;
 /** Where messages' files are stored (attachment-keys.ts: `tickets/<n>/attachments/…`). */
 export const ATTACHMENT_PREFIX = 'tickets/';
 
@@ -31,7 +34,6 @@ export class MailBucket extends Construct {
       versioned: false,
       lifecycleRules: [
         { id: 'raw-mail', prefix: INBOUND_MAIL_PREFIX, expiration: Duration.days(props.retentionDays) },
-        { id: 'web-posts', prefix: WEB_POST_PREFIX, expiration: Duration.days(props.retentionDays) },
         { id: 'attachments', prefix: ATTACHMENT_PREFIX, expiration: Duration.days(props.retentionDays) },
         { id: 'abandoned-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -26,4 +26,16 @@ export function shippedFilesRoot(start: string): string {
     folder = parent;
   }
   return start;
+}
+
+/** The version in the package.json shipped with this code (the repository's, or dist/'s root); 'unknown' without one (a Lambda bundle). */
+export function packageVersion(): string {
+  try {
+    const manifest: unknown = JSON.parse(readFileSync(join(SHIPPED_FILES_ROOT, 'package.json'), 'utf8'));
+    const version =
+      typeof manifest === 'object' && manifest !== null && 'version' in manifest ? manifest.version : null;
+    return typeof version === 'string' ? version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }

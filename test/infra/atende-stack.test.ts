@@ -261,8 +261,9 @@ describe('the AWS stack', () => {
         .map((statement) => JSON.stringify(statement.Resource));
     expect(resourcesFor('InboundEmail', 's3:GetObject').join()).toContain('/inbound/*');
     expect(resourcesFor('Timer', 's3:GetObject').join()).not.toContain('/inbound/*');
-    expect(resourcesFor('WebForm', 's3:PutObject').join()).toContain('/web/*');
-    expect(resourcesFor('InboundEmail', 's3:PutObject').join()).not.toContain('/web/*');
+    expect(resourcesFor('WebForm', 's3:PutObject').join()).toContain('/inbound/web/*');
+    expect(resourcesFor('WebForm', 's3:PutObject').join()).not.toContain('/inbound/*');
+    expect(resourcesFor('InboundEmail', 's3:PutObject').join()).not.toContain('/inbound/');
     expect(resourcesFor('InboundEmail', 'ses:SendEmail').join()).toContain(':identity/example.com');
     const passRole = statementsOf('Timer').find((statement) => asList(statement.Action).includes('iam:PassRole'))!;
     expect(passRole.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } });

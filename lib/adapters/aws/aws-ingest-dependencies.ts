@@ -52,7 +52,9 @@ export const InboundEmailEnvironment = {
  * Builds the ingest use case's dependencies on AWS, once per cold start. Endpoints and
  * credentials come from the SDK's own configuration (AWS_REGION, AWS_ENDPOINT_URL_* …).
  */
-export async function awsIngestDependencies(environment: NodeJS.ProcessEnv): Promise<IngestEmailDeps> {
+export async function awsIngestDependencies(
+  environment: NodeJS.ProcessEnv,
+): Promise<IngestEmailDeps & { readonly statusLinks: SignedStatusLinks }> {
   const config = readEnvironment(InboundEmailEnvironment, environment);
   const [policy, renderer, surveySecret] = await Promise.all([
     loadPolicyFile(config.ATENDE_POLICY),
