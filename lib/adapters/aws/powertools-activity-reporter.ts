@@ -14,6 +14,12 @@ const LOG_CODES = {
 } as const satisfies Record<SupportActivity['kind'], string>;
 
 /**
+ * Fields of an activity renamed on its line: `code` is the line's own, and Powertools reserves
+ * `level` (it would drop the field with a warning).
+ */
+const RENAMED_FIELDS: Readonly<Record<string, string>> = { code: 'refusal', level: 'escalationLevel' };
+
+/**
  * Support activity as CloudWatch metrics (embedded metric format, through Powertools Metrics:
  * one Count per activity, named by SUPPORT_METRICS, flushed by LambdaTelemetry at the end of the
  * invocation) and as one log line each. The first activity that names a ticket appends its number
@@ -30,26 +36,11 @@ export class PowertoolsActivityReporter implements ActivityReporter {
     if ('ticketNumber' in activity && activity.ticketNumber !== null)
       this.logger.appendKeys({ ticketNumber: activity.ticketNumber });
     const code = LOG_CODES[activity.kind];
-    switch (activity.kind) {
-      case 'mail-failed':
-        // Recorded on the ticket too; the line says what the MailFailed alarm counted.
-        this.logger.warn(code, { code, purpose: activity.purpose, refusal: activity.code });
-        return;
-      case 'ticket-opened':
-        this.logger.info(code, { code, channel: activity.channel });
-        return;
-      case 'message-threaded':
-        this.logger.info(code, { code, via: activity.via });
-        return;
-      case 'message-quarantined':
-        this.logger.info(code, { code, reason: activity.reason });
-        return;
-      case 'mail-sent':
-        this.logger.info(code, { code, purpose: activity.purpose });
-        return;
-      case 'escalation-sent':
-        this.logger.info(code, { code, escalationLevel: activity.level });
-        return;
-    }
+    const fields: Record<string, unknown> = { code };
+    for (const [name, value] of Object.entries(activity))
+      if (name !== 'kind' && name !== 'ticketNumber') fields[RENAMED_FIELDS[name] ?? name] = value;
+    // A refusal is recorded on the ticket too; its line says what the MailFailed alarm counted.
+    if (activity.kind === 'mail-failed') this.logger.warn(code, fields);
+    else this.logger.info(code, fields);
   }
 }

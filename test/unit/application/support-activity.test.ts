@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { submitWebForm } from '../../../lib/application/submit-web-form.ts';
 import { AtendeError } from '../../../lib/domain/atende-error.ts';
-import type { Policy } from '../../../lib/domain/policy/policy-schema.ts';
 import { AUTHENTICATED, pipeline, ticketNumberOf } from '../../support/ingest-pipeline.ts';
-import { at, shippedPolicy } from '../../support/policy-fixtures.ts';
+import { at, withFirstEscalationContacts } from '../../support/policy-fixtures.ts';
 
 const HOUR = 3_600_000;
 const MONDAY_10AM = at('2026-11-23T10:00:00-05:00');
@@ -10,6 +10,10 @@ const refused = () =>
   new AtendeError('mail.rejected', 'SES refused the mail: MessageRejected: Address blacklisted.', {
     details: { sesError: 'MessageRejected', retryable: false },
   });
+
+/** The default policy whose first escalation level mails only a partner's lead (Cc'd by the customer below). */
+const onlyPartnerAtFirstLevel = () =>
+  withFirstEscalationContacts(() => [{ name: 'Partner Lead', role: 'Partner lead', address: 'lead@partner.example' }]);
 
 describe('what the use cases report as it happens', () => {
   it('reports a new ticket once it is stored, then each mail it sent', async () => {
@@ -21,6 +25,31 @@ describe('what the use cases report as it happens', () => {
       { kind: 'ticket-opened', ticketNumber: number, channel: 'email' },
       { kind: 'mail-sent', ticketNumber: number, purpose: 'acknowledgement' },
       { kind: 'mail-sent', ticketNumber: number, purpose: 'agent-new-ticket' },
+    ]);
+  });
+
+  it('reports a ticket from the web form as opened on the web channel, once for a repeated post', async () => {
+    const { deps, activity } = pipeline();
+    const post = {
+      submission: {
+        name: 'Ana',
+        email: 'ana@example.org',
+        subject: 'Fatura',
+        message: 'Olá, a fatura de novembro veio em dobro.',
+        priority: null,
+        queue: null,
+        locale: 'pt-BR',
+        phone: null,
+      },
+      idempotencyKey: 'order-77',
+    };
+
+    const answer = await submitWebForm(deps, post);
+    await submitWebForm(deps, post);
+
+    expect(answer).toMatchObject({ outcome: 'opened' });
+    expect(activity.reported.filter((reported) => reported.kind === 'ticket-opened')).toEqual([
+      { kind: 'ticket-opened', ticketNumber: answer.outcome === 'opened' ? answer.number : -1, channel: 'web' },
     ]);
   });
 
@@ -115,23 +144,3 @@ describe('what the use cases report as it happens', () => {
     expect(escalated.length).toBeGreaterThan(0);
   });
 });
-
-/** The default policy whose first escalation level mails only a partner's lead (Cc'd by the customer below). */
-function onlyPartnerAtFirstLevel(): Policy {
-  const policy = shippedPolicy('default.yaml');
-  const escalation = policy.sla.escalation!;
-  const [first, ...rest] = escalation.levels;
-  return {
-    ...policy,
-    sla: {
-      ...policy.sla,
-      escalation: {
-        ...escalation,
-        levels: [
-          { ...first!, contacts: [{ name: 'Partner Lead', role: 'Partner lead', address: 'lead@partner.example' }] },
-          ...rest,
-        ],
-      },
-    },
-  } as Policy;
-}
