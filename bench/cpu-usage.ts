@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
- * CPU time of this Node process and of another process (DynamoDB Local's JVM), to tell which
- * side a benchmark is waiting for when both share the machine's cores. The other process is
- * read from /proc (Linux); elsewhere its figure is null.
+ * CPU time of this Node process and of another process (DynamoDB Local's JVM), or of several
+ * named processes, to tell which side a benchmark is waiting for when they share the machine's
+ * cores. Other processes are read from /proc (Linux); elsewhere their figures are null.
  */
 export interface CpuSnapshot {
   readonly wallMs: number;
@@ -22,7 +22,8 @@ const ticksPerSecond = (() => {
   }
 })();
 
-const processCpuMs = (pid: number): number | null => {
+/** User + system CPU milliseconds a process has used so far, from /proc/<pid>/stat; null when unreadable. */
+export const processCpuMs = (pid: number): number | null => {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the parenthesised command name (which may hold spaces): utime and stime are fields 14 and 15.
@@ -49,5 +50,64 @@ export const cpuPerMessage = (before: CpuSnapshot, after: CpuSnapshot, messages:
     dynamodbLocalCpuMsPerMessage: other === null ? null : round(other / messages),
     /** Cores kept busy on average (Node + DynamoDB Local), out of the machine's. */
     coresBusy: round((node + (other ?? 0)) / wall),
+  };
+};
+
+/**
+ * The processes `parent` started (their parent pid is its pid), found by reading every
+ * /proc/<pid>/stat: /proc/<pid>/task/<tid>/children is not there on every kernel. Empty off Linux.
+ */
+export const childProcessIds = (parent: number): number[] => {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return [];
+  }
+  const children: number[] = [];
+  for (const entry of entries) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The parent pid is the second field after the parenthesised command name.
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) children.push(Number(entry));
+    } catch {
+      // The process ended between the listing and the read.
+    }
+  }
+  return children;
+};
+
+/** CPU milliseconds of several named processes at one moment (each null where /proc cannot be read). */
+export interface ProcessesCpuSnapshot {
+  readonly wallMs: number;
+  readonly cpuMs: Readonly<Record<string, number | null>>;
+}
+
+export const processesCpuSnapshot = (pids: Readonly<Record<string, number>>): ProcessesCpuSnapshot => ({
+  wallMs: performance.now(),
+  cpuMs: Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, processCpuMs(pid)])),
+});
+
+/** CPU milliseconds per operation of each named process between two snapshots, and how many cores they kept busy together. */
+export const cpuPerOperationByProcess = (
+  before: ProcessesCpuSnapshot,
+  after: ProcessesCpuSnapshot,
+  operations: number,
+) => {
+  const round = (value: number) => Math.round(value * 100) / 100;
+  const used = Object.fromEntries(
+    Object.keys(after.cpuMs).map((name) => {
+      const start = before.cpuMs[name];
+      const end = after.cpuMs[name];
+      return [name, start === null || start === undefined || end === null || end === undefined ? null : end - start];
+    }),
+  );
+  const total = Object.values(used).reduce<number>((sum, ms) => sum + (ms ?? 0), 0);
+  return {
+    cpuMsPerOperation: Object.fromEntries(
+      Object.entries(used).map(([name, ms]) => [name, ms === null ? null : round(ms / operations)]),
+    ),
+    /** Cores kept busy on average by these processes together, out of the machine's. */
+    coresBusy: round(total / (after.wallMs - before.wallMs)),
   };
 };

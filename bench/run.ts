@@ -6,5 +6,7 @@ const benchmarks = [
   './agent-replies.ts',
   './ingest-throughput.ts',
   './hostile-sizes.ts',
+  './web-form-throughput.ts',
+  './function-bundles.ts',
 ];
 for (const benchmark of benchmarks) await import(benchmark);

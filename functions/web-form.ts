@@ -10,9 +10,10 @@ import type { HttpRoute } from '../lib/adapters/http/http-exchange.ts';
 import { jsonResponse } from '../lib/adapters/http/http-exchange.ts';
 
 /**
- * API Gateway's HTTP API (payload 2.0) → the web routes (POST /tickets). A malformed event is a
- * 400; a request no route takes, a 404. The routes answer every input themselves, never a 5xx
- * for what a client sent.
+ * API Gateway's HTTP API (payload 2.0) → the web routes (aws-web-form-dependencies.ts): POST
+ * /tickets, GET /form, the status page /t/…, the survey page /survey/…, the stylesheet. A
+ * malformed event is a 400; a request no route takes, a 404. The routes answer every input
+ * themselves, never a 5xx for what a client sent.
  */
 let routes: Promise<readonly HttpRoute[]> | undefined;
 

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { AtendeError } from '../domain/atende-error.ts';
 import { parsePolicy } from '../domain/policy/parse-policy.ts';
 import type { Policy } from '../domain/policy/policy-schema.ts';
+import { SHIPPED_FILES_ROOT } from './shipped-files.ts';
 
-/** The product's default policy, used when no file is given. */
-export const DEFAULT_POLICY_PATH = fileURLToPath(new URL('../../policy/default.yaml', import.meta.url));
+/** The product's default policy, used when no file is given (found as shipped-files.ts says). */
+export const DEFAULT_POLICY_PATH = join(SHIPPED_FILES_ROOT, 'policy', 'default.yaml');
 
 /** The one policy loader: reads a YAML file and validates it (see parsePolicy for the errors). */
 export async function loadPolicyFile(path: string = DEFAULT_POLICY_PATH): Promise<Policy> {

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
+import { isAtendeError } from '../domain/atende-error.ts';
+import { customerDownload } from '../domain/attachments/customer-downloads.ts';
 import { isCustomerVisible } from '../domain/ticket/message-purpose.ts';
-import type { Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
+import type { MessageAttachment, Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
 import { addCustomerMessage } from './add-customer-message.ts';
 import { conversationThread } from './notification-mail.ts';
+import type { StoredFile } from './ports/attachment-store.ts';
 import { setTicketStatus } from './set-ticket-status.ts';
 import type { StatusTokenReader } from './signed-status-links.ts';
 import type { TicketKernelDeps } from './ticket-event.ts';
@@ -62,6 +65,52 @@ export async function openStatusPage(deps: StatusPageDeps, token: string): Promi
     mayClose: found.ticket.status !== 'closed',
   };
 }
+
+/** Which file of the page a download link names: the message's sequence, the file's place in it. */
+export interface StatusPageFileRequest {
+  readonly sequence: number;
+  readonly index: number;
+  /** The largest file the carrier can answer with (a Lambda's response is at most 6 MB). */
+  readonly maxBytes: number;
+}
+
+/** A download from the page: the file, or `no-file` when the page offers none there, or why the link opens nothing. */
+export type StatusPageFileOutcome =
+  | { readonly outcome: 'file'; readonly attachment: MessageAttachment; readonly file: StoredFile }
+  | { readonly outcome: 'no-file' }
+  | StatusLinkRefusal;
+
+/**
+ * `GET /t/<token>/files/<sequence>/<index>`: a file the status page offers (customerDownload:
+ * of a message the page shows, stored, not dangerous), authorised by the page's own token, so
+ * the link lasts exactly as long as the page's. Only this ticket's files: the key must be under
+ * the ticket's own prefix, so a message item that named another ticket's file serves nothing.
+ */
+export async function openStatusPageFile(
+  deps: StatusPageDeps,
+  token: string,
+  wanted: StatusPageFileRequest,
+): Promise<StatusPageFileOutcome> {
+  const found = await ticketOf(deps, token);
+  if (!found.ok) return found.outcome;
+  const messages = await deps.store.listMessages(found.ticket.number);
+  const message = messages.find(
+    (candidate) => candidate.sequence === wanted.sequence && isCustomerVisible(candidate.purpose),
+  );
+  const attachment = message?.attachments[wanted.index];
+  if (attachment === undefined || customerDownload(attachment, wanted.maxBytes) !== 'offered') return NO_FILE;
+  const key = attachment.key as string;
+  if (!key.startsWith(`tickets/${found.ticket.number}/attachments/`)) return NO_FILE;
+  try {
+    return { outcome: 'file', attachment, file: await deps.attachments.get(key) };
+  } catch (error) {
+    // Listed but not (yet) in the store: its owed effect not settled, or the item tampered with.
+    if (isAtendeError(error, 'attachment.notFound') || isAtendeError(error, 'attachment.invalidKey')) return NO_FILE;
+    throw error;
+  }
+}
+
+const NO_FILE = { outcome: 'no-file' } as const;
 
 /** What a post from the page did; `refused` when the page did not offer it (a closed ticket). */
 export type StatusPageAction = 'done' | 'refused' | StatusLinkRefusal;

@@ -1,4 +1,5 @@
 import { type ErrorCode, isAtendeError } from '../domain/atende-error.ts';
+import { attachmentKeyHash } from '../domain/attachments/attachment-keys.ts';
 import type { OutboundPurpose } from '../domain/ticket/message-purpose.ts';
 import type { MessageDelivery, TicketMessage } from '../domain/ticket/ticket.ts';
 import {
@@ -203,7 +204,16 @@ function outboundMessage(
     inReplyTo: mail.inReplyTo ?? null,
     references: [...(mail.references ?? [])],
     rawKey: null,
-    attachments: [],
+    // The files the mail carried: the status page offers a relayed reply's files to its customer.
+    attachments: (mail.attachments ?? []).map((file) => ({
+      filename: file.filename,
+      contentType: file.contentType,
+      size: file.size,
+      key: file.key,
+      sha256: attachmentKeyHash(file.key),
+      inline: false,
+      withheld: null,
+    })),
     purpose: effect.purpose,
     contentKey: null,
     delivery,

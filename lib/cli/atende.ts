@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { packageVersion } from '../adapters/shipped-files.ts';
 import { isAtendeError } from '../domain/atende-error.ts';
 import {
   type CliContext,
@@ -53,11 +53,4 @@ export async function main(argv: readonly string[], io: CliIO = processIO): Prom
 function applyExitOverride(command: Command): void {
   command.exitOverride();
   command.commands.forEach(applyExitOverride);
-}
-
-/** The version in the package.json that ships with this code (read once, at start). */
-function packageVersion(): string {
-  const manifest: unknown = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-  const version = (manifest as { version?: unknown }).version;
-  return typeof version === 'string' ? version : 'unknown';
 }

@@ -1,4 +1,4 @@
-import { type LocalDependencies, localDependencies } from '../adapters/local/local-dependencies.ts';
+import type { LocalDependencies } from '../adapters/local/local-dependencies.ts';
 import { type LocalStackConfig, localStackConfig } from '../adapters/local/local-stack-config.ts';
 import { AtendeError } from '../domain/atende-error.ts';
 
@@ -9,7 +9,7 @@ import { AtendeError } from '../domain/atende-error.ts';
  */
 export async function withLocalStack<T>(
   work: (dependencies: LocalDependencies, config: LocalStackConfig) => Promise<T>,
-  build: (config: LocalStackConfig) => Promise<LocalDependencies> = localDependencies,
+  build: (config: LocalStackConfig) => Promise<LocalDependencies> = connectLocalDependencies,
 ): Promise<T> {
   const config = localStackConfig();
   const dependencies = await build(config);
@@ -29,6 +29,15 @@ export async function withLocalStack<T>(
   } finally {
     dependencies.close();
   }
+}
+
+/**
+ * The stack's adapters (the AWS SDK clients among them) are loaded only by a command that uses
+ * them: loading them costs more than the rest of `atende --help` together.
+ */
+async function connectLocalDependencies(config: LocalStackConfig): Promise<LocalDependencies> {
+  const { localDependencies } = await import('../adapters/local/local-dependencies.ts');
+  return localDependencies(config);
 }
 
 function isConnectionRefused(error: unknown): boolean {

@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'store.itemTooLarge'
   | 'local.startFailed'
   | 'local.notRunning'
+  | 'local.portInUse'
   | 'cli.invalidArgument'
   | 'inbound.inProgress'
   | 'mail.tooLarge'

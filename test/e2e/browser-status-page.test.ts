@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { createTransport } from 'nodemailer';
 import { describe, expect, it } from 'vitest';
 import { cli, outboxTo as mailTo, screenshot, useStackAndBrowser } from '../support/browser.ts';
@@ -5,7 +6,8 @@ import { cli, outboxTo as mailTo, screenshot, useStackAndBrowser } from '../supp
 /**
  * The ticket status page in a real browser (Debian chromium driven by playwright-core) against
  * the local stack, opened as the customer would: from the link in the acknowledgement that
- * `atende outbox` shows. The customer replies on the page and closes the ticket; a link changed
+ * `atende outbox` shows. The customer downloads the file she sent (the program she also sent is
+ * listed, not offered), replies on the page and closes the ticket; a link changed
  * by one character shows the error page and nothing of the ticket. Screenshots of each page go
  * to test-output/screenshots/.
  */
@@ -18,10 +20,11 @@ interface TicketView {
 
 const ticket = async (number: number): Promise<TicketView> =>
   JSON.parse(await cli('tickets', 'show', String(number), '--json'));
+const INVOICE = Buffer.from('%PDF-1.7 a fatura de março, escaneada');
 const STATUS_LINK = /http:\/\/127\.0\.0\.1:\d+\/t\/[A-Za-z0-9_.~-]+/;
 
 describe('the ticket status page in a real browser', () => {
-  it('shows a Brazilian customer her ticket from the acknowledgement’s link, takes her reply and closes the ticket', async () => {
+  it('shows a Brazilian customer her ticket from the acknowledgement’s link, her file to download, takes her reply and closes the ticket', async () => {
     const smtp = createTransport({
       host: '127.0.0.1',
       port: Number(running.stack().environment.ATENDE_SMTP_PORT),
@@ -33,6 +36,10 @@ describe('the ticket status page in a real browser', () => {
       to: 'servicedesk@example.com',
       subject: 'Fatura com valor errado',
       text: 'Olá, a fatura deste mês veio com o valor errado. Vocês podem verificar, por favor? Obrigada.',
+      attachments: [
+        { filename: 'fatura março.pdf', contentType: 'application/pdf', content: INVOICE },
+        { filename: 'corrigir.exe', contentType: 'application/octet-stream', content: 'MZ not really a program' },
+      ],
     });
     smtp.close();
     const [ack] = await mailTo('ana@cliente.example');
@@ -50,6 +57,13 @@ describe('the ticket status page in a real browser', () => {
     // The customer's side only: the agents' notice of the same ticket is not on the page.
     expect(await page.textContent('main')).not.toContain('servicedesk-agents@example.com');
     await screenshot(page, 'status-page-pt-BR');
+
+    // Her file downloads under its own name with its bytes; the program is listed with why it is not offered.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[download]')]);
+    expect(download.suggestedFilename()).toBe('fatura março.pdf');
+    expect(await readFile((await download.path())!)).toEqual(INVOICE);
+    expect(await page.locator('a[download]').count()).toBe(1);
+    expect(await page.textContent('#conversation')).toMatch(/corrigir\.exe[\s\S]*podem executar programas/);
 
     await page.fill('#message', 'Segue o número do pedido: 4471.');
     await page.click('#send-reply');

@@ -49,6 +49,8 @@ export interface LocalStackProcessOptions {
    * with everything it started (the test runner's own group is left alone).
    */
   readonly ownProcessGroup?: boolean;
+  /** Options for the stack's `node` itself (`--cpu-prof` …), which NODE_OPTIONS may not carry. */
+  readonly nodeArguments?: readonly string[];
 }
 
 /** Whether any process of group `group` still exists. */
@@ -68,7 +70,7 @@ const groupAlive = (group: number): boolean => {
  * stack (ports and ATENDE_DATA_DIR), it restarts on the same data.
  */
 export async function startLocalStackProcess(
-  extra: Partial<Record<keyof LocalStackEnvironment | 'ATENDE_POLICY', string>> = {},
+  extra: Partial<Record<keyof LocalStackEnvironment | 'ATENDE_POLICY' | 'ATENDE_WEBFORM_SECRET', string>> = {},
   options: LocalStackProcessOptions = {},
 ): Promise<LocalStackProcess> {
   const environment: LocalStackEnvironment = {
@@ -80,11 +82,15 @@ export async function startLocalStackProcess(
     ...extra,
   };
   let output = '';
-  const child = spawn(process.execPath, [repositoryPath('lib/cli/atende.mjs'), 'start'], {
-    env: { ...process.env, ...environment },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: options.ownProcessGroup === true,
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeArguments ?? []), repositoryPath('lib/cli/atende.mjs'), 'start'],
+    {
+      env: { ...process.env, ...environment },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.ownProcessGroup === true,
+    },
+  );
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HttpRequest, HttpResponse } from '../http/http-exchange.ts';
 
 /** The parts of an API Gateway HTTP API (payload 2.0) event a web route reads. */

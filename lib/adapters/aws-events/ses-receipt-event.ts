@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InboundEmail } from '../../application/ingest-email.ts';
 import { dkimPassDomains } from '../../domain/routing/authentication-results.ts';
 

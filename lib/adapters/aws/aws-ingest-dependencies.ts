@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IngestEmailDeps } from '../../application/ingest-email.ts';
 import { SignedStatusLinks } from '../../application/signed-status-links.ts';
 import { SignedSurveyLinks } from '../../application/signed-survey-links.ts';

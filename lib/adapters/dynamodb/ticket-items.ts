@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OutgoingMail } from '../../application/ports/mailer.ts';
 import type {
   Customer,

@@ -57,6 +57,20 @@ export const pageStylesheetRoute =
     };
   };
 
+/** A method the path does not take (405), naming those it does. */
+export const methodNotAllowed = (allow: string): HttpResponse => ({
+  status: 405,
+  headers: { allow, 'cache-control': 'no-store' },
+  body: '',
+});
+
+/** A page's form post of another type than its forms send (415): formFields found none. */
+export const notAFormPost = (): HttpResponse => ({
+  status: 415,
+  headers: { accept: 'application/x-www-form-urlencoded', 'cache-control': 'no-store' },
+  body: '',
+});
+
 /** The form fields of a urlencoded body, or null when the body is of another type. */
 export function formFields(headers: Readonly<Record<string, string>>, body: Buffer): URLSearchParams | null {
   const type = (headers['content-type'] ?? '').split(';', 1)[0]?.trim().toLowerCase();

@@ -1,6 +1,7 @@
 import {
   closeOnStatusPage,
   openStatusPage,
+  openStatusPageFile,
   replyOnStatusPage,
   type StatusLinkRefusal,
   type StatusPageDeps,
@@ -12,7 +13,15 @@ import {
   type StatusPageProblem,
   type TicketStatusPage,
 } from '../templates/ticket-status-page.ts';
-import { formFields, htmlResponse, PAGE_STYLESHEET_PATH, seeOther } from './html-page.ts';
+import { fileDownload } from './file-download.ts';
+import {
+  formFields,
+  htmlResponse,
+  methodNotAllowed,
+  notAFormPost,
+  PAGE_STYLESHEET_PATH,
+  seeOther,
+} from './html-page.ts';
 import type { HttpRequest, HttpResponse, HttpRoute } from './http-exchange.ts';
 
 /** Largest reply body the page takes: STATUS_REPLY_MAX_CHARS of UTF-8, percent-encoded, fits. */
@@ -23,6 +32,8 @@ export interface StatusPageRoute {
   readonly page: TicketStatusPage;
   /** Where a failure that is not the customer's goes (the stack's log). */
   readonly log?: (line: string) => void;
+  /** The largest file offered for download (the carrier's answer limit); larger ones are listed only. Default: no limit. */
+  readonly fileMaxBytes?: number;
 }
 
 const PROBLEM_STATUS: Readonly<Record<StatusPageProblem, number>> = {
@@ -32,16 +43,21 @@ const PROBLEM_STATUS: Readonly<Record<StatusPageProblem, number>> = {
   'too-large': 413,
   empty: 400,
   failed: 500,
+  'no-file': 404,
 };
 
-/** `/t/<token>`, `/t/<token>/reply`, `/t/<token>/close`: the token and what is asked of it. */
-const PATH = /^\/t\/([^/]{1,300})(?:\/(reply|close))?$/;
+/**
+ * `/t/<token>`, `/t/<token>/reply`, `/t/<token>/close`, `/t/<token>/files/<sequence>/<index>`:
+ * the token and what is asked of it.
+ */
+const PATH = /^\/t\/([^/]{1,300})(?:\/(reply|close)|\/files\/(\d{1,9})\/(\d{1,4}))?$/;
 
 /**
  * The ticket status page: `GET /t/<token>` shows it; `POST /t/<token>/reply` (form-encoded
  * `message`) adds the requester's reply, `POST /t/<token>/close` closes the ticket, each answered
- * by a 303 back to the page so a reload never posts twice. A bad or expired token gets a localized
- * page saying so (400 / 410) and nothing of any ticket.
+ * by a 303 back to the page so a reload never posts twice; `GET /t/<token>/files/<n>/<i>` downloads
+ * a file the page lists as a link (file-download.ts), else answers the page with a 404 notice. A
+ * bad or expired token gets a localized page saying so (400 / 410) and nothing of any ticket.
  */
 export function statusPageRoute(route: StatusPageRoute): HttpRoute {
   return async (request) => {
@@ -52,6 +68,10 @@ export function statusPageRoute(route: StatusPageRoute): HttpRoute {
     const action = match[2] as 'reply' | 'close' | undefined;
     const pagePath = `${STATUS_PATH_PREFIX}${token}`;
     try {
+      if (match[3] !== undefined) {
+        if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed('GET');
+        return await download(route, request, token, pagePath, Number(match[3]), Number(match[4]));
+      }
       if (action === undefined) {
         if (request.method !== 'GET' && request.method !== 'HEAD') return methodNotAllowed('GET');
         const notice = noticeOf(request.query.get('done'));
@@ -73,17 +93,27 @@ export function statusPageRoute(route: StatusPageRoute): HttpRoute {
 async function reply(route: StatusPageRoute, request: HttpRequest, token: string, pagePath: string) {
   if (request.body.length > STATUS_REPLY_BODY_MAX_BYTES) return show(route, token, pagePath, null, 'too-large');
   const fields = formFields(request.headers, request.body);
-  if (fields === null)
-    return {
-      status: 415,
-      headers: { accept: 'application/x-www-form-urlencoded', 'cache-control': 'no-store' },
-      body: '',
-    };
+  if (fields === null) return notAFormPost();
   const message = (fields.get('message') ?? '').trim();
   if (message === '') return show(route, token, pagePath, null, 'empty');
   if (message.length > STATUS_REPLY_MAX_CHARS) return show(route, token, pagePath, null, 'too-large');
   const done = await replyOnStatusPage(route.deps, token, message);
   return done === 'done' ? seeOther(`${pagePath}?done=replied`) : refusal(route, token, pagePath, done);
+}
+
+async function download(
+  route: StatusPageRoute,
+  request: HttpRequest,
+  token: string,
+  pagePath: string,
+  sequence: number,
+  index: number,
+): Promise<HttpResponse> {
+  const maxBytes = route.fileMaxBytes ?? Number.POSITIVE_INFINITY;
+  const found = await openStatusPageFile(route.deps, token, { sequence, index, maxBytes });
+  if (found.outcome === 'file') return fileDownload(found.file, found.attachment.filename, request.method);
+  if (found.outcome === 'no-file') return show(route, token, pagePath, null, 'no-file');
+  return problemPage(route, found, pagePath, null);
 }
 
 async function show(
@@ -95,7 +125,14 @@ async function show(
 ): Promise<HttpResponse> {
   const outcome = await openStatusPage(route.deps, token);
   if (outcome.outcome !== 'shown') return problemPage(route, outcome, pagePath, null);
-  const html = route.page.render({ outcome, action: pagePath, stylesheet: PAGE_STYLESHEET_PATH, notice, problem });
+  const html = route.page.render({
+    outcome,
+    action: pagePath,
+    stylesheet: PAGE_STYLESHEET_PATH,
+    notice,
+    problem,
+    fileMaxBytes: route.fileMaxBytes ?? Number.POSITIVE_INFINITY,
+  });
   return htmlResponse(problem === null ? 200 : PROBLEM_STATUS[problem], html, { logo: route.deps.policy.brand.logo });
 }
 
@@ -122,9 +159,3 @@ function problemPage(
 
 const noticeOf = (value: string | null): StatusPageNotice | null =>
   value === 'replied' || value === 'closed' ? value : null;
-
-const methodNotAllowed = (allow: string): HttpResponse => ({
-  status: 405,
-  headers: { allow, 'cache-control': 'no-store' },
-  body: '',
-});

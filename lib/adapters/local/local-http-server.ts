@@ -1,7 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { HttpRoute } from '../http/http-exchange.ts';
 import { answerWithRoutes } from './node-http-routes.ts';
-import { answerSurveyRequest, SURVEY_PATH_PREFIX, type SurveyRoute } from './survey-http.ts';
 
 /** A part of the local stack and whether it answers right now. */
 export type HealthCheck = () => Promise<boolean>;
@@ -13,15 +12,13 @@ export interface LocalHttpServer {
 
 /**
  * The local stack's HTTP side: `GET /health` answers 200 with every part's state when all of
- * them are ready, 503 otherwise; `GET|POST /survey/<token>` answers the satisfaction survey
- * (survey-http.ts) when the survey route is given; the HttpRoutes given (the status page …) are
- * tried before the server's own.
+ * them are ready, 503 otherwise; the HttpRoutes given (the ticket API, the status and survey
+ * pages …) are tried before it.
  */
 export async function startLocalHttpServer(options: {
   port: number;
   host?: string;
   checks: Readonly<Record<string, HealthCheck>>;
-  survey?: SurveyRoute;
   routes?: readonly HttpRoute[];
 }): Promise<LocalHttpServer> {
   const server = createServer((request, response) => {
@@ -48,14 +45,10 @@ export async function startLocalHttpServer(options: {
 async function route(
   request: IncomingMessage,
   response: ServerResponse,
-  options: { checks: Readonly<Record<string, HealthCheck>>; survey?: SurveyRoute; routes?: readonly HttpRoute[] },
+  options: { checks: Readonly<Record<string, HealthCheck>>; routes?: readonly HttpRoute[] },
 ): Promise<void> {
   const { checks } = options;
   const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-  if (options.survey && path.startsWith(SURVEY_PATH_PREFIX)) {
-    await answerSurveyRequest(options.survey, request, response, path);
-    return;
-  }
   if (path !== '/health' && (await answerWithRoutes(options.routes ?? [], request, response))) return;
   if (request.method === 'GET' && path === '/health') {
     const entries = await Promise.all(

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isMailableAddress } from '../../domain/mail/mailable-address.ts';
 import { SURVEY_SECRET_MIN_BYTES } from '../../domain/ticket/survey-token.ts';
 import { readEnvironment } from '../config/environment.ts';

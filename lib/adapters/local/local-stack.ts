@@ -10,6 +10,7 @@ import { createTicketTable } from '../dynamodb/ticket-table.ts';
 import { hostedFormRoute } from '../http/hosted-form.ts';
 import { pageStylesheetRoute } from '../http/html-page.ts';
 import { statusPageRoute } from '../http/status-page.ts';
+import { surveyAnswerRoute } from '../http/survey-answer-page.ts';
 import { ticketApiRoute } from '../http/ticket-api.ts';
 import { type SesEmulator, startSesEmulator } from '../mail/ses-emulator.ts';
 import { loadPageStylesheet } from '../templates/page-template.ts';
@@ -19,6 +20,7 @@ import { TicketStatusPage } from '../templates/ticket-status-page.ts';
 import { type LocalDependencies, localDependencies } from './local-dependencies.ts';
 import { type LocalHttpServer, startLocalHttpServer } from './local-http-server.ts';
 import type { LocalStackConfig } from './local-stack-config.ts';
+import { ensureLocalStackPortsFree, localStackPorts } from './local-stack-ports.ts';
 import { startLocalTimerLoop } from './local-timer-loop.ts';
 import { type SmtpListener, startSmtpListener } from './smtp-listener.ts';
 import { resumeSpooledMail, SmtpSpool } from './smtp-spool.ts';
@@ -33,8 +35,8 @@ export interface RunningLocalStack {
  * Starts atende on one machine: DynamoDB Local (data kept in the data directory), the SES
  * emulator, the SMTP listener and the HTTP server, all running the same use cases as AWS.
  * Mail a previous run died processing (its spool) is finished before the listener takes new
- * mail; one stack runs on a data directory at a time. If a part fails to start, the parts
- * already started are stopped again.
+ * mail; one stack runs on a data directory at a time. A port another program holds stops it
+ * before any part starts; if a part fails to start, the parts already started are stopped again.
  */
 export async function startLocalStack(
   config: LocalStackConfig,
@@ -45,6 +47,7 @@ export async function startLocalStack(
     for (const stop of stops.splice(0).reverse()) await stop().catch((error: unknown) => log(`stop: ${String(error)}`));
   };
   try {
+    await ensureLocalStackPortsFree(localStackPorts(config));
     await mkdir(config.dataDirectory, { recursive: true });
     const dynamodb: DynamoDbLocal = await startDynamoDbLocal({
       port: config.dynamodbPort,
@@ -82,7 +85,6 @@ export async function startLocalStack(
     const formPage = await TicketFormPage.load(dependencies.policy);
     const http: LocalHttpServer = await startLocalHttpServer({
       port: config.httpPort,
-      survey: { deps: dependencies, page: await SurveyPage.load(), log },
       routes: [
         ticketApiRoute({
           deps: dependencies,
@@ -98,6 +100,7 @@ export async function startLocalStack(
           page: await TicketStatusPage.load(dependencies.policy),
           log,
         }),
+        surveyAnswerRoute({ deps: dependencies, page: await SurveyPage.load(), log }),
         pageStylesheetRoute(await loadPageStylesheet()),
       ],
       checks: {

@@ -1,7 +1,8 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { type FileHandle, mkdir, open, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   checkedScheduleName,
   SCHEDULE_NAME,
@@ -26,6 +27,13 @@ const StoredTimerSchema = z.strictObject({
 });
 const TimersFileSchema = z.strictObject({ timers: z.array(StoredTimerSchema) });
 
+/** A change waiting for the next write, and its caller's promise. */
+interface QueuedEdit {
+  readonly edit: (timers: ScheduledTimer[]) => ScheduledTimer[];
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /**
  * The local stand-in for EventBridge Scheduler: timers by name in a file, fired by the stack's
  * clock rather than the wall clock (`fireDue`), so a test can move time and see what fires.
@@ -33,10 +41,15 @@ const TimersFileSchema = z.strictObject({ timers: z.array(StoredTimerSchema) });
  * returned, so a crash in between fires it again (the timer handler makes that harmless).
  *
  * One stack owns a data directory, and its writes are serialised here, so the file is never
- * written by two at once; each write replaces the file whole (a rename), never half.
+ * written by two at once; each write replaces the file whole (a rename), never half. Each write
+ * costs as much as the file is long, so the changes that arrive while one is written go
+ * together into the next (web posts at once each put a timer: one write, not one each), and the
+ * file last read or written is kept parsed until its stat says another process replaced it.
  */
 export class LocalTimers implements TimerScheduler {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly edits: QueuedEdit[] = [];
+  private writing: Promise<void> | null = null;
+  private known: { readonly stamp: string; readonly timers: readonly ScheduledTimer[] } | null = null;
 
   constructor(private readonly dataDirectory: string) {}
 
@@ -59,7 +72,7 @@ export class LocalTimers implements TimerScheduler {
 
   /** Every timer held, earliest first (`atende timers`). */
   async pending(): Promise<ScheduledTimer[]> {
-    await this.queue;
+    await this.writing;
     return byTime(await this.read());
   }
 
@@ -103,18 +116,50 @@ export class LocalTimers implements TimerScheduler {
     }
   }
 
+  /** Resolves once the edit is in the file; an edit that throws fails alone, the others of its write are kept. */
   private change(edit: (timers: ScheduledTimer[]) => ScheduledTimer[]): Promise<void> {
-    const done = this.queue.then(async () => {
+    return new Promise<void>((resolve, reject) => {
+      this.edits.push({ edit, resolve, reject });
+      this.writing ??= this.writeQueued();
+    });
+  }
+
+  /** Writes the queued edits, as many as have arrived at each write. Never rejects. */
+  private async writeQueued(): Promise<void> {
+    try {
+      while (this.edits.length > 0) await this.writeBatch(this.edits.splice(0));
+    } finally {
+      // In the same turn as the last look at the queue: an edit queued after it starts a writer of its own.
+      this.writing = null;
+    }
+  }
+
+  /** One write of the file under its lock, with every edit of the batch that applies; each caller hears how its edit went. */
+  private async writeBatch(batch: readonly QueuedEdit[]): Promise<void> {
+    let waiting = batch;
+    try {
       // The stack and CLI commands (each its own process) change the file: one at a time.
       const release = await this.lock(TIMERS_FILE, true);
       try {
-        await this.write(edit(await this.read()));
+        let timers = await this.read();
+        const applied: QueuedEdit[] = [];
+        for (const queued of batch) {
+          try {
+            timers = queued.edit(timers);
+            applied.push(queued);
+          } catch (error) {
+            queued.reject(error);
+          }
+        }
+        waiting = applied;
+        if (applied.length > 0) await this.write(timers);
       } finally {
         await release();
       }
-    });
-    this.queue = done.catch(() => undefined);
-    return done;
+      for (const queued of waiting) queued.resolve();
+    } catch (error) {
+      for (const queued of waiting) queued.reject(error);
+    }
   }
 
   /** A lock on `name` in the data directory, across processes; `timer.busy` when not waiting and held. */
@@ -136,34 +181,49 @@ export class LocalTimers implements TimerScheduler {
   }
 
   private async read(): Promise<ScheduledTimer[]> {
-    let text: string;
+    let file: FileHandle;
     try {
-      text = await readFile(join(this.dataDirectory, TIMERS_FILE), 'utf8');
+      file = await open(join(this.dataDirectory, TIMERS_FILE), 'r');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-    let json: unknown;
     try {
-      json = JSON.parse(text);
-    } catch {
-      json = null;
+      // Every write is a new file renamed into place: another inode, time or size says someone wrote since.
+      const stamp = stampOf(await file.stat());
+      if (this.known?.stamp === stamp) return [...this.known.timers];
+      const text = await file.readFile('utf8');
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = null;
+      }
+      const parsed = TimersFileSchema.safeParse(json);
+      if (!parsed.success)
+        throw new AtendeError('timer.fileInvalid', `${TIMERS_FILE} in ${this.dataDirectory} is not a timers file`, {
+          details: { issues: parsed.error.issues.map((issue) => issue.message) },
+        });
+      this.known = { stamp, timers: parsed.data.timers };
+      return [...parsed.data.timers];
+    } finally {
+      await file.close();
     }
-    const parsed = TimersFileSchema.safeParse(json);
-    if (!parsed.success)
-      throw new AtendeError('timer.fileInvalid', `${TIMERS_FILE} in ${this.dataDirectory} is not a timers file`, {
-        details: { issues: parsed.error.issues.map((issue) => issue.message) },
-      });
-    return parsed.data.timers;
   }
 
   private async write(timers: ScheduledTimer[]): Promise<void> {
     await mkdir(this.dataDirectory, { recursive: true });
     const path = join(this.dataDirectory, TIMERS_FILE);
-    await writeFile(`${path}.tmp`, JSON.stringify({ timers: byTime(timers) }, null, 1), 'utf8');
+    const sorted = byTime(timers);
+    this.known = null;
+    await writeFile(`${path}.tmp`, JSON.stringify({ timers: sorted }, null, 1), 'utf8');
     await rename(`${path}.tmp`, path);
+    // Under the file's lock: no other process can have replaced it since the rename.
+    this.known = { stamp: stampOf(await stat(path)), timers: sorted };
   }
 }
+
+const stampOf = (stats: Stats): string => `${stats.ino}:${stats.size}:${stats.mtimeMs}`;
 
 const byTime = (timers: readonly ScheduledTimer[]): ScheduledTimer[] =>
   [...timers].sort((a, b) => a.at - b.at || a.name.localeCompare(b.name));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InboundEmail, IngestResult } from '../../application/ingest-email.ts';
 import type { TicketStore } from '../../application/ports/ticket-store.ts';
 

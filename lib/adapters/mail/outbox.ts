@@ -1,6 +1,6 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AtendeError } from '../../domain/atende-error.ts';
 
 /** The local stack's record of sent mail: one JSON object a line, in the data directory. */

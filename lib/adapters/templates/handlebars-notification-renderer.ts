@@ -1,6 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import {
   NOTIFICATION_KINDS,
@@ -10,11 +9,12 @@ import {
   type RenderedNotification,
 } from '../../application/ports/notification-renderer.ts';
 import { AtendeError, isAtendeError } from '../../domain/atende-error.ts';
+import { SHIPPED_FILES_ROOT } from '../shipped-files.ts';
 import { type RenderData, registerNotificationHelpers, type TemplateTarget } from './notification-helpers.ts';
 import { type TemplateLabels, TemplateLabelsSchema } from './template-labels.ts';
 
-/** The repository's templates/ folder. A bundle that moves this file must ship the folder and pass its path. */
-export const DEFAULT_TEMPLATES_DIRECTORY = fileURLToPath(new URL('../../../templates/', import.meta.url));
+/** The shipped templates/ folder: the repository's from sources, the one beside a Lambda bundle (shipped-files.ts). */
+export const DEFAULT_TEMPLATES_DIRECTORY = join(SHIPPED_FILES_ROOT, 'templates');
 
 /** Partials every locale shares (the HTML layout); the folder name cannot be a locale tag. */
 const SHARED_FOLDER = '_shared';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { AtendeError } from '../../domain/atende-error.ts';
 import { DEFAULT_TEMPLATES_DIRECTORY } from './handlebars-notification-renderer.ts';
 

@@ -1,17 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import Handlebars from 'handlebars';
-import { z } from 'zod';
-import { AtendeError } from '../../domain/atende-error.ts';
+import * as z from 'zod';
 import { SURVEY_COMMENT_MAX_CHARS } from '../../domain/ticket/survey-answer.ts';
 import { SATISFACTION_RATINGS, type SatisfactionAnswer } from '../../domain/ticket/ticket.ts';
-import { DEFAULT_TEMPLATES_DIRECTORY } from './handlebars-notification-renderer.ts';
-
-/**
- * The folder of pages (not mail): its name starts with "_" so the notification renderer does
- * not take it for a locale.
- */
-const PAGES_FOLDER = '_pages';
+import { PageTemplate } from './page-template.ts';
 
 /** What a survey link's page says: the answer recorded, a repeat, or why nothing was recorded. */
 export const SURVEY_PAGE_STATES = [
@@ -57,6 +47,8 @@ export interface SurveyPageView {
   /** The language asked for; one the page has no words for reads in `fallback`, else English. */
   readonly locale: string;
   readonly fallback: string;
+  /** The shared stylesheet's path (html-page.ts PAGE_STYLESHEET_PATH): the page has no inline style. */
+  readonly stylesheet: string;
   readonly ticket?: { readonly tag: string; readonly subject: string };
   readonly answer?: SatisfactionAnswer;
   /** Where the comment form posts, when a comment can still be added. */
@@ -64,59 +56,33 @@ export interface SurveyPageView {
 }
 
 /**
- * The survey links' thank-you page: one Handlebars template (HTML-escaped, strict) and the words
- * of each language in templates/_pages/survey-answer.json, both read once by `load`.
+ * The survey links' thank-you page (templates/_pages/survey-answer.*): one Handlebars template
+ * (HTML-escaped, strict) and the words of each language, read and checked once by `load`.
  */
 export class SurveyPage {
-  private constructor(
-    private readonly template: Handlebars.TemplateDelegate,
-    private readonly words: ReadonlyMap<string, PageWords>,
-  ) {}
+  private constructor(private readonly page: PageTemplate<PageWords>) {}
 
-  static async load(directory: string = DEFAULT_TEMPLATES_DIRECTORY): Promise<SurveyPage> {
-    const folder = join(directory, PAGES_FOLDER);
-    const [source, wordsText] = await Promise.all([
-      readPageFile(join(folder, 'survey-answer.html.hbs')),
-      readPageFile(join(folder, 'survey-answer.json')),
-    ]);
-    const path = join(folder, 'survey-answer.json');
-    let json: unknown;
-    try {
-      json = JSON.parse(wordsText);
-    } catch (error) {
-      throw new AtendeError('templates.invalid', `${path} is not JSON`, { cause: error, details: { path } });
-    }
-    const parsed = z.record(z.string(), PageWords).safeParse(json);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-      throw new AtendeError('templates.invalid', `${path}: ${problems.join('; ')}`, { details: { path, problems } });
-    }
-    if (!('en' in parsed.data))
-      throw new AtendeError('templates.invalid', `${path} lacks "en", the last fallback`, { details: { path } });
-    let template: Handlebars.TemplateDelegate;
-    try {
-      template = Handlebars.create().compile(source, { strict: true });
-      template({ ...sampleData(parsed.data['en'] as PageWords) });
-    } catch (error) {
-      throw new AtendeError('templates.invalid', `${folder}/survey-answer.html.hbs does not render`, {
-        cause: error,
-        details: { path: folder },
-      });
-    }
-    return new SurveyPage(template, new Map(Object.entries(parsed.data)));
+  static async load(directory?: string): Promise<SurveyPage> {
+    const page = await PageTemplate.load({
+      name: 'survey-answer',
+      words: PageWords,
+      sample: sampleData,
+      ...(directory === undefined ? {} : { directory }),
+    });
+    return new SurveyPage(page);
   }
 
   /** The languages the page has words for. */
   locales(): readonly string[] {
-    return [...this.words.keys()];
+    return this.page.locales();
   }
 
   render(view: SurveyPageView): string {
-    const lang = [view.locale, view.fallback, 'en'].find((candidate) => this.words.has(candidate)) ?? 'en';
-    const words = this.words.get(lang) as PageWords;
-    return this.template({
+    const { lang, words } = this.page.language([view.locale, view.fallback]);
+    return this.page.render({
       lang,
       words,
+      stylesheet: view.stylesheet,
       heading: words.headings[view.state],
       explanation: words.explanations[view.state],
       ticket: view.ticket ?? null,
@@ -130,17 +96,10 @@ export class SurveyPage {
 const sampleData = (words: PageWords) => ({
   lang: 'en',
   words,
+  stylesheet: '/pages/page.css',
   heading: words.headings.commented,
   explanation: words.explanations.commented,
   ticket: { tag: '[Atende #1]', subject: 'subject' },
   answer: { rating: words.ratings.good, comment: 'comment' },
   form: { action: '/survey/x', maxChars: SURVEY_COMMENT_MAX_CHARS },
 });
-
-async function readPageFile(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    throw new AtendeError('templates.missing', `cannot read ${path}`, { cause: error, details: { path } });
-  }
-}

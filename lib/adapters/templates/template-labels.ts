@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Words a template needs for values that arrive as codes: the kinds of secret masked in an

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Policy } from '../../domain/policy/policy-schema.ts';
 import { STORED_SUBJECT_LIMIT, STORED_TEXT_LIMIT } from '../../domain/ticket/customer-words.ts';
 import { PageTemplate } from './page-template.ts';

@@ -1,12 +1,21 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StatusPageOutcome } from '../../application/customer-status-page.ts';
+import { customerDownload } from '../../domain/attachments/customer-downloads.ts';
 import { tagSubject } from '../../domain/mail/subject.ts';
 import type { Policy } from '../../domain/policy/policy-schema.ts';
 import type { Ticket, TicketMessage } from '../../domain/ticket/ticket.ts';
 import { PageTemplate } from './page-template.ts';
 
 /** Why the page shows a problem instead of (or above) the ticket. */
-export const STATUS_PAGE_PROBLEMS = ['invalid', 'expired', 'refused', 'too-large', 'empty', 'failed'] as const;
+export const STATUS_PAGE_PROBLEMS = [
+  'invalid',
+  'expired',
+  'refused',
+  'too-large',
+  'empty',
+  'failed',
+  'no-file',
+] as const;
 export type StatusPageProblem = (typeof STATUS_PAGE_PROBLEMS)[number];
 export const STATUS_PAGE_NOTICES = ['replied', 'closed'] as const;
 export type StatusPageNotice = (typeof STATUS_PAGE_NOTICES)[number];
@@ -27,6 +36,8 @@ const Words = z.strictObject({
   you: text,
   participant: text,
   attachments: text,
+  /** Why a listed file has no download link. */
+  fileNotes: z.strictObject({ dangerous: text, 'not-stored': text, 'too-large': text }),
   replyHeading: text,
   replyLabel: text,
   send: text,
@@ -52,6 +63,8 @@ export interface StatusPageRender {
   readonly notice?: StatusPageNotice | null;
   /** A problem shown above the ticket (a reply too long or empty) or instead of it (a bad link). */
   readonly problem?: StatusPageProblem | null;
+  /** The largest file offered as a download link (customerDownload); default: no limit. */
+  readonly fileMaxBytes?: number;
 }
 
 /**
@@ -107,7 +120,12 @@ export class TicketStatusPage {
         status: labels[lang] ?? labels[this.policy.languages.default] ?? ticket.status,
       },
       due: dueOf(ticket, words, when),
-      messages: outcome.conversation.map((message) => this.message(message, ticket, words, when)),
+      messages: outcome.conversation.map((message) =>
+        this.message(message, ticket, words, when, {
+          path: `${view.action}/files`,
+          maxBytes: view.fileMaxBytes ?? Number.POSITIVE_INFINITY,
+        }),
+      ),
       reply: outcome.mayReply
         ? {
             action: `${view.action}/reply`,
@@ -119,7 +137,13 @@ export class TicketStatusPage {
     });
   }
 
-  private message(message: TicketMessage, ticket: Ticket, words: Words, when: Intl.DateTimeFormat) {
+  private message(
+    message: TicketMessage,
+    ticket: Ticket,
+    words: Words,
+    when: Intl.DateTimeFormat,
+    files: { readonly path: string; readonly maxBytes: number },
+  ) {
     const ours = message.direction === 'outbound';
     // A participant's address is theirs, not the requester's to see: they are named by role.
     const author = ours ? this.policy.brand.name : message.from === ticket.requester ? words.you : words.participant;
@@ -129,12 +153,19 @@ export class TicketStatusPage {
       iso: message.at,
       when: when.format(new Date(message.at)),
       text: message.text,
-      attachments: message.attachments
-        .filter((attachment) => !attachment.inline)
-        .map((attachment) => ({
-          name: attachment.filename ?? attachment.contentType,
-          size: sizeText(attachment.size),
-        })),
+      // The index is the file's place among all of the message's, inline ones included: the link names it.
+      attachments: message.attachments.flatMap((attachment, index) => {
+        const download = customerDownload(attachment, files.maxBytes);
+        if (download === 'inline') return [];
+        return [
+          {
+            name: attachment.filename ?? attachment.contentType,
+            size: sizeText(attachment.size),
+            href: download === 'offered' ? `${files.path}/${message.sequence}/${index}` : null,
+            note: download === 'offered' ? null : words.fileNotes[download],
+          },
+        ];
+      }),
     };
   }
 
@@ -177,7 +208,10 @@ const sampleData = (words: Words) => ({
       iso: '2026-01-01T00:00:00Z',
       when: 'now',
       text: 't',
-      attachments: [{ name: 'a', size: '1 B' }],
+      attachments: [
+        { name: 'a', size: '1 B', href: '/t/x/files/1/0', note: null },
+        { name: 'b', size: '1 B', href: null, note: words.fileNotes.dangerous },
+      ],
     },
   ],
   reply: { action: '/t/x/reply', maxChars: STATUS_REPLY_MAX_CHARS, error: 'e' },

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AtendeError } from '../../domain/atende-error.ts';
 import { TIMER_KINDS } from '../../domain/ticket/ticket.ts';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { normalizeAddress } from '../../application/ports/ticket-store.ts';
-import { type SuspensionOutcome, suspendCustomer, unsuspendCustomer } from '../../application/suspend-customer.ts';
+import type { SuspensionOutcome } from '../../application/suspend-customer.ts';
 import { AtendeError } from '../../domain/atende-error.ts';
 import { isMailableAddress } from '../../domain/mail/mailable-address.ts';
 import type { Customer } from '../../domain/ticket/customer.ts';
@@ -19,6 +19,7 @@ export function registerCustomerCommands(program: Command, context: CliContext):
     .addOption(jsonOption())
     .action(async (address: string, options: { json?: boolean }) => {
       const key = customerAddress(address);
+      const { suspendCustomer } = await import('../../application/suspend-customer.ts');
       const outcome = await withLocalStack((dependencies) => suspendCustomer(dependencies, key));
       if (options.json) printJson(context.io, outcomeJson(key, outcome));
       else
@@ -36,6 +37,7 @@ export function registerCustomerCommands(program: Command, context: CliContext):
     .addOption(jsonOption())
     .action(async (address: string, options: { json?: boolean }) => {
       const key = customerAddress(address);
+      const { unsuspendCustomer } = await import('../../application/suspend-customer.ts');
       const outcome = await withLocalStack((dependencies) => unsuspendCustomer(dependencies, key));
       if (options.json) printJson(context.io, outcomeJson(key, outcome));
       else

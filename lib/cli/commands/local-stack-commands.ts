@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { startLocalStack } from '../../adapters/local/local-stack.ts';
 import { localStackConfig } from '../../adapters/local/local-stack-config.ts';
-import { type OutboxRecord, readOutbox } from '../../adapters/mail/outbox.ts';
-import { ingestEmail } from '../../application/ingest-email.ts';
+import type { OutboxRecord } from '../../adapters/mail/outbox.ts';
+import type { ingestEmail } from '../../application/ingest-email.ts';
 import { AtendeError } from '../../domain/atende-error.ts';
-import { parseInboundMail } from '../../domain/mail/parse-inbound-mail.ts';
 import type { InboundVerdicts } from '../../domain/routing/inbound-verdicts.ts';
 import type { Ticket, TicketMessage } from '../../domain/ticket/ticket.ts';
 import { type CliContext, jsonOption, printJson } from '../cli-context.ts';
@@ -28,6 +26,7 @@ export function registerLocalStackCommands(program: Command, context: CliContext
       const config = localStackConfig();
       // The listener logs envelope addresses a client chose.
       const log = (line: string) => context.io.out(terminalText(line));
+      const { startLocalStack } = await import('../../adapters/local/local-stack.ts');
       const stack = await startLocalStack(config, log);
       log(
         [
@@ -93,6 +92,7 @@ export function registerLocalStackCommands(program: Command, context: CliContext
     .description('every mail the local stack sent, oldest first')
     .addOption(jsonOption())
     .action(async (options: { json?: boolean }) => {
+      const { readOutbox } = await import('../../adapters/mail/outbox.ts');
       const records = await readOutbox(localStackConfig().dataDirectory);
       if (options.json) printJson(context.io, records.map(outboxJson));
       else context.io.out(records.length === 0 ? 'No mail sent yet.' : records.map(renderOutboxRecord).join('\n\n'));
@@ -117,6 +117,7 @@ export function registerLocalStackCommands(program: Command, context: CliContext
           { cause: error },
         );
       });
+      const { ingestEmail } = await import('../../application/ingest-email.ts');
       const result = await withLocalStack(async (dependencies) => {
         const key = `cli-${randomUUID()}`;
         await dependencies.rawMail.put(key, raw);
@@ -160,6 +161,7 @@ async function withDkimDomains(verdicts: CliVerdicts, raw: Buffer): Promise<Inbo
   const { dkimDomain, ...rest } = verdicts;
   if (dkimDomain) return { ...rest, dkimDomains: [dkimDomain] };
   if (rest.dkim !== 'PASS') return rest;
+  const { parseInboundMail } = await import('../../domain/mail/parse-inbound-mail.ts');
   const from = (await parseInboundMail(raw).catch(() => null))?.from?.address;
   return { ...rest, dkimDomains: from?.includes('@') ? [from.slice(from.lastIndexOf('@') + 1)] : [] };
 }

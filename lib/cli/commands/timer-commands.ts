@@ -2,11 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { isClockInstant, LocalStackClock } from '../../adapters/clock/local-stack-clock.ts';
 import { ManualClock } from '../../adapters/clock/manual-clock.ts';
-import { localDependencies } from '../../adapters/local/local-dependencies.ts';
 import { localStackConfig } from '../../adapters/local/local-stack-config.ts';
-import { fireTimer, type TimerFiringOutcome } from '../../application/fire-timer.ts';
+import type { TimerFiringOutcome } from '../../application/fire-timer.ts';
 import type { ScheduledTimer } from '../../application/ports/timer-scheduler.ts';
-import { setTicketStatus } from '../../application/set-ticket-status.ts';
 import { AtendeError } from '../../domain/atende-error.ts';
 import { parseDuration } from '../../domain/policy/policy-grammar.ts';
 import { TICKET_STATUSES, type TicketStatus } from '../../domain/policy/policy-schema.ts';
@@ -74,6 +72,7 @@ export function registerTimerCommands(program: Command, context: CliContext): vo
 export function registerTicketStatusCommands(tickets: Command, context: CliContext): void {
   const run = async (numberText: string, status: TicketStatus, note: string | null, json: boolean | undefined) => {
     const number = ticketNumber(numberText);
+    const { setTicketStatus } = await import('../../application/set-ticket-status.ts');
     const outcome = await withLocalStack(async (dependencies) =>
       setTicketStatus(
         dependencies,
@@ -138,6 +137,10 @@ async function advanceClock(milliseconds: number): Promise<FiredTimer[]> {
   const until = start + milliseconds;
   const clock = new ManualClock(start);
   const fired: FiredTimer[] = [];
+  const [{ localDependencies }, { fireTimer }] = await Promise.all([
+    import('../../adapters/local/local-dependencies.ts'),
+    import('../../application/fire-timer.ts'),
+  ]);
   await withLocalStack(
     async (dependencies) => {
       await dependencies.timers.fireDue(until, async (timer) => {

@@ -98,6 +98,9 @@ export const checkedAttachmentKey = (key: string): string => {
   });
 };
 
+/** The content hash a key holds (`tickets/<n>/attachments/<sha256>/…`); null for a key attachmentKey could not have made. */
+export const attachmentKeyHash = (key: string): string | null => (isAttachmentKey(key) ? key.split('/')[3]! : null);
+
 /**
  * A message's attachments with the keys they are stored under on ticket `ticketNumber`: each one
  * with a hash and no key yet gets `attachmentKey`'s. The kernel applies it when the message gets

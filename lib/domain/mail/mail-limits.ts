@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AtendeError } from '../atende-error.ts';
 
 const MiB = 1024 * 1024;

@@ -1,5 +1,5 @@
 import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { AtendeError } from '../atende-error.ts';
 import { type Policy, PolicySchema } from './policy-schema.ts';
 import { describeChoices, describeExpected, describeValue } from './problem-wording.ts';

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AtendeError } from '../atende-error.ts';
 import { SATISFACTION_RATINGS, type SatisfactionRating } from './ticket.ts';
 

@@ -54,6 +54,28 @@ describe('GET /t/<token> on the local HTTP server (DynamoDB Local)', () => {
     expect((await fixture.store.getTicket(fixture.number))?.status).toBe('closed');
   });
 
+  it('downloads a file of the conversation with the bytes stored and the download headers', async () => {
+    const { store } = await tables.create();
+    const pdf = Buffer.from('%PDF-1.7 the March invoice');
+    const withFile = await statusPageFixture({
+      store,
+      attachments: [{ filename: 'relatório.pdf', contentType: 'application/pdf', content: pdf }],
+    });
+    await server.stop();
+    server = await startLocalHttpServer({ port: 0, checks: {}, routes: [withFile.route] });
+
+    const response = await fetch(url(`${withFile.link}/files/1/0`));
+
+    expect(response.status).toBe(200);
+    expect(Buffer.from(await response.arrayBuffer())).toEqual(pdf);
+    expect(response.headers.get('content-disposition')).toBe(
+      `attachment; filename="relatorio.pdf"; filename*=UTF-8''relat%C3%B3rio.pdf`,
+    );
+    expect(response.headers.get('content-length')).toBe(String(pdf.length));
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-security-policy')).toMatch(/^sandbox/);
+  });
+
   it('answers a tampered link with the error page', async () => {
     const response = await fetch(url(`${fixture.link.slice(0, -2)}xx`));
 

@@ -1,7 +1,8 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PAGE_STYLESHEET_PATH, pageContentSecurityPolicy } from '../../../lib/adapters/http/html-page.ts';
+import { SURVEY_BODY_MAX_BYTES, surveyAnswerRoute } from '../../../lib/adapters/http/survey-answer-page.ts';
 import { type LocalHttpServer, startLocalHttpServer } from '../../../lib/adapters/local/local-http-server.ts';
-import { SURVEY_BODY_MAX_BYTES } from '../../../lib/adapters/local/survey-http.ts';
 import { SurveyPage } from '../../../lib/adapters/templates/survey-page.ts';
 import { SURVEY_TOKEN_LIFETIME_MS } from '../../../lib/domain/ticket/survey-token.ts';
 import type { Ticket } from '../../../lib/domain/ticket/ticket.ts';
@@ -17,7 +18,11 @@ let fixture: ReturnType<typeof surveyDeps>;
 beforeEach(async () => {
   const { store } = await tables.create();
   fixture = surveyDeps({ store });
-  server = await startLocalHttpServer({ port: 0, checks: {}, survey: { deps: fixture.deps, page } });
+  server = await startLocalHttpServer({
+    port: 0,
+    checks: {},
+    routes: [surveyAnswerRoute({ deps: fixture.deps, page })],
+  });
 });
 afterEach(() => server.stop());
 
@@ -54,6 +59,19 @@ describe('GET /survey/<token> on the local HTTP server (DynamoDB Local)', () => 
     expect(html).toContain('<strong>Ruim</strong>');
     expect(html).toContain(`<form method="post" action="${pathOf(links.bad)}">`);
     expect((await storedTicket(ticket)).satisfaction).toMatchObject({ rating: 'bad', comment: null });
+  });
+
+  it('sends the strict Content-Security-Policy of the other pages and links their stylesheet, with no inline style', async () => {
+    const ticket = await fixture.resolvedTicket({ locale: 'en' });
+
+    const { response, html } = await get(pathOf(fixture.surveyLinks.linksFor(ticket).good));
+
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toBe(pageContentSecurityPolicy());
+    expect(csp).not.toContain('unsafe-inline');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(html).toContain(`<link rel="stylesheet" href="${PAGE_STYLESHEET_PATH}">`);
+    expect(html).not.toMatch(/<style|style=|<script/i);
   });
 
   it('says the answer was already recorded (200) when a link is followed again, and keeps the first rating', async () => {

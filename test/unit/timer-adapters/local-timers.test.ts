@@ -101,6 +101,34 @@ describe('the local stack’s timers', () => {
     expect(firings).toBe(1);
   });
 
+  it('keeps every timer of puts made at once, and fails only the put it cannot store', async () => {
+    const timers = new LocalTimers(directory);
+    const names = Array.from({ length: 40 }, (_, index) => `atende-${1000 + index}-breach`);
+
+    const results = await Promise.allSettled([
+      ...names.map((name) => timers.put(timer(name, '2026-11-23T14:00:00-05:00'))),
+      timers.put({ ...timer('atende-2000-breach', '2026-11-23T14:00:00-05:00'), at: 1.5 }),
+    ]);
+
+    expect(results.slice(0, -1).every((result) => result.status === 'fulfilled')).toBe(true);
+    expect(results.at(-1)?.status).toBe('rejected');
+    expect((await timers.pending()).map((held) => held.name).sort()).toEqual(names);
+    expect((await new LocalTimers(directory).pending()).map((held) => held.name).sort()).toEqual(names);
+  });
+
+  it('sees what another process (a CLI command) wrote to the file since it last read it', async () => {
+    const stack = new LocalTimers(directory);
+    const command = new LocalTimers(directory);
+    await stack.put(timer('atende-1000-breach', '2026-11-23T14:00:00-05:00'));
+    expect(await stack.pending()).toHaveLength(1);
+
+    await command.remove('atende-1000-breach');
+    await command.put(timer('atende-1001-breach', '2026-11-23T15:00:00-05:00'));
+    await stack.put(timer('atende-1002-breach', '2026-11-23T16:00:00-05:00'));
+
+    expect((await stack.pending()).map((held) => held.name)).toEqual(['atende-1001-breach', 'atende-1002-breach']);
+  });
+
   it('says clearly when its file is not a timers file', async () => {
     await writeFile(join(directory, TIMERS_FILE), '{"timers": [', 'utf8');
 
