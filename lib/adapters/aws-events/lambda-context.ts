@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The part of the Lambda invocation context the logs carry (Powertools Logger's `function_*`
