@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStackProcess, startLocalStackProcess } from '../support/local-stack-process.ts';
+import { INVOICE_PDF } from '../support/multipart-body.ts';
 import { runCli } from '../support/run-cli.ts';
 
 /** The issue's acceptance curl against the running local stack: POST /tickets, then the outbox. */
@@ -7,6 +10,7 @@ interface OutboxMail {
   to: string[];
   subject: string;
   text: string;
+  attachments: { filename: string; contentType: string; size: number }[];
 }
 
 let stack: LocalStackProcess;
@@ -45,6 +49,37 @@ describe('POST /tickets on the local stack', () => {
     expect(mailed).toBeDefined();
     expect((await fetch(mailed!)).status).toBe(200);
   });
+
+  it("takes the README's curl -F with a PDF: 201, the file kept on the ticket and attached to the agents' notice", async () => {
+    // What `curl -F name=… -F attachments=@fatura.pdf` sends: the runtime's own multipart encoder.
+    const form = new FormData();
+    for (const [name, value] of Object.entries({
+      name: 'Caio',
+      email: 'caio@example.org',
+      subject: 'Boleto em anexo',
+      message: 'Segue o boleto que não consigo pagar.',
+      locale: 'pt-BR',
+    }))
+      form.append(name, value);
+    form.append('attachments', new Blob([INVOICE_PDF], { type: 'application/pdf' }), 'boleto.pdf');
+
+    const answer = await fetch(`${base}/tickets`, { method: 'POST', body: form });
+
+    expect(answer.status).toBe(201);
+    const { number } = (await answer.json()) as { number: number };
+    const out = join(stack.environment.ATENDE_DATA_DIR, 'got-boleto.pdf');
+    const got = await runCli('attachments', 'get', String(number), 'boleto.pdf', '--out', out);
+    expect(got.exitCode).toBe(0);
+    expect(readFileSync(out).equals(INVOICE_PDF)).toBe(true);
+    const outbox = JSON.parse((await runCli('outbox', '--json')).stdout) as OutboxMail[];
+    const notice = outbox.find(
+      (mail) => mail.to.includes('servicedesk-agents@example.com') && mail.subject.includes(`#${number}`),
+    );
+    expect(notice?.attachments).toEqual([
+      { filename: 'boleto.pdf', contentType: 'application/pdf', size: INVOICE_PDF.length },
+    ]);
+    expect(outbox.filter((mail) => mail.to.includes('caio@example.org'))).toHaveLength(1);
+  }, 60_000);
 
   it('answers junk and the wrong content type with 400 and 415, and keeps /health answering', async () => {
     expect((await postTicket('[]')).status).toBe(400);

@@ -9,6 +9,7 @@ import type { HttpRoute } from '../http/http-exchange.ts';
 import { statusPageRoute } from '../http/status-page.ts';
 import { surveyAnswerRoute } from '../http/survey-answer-page.ts';
 import { ticketApiRoute } from '../http/ticket-api.ts';
+import { mimeComposer } from '../mail/mime-composer.ts';
 import { loadPageStylesheet } from '../templates/page-template.ts';
 import { SurveyPage } from '../templates/survey-page.ts';
 import { TicketFormPage } from '../templates/ticket-form-page.ts';
@@ -37,7 +38,7 @@ export async function awsWebFormRoutes(environment: NodeJS.ProcessEnv): Promise<
     },
     environment,
   );
-  const deps = await awsIngestDependencies(environment);
+  const deps = { ...(await awsIngestDependencies(environment)), composer: mimeComposer };
   const [form, statusPage, surveyPage, stylesheet] = await Promise.all([
     TicketFormPage.load(deps.policy),
     TicketStatusPage.load(deps.policy),

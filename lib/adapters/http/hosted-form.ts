@@ -7,9 +7,9 @@ import {
   type FormRefusal,
   type TicketFormPage,
 } from '../templates/ticket-form-page.ts';
-import { formFields, htmlResponse, PAGE_STYLESHEET_PATH } from './html-page.ts';
+import { htmlResponse, PAGE_STYLESHEET_PATH } from './html-page.ts';
 import type { HttpRequest, HttpResponse, HttpRoute } from './http-exchange.ts';
-import type { FieldError } from './ticket-submission.ts';
+import { ATTACHMENTS_FIELD, type FieldError, postedTextFields } from './ticket-submission.ts';
 
 export const FORM_PATH = '/form';
 /** Where the hosted form posts: the ticket API (ticket-api.ts TICKETS_PATH), which answers a browser in HTML. */
@@ -75,34 +75,39 @@ export function confirmationResponse(
 }
 
 /**
- * The form again, as the customer filled it (the values escaped by the template): after a 400
+ * The form again, as the customer filled it (`posted`: the text fields of the form-encoded or
+ * multipart body; the values escaped by the template; files are never sent back, a browser
+ * cannot be given them): after a 400, or a 413 for too many files or a field over its limit,
  * with each error next to its field (an error on no field of the form, `body` or `queue`, shows
  * in the banner above it only), or with the banner alone after a 429 or a failure of ours, so
  * nothing typed is lost.
  */
 export function formAgainResponse(
   page: TicketFormPage,
-  request: HttpRequest,
+  posted: Readonly<Record<string, string>>,
   errors: readonly FieldError[],
   refusal: FormRefusal = { kind: 'fields' },
   status = 400,
   headers: Record<string, string> = {},
 ) {
-  const posted = formFields(request.headers, request.body) ?? new URLSearchParams();
+  const given = (name: string): string | null => (Object.hasOwn(posted, name) ? posted[name]! : null);
   const values: Partial<Record<FormField, string>> = {};
   const byField: Partial<Record<FormField, string>> = {};
-  for (const field of FORM_FIELDS) values[field] = posted.get(field) ?? '';
+  let filesError: string | undefined;
+  for (const field of FORM_FIELDS) values[field] = given(field) ?? '';
   for (const error of errors) {
     const field = FORM_FIELDS.find((known) => known === error.field);
     if (field !== undefined) byField[field] = error.message;
+    if (error.field === ATTACHMENTS_FIELD) filesError = error.message;
   }
   const html = page.form({
     action: FORM_ACTION,
     stylesheet: PAGE_STYLESHEET_PATH,
-    locale: posted.get('locale'),
-    queue: posted.get('queue') ?? '',
+    locale: given('locale'),
+    queue: given('queue') ?? '',
     values,
     errors: byField,
+    ...(filesError === undefined ? {} : { filesError }),
     refusal,
   });
   return htmlResponse(status, html, { headers, logo: page.logo });
@@ -118,26 +123,33 @@ const PROBLEM_OF: Readonly<Record<number, FormProblem>> = { 403: 'foreign', 413:
  * 415); the form again with what was typed and a banner for a 429 (in how many minutes to try
  * again) and for our own failures (409, 422, 503). Other answers go as they are.
  */
-export function browserRefusal(page: TicketFormPage, policy: Policy, request: HttpRequest, answer: HttpResponse) {
+export async function browserRefusal(
+  page: TicketFormPage,
+  policy: Policy,
+  request: HttpRequest,
+  answer: HttpResponse,
+): Promise<HttpResponse> {
+  // Already a page: the form again for refused fields or files (a 413 naming `attachments` included).
+  if (answer.headers['content-type']?.startsWith('text/html')) return answer;
   const keep = { 'retry-after': answer.headers['retry-after'] ?? '' };
   const headers = keep['retry-after'] === '' ? {} : keep;
   if (answer.status === 429)
     return formAgainResponse(
       page,
-      request,
+      await postedTextFields(request),
       [],
       { kind: 'too-many', retryAfterSeconds: Number(answer.headers['retry-after'] ?? 60) },
       429,
       headers,
     );
   if (answer.status === 409 || answer.status === 422 || answer.status === 503)
-    return formAgainResponse(page, request, [], { kind: 'busy' }, answer.status, headers);
+    return formAgainResponse(page, await postedTextFields(request), [], { kind: 'busy' }, answer.status, headers);
   const problem = PROBLEM_OF[answer.status];
   if (problem === undefined) return answer;
-  const posted = answer.status === 413 ? null : formFields(request.headers, request.body);
-  const locale = posted?.get('locale') || preferredLanguage(policy, request.headers['accept-language']);
+  const posted = answer.status === 413 ? null : await postedTextFields(request);
+  const locale = posted?.['locale'] || preferredLanguage(policy, request.headers['accept-language']);
   const back = new URLSearchParams();
-  const queue = posted?.get('queue');
+  const queue = posted?.['queue'];
   if (queue) back.set('queue', queue);
   if (locale !== null) back.set('lang', locale);
   const formHref = `${FORM_PATH}${back.size > 0 ? `?${back}` : ''}`;

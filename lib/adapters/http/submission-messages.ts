@@ -10,6 +10,11 @@ export const SUBMISSION_PROBLEMS = [
   'mustBeEmpty',
   'notAnObject',
   'malformedJson',
+  'malformedMultipart',
+  'tooManyParts',
+  'fieldTooLarge',
+  'tooManyFiles',
+  'noFiles',
 ] as const;
 export type SubmissionProblem = (typeof SUBMISSION_PROBLEMS)[number];
 
@@ -28,6 +33,11 @@ const MESSAGES: Readonly<Record<string, Readonly<Record<SubmissionProblem, strin
     mustBeEmpty: 'Leave this field empty.',
     notAnObject: 'The request body must be an object of fields.',
     malformedJson: 'The request body is not valid JSON.',
+    malformedMultipart: 'The request body is not a complete multipart/form-data body.',
+    tooManyParts: 'The form has more than {max} parts.',
+    fieldTooLarge: 'This field is longer than {max} bytes.',
+    tooManyFiles: 'Attach at most {max} files.',
+    noFiles: 'This form takes no files.',
   },
   es: {
     required: 'Este campo es obligatorio.',
@@ -40,6 +50,11 @@ const MESSAGES: Readonly<Record<string, Readonly<Record<SubmissionProblem, strin
     mustBeEmpty: 'Deja este campo vacío.',
     notAnObject: 'El cuerpo de la petición debe ser un objeto de campos.',
     malformedJson: 'El cuerpo de la petición no es JSON válido.',
+    malformedMultipart: 'El cuerpo de la petición no es un multipart/form-data completo.',
+    tooManyParts: 'El formulario tiene más de {max} partes.',
+    fieldTooLarge: 'Este campo ocupa más de {max} bytes.',
+    tooManyFiles: 'Adjunta como máximo {max} archivos.',
+    noFiles: 'Este formulario no admite archivos.',
   },
   'pt-BR': {
     required: 'Este campo é obrigatório.',
@@ -52,9 +67,20 @@ const MESSAGES: Readonly<Record<string, Readonly<Record<SubmissionProblem, strin
     mustBeEmpty: 'Deixe este campo vazio.',
     notAnObject: 'O corpo da requisição deve ser um objeto de campos.',
     malformedJson: 'O corpo da requisição não é um JSON válido.',
+    malformedMultipart: 'O corpo da requisição não é um multipart/form-data completo.',
+    tooManyParts: 'O formulário tem mais de {max} partes.',
+    fieldTooLarge: 'Este campo ocupa mais de {max} bytes.',
+    tooManyFiles: 'Anexe no máximo {max} arquivos.',
+    noFiles: 'Este formulário não aceita arquivos.',
   },
 };
 
-/** The problem in the requester's language when it is one of ours, else in English. */
-export const problemMessage = (problem: SubmissionProblem, locale: string | null): string =>
-  (locale !== null ? MESSAGES[locale] : undefined)?.[problem] ?? MESSAGES['en']![problem];
+/** The problem in the requester's language when it is one of ours, else in English; `{max}` is the limit it names. */
+export const problemMessage = (
+  problem: SubmissionProblem,
+  locale: string | null,
+  values: { readonly max?: number } = {},
+): string => {
+  const message = (locale !== null ? MESSAGES[locale] : undefined)?.[problem] ?? MESSAGES['en']![problem];
+  return values.max === undefined ? message : message.replace('{max}', String(values.max));
+};

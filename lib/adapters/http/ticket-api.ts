@@ -5,7 +5,7 @@ import { isAtendeError } from '../../domain/atende-error.ts';
 import type { TicketFormPage } from '../templates/ticket-form-page.ts';
 import { browserRefusal, confirmationResponse, formAgainResponse, prefersHtml } from './hosted-form.ts';
 import { type HttpRequest, type HttpResponse, type HttpRoute, jsonResponse } from './http-exchange.ts';
-import { readTicketSubmission, SUBMISSION_CONTENT_TYPES, TICKET_BODY_MAX_BYTES } from './ticket-submission.ts';
+import { bodyLimitFor, readTicketSubmission, SUBMISSION_CONTENT_TYPES } from './ticket-submission.ts';
 
 export const TICKETS_PATH = '/tickets';
 
@@ -34,9 +34,10 @@ const fieldErrors = (status: number, field: string, message: string, headers: Re
   jsonResponse(status, { errors: [{ field, message }] }, headers);
 
 /**
- * `POST /tickets`: a web-form post (JSON or form-encoded) opens a ticket, `201 {number, statusUrl}`.
- * In order: CORS (a browser's Origin must be configured), the body limit (413), the signature
- * when a secret is set (401), the content type (415), the fields (400, each named), the per-IP
+ * `POST /tickets`: a web-form post (JSON, form-encoded, or multipart with files) opens a ticket,
+ * `201 {number, statusUrl}`. In order: CORS (a browser's Origin must be configured), the body
+ * limit of its type (413), the signature when a secret is set (401), the content type (415), the
+ * fields (400, each named; 413 naming a field or `attachments` over its limit), the per-IP
  * and per-address limits of the policy's `webForm` (429 with Retry-After; the per-IP one not for
  * signed posts: a company's backend posts for all its customers from one address), then submitWebForm (422 for a reused
  * Idempotency-Key with other words). A filled honeypot is a 400 naming it: a person who sees the
@@ -64,7 +65,7 @@ export function ticketApiRoute(options: TicketApiOptions): HttpRoute {
     const json = await answerPost(options, request, origin !== null && !allowed);
     const answer =
       options.form !== undefined && prefersHtml(request.headers['accept'])
-        ? browserRefusal(options.form, options.deps.policy, request, json)
+        ? await browserRefusal(options.form, options.deps.policy, request, json)
         : json;
     return { ...answer, headers: { ...answer.headers, ...cors } };
   };
@@ -78,24 +79,26 @@ async function answerPost(
   const { deps } = options;
   // A plain HTML form on another site needs no preflight: its posts are refused here.
   if (foreignOrigin) return fieldErrors(403, 'origin', 'This origin may not post tickets.');
-  if (request.body.length > TICKET_BODY_MAX_BYTES) {
-    return fieldErrors(413, 'body', `The request body is larger than ${TICKET_BODY_MAX_BYTES} bytes.`);
+  const bodyLimit = bodyLimitFor(request.headers['content-type']);
+  if (request.body.length > bodyLimit) {
+    return fieldErrors(413, 'body', `The request body is larger than ${bodyLimit} bytes.`);
   }
   const signed = options.signatureSecret !== null;
   if (signed && !signatureMatches(options.signatureSecret!, request)) {
     return fieldErrors(401, 'x-atende-signature', 'The request is not signed with the configured secret.');
   }
-  const reading = readTicketSubmission(deps.policy, request);
+  const reading = await readTicketSubmission(deps.policy, request);
   if (reading.kind === 'unsupported-type') {
     return fieldErrors(415, 'content-type', `Send ${SUBMISSION_CONTENT_TYPES.join(' or ')}.`, {
       'accept-post': SUBMISSION_CONTENT_TYPES.join(', '),
     });
   }
   const browser = options.form !== undefined && prefersHtml(request.headers['accept']) ? options.form : null;
-  if (reading.kind === 'invalid') {
+  if (reading.kind === 'invalid' || reading.kind === 'too-large') {
+    const status = reading.kind === 'invalid' ? 400 : 413;
     return browser !== null
-      ? formAgainResponse(browser, request, reading.errors)
-      : jsonResponse(400, { errors: reading.errors });
+      ? formAgainResponse(browser, reading.posted, reading.errors, { kind: 'fields' }, status)
+      : jsonResponse(status, { errors: reading.errors });
   }
   const idempotencyKey = request.headers['idempotency-key']?.trim() || null;
   if (idempotencyKey !== null && idempotencyKey.length > MAX_IDEMPOTENCY_KEY) {
@@ -116,7 +119,7 @@ async function answerPost(
   }
   let outcome: WebFormOutcome;
   try {
-    outcome = await submitWebForm(deps, { submission: reading.submission, idempotencyKey });
+    outcome = await submitWebForm(deps, { submission: reading.submission, files: reading.files, idempotencyKey });
   } catch (error) {
     if (isAtendeError(error, 'web.idempotencyConflict')) {
       return fieldErrors(422, 'idempotency-key', 'This Idempotency-Key was used for another submission.');

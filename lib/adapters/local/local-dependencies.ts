@@ -12,6 +12,7 @@ import { LocalStackClock } from '../clock/local-stack-clock.ts';
 import { localDynamoDbClientConfig } from '../dynamodb/dynamodb-local.ts';
 import { DynamoDbTicketStore } from '../dynamodb/dynamodb-ticket-store.ts';
 import { LocalMailer } from '../mail/local-mailer.ts';
+import { mimeComposer } from '../mail/mime-composer.ts';
 import { loadPolicyFile } from '../policy-file.ts';
 import { FileRawMailStore } from '../raw-mail/file-raw-mail-store.ts';
 import { HandlebarsNotificationRenderer } from '../templates/handlebars-notification-renderer.ts';
@@ -68,6 +69,7 @@ export async function localDependencies(
     rawMail: new FileRawMailStore(rawMailDirectory(config)),
     attachments: new FileAttachmentStore(attachmentDirectory(config)),
     mailer,
+    composer: mimeComposer,
     renderer,
     clock,
     timers: new LocalTimers(config.dataDirectory),

@@ -1,5 +1,6 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type { AttachedFile, MailAddress, OutgoingMail } from '../../application/ports/mailer.ts';
+import type { MimeComposer } from '../../application/ports/mime-composer.ts';
 import { AtendeError } from '../../domain/atende-error.ts';
 import { isMailableAddress } from '../../domain/mail/mailable-address.ts';
 
@@ -191,4 +192,9 @@ export const composeMime = async (mail: OutgoingMail, options: ComposeOptions = 
     disableUrlAccess: true,
   });
   return composer.compile().build();
+};
+
+/** The MimeComposer port (a web-form post kept as raw mail) over `composeMime`. */
+export const mimeComposer: MimeComposer = {
+  compose: (mail, options) => composeMime(mail, options),
 };

@@ -22,4 +22,9 @@ export class InMemoryRawMailStore implements RawMailStore {
   async put(key: string, raw: Uint8Array): Promise<void> {
     this.messages.set(key, new Uint8Array(raw));
   }
+
+  /** The keys stored, in the order first put. */
+  keys(): string[] {
+    return [...this.messages.keys()];
+  }
 }

@@ -12,6 +12,9 @@ const Words = z.strictObject({
   email: text,
   subject: text,
   message: text,
+  attachments: text,
+  /** `{max}`: the policy's attachments.webFormFiles. */
+  attachmentsHint: text,
   website: text,
   send: text,
   failed: text,
@@ -62,6 +65,8 @@ export interface TicketFormView {
   readonly values?: Readonly<Partial<Record<FormField, string>>>;
   /** Each refused field's message, shown next to it. */
   readonly errors?: Readonly<Partial<Record<FormField, string>>>;
+  /** Why the files were refused (too many), shown next to the file input. */
+  readonly filesError?: string;
   /** Why the post was refused (also for an error on no shown field): the banner above the form. */
   readonly refusal?: FormRefusal;
 }
@@ -115,9 +120,26 @@ export class TicketFormPage {
       required: id !== 'website',
       ...FIELD_SHAPES[id],
     }));
+    const maxFiles = this.policy.attachments.webFormFiles;
+    // A policy that takes no files (webFormFiles: 0) shows no file input.
+    const files =
+      maxFiles === 0
+        ? null
+        : {
+            label: words.attachments,
+            hint: words.attachmentsHint.replace('{max}', String(maxFiles)),
+            error: view.filesError ?? null,
+          };
     return this.page.render({
       ...this.base(lang, words, view.stylesheet),
-      form: { action: view.action, queue: view.queue, locale, refusal: refusalText(words, view.refusal), fields },
+      form: {
+        action: view.action,
+        queue: view.queue,
+        locale,
+        refusal: refusalText(words, view.refusal),
+        fields,
+        files,
+      },
     });
   }
 
@@ -182,6 +204,7 @@ const sampleData = (words: Words) => ({
     queue: 'q',
     locale: 'en',
     refusal: words.failed,
+    files: { label: words.attachments, hint: words.attachmentsHint, error: 'e' },
     fields: FORM_FIELDS.map((id) => ({
       id,
       label: words[id],

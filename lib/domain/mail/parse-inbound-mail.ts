@@ -164,13 +164,21 @@ function bodyText(
   return { text: text.slice(0, end), textSource, textTruncated: true };
 }
 
-function describeAttachment(attachment: Attachment): InboundAttachment {
-  // A file name reaches logs, headers and object keys: no control characters (CR/LF injection).
-  const filename = withoutControlCharacters(attachment.filename ?? '')
+/**
+ * A sender's file name as a message records it (a mail's part, a web form's file): a file name
+ * reaches logs, headers and object keys, so no control characters (CR/LF injection), at most
+ * 255 characters; null when nothing is left.
+ */
+export function recordedFilename(filename: string | null | undefined): string | null {
+  const recorded = withoutControlCharacters(filename ?? '')
     .trim()
     .slice(0, MAX_FILENAME_LENGTH);
+  return recorded === '' ? null : recorded;
+}
+
+function describeAttachment(attachment: Attachment): InboundAttachment {
   return {
-    filename: filename === '' ? null : filename,
+    filename: recordedFilename(attachment.filename),
     contentType: attachment.contentType.toLowerCase(),
     size: attachment.size,
     inline: attachment.related === true || attachment.contentDisposition?.toLowerCase() === 'inline',

@@ -426,6 +426,13 @@ const Conduct = z.strictObject({
 export const MAX_FORWARD_LIMIT_BYTES = 28 * 1000 * 1000;
 export const DEFAULT_FORWARD_LIMIT_BYTES = 10 * 1000 * 1000;
 
+/**
+ * The most files one web-form post may attach. Each is described on the stored message and named
+ * in the receipt's owed `attachments` effect (DynamoDB items hold 400 KB): 20 keeps both small.
+ */
+export const MAX_WEB_FORM_FILES = 20;
+export const DEFAULT_WEB_FORM_FILES = 5;
+
 const Attachments = z.strictObject({
   forwardLimit: grammar('A size: "10MB", "512KB", "2.5MB"', SIZE_HINT, (text): Parsed<number> => {
     const result = parseSize(text);
@@ -436,6 +443,15 @@ const Attachments = z.strictObject({
     .default(DEFAULT_FORWARD_LIMIT_BYTES)
     .describe(
       "The most, in total, of a message's files attached to the agents' notification or to an agent's relayed reply; the rest are listed (dangerous types are never attached)",
+    ),
+  webFormFiles: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_WEB_FORM_FILES)
+    .default(DEFAULT_WEB_FORM_FILES)
+    .describe(
+      'The most files one web-form post (multipart/form-data) may attach; 0 takes none. Their total is bounded by the post body limit (4 MiB)',
     ),
 });
 
@@ -506,7 +522,10 @@ export const PolicySchema = z
       rules: {},
     }),
     statuses: Statuses,
-    attachments: Attachments.default({ forwardLimit: DEFAULT_FORWARD_LIMIT_BYTES }),
+    attachments: Attachments.default({
+      forwardLimit: DEFAULT_FORWARD_LIMIT_BYTES,
+      webFormFiles: DEFAULT_WEB_FORM_FILES,
+    }),
     statusPage: StatusPage.default({ linkValidFor: DEFAULT_STATUS_LINK_VALID_FOR }),
     webForm: WebForm.default({ perAddress: DEFAULT_WEB_FORM_PER_ADDRESS, perIp: DEFAULT_WEB_FORM_PER_IP }),
   })

@@ -1,11 +1,17 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { mimeComposer } from '../../../lib/adapters/mail/mime-composer.ts';
 import { NumberedStatusLinks } from '../../../lib/adapters/memory/numbered-status-links.ts';
 import {
   type SubmitWebFormDeps,
+  submissionFingerprint,
   submitWebForm,
+  UNKEYED_REPEAT_WINDOW_MS,
   type WebFormSubmission,
+  webFormRawKey,
 } from '../../../lib/application/submit-web-form.ts';
 import { isAtendeError } from '../../../lib/domain/atende-error.ts';
+import { parseInboundMail } from '../../../lib/domain/mail/parse-inbound-mail.ts';
 import { pipeline } from '../../support/ingest-pipeline.ts';
 
 const ana: WebFormSubmission = {
@@ -21,7 +27,11 @@ const ana: WebFormSubmission = {
 
 function webForm() {
   const run = pipeline();
-  const deps: SubmitWebFormDeps = { ...run.deps, statusLinks: new NumberedStatusLinks('https://support.example.test') };
+  const deps: SubmitWebFormDeps = {
+    ...run.deps,
+    statusLinks: new NumberedStatusLinks('https://support.example.test'),
+    composer: mimeComposer,
+  };
   return { ...run, deps };
 }
 
@@ -94,5 +104,51 @@ describe('submitWebForm', () => {
     expect(await store.getTicket(answer.number)).toMatchObject({ queue, priority });
     const [message] = await store.listMessages(answer.number);
     expect(message!.text).toContain('+55 11 5555-0100');
+  });
+
+  it('keeps a post with files as a raw mail from the requester to the queue, under a key a retry writes again', async () => {
+    const { deps, rawMail, attachments } = webForm();
+    const invoice = { filename: 'fatura.pdf', contentType: 'application/pdf', content: Buffer.from('%PDF-1.4 fatura') };
+    const post = { submission: ana, idempotencyKey: null, files: [invoice] };
+
+    const answer = await submitWebForm(deps, post);
+    await submitWebForm(deps, post);
+
+    if (answer.outcome !== 'opened') throw new Error('not opened');
+    const sha = createHash('sha256').update(invoice.content).digest('hex');
+    const fingerprint = submissionFingerprint(ana, [{ ...invoice, sha256: sha }]);
+    const day = Math.floor(deps.clock.now() / UNKEYED_REPEAT_WINDOW_MS);
+    const rawKey = webFormRawKey(`web:body:${fingerprint}:${day}`, fingerprint);
+    expect(rawMail.keys()).toEqual([rawKey]);
+    const kept = await parseInboundMail(Buffer.from(await rawMail.get(rawKey)));
+    expect(kept).toMatchObject({
+      from: { address: 'ana@example.org', name: 'Ana' },
+      to: [{ address: 'servicedesk@example.com' }],
+      subject: 'Fatura',
+      text: expect.stringContaining('a fatura de novembro'),
+      attachments: [{ filename: 'fatura.pdf', contentType: 'application/pdf', sha256: sha }],
+    });
+    expect(attachments.keys()).toEqual([`tickets/${answer.number}/attachments/${sha}/fatura.pdf`]);
+  });
+
+  it('hashes a post without files as it did before files were taken', () => {
+    expect(submissionFingerprint(ana)).toBe(submissionFingerprint(ana, []));
+    expect(submissionFingerprint(ana)).toBe(
+      `sha256:${createHash('sha256')
+        .update(JSON.stringify(['Ana', 'ana@example.org', 'Fatura', ana.message, null, null, 'pt-BR', null]))
+        .digest('hex')}`,
+    );
+  });
+
+  it('keeps the files of a requester whose address no mail can carry (a 65-octet local part the form accepts)', async () => {
+    const { deps, store } = webForm();
+    const email = `${'a'.repeat(65)}@example.org`;
+    const notes = { filename: 'notas.txt', contentType: 'text/plain', content: Buffer.from('notas') };
+
+    const answer = await submitWebForm(deps, { submission: { ...ana, email }, idempotencyKey: null, files: [notes] });
+
+    if (answer.outcome !== 'opened') throw new Error('not opened');
+    const [message] = await store.listMessages(answer.number);
+    expect(message!.attachments.map((file) => file.filename)).toEqual(['notas.txt']);
   });
 });

@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { confirmationResponse, hostedFormRoute, prefersHtml } from '../../../lib/adapters/http/hosted-form.ts';
 import type { HttpRequest, HttpResponse } from '../../../lib/adapters/http/http-exchange.ts';
 import { ticketApiRoute } from '../../../lib/adapters/http/ticket-api.ts';
+import { mimeComposer } from '../../../lib/adapters/mail/mime-composer.ts';
 import { InMemoryRequestCounters } from '../../../lib/adapters/memory/in-memory-request-counters.ts';
 import { InMemoryTicketStore } from '../../../lib/adapters/memory/in-memory-ticket-store.ts';
 import { NumberedStatusLinks } from '../../../lib/adapters/memory/numbered-status-links.ts';
 import { TicketFormPage } from '../../../lib/adapters/templates/ticket-form-page.ts';
 import { pipeline } from '../../support/ingest-pipeline.ts';
+
+import { type FormPart, INVOICE_PDF, multipartBody, textParts } from '../../support/multipart-body.ts';
 import { shippedPolicy } from '../../support/policy-fixtures.ts';
 
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
@@ -18,13 +21,23 @@ async function hostedForm(policyFile = 'default.yaml', options: Parameters<typeo
   const page = await TicketFormPage.load(run.policy);
   const form = hostedFormRoute({ page, policy: run.policy });
   const api = ticketApiRoute({
-    deps: { ...run.deps, statusLinks: new NumberedStatusLinks('https://support.example.test') },
+    deps: { ...run.deps, statusLinks: new NumberedStatusLinks('https://support.example.test'), composer: mimeComposer },
     counters: new InMemoryRequestCounters(),
     corsOrigins: ['https://support.example.test'],
     signatureSecret: null,
     form: page,
   });
   const open = async (query: string) => answered(await form(request('GET', '/form', query)));
+  const postMultipart = async (parts: readonly FormPart[]) => {
+    const { body, contentType } = multipartBody(parts);
+    return answered(
+      await api({
+        ...request('POST', '/tickets', ''),
+        headers: { 'content-type': contentType, accept: BROWSER_ACCEPT },
+        body,
+      }),
+    );
+  };
   const post = async (fields: Record<string, string>, accept = BROWSER_ACCEPT, headers: Record<string, string> = {}) =>
     answered(
       await api({
@@ -33,7 +46,7 @@ async function hostedForm(policyFile = 'default.yaml', options: Parameters<typeo
         body: Buffer.from(typeof fields === 'string' ? fields : new URLSearchParams(fields).toString(), 'utf8'),
       }),
     );
-  return { ...run, open, post };
+  return { ...run, open, post, postMultipart };
 }
 
 const request = (method: string, path: string, query: string): HttpRequest => ({
@@ -59,7 +72,7 @@ describe('the hosted form, GET /form', () => {
     expect(status).toBe(200);
     expect(html).toContain('<html lang="pt-BR">');
     expect(html).toContain('<header class="brand">Atende Support</header>');
-    expect(html).toContain('<form method="post" action="/tickets">');
+    expect(html).toContain('<form method="post" action="/tickets" enctype="multipart/form-data">');
     for (const [id, label] of [
       ['name', 'Seu nome'],
       ['email', 'Seu endereço de e-mail'],
@@ -77,6 +90,29 @@ describe('the hosted form, GET /form', () => {
     );
     expect(html.match(/<button/g)).toHaveLength(1);
     expect(html).toContain('<button type="submit" id="submit-ticket">Enviar</button>');
+  });
+
+  it('offers an optional, labelled file input taking several files, with the limit next to it', async () => {
+    const { open } = await hostedForm();
+
+    const { html } = await open('lang=pt-BR');
+
+    expect(html).toContain('<label for="attachments">Arquivos (opcional)</label>');
+    expect(html).toContain(
+      '<input id="attachments" name="attachments" type="file" multiple aria-describedby="attachments-hint">',
+    );
+    expect(html).toContain('<p class="hint" id="attachments-hint">Até 5 arquivos, 4 MB no total.');
+    expect((await open('lang=es')).html).toContain('<label for="attachments">Archivos (opcional)</label>');
+    expect((await open('lang=en')).html).toContain('<label for="attachments">Files (optional)</label>');
+  });
+
+  it('shows no file input where the policy takes no files', async () => {
+    const { policy } = pipeline();
+    const page = await TicketFormPage.load({ ...policy, attachments: { ...policy.attachments, webFormFiles: 0 } });
+
+    const html = page.form({ action: '/tickets', stylesheet: '/pages/page.css', locale: 'en', queue: '' });
+
+    expect(html).not.toContain('type="file"');
   });
 
   it('shows the form in Spanish, and in the policy default for a language the policy does not offer', async () => {
@@ -173,6 +209,38 @@ describe("POST /tickets from the hosted form's browser", () => {
     expect(html).toContain('id="form-error"');
   });
 
+  it("confirms the hosted form's own post (multipart, with a file) with the number", async () => {
+    const { postMultipart, store } = await hostedForm();
+
+    const { status, html } = await postMultipart([
+      ...textParts(ANA),
+      { name: 'attachments', filename: 'fatura.pdf', contentType: 'application/pdf', content: INVOICE_PDF },
+    ]);
+
+    expect(status).toBe(201);
+    const number = Number(/<dd id="ticket-number">(\d+)<\/dd>/.exec(html)?.[1]);
+    expect((await store.listMessages(number))[0]!.attachments.map((file) => file.filename)).toEqual(['fatura.pdf']);
+  });
+
+  it('re-renders the form for too many files with the error next to the file input and the words kept', async () => {
+    const { postMultipart } = await hostedForm();
+    const file = (index: number): FormPart => ({
+      name: 'attachments',
+      filename: `foto-${index}.png`,
+      contentType: 'image/png',
+      content: `png ${index}`,
+    });
+
+    const { status, html } = await postMultipart([...textParts(ANA), ...[1, 2, 3, 4, 5, 6].map(file)]);
+
+    expect(status).toBe(413);
+    expect(html).toContain('aria-describedby="attachments-hint attachments-error" aria-invalid="true"');
+    expect(html).toContain('<p class="error" id="attachments-error">Anexe no máximo 5 arquivos.</p>');
+    expect(html).toContain('value="Fatura"');
+    expect(html).toContain('>Olá</textarea>');
+    expect(html).toContain('id="form-error"');
+  });
+
   it('keeps answering JSON to a client that does not prefer HTML', async () => {
     const { post } = await hostedForm();
 
@@ -248,6 +316,23 @@ describe("POST /tickets from the hosted form's browser", () => {
     );
     expect(html).toContain('value="Segunda via &lt;b&gt;"');
     expect(html).not.toContain('aria-invalid');
+  });
+
+  it("gives the form back after too many tickets with what the hosted form's own multipart post typed", async () => {
+    const policy = shippedPolicy('default.yaml');
+    const { post, postMultipart } = await hostedForm('default.yaml', {
+      policy: { ...policy, webForm: { ...policy.webForm, perAddress: { tickets: 1, per: 60 } } },
+    });
+    await post(ANA);
+
+    const { status, html } = await postMultipart([
+      ...textParts({ ...ANA, subject: 'Segunda via <b>' }),
+      { name: 'attachments', filename: 'fatura.pdf', contentType: 'application/pdf', content: INVOICE_PDF },
+    ]);
+
+    expect(status).toBe(429);
+    expect(html).toContain('value="Segunda via &lt;b&gt;"');
+    expect(html).toContain('>Olá</textarea>');
   });
 
   it('gives the form back with what was typed when the ticket cannot be opened now (503)', async () => {
