@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { mimeComposer } from '../../../lib/adapters/mail/mime-composer.ts';
 import { submitWebForm } from '../../../lib/application/submit-web-form.ts';
 import { AtendeError } from '../../../lib/domain/atende-error.ts';
 import { AUTHENTICATED, pipeline, ticketNumberOf } from '../../support/ingest-pipeline.ts';
@@ -29,7 +30,8 @@ describe('what the use cases report as it happens', () => {
   });
 
   it('reports a ticket from the web form as opened on the web channel, once for a repeated post', async () => {
-    const { deps, activity } = pipeline();
+    const { deps: kernel, activity } = pipeline();
+    const deps = { ...kernel, composer: mimeComposer };
     const post = {
       submission: {
         name: 'Ana',
