@@ -15,6 +15,7 @@ import { SurveyPage } from '../templates/survey-page.ts';
 import { TicketFormPage } from '../templates/ticket-form-page.ts';
 import { TicketStatusPage } from '../templates/ticket-status-page.ts';
 import { awsIngestDependencies, InboundEmailEnvironment } from './aws-ingest-dependencies.ts';
+import { lambdaTelemetry } from './lambda-telemetry.ts';
 
 /**
  * The largest file the status page offers for download from the Lambda: a synchronous invocation
@@ -52,7 +53,7 @@ export async function awsWebFormRoutes(environment: NodeJS.ProcessEnv): Promise<
     policy: deps.policy,
     clock: deps.clock,
   });
-  const log = (line: string) => console.error(JSON.stringify({ level: 'error', code: 'web.failed', line }));
+  const log = (line: string) => lambdaTelemetry.logger.error('web.failed', { code: 'web.failed', line });
   return [
     ticketApiRoute({
       deps,
