@@ -1,4 +1,5 @@
 import { awsWebFormRoutes } from '../lib/adapters/aws/aws-web-form-dependencies.ts';
+import { lambdaTelemetry } from '../lib/adapters/aws/lambda-telemetry.ts';
 import {
   ApiGatewayHttpEvent,
   type ApiGatewayHttpResult,
@@ -16,10 +17,14 @@ import { jsonResponse } from '../lib/adapters/http/http-exchange.ts';
  */
 let routes: Promise<readonly HttpRoute[]> | undefined;
 
-export const handler = async (event: unknown): Promise<ApiGatewayHttpResult> => {
+/** Each invocation's log lines carry its request id; the tickets it opens are counted when it ends. */
+export const handler = (event: unknown, context?: unknown): Promise<ApiGatewayHttpResult> =>
+  lambdaTelemetry.invocation(context, () => respond(event));
+
+const respond = async (event: unknown): Promise<ApiGatewayHttpResult> => {
   const parsed = ApiGatewayHttpEvent.safeParse(event);
   if (!parsed.success) {
-    console.error(JSON.stringify({ level: 'error', code: 'web.invalidEvent' }));
+    lambdaTelemetry.logger.error('web.invalidEvent', { code: 'web.invalidEvent' });
     return apiGatewayResult(jsonResponse(400, { errors: [{ field: 'body', message: 'Not an HTTP API event.' }] }));
   }
   routes ??= awsWebFormRoutes(process.env);

@@ -37,6 +37,13 @@ module.exports = {
       to: { path: '@aws-sdk|^(lib/cli|infra)/' },
     },
     {
+      name: 'powertools-in-the-aws-adapters',
+      comment: 'Logs and metrics reach Powertools through lambda-telemetry.ts; use cases report to a port.',
+      severity: 'error',
+      from: { pathNot: '^lib/adapters/aws/' },
+      to: { path: '@aws-lambda-powertools' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

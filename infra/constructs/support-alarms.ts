@@ -6,10 +6,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-
-/** The namespace and names of the metrics the functions emit (embedded metric format). */
-/** Powertools Metrics adds the `service` dimension to every metric; an alarm must name it to match. */
-export const SUPPORT_METRICS = { namespace: 'Atende', service: 'atende', mailFailed: 'MailFailed' } as const;
+import { SUPPORT_METRICS } from '../../lib/application/ports/support-metrics.ts';
 
 /**
  * What a support team must hear about: anything in a dead-letter queue (a mail or timer given
@@ -74,8 +71,9 @@ export class SupportAlarms extends Construct {
       'MailFailed',
       new Metric({
         namespace: SUPPORT_METRICS.namespace,
-        metricName: SUPPORT_METRICS.mailFailed,
-        dimensionsMap: { service: SUPPORT_METRICS.service },
+        metricName: SUPPORT_METRICS.names['mail-failed'],
+        // A metric is found by its exact dimension set: the one the functions emit (support-metrics.ts).
+        dimensionsMap: { ...SUPPORT_METRICS.dimensions },
         ...fiveMinutes,
         statistic: 'Sum',
       }),

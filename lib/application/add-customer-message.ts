@@ -119,6 +119,7 @@ export async function addCustomerMessage(
         normalizedSubject: null,
         messageIds: request.message.messageId ? [request.message.messageId] : [],
       }),
+      activity: [{ kind: 'message-threaded', ticketNumber: current.number, via }],
       result: { via },
     };
   });

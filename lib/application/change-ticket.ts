@@ -4,6 +4,7 @@ import type { OutboundPurpose } from '../domain/ticket/message-purpose.ts';
 import { claimLifetime } from '../domain/ticket/threading.ts';
 import type { Ticket, TicketMessage } from '../domain/ticket/ticket.ts';
 import { type Quarantined, quarantineEvent, type Redelivered, resumeEvent } from './inbound-receipts.ts';
+import { reportActivity, type SupportActivity } from './ports/support-activity.ts';
 import type { Customer, ThreadClaim } from './ports/ticket-store.ts';
 import { settleOwedEffects } from './settle-owed-effects.ts';
 import {
@@ -33,6 +34,8 @@ export interface TicketChange<R> {
   readonly customer?: Customer;
   /** Thread claims (threading.ts) the message makes; one held by another ticket is dropped. */
   readonly threadClaims?: readonly string[];
+  /** What the change did, reported once it is committed (never for a decision a retry replaced). */
+  readonly activity?: readonly SupportActivity[];
   /** What the caller wants back once it is done. */
   readonly result: R;
 }
@@ -202,6 +205,7 @@ export async function changeTicket<R>(
       ticket = fresh;
       continue;
     }
+    for (const activity of change.activity ?? []) reportActivity(deps, activity);
     const sent = await settleOwedEffects(deps, { receiptKey: event.key, owed, decidedAt: receipt.at });
     return { outcome: 'changed', ticket: stored, sent, result: change.result };
   }

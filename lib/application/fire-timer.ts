@@ -10,6 +10,7 @@ import { type ChangeOutcome, changeTicket, type TicketChange } from './change-ti
 import { heldFollowUpsMail, quotableIn } from './held-follow-ups-mail.ts';
 import { conversationThread, type ThreadHeaders } from './notification-mail.ts';
 import type { SlaAlertView, WaitingView } from './ports/notification-renderer.ts';
+import type { SupportActivity } from './ports/support-activity.ts';
 import type { TimerFiring } from './ports/timer-scheduler.ts';
 import type { MailToSend, TicketEvent, TicketKernelDeps } from './ticket-event.ts';
 import { TimerNotices } from './timer-notices.ts';
@@ -58,12 +59,25 @@ function timersChange(
   const acting = actOnDueTimers(deps.policy, deps.sla, ticket, { ...firing, quotable: quotableIn(messages) });
   if (acting === null) return null;
   const thread = conversationThread(messages);
-  const mail = acting.acted.flatMap(({ timer }) =>
-    timer.kind === 'follow-ups'
-      ? heldFollowUpsMail(deps.policy, notifications, acting.next, thread, messages, acting.releasedFollowUps)
-      : timerMail(deps, notifications, { before: ticket, after: acting.next }, timer, thread, messages, firing.now),
-  );
-  return { next: acting.next, message: null, mail, result: acting.acted.map(({ entry }) => entry.key) };
+  const activity: SupportActivity[] = [];
+  const mail = acting.acted.flatMap(({ timer }) => {
+    if (timer.kind === 'follow-ups')
+      return heldFollowUpsMail(deps.policy, notifications, acting.next, thread, messages, acting.releasedFollowUps);
+    const owed = timerMail(
+      deps,
+      notifications,
+      { before: ticket, after: acting.next },
+      timer,
+      thread,
+      messages,
+      firing.now,
+    );
+    // A level whose every contact is the customer's own acts without mail: nobody was escalated to.
+    if (timer.kind === 'escalation' && owed.length > 0)
+      activity.push({ kind: 'escalation-sent', ticketNumber: ticket.number, level: timer.level });
+    return owed;
+  });
+  return { next: acting.next, message: null, mail, activity, result: acting.acted.map(({ entry }) => entry.key) };
 }
 
 /** What one acting timer sends, built from the ticket as it stands after the firing. */

@@ -1,5 +1,6 @@
 import { AtendeError, isAtendeError } from '../domain/atende-error.ts';
 import type { OutboundPurpose } from '../domain/ticket/message-purpose.ts';
+import { reportActivity } from './ports/support-activity.ts';
 import type { Customer, OwedEffect, QuarantineRecord } from './ports/ticket-store.ts';
 import { settleOwedEffects } from './settle-owed-effects.ts';
 import { eventTime, RECEIPT_LEASE_MS, receiptFor, type TicketEvent, type TicketKernelDeps } from './ticket-event.ts';
@@ -91,6 +92,7 @@ export async function quarantineEvent(
     if (isAtendeError(error, 'store.duplicateReceipt')) return resumeEvent(deps, event);
     throw error;
   }
+  reportActivity(deps, { kind: 'message-quarantined', reason: quarantine.reason });
   await settleOwedEffects(deps, { receiptKey: event.key, owed, decidedAt: record.at });
   return { outcome: 'quarantined', reason: quarantine.reason };
 }

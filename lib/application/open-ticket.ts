@@ -21,6 +21,7 @@ import { CHANGE_ATTEMPTS, claimsFor, commitFailure, quarantineTooLarge, sameMail
 import { type InboundMessageFacts, inboundMessage } from './inbound-message.ts';
 import { type Quarantined, type Redelivered, resumeEvent } from './inbound-receipts.ts';
 import { NotificationMail, type ThreadHeaders } from './notification-mail.ts';
+import { reportActivity } from './ports/support-activity.ts';
 import { settleOwedEffects } from './settle-owed-effects.ts';
 import {
   eventTime,
@@ -198,6 +199,7 @@ class NewTicketOpening {
         if (failure.kind === 'stale' && attempt < CHANGE_ATTEMPTS) continue;
         throw error;
       }
+      reportActivity(this.deps, { kind: 'ticket-opened', ticketNumber: this.number, channel: this.request.channel });
       const sent = await settleOwedEffects(this.deps, {
         receiptKey: this.event.key,
         owed: draft.input.receipt.owed,

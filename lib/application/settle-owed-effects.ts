@@ -9,12 +9,14 @@ import {
   storeOwedAttachments,
 } from './owed-attachments.ts';
 import type { Mailer } from './ports/mailer.ts';
+import { type ActivityReporter, reportActivity } from './ports/support-activity.ts';
 import type { OwedAttachments, OwedEffect, OwedMail, OwedTimers, RecordSentMailInput } from './ports/ticket-store.ts';
 import { isPermanentTimerFailure, settleTimers, type TicketScheduleDeps } from './ticket-schedule.ts';
 
 export interface SettleDeps extends TicketScheduleDeps, AttachmentDeps {
   readonly mailer: Mailer;
   readonly clock: { now(): number };
+  readonly activity?: ActivityReporter;
 }
 
 export interface SettleWork {
@@ -81,11 +83,13 @@ async function settleMail(deps: SettleDeps, effect: OwedMail): Promise<Settled> 
   try {
     const files = await loadMailAttachments(deps, effect.mail);
     const { messageId } = await deps.mailer.send(effect.mail, files);
+    reportActivity(deps, { kind: 'mail-sent', ticketNumber: effect.ticketNumber, purpose: effect.purpose });
     return { effect, delivery: { status: 'sent' }, messageId };
   } catch (error) {
     if (!isPermanentMailFailure(error)) return { effect, retry: error };
     const code = isAtendeError(error) ? error.code : 'mail.failed';
     const reason = error instanceof Error ? error.message : String(error);
+    reportActivity(deps, { kind: 'mail-failed', ticketNumber: effect.ticketNumber, purpose: effect.purpose, code });
     return {
       effect,
       delivery: { status: 'failed', code, reason, at: new Date(deps.clock.now()).toISOString() },

@@ -8,6 +8,7 @@ import type { Mailer, OutgoingMail } from './ports/mailer.ts';
 import type { NotificationRenderer } from './ports/notification-renderer.ts';
 import type { RawMailStore } from './ports/raw-mail-store.ts';
 import type { StatusLinks } from './ports/status-links.ts';
+import type { ActivityReporter } from './ports/support-activity.ts';
 import type { SurveyLinks } from './ports/survey-links.ts';
 import type {
   InboundReceipt,
@@ -38,6 +39,11 @@ export interface TicketKernelDeps {
   readonly rawMail: RawMailStore;
   /** The signed link to the ticket's status page that acknowledgements and agents' replies carry. */
   readonly statusLinks: StatusLinks;
+  /**
+   * Where what happened is reported (tickets opened, mail sent or refused …): the Lambdas' metrics
+   * and logs. Absent, nothing is reported: the local stack and the use-case tests need none.
+   */
+  readonly activity?: ActivityReporter;
 }
 
 /**

@@ -291,6 +291,12 @@ describe('the AWS stack', () => {
     expect(metrics.filter((name) => name === 'Errors')).toHaveLength(3);
     expect(metrics.filter((name) => name === 'Throttles')).toHaveLength(3);
     expect(metrics).toEqual(expect.arrayContaining(['AsyncEventAge', 'MailFailed']));
+    // The functions' Powertools metrics carry exactly this dimension; an alarm without it would watch nothing.
+    expect(alarms.find((alarm) => alarm.Properties['MetricName'] === 'MailFailed')!.Properties).toMatchObject({
+      Namespace: 'Atende',
+      Dimensions: [{ Name: 'service', Value: 'atende' }],
+      Threshold: 1,
+    });
     expect(template.findResources('AWS::SNS::Topic')).toEqual({});
     const mailed = synthesizedStack({ alarmEmail: 'oncall@example.com' }).template;
     mailed.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'oncall@example.com' });

@@ -2,6 +2,7 @@ import { ManualClock } from '../../lib/adapters/clock/manual-clock.ts';
 import { InMemoryAttachmentStore } from '../../lib/adapters/memory/in-memory-attachment-store.ts';
 import { InMemoryRawMailStore } from '../../lib/adapters/memory/in-memory-raw-mail-store.ts';
 import { InMemoryTicketStore } from '../../lib/adapters/memory/in-memory-ticket-store.ts';
+import { RecordingActivity } from '../../lib/adapters/memory/recording-activity.ts';
 import { RecordingMailer } from '../../lib/adapters/memory/recording-mailer.ts';
 import { RecordingTimers } from '../../lib/adapters/memory/recording-timers.ts';
 import { HandlebarsNotificationRenderer } from '../../lib/adapters/templates/handlebars-notification-renderer.ts';
@@ -55,6 +56,7 @@ export function pipeline(policyFile = 'default.yaml', options: PipelineOptions =
   const mailer = new RecordingMailer(options.mailIdDomain);
   const clock = new ManualClock(at('2026-11-23T10:00:00-05:00'));
   const timers = new RecordingTimers();
+  const activity = new RecordingActivity();
   const surveyLinks = new SignedSurveyLinks({
     secret: Buffer.from('a survey secret of the use-case specs, 32+ bytes'),
     baseUrl: 'https://support.example.test',
@@ -79,6 +81,7 @@ export function pipeline(policyFile = 'default.yaml', options: PipelineOptions =
     timers: options.timers?.(timers) ?? timers,
     surveyLinks,
     statusLinks,
+    activity,
   };
   let events = 0;
   const receive = async (mail: TestMail | Buffer, receiveOptions: ReceiveOptions = {}): Promise<IngestResult> => {
@@ -109,7 +112,20 @@ export function pipeline(policyFile = 'default.yaml', options: PipelineOptions =
     clock.set(Math.max(clock.now(), until));
     return outcomes;
   };
-  return { policy, store, rawMail, attachments, mailer, clock, deps, timers, receive, sentTo, runTimersUntil };
+  return {
+    policy,
+    store,
+    rawMail,
+    attachments,
+    mailer,
+    clock,
+    deps,
+    timers,
+    activity,
+    receive,
+    sentTo,
+    runTimersUntil,
+  };
 }
 
 export const ticketNumberOf = (result: IngestResult): number => {

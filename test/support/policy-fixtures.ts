@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BusinessCalendar } from '../../lib/domain/calendar/business-calendar.ts';
 import { parsePolicy } from '../../lib/domain/policy/parse-policy.ts';
-import { CalendarSchema, type Policy } from '../../lib/domain/policy/policy-schema.ts';
+import { CalendarSchema, type ContactSpec, type Policy } from '../../lib/domain/policy/policy-schema.ts';
 
 export const repositoryPath = (relative: string): string =>
   fileURLToPath(new URL(`../../${relative}`, import.meta.url));
@@ -37,3 +37,19 @@ export const weekdays = (hours: unknown, weekend: unknown = 'closed') => ({
   sat: weekend,
   sun: weekend,
 });
+
+/** The shipped default policy with its first escalation level's contacts changed (the other levels as shipped). */
+export function withFirstEscalationContacts(
+  contacts: (shipped: readonly ContactSpec[]) => readonly ContactSpec[],
+  policy: Policy = shippedPolicy('default.yaml'),
+): Policy {
+  const escalation = policy.sla.escalation!;
+  const [first, ...rest] = escalation.levels;
+  return {
+    ...policy,
+    sla: {
+      ...policy.sla,
+      escalation: { ...escalation, levels: [{ ...first!, contacts: [...contacts(first!.contacts)] }, ...rest] },
+    },
+  } as Policy;
+}

@@ -20,6 +20,7 @@ import {
   HandlebarsNotificationRenderer,
 } from '../templates/handlebars-notification-renderer.ts';
 import { EventBridgeTimerScheduler } from './eventbridge-timer-scheduler.ts';
+import { lambdaTelemetry } from './lambda-telemetry.ts';
 import { signingSecret } from './secrets-manager-secret.ts';
 
 /** The variables the inbound-mail Lambda reads (set by the CDK stack). */
@@ -107,5 +108,7 @@ export async function awsIngestDependencies(
       roleArn: config.ATENDE_SCHEDULER_ROLE_ARN,
       deadLetterArn: config.ATENDE_TIMER_DEAD_LETTER_ARN,
     }),
+    // The Lambda's metrics and logs (every function of this deployment reports alike).
+    activity: lambdaTelemetry.activity,
   };
 }

@@ -15,6 +15,7 @@ import { SurveyPage } from '../templates/survey-page.ts';
 import { TicketFormPage } from '../templates/ticket-form-page.ts';
 import { TicketStatusPage } from '../templates/ticket-status-page.ts';
 import { awsIngestDependencies, InboundEmailEnvironment } from './aws-ingest-dependencies.ts';
+import { lambdaTelemetry } from './lambda-telemetry.ts';
 import { signingSecret } from './secrets-manager-secret.ts';
 
 /**
@@ -54,7 +55,7 @@ export async function awsWebFormRoutes(environment: NodeJS.ProcessEnv): Promise<
   ]);
   // The links' signer reads them too: the other Lambdas sign the links they mail with the same key.
   const statusTokens = ingest.statusLinks;
-  const log = (line: string) => console.error(JSON.stringify({ level: 'error', code: 'web.failed', line }));
+  const log = (line: string) => lambdaTelemetry.logger.error('web.failed', { code: 'web.failed', line });
   return [
     ticketApiRoute({
       deps,

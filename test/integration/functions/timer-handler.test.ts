@@ -4,10 +4,11 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateScheduleCommand, SchedulerClient, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import type { TimerFiring } from '../../../lib/application/ports/timer-scheduler.ts';
 import { type TestTicketTable, testTicketTables } from '../../support/dynamodb-test-table.ts';
 import { lambdaEnvironment } from '../../support/lambda-environment.ts';
+import { lambdaContext, lambdaOutput } from '../../support/lambda-output.ts';
 import { buildMail } from '../../support/mail-builder.ts';
 import { at, repositoryPath } from '../../support/policy-fixtures.ts';
 
@@ -25,7 +26,10 @@ const scheduler = mockClient(SchedulerClient);
 const MONDAY_10AM = at('2026-11-23T10:00:00-05:00');
 let table: TestTicketTable;
 let inbound: (event: unknown) => Promise<{ results: unknown[] }>;
-let timer: (event: unknown) => Promise<unknown>;
+let timer: (event: unknown, context?: unknown) => Promise<unknown>;
+/** What the handlers write for CloudWatch: log lines and metrics (EMF). */
+const output = lambdaOutput();
+afterEach(() => output.stop());
 /** The first ticket's warning firing, as Scheduler delivered it (delivered again by the second spec). */
 let warning: TimerFiring | undefined;
 
@@ -91,6 +95,7 @@ beforeEach(() => {
   scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:aws:scheduler:eu-west-1:123456789012:schedule/x' });
   scheduler.on(UpdateScheduleCommand).resolves({ ScheduleArn: 'arn:aws:scheduler:eu-west-1:123456789012:schedule/x' });
   sesAccepts();
+  output.start();
 });
 
 describe('the timer Lambda', () => {
@@ -128,19 +133,14 @@ describe('the timer Lambda', () => {
   });
 
   it('drops a malformed payload without throwing, and says why in the log', async () => {
-    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    try {
-      expect(await timer({ schedule: 'ticket-1000-timer-0', ticketNumber: 'a thousand' })).toEqual({
-        outcome: 'invalid',
-      });
-      expect(await timer('not even an object')).toEqual({ outcome: 'invalid' });
-      const lines = errors.mock.calls.map(([line]) => JSON.parse(String(line)));
-      expect(lines).toHaveLength(2);
-      expect(lines[0]).toMatchObject({ level: 'error', code: 'timer.invalidFiring' });
-      expect(lines[0].issues.join('\n')).toContain('ticketNumber');
-    } finally {
-      errors.mockRestore();
-    }
+    expect(await timer({ schedule: 'ticket-1000-timer-0', ticketNumber: 'a thousand' })).toEqual({
+      outcome: 'invalid',
+    });
+    expect(await timer('not even an object')).toEqual({ outcome: 'invalid' });
+    const lines = output.logLines();
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ level: 'ERROR', code: 'timer.invalidFiring' });
+    expect((lines[0]!.issues as string[]).join('\n')).toContain('ticketNumber');
     expect(ses.calls()).toHaveLength(0);
     expect(scheduler.calls()).toHaveLength(0);
   });
@@ -165,6 +165,35 @@ describe('the timer Lambda', () => {
     ses.resetHistory();
     expect(await timer(firing)).toEqual({ outcome: 'duplicate', ticketNumber: 1001 });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('counts an escalation when a firing escalates, on lines that carry the request id and the ticket', async () => {
+    let firing = await openedTicket('timer-spec-escalation', 'eva@customer.example');
+    // Scheduler delivers each schedule at its time; each firing plans the next.
+    for (let fired = 0; firing.kind !== 'escalation' && fired < 5; fired += 1) {
+      vi.setSystemTime(Date.parse(firing.dueAt));
+      scheduler.resetHistory();
+      await timer(firing, lambdaContext(`request-${firing.schedule}`, 'atende-timer'));
+      firing = schedules().at(-1)!.firing;
+    }
+    expect(firing.kind).toBe('escalation');
+    vi.setSystemTime(Date.parse(firing.dueAt));
+    ses.resetHistory();
+    output.clear();
+
+    await timer(firing, lambdaContext('request-escalation', 'atende-timer'));
+
+    expect(output.metric('Escalations')).toBe(1);
+    const escalationMail = ses.commandCalls(SendEmailCommand).length;
+    expect(escalationMail).toBeGreaterThan(0);
+    expect(output.metric('MailSent')).toBe(escalationMail);
+    expect(output.logLines().map((line) => line.code)).toContain('escalation.sent');
+    for (const line of output.logLines())
+      expect(line).toMatchObject({
+        function_request_id: 'request-escalation',
+        function_name: 'atende-timer',
+        ticketNumber: firing.ticketNumber,
+      });
   });
 
   it('acts on a firing that carries a field it does not know (a newer deployment scheduled it)', async () => {

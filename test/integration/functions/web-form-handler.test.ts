@@ -5,13 +5,14 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { CreateScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { ApiGatewayHttpResult } from '../../../lib/adapters/aws-events/api-gateway-http-event.ts';
 import { systemClock } from '../../../lib/adapters/clock/system-clock.ts';
 import { SignedStatusLinks } from '../../../lib/application/signed-status-links.ts';
 import { SignedSurveyLinks } from '../../../lib/application/signed-survey-links.ts';
 import { type TestTicketTable, testTicketTables } from '../../support/dynamodb-test-table.ts';
 import { lambdaEnvironment } from '../../support/lambda-environment.ts';
+import { lambdaContext, lambdaOutput } from '../../support/lambda-output.ts';
 import { buildMail } from '../../support/mail-builder.ts';
 import { repositoryPath, shippedPolicy } from '../../support/policy-fixtures.ts';
 
@@ -35,7 +36,7 @@ const linkOptions = {
   clock: systemClock,
 };
 let table: TestTicketTable;
-let handler: (event: unknown) => Promise<ApiGatewayHttpResult>;
+let handler: (event: unknown, context?: unknown) => Promise<ApiGatewayHttpResult>;
 let inbound: (event: unknown) => Promise<{ results: unknown[] }>;
 
 const fixture = (name: string) =>
@@ -66,7 +67,11 @@ beforeAll(async () => {
   ({ handler: inbound } = await import('../../../functions/inbound-email.ts'));
 });
 afterAll(() => tables.dropAll());
+/** What the handler writes for CloudWatch: its log lines and its metrics (EMF). */
+const output = lambdaOutput();
+afterEach(() => output.stop());
 beforeEach(() => {
+  output.start();
   s3.reset();
   ses.reset();
   scheduler.reset();
@@ -77,7 +82,7 @@ beforeEach(() => {
 
 describe('the web-form Lambda', () => {
   it('opens a ticket from POST /tickets (201) and sends the acknowledgement through SES', async () => {
-    const result = await handler(fixture('http-api-post-tickets'));
+    const result = await handler(fixture('http-api-post-tickets'), lambdaContext('request-post', 'atende-web-form'));
 
     expect(result.statusCode).toBe(201);
     opened = JSON.parse(result.body);
@@ -89,6 +94,11 @@ describe('the web-form Lambda', () => {
     expect(sends.map((input) => input.Destination?.ToAddresses)).toContainEqual(['ana@customer.example']);
     const ticket = await table.store.getTicket(opened!.number);
     expect(ticket).toMatchObject({ channel: 'web', locale: 'pt-BR', subject: 'Fatura <b>errada</b>' });
+    expect(output.metric('TicketsCreated')).toBe(1);
+    expect(output.metric('MailSent')).toBe(sends.length);
+    expect(output.logLines()).toContainEqual(
+      expect.objectContaining({ code: 'ticket.opened', channel: 'web', ticketNumber: opened!.number }),
+    );
   });
 
   it("shows that ticket's status page (200) in Portuguese, its subject escaped, with the pages' headers", async () => {

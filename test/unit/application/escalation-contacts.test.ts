@@ -1,36 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { Policy } from '../../../lib/domain/policy/policy-schema.ts';
 import { AUTHENTICATED, pipeline, ticketNumberOf } from '../../support/ingest-pipeline.ts';
-import { at, shippedPolicy } from '../../support/policy-fixtures.ts';
+import { at, withFirstEscalationContacts } from '../../support/policy-fixtures.ts';
 
 const HOUR = 3_600_000;
 const MONDAY_10AM = at('2026-11-23T10:00:00-05:00');
 
 /** The default policy with its first level's manager at a domain that is not staff (a partner's, say). */
-function outsideManagerPolicy(): Policy {
-  const policy = shippedPolicy('default.yaml');
-  const escalation = policy.sla.escalation!;
-  const [first, ...rest] = escalation.levels;
-  return {
-    ...policy,
-    sla: {
-      ...policy.sla,
-      escalation: {
-        ...escalation,
-        levels: [
-          {
-            ...first!,
-            contacts: [
-              ...first!.contacts,
-              { name: 'Partner Lead', role: 'Partner lead', address: 'lead@partner.example' },
-            ],
-          },
-          ...rest,
-        ],
-      },
-    },
-  } as Policy;
-}
+const outsideManagerPolicy = () =>
+  withFirstEscalationContacts((shipped) => [
+    ...shipped,
+    { name: 'Partner Lead', role: 'Partner lead', address: 'lead@partner.example' },
+  ]);
 
 const escalationsTo = (sent: readonly { purpose: string; to: readonly string[] }[], address: string) =>
   sent.filter((message) => message.purpose === 'escalation' && message.to.includes(address)).length;
