@@ -1,7 +1,20 @@
 import { App } from 'aws-cdk-lib';
 import { AtendeStack } from '../atende-stack.ts';
+import { acceptedFindings, unacknowledgedFindings } from '../nag-suppressions.ts';
+import { stackSettings } from '../stack-settings.ts';
 
 const app = new App();
-new AtendeStack(app, app.node.tryGetContext('stackName') ?? 'Atende', {
+const settings = stackSettings((key) => app.node.tryGetContext(key));
+const stack = new AtendeStack(app, app.node.tryGetContext('stackName') ?? 'Atende', {
   env: { account: process.env['CDK_DEFAULT_ACCOUNT'], region: process.env['CDK_DEFAULT_REGION'] },
+  settings,
 });
+acceptedFindings(stack);
+// cdk-nag's AwsSolutions pack on every synth and deploy: a finding nobody acknowledged stops it.
+const findings = unacknowledgedFindings(stack);
+if (findings.length > 0) {
+  console.error(
+    `atende: cdk-nag (AwsSolutions) findings to fix or acknowledge in infra/nag-suppressions.ts:\n  ${findings.join('\n  ')}`,
+  );
+  process.exit(1);
+}

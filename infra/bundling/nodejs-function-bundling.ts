@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import {
@@ -11,6 +11,9 @@ import {
   REPOSITORY_ROOT,
 } from './function-bundling.ts';
 
+/** Where the bundle's policy sits (SHIPPED_WITH_EVERY_FUNCTION): the marker shipped-files.ts finds. */
+const SHIPPED_POLICY = 'policy/default.yaml';
+
 /**
  * function-bundling.ts in the form CDK's NodejsFunction takes: the same esbuild options, run by
  * the locally installed esbuild (no Docker), and the shipped files copied in afterBundling. The
@@ -18,6 +21,7 @@ import {
  */
 export function nodejsFunctionProps(
   name: LambdaFunctionName,
+  policy?: string,
 ): Required<
   Pick<
     NodejsFunctionProps,
@@ -32,12 +36,18 @@ export function nodejsFunctionProps(
     // esbuild runs here, so ALIAS's paths (relative to the repository) resolve.
     projectRoot: REPOSITORY_ROOT,
     depsLockFilePath: join(REPOSITORY_ROOT, 'package-lock.json'),
-    bundling: nodejsFunctionBundling(name),
+    bundling: nodejsFunctionBundling(name, policy),
   };
 }
 
-export function nodejsFunctionBundling(name: LambdaFunctionName): BundlingOptions {
-  const { shipped } = LAMBDA_FUNCTIONS[name];
+/**
+ * `policy`: the deployment's policy file (`-c policy=…`), shipped as the bundle's
+ * policy/default.yaml, the file the functions load when ATENDE_POLICY is unset.
+ */
+export function nodejsFunctionBundling(name: LambdaFunctionName, policy?: string): BundlingOptions {
+  const shipped = LAMBDA_FUNCTIONS[name].shipped.map((files) =>
+    policy !== undefined && files.to === SHIPPED_POLICY ? { ...files, from: policy } : files,
+  );
   return {
     format: OutputFormat.ESM,
     target: ESBUILD_OPTIONS.target,
@@ -57,7 +67,7 @@ export function nodejsFunctionBundling(name: LambdaFunctionName): BundlingOption
       afterBundling: (inputDir: string, outputDir: string) =>
         shipped.map(
           (files) =>
-            `mkdir -p "${join(outputDir, files.to, '..')}" && cp -R "${join(inputDir, files.from)}" "${join(outputDir, files.to)}"`,
+            `mkdir -p "${join(outputDir, files.to, '..')}" && cp -R "${resolve(inputDir, files.from)}" "${join(outputDir, files.to)}"`,
         ),
     },
   };

@@ -1,7 +1,11 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { type KeyAttribute, TICKET_TABLE } from '../../lib/adapters/dynamodb/ticket-table.ts';
+import {
+  type KeyAttribute,
+  TICKET_TABLE,
+  TICKET_TABLE_TTL_ATTRIBUTE,
+} from '../../lib/adapters/dynamodb/ticket-table.ts';
 
 const attribute = ({ name, type }: KeyAttribute) => ({
   name,
@@ -18,6 +22,7 @@ export class TicketTable extends Construct {
       partitionKey: attribute(TICKET_TABLE.partitionKey),
       sortKey: attribute(TICKET_TABLE.sortKey),
       billing: Billing.onDemand(),
+      timeToLiveAttribute: TICKET_TABLE_TTL_ATTRIBUTE,
       globalSecondaryIndexes: TICKET_TABLE.globalSecondaryIndexes.map((index) => ({
         indexName: index.indexName,
         partitionKey: attribute(index.partitionKey),

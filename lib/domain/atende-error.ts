@@ -62,6 +62,7 @@ export type ErrorCode =
   | 'survey.notRecorded'
   | 'config.missingVariable'
   | 'config.invalidVariable'
+  | 'config.secretUnreadable'
   | 'attachment.notFound'
   | 'attachment.invalidKey'
   | 'attachment.contentMismatch'

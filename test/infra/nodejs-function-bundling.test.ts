@@ -85,4 +85,15 @@ describe('NodejsFunction with the shared bundling', () => {
     expect(run.result).toMatchObject({ statusCode: 200 });
     expect(String((run.result as { body: unknown }).body)).toContain('lang="es"');
   });
+
+  it("ships the deployment's policy (-c policy=…) as the bundle's policy/default.yaml", () => {
+    const zoom = '/srv/support/zoom.yaml';
+    const copies = nodejsFunctionProps('timer', zoom).bundling.commandHooks!.afterBundling('/repo', '/asset');
+
+    expect(copies).toContain(`mkdir -p "/asset/policy" && cp -R "${zoom}" "/asset/policy/default.yaml"`);
+    expect(copies.join('\n')).not.toContain('/repo/policy/default.yaml');
+    expect(nodejsFunctionProps('timer').bundling.commandHooks!.afterBundling('/repo', '/asset')).toContain(
+      'mkdir -p "/asset/policy" && cp -R "/repo/policy/default.yaml" "/asset/policy/default.yaml"',
+    );
+  });
 });

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import * as z from 'zod';
 import type { IngestEmailDeps } from '../../application/ingest-email.ts';
@@ -20,6 +21,7 @@ import {
 } from '../templates/handlebars-notification-renderer.ts';
 import { EventBridgeTimerScheduler } from './eventbridge-timer-scheduler.ts';
 import { lambdaTelemetry } from './lambda-telemetry.ts';
+import { signingSecret } from './secrets-manager-secret.ts';
 
 /** The variables the inbound-mail Lambda reads (set by the CDK stack). */
 export const InboundEmailEnvironment = {
@@ -37,20 +39,31 @@ export const InboundEmailEnvironment = {
   ATENDE_TIMER_FUNCTION_ARN: z.string().min(1),
   ATENDE_SCHEDULER_ROLE_ARN: z.string().min(1),
   ATENDE_TIMER_DEAD_LETTER_ARN: z.string().min(1),
-  /** Where the deployment answers GET /survey/<token> (the API's URL), and the secret its links are signed with (32 bytes or more). */
+  /** Where the deployment answers GET /survey/<token> (the API's URL). */
   ATENDE_PUBLIC_URL: z.url(),
-  ATENDE_SURVEY_SECRET: z.string().min(32),
+  /**
+   * The key survey and status links are signed with (32 bytes or more): the value, or the ARN of
+   * the Secrets Manager secret holding it (what the CDK stack sets), read by signingSecret.
+   */
+  ATENDE_SURVEY_SECRET: z.string().optional(),
+  ATENDE_SURVEY_SECRET_ARN: z.string().optional(),
 };
 
 /**
  * Builds the ingest use case's dependencies on AWS, once per cold start. Endpoints and
  * credentials come from the SDK's own configuration (AWS_REGION, AWS_ENDPOINT_URL_* …).
  */
-export async function awsIngestDependencies(environment: NodeJS.ProcessEnv): Promise<IngestEmailDeps> {
+export async function awsIngestDependencies(
+  environment: NodeJS.ProcessEnv,
+): Promise<IngestEmailDeps & { readonly statusLinks: SignedStatusLinks }> {
   const config = readEnvironment(InboundEmailEnvironment, environment);
-  const [policy, renderer] = await Promise.all([
+  const [policy, renderer, surveySecret] = await Promise.all([
     loadPolicyFile(config.ATENDE_POLICY),
     HandlebarsNotificationRenderer.load(config.ATENDE_TEMPLATES_DIR),
+    signingSecret(() => new SecretsManagerClient({}), environment, 'ATENDE_SURVEY_SECRET', {
+      required: true,
+      minLength: 32,
+    }),
   ]);
   const s3 = new S3Client({});
   return {
@@ -77,13 +90,13 @@ export async function awsIngestDependencies(environment: NodeJS.ProcessEnv): Pro
     renderer,
     clock: systemClock,
     surveyLinks: new SignedSurveyLinks({
-      secret: Buffer.from(config.ATENDE_SURVEY_SECRET, 'utf8'),
+      secret: Buffer.from(surveySecret!, 'utf8'),
       baseUrl: config.ATENDE_PUBLIC_URL,
       policy,
       clock: systemClock,
     }),
     statusLinks: new SignedStatusLinks({
-      secret: Buffer.from(config.ATENDE_SURVEY_SECRET, 'utf8'),
+      secret: Buffer.from(surveySecret!, 'utf8'),
       baseUrl: config.ATENDE_PUBLIC_URL,
       policy,
       clock: systemClock,

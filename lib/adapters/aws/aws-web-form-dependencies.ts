@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SignedStatusLinks } from '../../application/signed-status-links.ts';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { readEnvironment } from '../config/environment.ts';
-import { WebFormEnvironment, WebPagesEnvironment } from '../config/web-form-environment.ts';
+import { WebFormEnvironment } from '../config/web-form-environment.ts';
 import { DynamoDbRequestCounters } from '../dynamodb/dynamodb-request-counters.ts';
 import { hostedFormRoute } from '../http/hosted-form.ts';
 import { pageStylesheetRoute } from '../http/html-page.ts';
@@ -16,6 +16,7 @@ import { TicketFormPage } from '../templates/ticket-form-page.ts';
 import { TicketStatusPage } from '../templates/ticket-status-page.ts';
 import { awsIngestDependencies, InboundEmailEnvironment } from './aws-ingest-dependencies.ts';
 import { lambdaTelemetry } from './lambda-telemetry.ts';
+import { signingSecret } from './secrets-manager-secret.ts';
 
 /**
  * The largest file the status page offers for download from the Lambda: a synchronous invocation
@@ -32,34 +33,35 @@ export const LAMBDA_FILE_MAX_BYTES = 4 * 1024 * 1024;
 export async function awsWebFormRoutes(environment: NodeJS.ProcessEnv): Promise<readonly HttpRoute[]> {
   const config = readEnvironment(
     {
-      ...WebFormEnvironment,
-      ...WebPagesEnvironment,
+      ATENDE_CORS_ORIGINS: WebFormEnvironment.ATENDE_CORS_ORIGINS,
       ATENDE_TABLE_NAME: InboundEmailEnvironment.ATENDE_TABLE_NAME,
       ATENDE_PUBLIC_URL: InboundEmailEnvironment.ATENDE_PUBLIC_URL,
     },
     environment,
   );
-  const deps = { ...(await awsIngestDependencies(environment)), composer: mimeComposer };
+  const [ingest, webFormSecret] = await Promise.all([
+    awsIngestDependencies(environment),
+    signingSecret(() => new SecretsManagerClient({}), environment, 'ATENDE_WEBFORM_SECRET', {
+      required: false,
+      minLength: 1,
+    }),
+  ]);
+  const deps = { ...ingest, composer: mimeComposer };
   const [form, statusPage, surveyPage, stylesheet] = await Promise.all([
     TicketFormPage.load(deps.policy),
     TicketStatusPage.load(deps.policy),
     SurveyPage.load(),
     loadPageStylesheet(),
   ]);
-  // The reader of the links the other Lambdas mail (aws-ingest-dependencies.ts signs them alike).
-  const statusTokens = new SignedStatusLinks({
-    secret: config.ATENDE_SURVEY_SECRET,
-    baseUrl: config.ATENDE_PUBLIC_URL,
-    policy: deps.policy,
-    clock: deps.clock,
-  });
+  // The links' signer reads them too: the other Lambdas sign the links they mail with the same key.
+  const statusTokens = ingest.statusLinks;
   const log = (line: string) => lambdaTelemetry.logger.error('web.failed', { code: 'web.failed', line });
   return [
     ticketApiRoute({
       deps,
       counters: new DynamoDbRequestCounters({ client: new DynamoDBClient({}), tableName: config.ATENDE_TABLE_NAME }),
       corsOrigins: [...config.ATENDE_CORS_ORIGINS, new URL(config.ATENDE_PUBLIC_URL).origin],
-      signatureSecret: config.ATENDE_WEBFORM_SECRET,
+      signatureSecret: webFormSecret,
       log,
       form,
     }),

@@ -22,15 +22,3 @@ export const WebFormEnvironment = {
     .optional()
     .transform((value) => (value === '' || value === undefined ? null : value)),
 };
-
-/**
- * What the Lambda's customer pages (the status and survey pages) read: the secret their links are
- * signed with. The inbound and timer Lambdas sign the links they mail with it (ATENDE_SURVEY_SECRET,
- * as the local stack signs both kinds with its one secret), so it must be the same value here.
- */
-export const WebPagesEnvironment = {
-  ATENDE_SURVEY_SECRET: z
-    .string()
-    .refine((value) => Buffer.byteLength(value, 'utf8') >= 32, 'must be at least 32 bytes')
-    .transform((value) => Buffer.from(value, 'utf8')),
-};

@@ -24,6 +24,14 @@ export interface TicketTableIndex {
 }
 
 /**
+ * The attribute DynamoDB's TTL deletes items by (epoch seconds): thread claims and request
+ * counters carry it (ticket-items.ts, dynamodb-request-counters.ts). DynamoDB Local never deletes
+ * them, and TTL deletes late: a claim is checked against its own expiry and a counter is keyed by
+ * its window, so one that lingers is never taken for a live one.
+ */
+export const TICKET_TABLE_TTL_ATTRIBUTE = 'expiresAtEpoch';
+
+/**
  * The ticket table, as plain data: the one definition tests, the local stack
  * (via {@link createTicketTable}) and the CDK construct all build from.
  * Property names follow CDK's `TableV2` props (partitionKey, sortKey, globalSecondaryIndexes
