@@ -15,6 +15,7 @@ const BENCHMARKS = [
   'hostile-sizes',
   'web-form-throughput',
   'function-bundles',
+  'aws-cost',
 ] as const;
 
 const asked = process.argv.slice(2);
