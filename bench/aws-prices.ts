@@ -83,7 +83,8 @@ export const SES_SENT_ATTACHMENT_GB: Price = { usd: 0.12, quantity: 1, unit: 'GB
 export const SES_CHUNK_BYTES = 256 * 1024;
 
 /**
- * The Lambdas' memory, as the stack is to set it (issue 11; infra/atende-stack.ts does not set
- * memory yet): change here when the stack changes.
+ * The Lambdas' memory as the stack sets it (main's infra/atende-stack.ts: memorySize 1024 for
+ * inbound mail, 512 for the timer and the web form; inline there, so mirrored here): change
+ * both together.
  */
 export const LAMBDA_MEMORY_MB = { inbound: 1024, timer: 512, web: 512 } as const;
