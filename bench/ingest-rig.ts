@@ -40,6 +40,8 @@ export interface RigOptions {
   readonly dataDirectory: string;
   readonly policy: Policy;
   readonly renderer: NotificationRenderer;
+  /** Ask DynamoDB for the capacity units of every request (the cost bench); off, the requests are the store's own. */
+  readonly capacity?: boolean;
 }
 
 /** Where the bench's own Message-IDs carry the plan position: `<bench-12@cliente.example>`. */
@@ -65,7 +67,7 @@ export class IngestRig {
     readonly tableName: string,
   ) {
     this.client = new DynamoDBClient(localDynamoDbClientConfig(options.dynamodbEndpoint));
-    this.meter.attach(this.client);
+    this.meter.attach(this.client, { capacity: options.capacity ?? false });
     this.store = new DynamoDbTicketStore({ client: this.client, tableName });
     this.localMailer = new LocalMailer({
       endpoint: options.sesEndpoint,
@@ -98,12 +100,12 @@ export class IngestRig {
       policy: this.options.policy,
       sla: new SlaClock(this.options.policy),
       store: this.store,
-      rawMail: this.rawMail,
-      attachments: new InMemoryAttachmentStore(),
+      rawMail: this.meter.wrapRawMail(this.rawMail),
+      attachments: this.meter.wrapAttachments(new InMemoryAttachmentStore()),
       mailer: this.meter.wrapMailer(this.localMailer, (mail, sent) => this.remember(mail, sent.messageId)),
       renderer: this.options.renderer,
       clock,
-      timers: new RecordingTimers(),
+      timers: this.meter.wrapTimers(new RecordingTimers()),
       surveyLinks: new SignedSurveyLinks({
         secret: SURVEY_SECRET,
         baseUrl: 'https://support.example.test',
