@@ -82,9 +82,5 @@ export const SES_SENT_ATTACHMENT_GB: Price = { usd: 0.12, quantity: 1, unit: 'GB
 /** The size of one billed chunk of received mail. */
 export const SES_CHUNK_BYTES = 256 * 1024;
 
-/**
- * The Lambdas' memory as the stack sets it (main's infra/atende-stack.ts: memorySize 1024 for
- * inbound mail, 512 for the timer and the web form; inline there, so mirrored here): change
- * both together.
- */
-export const LAMBDA_MEMORY_MB = { inbound: 1024, timer: 512, web: 512 } as const;
+/** The Lambdas' memory, as the stack sets it (one source: infra/atende-stack.ts). */
+export { FUNCTION_MEMORY_MB as LAMBDA_MEMORY_MB } from '../infra/atende-stack.ts';

@@ -12,6 +12,13 @@ import { TicketTimers } from './constructs/ticket-timers.ts';
 import { WebApi } from './constructs/web-api.ts';
 import type { StackSettings } from './stack-settings.ts';
 
+/**
+ * Each function's memory (MB): inbound parses messages of up to 40 MB with their attachments (and
+ * Lambda gives CPU in proportion to memory); the timer and web functions render and send mail.
+ * The cost bench (bench/aws-cost.ts) prices GB-s with these.
+ */
+export const FUNCTION_MEMORY_MB = { inbound: 1024, timer: 512, web: 512 } as const;
+
 export interface AtendeStackProps extends StackProps {
   readonly settings: StackSettings;
 }
@@ -46,8 +53,7 @@ export class AtendeStack extends Stack {
     const inbound = new SupportFunction(this, 'InboundEmail', {
       code: nodejsFunctionProps('inbound-email', settings.policyPath),
       functionName: `${this.stackName}-inbound-email`,
-      // Parsing a 40 MB message with its attachments needs the memory; more memory is also more CPU.
-      memorySize: 1024,
+      memorySize: FUNCTION_MEMORY_MB.inbound,
       timeout: Duration.seconds(60),
       environment: shared,
       asynchronous: true,
@@ -55,7 +61,7 @@ export class AtendeStack extends Stack {
     const timer = new SupportFunction(this, 'Timer', {
       code: nodejsFunctionProps('timer', settings.policyPath),
       functionName: timerName,
-      memorySize: 512,
+      memorySize: FUNCTION_MEMORY_MB.timer,
       timeout: Duration.seconds(30),
       environment: shared,
       asynchronous: true,
@@ -63,7 +69,7 @@ export class AtendeStack extends Stack {
     const web = new SupportFunction(this, 'WebForm', {
       code: nodejsFunctionProps('web-form', settings.policyPath),
       functionName: `${this.stackName}-web-form`,
-      memorySize: 512,
+      memorySize: FUNCTION_MEMORY_MB.web,
       // API Gateway's HTTP API waits 30 s at most.
       timeout: Duration.seconds(29),
       environment: {
