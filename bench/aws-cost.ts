@@ -1,22 +1,4 @@
-/**
- * The estimated AWS cost of 1,000 tickets opened by mail, from what opening them costs here:
- * N generated new-ticket mails ingested one at a time (as one Lambda invocation handles one
- * mail) through `ingestEmail` on DynamoDB Local and the SES emulator (ingest-rig.ts), counting
- * per ticket the handler's wall time, DynamoDB capacity units as DynamoDB reports them, raw mail
- * and attachment reads and writes (S3), Scheduler calls and sends; the rest of a ticket's life
- * (its timers) from the typical life of timer-calls (ticket-life-rig.ts). Each row says whether
- * it was measured or assumed; the prices are in aws-prices.ts.
- *
- * BENCH_COST_TICKETS sets the number of tickets (default 400).
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { systemClock } from '../lib/adapters/clock/system-clock.ts';
-import { startDynamoDbLocal } from '../lib/adapters/dynamodb/dynamodb-local.ts';
-import { startSesEmulator } from '../lib/adapters/mail/ses-emulator.ts';
-import { loadPolicyFile } from '../lib/adapters/policy-file.ts';
-import { HandlebarsNotificationRenderer } from '../lib/adapters/templates/handlebars-notification-renderer.ts';
 import {
   DYNAMODB_READ_REQUEST_UNIT,
   DYNAMODB_WRITE_REQUEST_UNIT,
@@ -42,7 +24,7 @@ import {
 } from './aws-prices.ts';
 import { saveReport } from './bench-report.ts';
 import { planMail } from './ingest-mail-generator.ts';
-import { IngestRig, type Measured } from './ingest-rig.ts';
+import { type Measured, startIngestBench } from './ingest-rig.ts';
 import { mean, round } from './ingest-summary.ts';
 import { typicalLife, unansweredLife } from './ticket-lives.ts';
 
@@ -63,24 +45,10 @@ interface CostLine {
 
 const usdPer1000 = (line: CostLine): number => line.perTicket * unitPrice(line.price) * 1_000;
 
-const [policy, renderer] = await Promise.all([loadPolicyFile(), HandlebarsNotificationRenderer.load()]);
-const dynamodb = await startDynamoDbLocal();
-const emulator = await startSesEmulator();
-const dataDirectory = await mkdtemp(join(tmpdir(), 'atende-bench-cost-'));
-const rigs: IngestRig[] = [];
-const rig = async (name: string): Promise<IngestRig> => {
-  const made = await IngestRig.create({
-    name,
-    dynamodbEndpoint: dynamodb.endpoint,
-    sesEndpoint: emulator.endpoint,
-    dataDirectory,
-    policy,
-    renderer,
-    capacity: true,
-  });
-  rigs.push(made);
-  return made;
-};
+const { rig, close } = await startIngestBench({
+  name: 'cost',
+  capacity: true,
+});
 /** New tickets only: the generator's mix filtered to first mails from new senders (plain, alternative, with an attachment). */
 const newTickets = (count: number, seed: number) =>
   planMail({ count: count * 3, seed, minParentDistance: 1 })
@@ -281,10 +249,7 @@ try {
     },
   });
 } finally {
-  for (const made of rigs) made.close();
-  await emulator.stop();
-  await dynamodb.stop();
-  await rm(dataDirectory, { recursive: true, force: true });
+  await close();
 }
 
 /** Three significant digits: the estimate is no more precise than that. */

@@ -1,12 +1,17 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { localDynamoDbClientConfig } from '../lib/adapters/dynamodb/dynamodb-local.ts';
+import { localDynamoDbClientConfig, startDynamoDbLocal } from '../lib/adapters/dynamodb/dynamodb-local.ts';
 import { DynamoDbTicketStore } from '../lib/adapters/dynamodb/dynamodb-ticket-store.ts';
 import { createTicketTable } from '../lib/adapters/dynamodb/ticket-table.ts';
 import { LocalMailer } from '../lib/adapters/mail/local-mailer.ts';
+import { startSesEmulator } from '../lib/adapters/mail/ses-emulator.ts';
 import { InMemoryAttachmentStore } from '../lib/adapters/memory/in-memory-attachment-store.ts';
 import { InMemoryRawMailStore } from '../lib/adapters/memory/in-memory-raw-mail-store.ts';
 import { RecordingTimers } from '../lib/adapters/memory/recording-timers.ts';
+import { loadPolicyFile } from '../lib/adapters/policy-file.ts';
+import { HandlebarsNotificationRenderer } from '../lib/adapters/templates/handlebars-notification-renderer.ts';
 import { type IngestResult, ingestEmail } from '../lib/application/ingest-email.ts';
 import type { Clock } from '../lib/application/ports/clock.ts';
 import type { OutgoingMail } from '../lib/application/ports/mailer.ts';
@@ -177,4 +182,36 @@ async function ingestOrError(
       sent: [],
     };
   }
+}
+
+/**
+ * What an ingest bench runs on: the shipped policy and templates, a fresh DynamoDB Local and SES
+ * emulator, a temporary data folder, and the rigs made on them; `close` stops all of it.
+ */
+export async function startIngestBench(options: { readonly name: string; readonly capacity?: boolean }) {
+  const [policy, renderer] = await Promise.all([loadPolicyFile(), HandlebarsNotificationRenderer.load()]);
+  const dynamodb = await startDynamoDbLocal();
+  const emulator = await startSesEmulator();
+  const dataDirectory = await mkdtemp(join(tmpdir(), `atende-bench-${options.name}-`));
+  const rigs: IngestRig[] = [];
+  const rig = async (name: string): Promise<IngestRig> => {
+    const made = await IngestRig.create({
+      name,
+      dynamodbEndpoint: dynamodb.endpoint,
+      sesEndpoint: emulator.endpoint,
+      dataDirectory,
+      policy,
+      renderer,
+      ...(options.capacity ? { capacity: true } : {}),
+    });
+    rigs.push(made);
+    return made;
+  };
+  const close = async (): Promise<void> => {
+    for (const made of rigs) made.close();
+    await emulator.stop();
+    await dynamodb.stop();
+    await rm(dataDirectory, { recursive: true, force: true });
+  };
+  return { policy, renderer, dynamodb, emulator, dataDirectory, rigs, rig, close };
 }

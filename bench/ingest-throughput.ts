@@ -1,26 +1,9 @@
-/**
- * Inbound mail per second through `ingestEmail` on the local stack's parts: DynamoDB Local
- * (its own, in memory), the SES emulator (in this process) through the LocalMailer, the real
- * templates and the default policy, the system clock. A seeded mix of new tickets, replies to
- * our acknowledgements and out-of-office answers (en/es/pt, plain, alternative, attachment)
- * at concurrency 1 and 8; the DynamoDB requests and sends per message; the floor of the same
- * machine (parse, one two-item transaction, one send); and the targets, as figures.
- *
- * BENCH_INGEST_COUNT sets the number of messages per run (default 2400).
- */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { systemClock } from '../lib/adapters/clock/system-clock.ts';
-import { startDynamoDbLocal } from '../lib/adapters/dynamodb/dynamodb-local.ts';
-import { startSesEmulator } from '../lib/adapters/mail/ses-emulator.ts';
-import { loadPolicyFile } from '../lib/adapters/policy-file.ts';
-import { HandlebarsNotificationRenderer } from '../lib/adapters/templates/handlebars-notification-renderer.ts';
 import { saveReport } from './bench-report.ts';
 import { cpuPerMessage, cpuSnapshot } from './cpu-usage.ts';
 import { parseFloor, type Rate, readFloor, sendFloor, transactionFloor } from './ingest-floor.ts';
 import { type PlannedMail, planMail } from './ingest-mail-generator.ts';
-import { IngestRig, type Measured } from './ingest-rig.ts';
+import { type Measured, startIngestBench } from './ingest-rig.ts';
 import { costOf, mean, round, runFigures } from './ingest-summary.ts';
 
 // The AWS SDK's notice that its 2027 releases need Node 22 is noise in a benchmark's output.
@@ -54,23 +37,7 @@ const latePlan = (): PlannedMail[] =>
       text: 'Following up two hours later: the problem is still there.',
     }));
 
-const [policy, renderer] = await Promise.all([loadPolicyFile(), HandlebarsNotificationRenderer.load()]);
-const dynamodb = await startDynamoDbLocal();
-const emulator = await startSesEmulator();
-const dataDirectory = await mkdtemp(join(tmpdir(), 'atende-bench-ingest-'));
-const rigs: IngestRig[] = [];
-const rig = async (name: string): Promise<IngestRig> => {
-  const made = await IngestRig.create({
-    name,
-    dynamodbEndpoint: dynamodb.endpoint,
-    sesEndpoint: emulator.endpoint,
-    dataDirectory,
-    policy,
-    renderer,
-  });
-  rigs.push(made);
-  return made;
-};
+const { dynamodb, emulator, rigs, rig, close } = await startIngestBench({ name: 'ingest' });
 /** The emulator keeps every mail in memory; emptied between runs so a run does not pay for the last one's. */
 const clearEmulator = async (): Promise<void> => {
   const answer = await fetch(`${emulator.endpoint}/clear-store`, { method: 'POST' });
@@ -213,8 +180,5 @@ try {
     },
   });
 } finally {
-  for (const made of rigs) made.close();
-  await emulator.stop();
-  await dynamodb.stop();
-  await rm(dataDirectory, { recursive: true, force: true });
+  await close();
 }
