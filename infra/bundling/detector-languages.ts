@@ -22,8 +22,13 @@ import * as z from 'zod';
  */
 export const DETECTOR_DATA_SET = 'small';
 
-/** Where the subset is kept (committed: the bundles alias `eld/small` to the entry beside it). */
-export const DETECTOR_DATA_FILE = new URL('./eld-template-languages.json', import.meta.url);
+/**
+ * Where the subset is kept (committed: the bundles alias `eld/small` to the entry beside it):
+ * a module that JSON.parses its data from one string (`dataModuleText`). Bundled as an object
+ * literal, V8 spent ~50 ms of every cold start building its 13,000 objects; JSON.parse builds
+ * them in ~17 ms (min of 9 imports each on this machine, 2026-12-04).
+ */
+export const DETECTOR_DATA_FILE = new URL('./eld-template-languages-data.js', import.meta.url);
 export const DETECTOR_ENTRY_FILE = new URL('./eld-template-languages.js', import.meta.url);
 
 const NgramsData = z.object({
@@ -33,6 +38,15 @@ const NgramsData = z.object({
   ngrams: z.record(z.string(), z.record(z.string(), z.number())),
 });
 export type NgramsData = z.infer<typeof NgramsData>;
+
+/** The data module's text: the data as one JSON string, parsed when the bundle is imported. */
+export function dataModuleText(data: NgramsData): string {
+  return [
+    '// Written by infra/bundling/write-detector-languages.ts from the installed eld: do not edit.',
+    `export default JSON.parse(${JSON.stringify(JSON.stringify(data))});`,
+    '',
+  ].join('\n');
+}
 
 /** The base languages (ISO 639-1) of the locale folders under templates/: `pt-BR` → `pt`. */
 export function templateLanguages(templatesDirectory: string): string[] {

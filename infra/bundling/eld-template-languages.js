@@ -2,7 +2,7 @@
 // the same detector, loaded with the `small` data restricted to the template languages
 // (detector-languages.ts says why the results are the same; write-detector-languages.ts makes the data).
 import { createEld } from '../../node_modules/eld/src/languageDetector.js';
-import ngramsData from './eld-template-languages.json' with { type: 'json' };
+import ngramsData from './eld-template-languages-data.js';
 
 function build() {
   const { instance, loadData } = createEld();

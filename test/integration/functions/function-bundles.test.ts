@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import * as z from 'zod';
@@ -20,6 +22,9 @@ import {
   type LambdaFunctionName,
 } from '../../../infra/bundling/function-bundling.ts';
 import { detectLanguage } from '../../../lib/domain/mail/language-detection.ts';
+import { parseInboundMail } from '../../../lib/domain/mail/parse-inbound-mail.ts';
+import { corpusUrl } from '../../support/corpus-location.ts';
+import { corpusPresent, readCorpusManifest } from '../../support/corpus-manifest.ts';
 import { type TestTicketTable, testTicketTables } from '../../support/dynamodb-test-table.ts';
 import { runBundle } from '../../support/function-bundle-process.ts';
 import { lambdaEnvironment } from '../../support/lambda-environment.ts';
@@ -180,9 +185,53 @@ describe('what the bundling swaps out', () => {
     expect(String(run.result).trim()).toBe(text);
   });
 
+  it.skipIf(!corpusPresent)(
+    'reads every corpus message as the sources do, with he and linkify-it swapped (their stand-ins beside the bundling)',
+    async () => {
+      const files = readCorpusManifest().map((entry) => fileURLToPath(new URL(entry.file, corpusUrl)));
+      const file = await probe(
+        'corpus',
+        `import { readFileSync } from 'node:fs';
+         import { createHash } from 'node:crypto';
+         import { parseInboundMail } from ${libraryPath('lib/domain/mail/parse-inbound-mail.ts')};
+         const digest = (value: unknown) => createHash('sha256').update(JSON.stringify(value, (_key, inner) =>
+           inner !== null && typeof inner === 'object' && inner.type === 'Buffer' ? createHash('sha256').update(Buffer.from(inner.data)).digest('hex') : inner)).digest('hex');
+         export const handler = async (files: string[]) => Promise.all(files.map(async (path) => {
+           try { return digest(await parseInboundMail(readFileSync(path))); } catch (error) { return String((error as { code?: string }).code); }
+         }));`,
+      );
+      const digest = (value: unknown) =>
+        createHash('sha256')
+          .update(
+            JSON.stringify(value, (_key, inner) =>
+              inner !== null && typeof inner === 'object' && inner.type === 'Buffer'
+                ? createHash('sha256').update(Buffer.from(inner.data)).digest('hex')
+                : inner,
+            ),
+          )
+          .digest('hex');
+      const fromSources = await Promise.all(
+        files.map(async (path) => {
+          try {
+            return digest(await parseInboundMail(readFileSync(path)));
+          } catch (error) {
+            return String((error as { code?: string }).code);
+          }
+        }),
+      );
+
+      const run = await runBundle(file, {}, files);
+
+      expect(run.error).toBeUndefined();
+      expect(files.length).toBe(400);
+      expect(run.result).toEqual(fromSources);
+    },
+    60_000,
+  );
+
   it("keeps the restricted data equal to eld's own for the template languages (else: npx tsx infra/bundling/write-detector-languages.ts)", async () => {
     const languages = templateLanguages(repositoryPath('templates'));
-    const committed: unknown = JSON.parse(readFileSync(DETECTOR_DATA_FILE, 'utf8'));
+    const committed: unknown = z.object({ default: z.unknown() }).parse(await import(DETECTOR_DATA_FILE.href)).default;
 
     expect(languages).toEqual(['de', 'en', 'es', 'pt', 'ru']);
     expect(committed).toEqual(restrictNgrams(await packagedNgrams(repositoryPath('.')), languages));
