@@ -35,6 +35,24 @@ export function writeResult(results: string, name: string, measuredAt: string, r
   return join(name, file);
 }
 
+/**
+ * How an array item is named in a figure's path: by the text fields that tell it from its
+ * siblings (`bundles.inbound-email/bundled.importMs`), so a run that lists the same things in
+ * another order is still compared item by item; by its index when no text names it alone.
+ */
+function itemNames(items: readonly unknown[]): string[] {
+  const labels = items.map((item) =>
+    item !== null && typeof item === 'object' && !Array.isArray(item)
+      ? Object.values(item)
+          .filter((field): field is string => typeof field === 'string')
+          .slice(0, 2)
+          .join('/')
+      : '',
+  );
+  const unique = labels.every((label) => label !== '') && new Set(labels).size === labels.length;
+  return unique ? labels : items.map((_, index) => String(index));
+}
+
 /** Every finite number in a report, by its path (`concurrency 8.p99Ms`, `runs.0.seconds`). */
 export function numericFigures(value: unknown, path = ''): Map<string, number> {
   const figures = new Map<string, number>();
@@ -42,7 +60,8 @@ export function numericFigures(value: unknown, path = ''): Map<string, number> {
     if (typeof node === 'number') {
       if (Number.isFinite(node)) figures.set(at, node);
     } else if (Array.isArray(node)) {
-      for (const [index, item] of node.entries()) visit(item, at === '' ? `${index}` : `${at}.${index}`);
+      const names = itemNames(node);
+      for (const [index, item] of node.entries()) visit(item, at === '' ? names[index]! : `${at}.${names[index]}`);
     } else if (node !== null && typeof node === 'object') {
       for (const [key, item] of Object.entries(node)) visit(item, at === '' ? key : `${at}.${key}`);
     }

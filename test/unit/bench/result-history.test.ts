@@ -60,6 +60,26 @@ describe('bench result history', () => {
     ]);
   });
 
+  it('names array items by the text fields that tell them apart, so a reordered list compares item by item', () => {
+    const previous = {
+      bundles: [
+        { function: 'timer', sdk: 'runtime', ms: 300 },
+        { function: 'timer', sdk: 'bundled', ms: 250 },
+      ],
+    };
+    const now = {
+      bundles: [
+        { function: 'timer', sdk: 'bundled', ms: 200 },
+        { function: 'timer', sdk: 'runtime', ms: 330 },
+      ],
+    };
+
+    expect(compareFigures(previous, now).map(({ path, previous: was, now: is }) => [path, was, is])).toEqual([
+      ['bundles.timer/bundled.ms', 250, 200],
+      ['bundles.timer/runtime.ms', 300, 330],
+    ]);
+  });
+
   it('compares the figures both runs hold, with the change in percent', () => {
     const changes = compareFigures(
       { rate: 80, p99Ms: 20, gone: 3, zero: 0 },
