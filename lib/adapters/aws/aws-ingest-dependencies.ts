@@ -59,7 +59,8 @@ export async function awsIngestDependencies(
   const config = readEnvironment(InboundEmailEnvironment, environment);
   const [policy, renderer, surveySecret] = await Promise.all([
     loadPolicyFile(config.ATENDE_POLICY),
-    HandlebarsNotificationRenderer.load(config.ATENDE_TEMPLATES_DIR),
+    // A cold start renders one or two templates of ~300: each is parsed when first rendered.
+    HandlebarsNotificationRenderer.load(config.ATENDE_TEMPLATES_DIR, 'on-first-use'),
     signingSecret(() => new SecretsManagerClient({}), environment, 'ATENDE_SURVEY_SECRET', {
       required: true,
       minLength: 32,

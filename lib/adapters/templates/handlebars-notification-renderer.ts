@@ -27,9 +27,71 @@ const PARTIAL_FILE = /^_?([a-z0-9-]+)\.(text|html)\.hbs$/;
 
 type Template = Handlebars.TemplateDelegate<NotificationContext>;
 
-interface LocaleSet {
-  readonly templates: ReadonlyMap<NotificationKind, Readonly<Record<Part, Template>>>;
+/** One locale's templates, parsed and compiled on first use (or all at once by `compileAll`). */
+class LocaleSet {
+  private envs: Record<TemplateTarget, typeof Handlebars> | undefined;
+  private readonly templates = new Map<NotificationKind, Readonly<Record<Part, Template>>>();
+
+  constructor(
+    private readonly locale: string,
+    private readonly labels: TemplateLabels,
+    private readonly files: ReadonlyMap<string, TemplateFile>,
+    private readonly partials: readonly PartialFile[],
+  ) {}
+
+  templatesFor(kind: NotificationKind): Readonly<Record<Part, Template>> {
+    const known = this.templates.get(kind);
+    if (known !== undefined) return known;
+    const envs = this.environments();
+    const compiled = {
+      subject: compileFile(envs.text, this.file(kind, 'subject'), 'text'),
+      text: compileFile(envs.text, this.file(kind, 'text'), 'text'),
+      html: compileFile(envs.html, this.file(kind, 'html'), 'html'),
+    };
+    this.templates.set(kind, compiled);
+    return compiled;
+  }
+
+  compileAll(): void {
+    for (const kind of NOTIFICATION_KINDS) this.templatesFor(kind);
+  }
+
+  /**
+   * One Handlebars environment per locale and target: partials and helpers of one language
+   * never leak into another, and an HTML partial is never compiled without escaping.
+   */
+  private environments(): Record<TemplateTarget, typeof Handlebars> {
+    if (this.envs !== undefined) return this.envs;
+    const envs: Record<TemplateTarget, typeof Handlebars> = { text: Handlebars.create(), html: Handlebars.create() };
+    for (const target of ['text', 'html'] as const) {
+      registerNotificationHelpers(envs[target], target, this.locale, this.labels);
+      // Locale partials come after shared ones, so a locale may override a shared partial.
+      for (const partial of this.partials.filter((candidate) => candidate.target === target)) {
+        envs[target].registerPartial(partial.name, compileFile(envs[target], partial, target));
+      }
+    }
+    this.envs = envs;
+    return envs;
+  }
+
+  private file(kind: NotificationKind, part: Part): TemplateFile {
+    const found = this.files.get(`${kind}.${part}`);
+    // load() has checked every file is there.
+    if (found === undefined)
+      throw new AtendeError('templates.missing', `${this.locale}/${kind}.${part}.hbs is missing`, {
+        details: { locale: this.locale, kind, part },
+      });
+    return found;
+  }
 }
+
+/**
+ * When templates are parsed: `at-load` (the default) finds a syntax error before the first mail;
+ * `on-first-use` parses a locale's templates when one of them is first rendered, for a cold start
+ * that renders one or two of the ~300 (the Lambdas: their templates were parsed at-load when
+ * the stack was synthesized, by infra/stack-settings.ts).
+ */
+export type TemplateParsing = 'at-load' | 'on-first-use';
 
 interface TemplateFile {
   readonly path: string;
@@ -37,8 +99,8 @@ interface TemplateFile {
 }
 
 /**
- * The one notification renderer: Handlebars templates under `templates/<locale>/`, read and
- * compiled once by `load`. HTML is escaped (customer text in a subject or message cannot add
+ * The one notification renderer: Handlebars templates under `templates/<locale>/`, read once
+ * by `load` and compiled once (at load, or on first use: `TemplateParsing`). HTML is escaped (customer text in a subject or message cannot add
  * markup); subject and text are not, since they are not HTML. Templates run in strict mode, so
  * a misspelt field fails the render instead of leaving a hole in a customer's mail.
  *
@@ -49,11 +111,15 @@ export class HandlebarsNotificationRenderer implements NotificationRenderer {
   private constructor(private readonly sets: ReadonlyMap<string, LocaleSet>) {}
 
   /**
-   * Reads and compiles every template in `directory` (default: the repository's templates/).
-   * Fails with `templates.missing` naming every file a locale lacks, and `templates.invalid`
-   * for a template that does not parse or a labels.json that breaks its schema.
+   * Reads every template in `directory` (default: the repository's templates/) and, unless
+   * `parsing` is `on-first-use`, parses and compiles them. Fails with `templates.missing` naming
+   * every file a locale lacks, and `templates.invalid` for a labels.json that breaks its schema
+   * or a template that does not parse (then at its first render with `on-first-use`).
    */
-  static async load(directory: string = DEFAULT_TEMPLATES_DIRECTORY): Promise<HandlebarsNotificationRenderer> {
+  static async load(
+    directory: string = DEFAULT_TEMPLATES_DIRECTORY,
+    parsing: TemplateParsing = 'at-load',
+  ): Promise<HandlebarsNotificationRenderer> {
     const entries = await readdirOrFail(directory);
     const sharedPartials = entries.some((entry) => entry.isDirectory() && entry.name === SHARED_FOLDER)
       ? await readPartials(join(directory, SHARED_FOLDER))
@@ -81,7 +147,9 @@ export class HandlebarsNotificationRenderer implements NotificationRenderer {
       if (missing.length > 0 || labelsText === undefined) continue;
       const labels = parseLabels(labelsText, join(folder, LABELS_FILE));
       const partials = [...sharedPartials, ...(await readPartials(folder))];
-      sets.set(locale, compileLocale(locale, labels, files, partials));
+      const set = new LocaleSet(locale, labels, files, partials);
+      if (parsing === 'at-load') set.compileAll();
+      sets.set(locale, set);
     }
     if (missing.length > 0) {
       throw new AtendeError(
@@ -98,12 +166,13 @@ export class HandlebarsNotificationRenderer implements NotificationRenderer {
   }
 
   render(kind: NotificationKind, locale: string, context: NotificationContext): RenderedNotification {
-    const templates = this.sets.get(locale)?.templates.get(kind);
-    if (templates === undefined) {
+    const set = this.sets.get(locale);
+    if (set === undefined || !NOTIFICATION_KINDS.includes(kind)) {
       throw new AtendeError('templates.missing', `no ${kind} templates for locale ${JSON.stringify(locale)}`, {
         details: { kind, locale, locales: this.locales() },
       });
     }
+    const templates = set.templatesFor(kind);
     const data: RenderData = { locale, zone: context.sla?.timeZone ?? 'UTC' };
     const run = (part: Part): string => {
       try {
@@ -202,7 +271,7 @@ type CompileOptions = NonNullable<Parameters<typeof Handlebars.compile>[1]>;
 const compileFile = (env: typeof Handlebars, file: TemplateFile, target: TemplateTarget): Template => {
   let ast: hbs.AST.Program;
   try {
-    // Handlebars compiles lazily, on the first render; parsing now finds syntax errors at load time.
+    // Handlebars compiles lazily, on the first render; parsing here finds syntax errors when the template is loaded.
     ast = env.parse(file.source);
   } catch (error) {
     throw new AtendeError(
@@ -212,42 +281,4 @@ const compileFile = (env: typeof Handlebars, file: TemplateFile, target: Templat
     );
   }
   return env.compile<NotificationContext>(ast, compileOptions(target));
-};
-
-/**
- * One Handlebars environment per locale and target: partials and helpers of one language
- * never leak into another, and an HTML partial is never compiled without escaping.
- */
-const compileLocale = (
-  locale: string,
-  labels: TemplateLabels,
-  files: ReadonlyMap<string, TemplateFile>,
-  partials: readonly PartialFile[],
-): LocaleSet => {
-  const envs: Record<TemplateTarget, typeof Handlebars> = { text: Handlebars.create(), html: Handlebars.create() };
-  for (const target of ['text', 'html'] as const) {
-    registerNotificationHelpers(envs[target], target, locale, labels);
-    // Locale partials come after shared ones, so a locale may override a shared partial.
-    for (const partial of partials.filter((candidate) => candidate.target === target)) {
-      envs[target].registerPartial(partial.name, compileFile(envs[target], partial, target));
-    }
-  }
-  const templates = new Map<NotificationKind, Record<Part, Template>>();
-  for (const kind of NOTIFICATION_KINDS) {
-    const file = (part: Part): TemplateFile => {
-      const found = files.get(`${kind}.${part}`);
-      // load() has checked every file is there before compiling.
-      if (found === undefined)
-        throw new AtendeError('templates.missing', `${locale}/${kind}.${part}.hbs is missing`, {
-          details: { locale, kind, part },
-        });
-      return found;
-    };
-    templates.set(kind, {
-      subject: compileFile(envs.text, file('subject'), 'text'),
-      text: compileFile(envs.text, file('text'), 'text'),
-      html: compileFile(envs.html, file('html'), 'html'),
-    });
-  }
-  return { templates };
 };

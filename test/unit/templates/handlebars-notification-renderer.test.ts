@@ -451,6 +451,29 @@ describe('loading a templates folder', () => {
     expect(isAtendeError(await loadError(directory), 'templates.invalid')).toBe(true);
   });
 
+  it('parsing on first use (the Lambdas), renders what parses and refuses the broken template when it is rendered', async () => {
+    const directory = await copyOf('broken-later');
+    await writeFile(join(directory, 'es', 'acknowledgement.text.hbs'), 'Hola {{#if ticket.requesterName}}');
+
+    const lazy = await HandlebarsNotificationRenderer.load(directory, 'on-first-use');
+
+    expect(lazy.render('acknowledgement', 'en', baseContext)).toEqual(
+      renderer.render('acknowledgement', 'en', baseContext),
+    );
+    expectAtendeError(() => lazy.render('acknowledgement', 'es', baseContext), 'templates.invalid');
+  });
+
+  it('renders the acknowledgement in every locale the same whether parsed at load or on first use', async () => {
+    const lazy = await HandlebarsNotificationRenderer.load(DEFAULT_TEMPLATES_DIRECTORY, 'on-first-use');
+
+    expect(lazy.locales()).toEqual(renderer.locales());
+    for (const locale of renderer.locales()) {
+      expect(lazy.render('acknowledgement', locale, baseContext)).toEqual(
+        renderer.render('acknowledgement', locale, baseContext),
+      );
+    }
+  });
+
   it('refuses labels that break their schema (templates.invalid)', async () => {
     const directory = await copyOf('bad-labels');
     await writeFile(join(directory, 'en', 'labels.json'), JSON.stringify({ secretKinds: {}, flags: {} }));
