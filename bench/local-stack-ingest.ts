@@ -65,7 +65,7 @@ for (const { mails, concurrency } of runsAsked) {
       `  ${label} (load ${figures.load1m.before} → ${figures.load1m.after}):`,
       `    ${figures.messagesPerSecond} msg/s${atTarget ? ` (target ≥ ${TARGETS.messagesPerSecond})` : ''}`,
       `    end of DATA → acknowledgement in the outbox: p50 ${latency.p50} ms, p95 ${latency.p95} ms, p99 ${latency.p99} ms${atTarget ? ` (target p99 ≤ ${TARGETS.p99Ms} ms)` : ''}`,
-      `    CPU per message: stack ${cpu[STACK_PROCESS]} ms (SES emulator included), DynamoDB Local ${cpu[DYNAMODB_PROCESS]} ms, bench clients ${cpu[BENCH_PROCESS]} ms; ${figures.cpu.coresBusy} of ${cpus().length} cores busy`,
+      `    CPU per message: stack ${cpu[STACK_PROCESS]} ms (of which the SES emulator ≈ ${figures.sesEmulatorApart.cpuMsPerMessage} ms, measured apart), DynamoDB Local ${cpu[DYNAMODB_PROCESS]} ms, bench clients ${cpu[BENCH_PROCESS]} ms; ${figures.cpu.coresBusy} of ${cpus().length} cores busy; that CPU allows ${figures.cpuCeilingMessagesPerSecond} msg/s on ${cpus().length} free cores`,
       `    peak RSS: stack ${figures.peakRssMb[STACK_PROCESS]} MB, DynamoDB Local ${figures.peakRssMb[DYNAMODB_PROCESS]} MB`,
       `    ${figures.checks.complete ? 'every ticket, message and acknowledgement found' : `MISSING: ${JSON.stringify(figures.checks)}`}`,
     ].join('\n'),
@@ -85,7 +85,10 @@ saveReport('local-stack-ingest', {
       'one keep-alive SMTP session per concurrent sender (bench/smtp-session.ts); a reply, follow-up or out-of-office answer waits until its ticket is acknowledged',
     timing:
       'messages/s: from the first MAIL FROM to the moment every mail has its 250 and every acknowledgement is in the outbox; latency: from the end of DATA (final "." written) to the acknowledgement appearing in outbox.jsonl (followed with inotify)',
-    cpuNote: 'the SES emulator runs inside the stack process: its CPU is in the stack figure',
+    cpuCeilingMessagesPerSecond:
+      "the messages/s the stack's and DynamoDB Local's CPU per message allow were every core of the machine theirs",
+    cpuNote:
+      "the SES emulator runs inside the stack process: its CPU is in the stack figure; sesEmulatorApart sends the run's outbox again (same composer) to an emulator in a process of its own and reads that process's CPU",
     ...(PROFILE_DIRECTORY === undefined ? {} : { cpuProfilesOfTheStack: PROFILE_DIRECTORY }),
   },
   runs,

@@ -5,7 +5,7 @@
  * up in DynamoDB Local, the outbox and the SES emulator.
  */
 import { rm } from 'node:fs/promises';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { localDynamoDbClientConfig } from '../lib/adapters/dynamodb/dynamodb-local.ts';
@@ -26,6 +26,7 @@ import {
 import { pooled } from './ingest-floor.ts';
 import { buildRawMail, type PlannedKind, type PlannedMail, planCorpus } from './ingest-mail-generator.ts';
 import { type ObservedAcknowledgement, OutboxTail } from './outbox-tail.ts';
+import { emulatorCpuOfReplay } from './ses-emulator-share.ts';
 import { type SmtpDelivery, SmtpSession } from './smtp-session.ts';
 
 export interface StackRunOptions {
@@ -142,6 +143,7 @@ export async function runLocalStackIngest(options: StackRunOptions) {
     const warmUpSent = await sendAll(warmUp);
     const warmUpAcknowledged = await acknowledgementsOf(warmUp);
 
+    const recordsBefore = await tail.catchUp();
     const before = processesCpuSnapshot(pids);
     const started = performance.now();
     const sent = await sendAll(plan);
@@ -168,8 +170,16 @@ export async function runLocalStackIngest(options: StackRunOptions) {
       warmUpAcknowledged,
       store: new DynamoDbTicketStore({ client: dynamodb, tableName: LOCAL_TABLE_NAME }),
       sesEndpoint: `http://127.0.0.1:${environment.ATENDE_SES_PORT}`,
-      outboxRecords: () => tail.records,
+      outboxRecords: () => tail.records().length,
     });
+    // The mail of the measured part, sent again to an emulator of its own: its share of the stack's CPU.
+    await tail.catchUp();
+    const measuredMail = tail.records().slice(recordsBefore);
+    const emulatorCpuMs = await emulatorCpuOfReplay(measuredMail, options.concurrency);
+    const stackCpuMs = cpu.cpuMsPerOperation[STACK_PROCESS] ?? null;
+    const emulatorPerMessage = emulatorCpuMs === null ? null : round(emulatorCpuMs / plan.length, 2);
+    // What the CPU per message allows if the stack and DynamoDB Local had every core to themselves.
+    const serverCpuMs = (stackCpuMs ?? 0) + (cpu.cpuMsPerOperation[DYNAMODB_PROCESS] ?? 0);
     const seconds = (settledAt - started) / 1000;
     const deliveries = new Map(sent.map(({ mail, delivery }) => [mail, delivery]));
     const latencies = acknowledged.flatMap(({ mail, seen }) => {
@@ -187,6 +197,14 @@ export async function runLocalStackIngest(options: StackRunOptions) {
       dataEndToAcknowledgementMs: percentiles(latencies),
       dataEndTo250Ms: percentiles(sent.map(({ delivery }) => delivery.answeredAt - delivery.dataEndAt)),
       cpu,
+      /** Messages/s the stack's and DynamoDB Local's CPU per message allow on the machine's cores, were they free. */
+      cpuCeilingMessagesPerSecond: round((cpus().length * 1000) / serverCpuMs),
+      sesEmulatorApart: {
+        sends: measuredMail.length,
+        cpuMsPerMessage: emulatorPerMessage,
+        stackWithoutEmulatorCpuMsPerMessage:
+          emulatorPerMessage === null || stackCpuMs === null ? null : round(stackCpuMs - emulatorPerMessage, 2),
+      },
       peakRssMb,
       checks,
     };

@@ -27,12 +27,13 @@ export class OutboxTail {
   private file: FileHandle | null = null;
   private offset = 0;
   private partial = '';
-  private reading: Promise<void> | null = null;
-  private again = false;
+  private chain: Promise<void> = Promise.resolve();
+  private queued = false;
+  private failure: unknown = null;
   private watcher: FSWatcher | null = null;
   private timer: NodeJS.Timeout | null = null;
-  /** Every record read so far, acknowledgements or not. */
-  records = 0;
+  /** Every record read so far, acknowledgements or not, oldest first. */
+  private readonly all: OutboxRecord[] = [];
 
   constructor(private readonly dataDirectory: string) {
     this.path = join(dataDirectory, OUTBOX_FILE);
@@ -40,10 +41,10 @@ export class OutboxTail {
 
   start(): void {
     this.watcher = watch(this.dataDirectory, (_event, name) => {
-      if (name === null || name === OUTBOX_FILE) this.poke();
+      if (name === null || name === OUTBOX_FILE) void this.poke();
     });
-    this.timer = setInterval(() => this.poke(), FALLBACK_MS);
-    this.poke();
+    this.timer = setInterval(() => void this.poke(), FALLBACK_MS);
+    void this.poke();
   }
 
   /** The acknowledgement answering `messageId`, once it is out; null after `timeoutMs`. */
@@ -62,33 +63,47 @@ export class OutboxTail {
     });
   }
 
-  /** Every acknowledgement seen so far, by the Message-ID it answers. */
-  acknowledgements(): ReadonlyMap<string, ObservedAcknowledgement> {
-    return this.seen;
+  /** Reads up to the end of the outbox as it is now; returns how many records it holds. */
+  async catchUp(): Promise<number> {
+    await this.poke();
+    if (this.failure !== null) throw this.failure;
+    return this.all.length;
+  }
+
+  /** Every record read so far, oldest first. */
+  records(): readonly OutboxRecord[] {
+    return this.all;
   }
 
   /** Reads what is left to read, then stops following. */
   async stop(): Promise<void> {
     this.watcher?.close();
     if (this.timer !== null) clearInterval(this.timer);
-    await this.reading;
-    await this.readAppended();
-    await this.file?.close();
+    try {
+      await this.catchUp();
+    } finally {
+      await this.file?.close();
+    }
   }
 
-  /** One read at a time; a notification during a read asks for one more. */
-  private poke(): void {
-    if (this.reading !== null) {
-      this.again = true;
-      return;
-    }
-    this.reading = this.readAppended().finally(() => {
-      this.reading = null;
-      if (this.again) {
-        this.again = false;
-        this.poke();
+  /**
+   * One read at a time, in a chain; a notification while a read waits to start joins it (that
+   * read goes to the end of the file as it is when it starts). The first failure (a line that
+   * is not an outbox record) is kept for catchUp and stop to throw.
+   */
+  private poke(): Promise<void> {
+    if (this.queued) return this.chain;
+    this.queued = true;
+    this.chain = this.chain.then(async () => {
+      this.queued = false;
+      if (this.failure !== null) return;
+      try {
+        await this.readAppended();
+      } catch (error) {
+        this.failure = error;
       }
     });
+    return this.chain;
   }
 
   private async readAppended(): Promise<void> {
@@ -115,7 +130,7 @@ export class OutboxTail {
 
   private take(line: string, seenAt: number): void {
     const record = OutboxRecordSchema.parse(JSON.parse(line));
-    this.records += 1;
+    this.all.push(record);
     if (record.headers['Auto-Submitted'] !== 'auto-replied' || record.inReplyTo === null) return;
     if (this.seen.has(record.inReplyTo)) return;
     const observed = { record, seenAt };
