@@ -36,6 +36,8 @@ const runsAsked = (process.env['BENCH_STACK_RUNS'] ?? '200x1,200x2,200x8,2000x8'
   return { mails, concurrency };
 });
 const WARM_UP = Number(process.env['BENCH_STACK_WARM_UP'] ?? 20);
+if (!Number.isInteger(WARM_UP) || WARM_UP < 0 || WARM_UP > 150)
+  throw new Error(`BENCH_STACK_WARM_UP: "${process.env['BENCH_STACK_WARM_UP']}" is not a whole number from 0 to 150`);
 const PROFILE_DIRECTORY = process.env['BENCH_STACK_CPU_PROF'];
 const SEED = 20_261_204;
 /** An answer comes at least this many mails after its ticket: with 8 sessions its acknowledgement is out by then. */
