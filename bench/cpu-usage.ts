@@ -4,7 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 /**
  * CPU time of this Node process and of another process (DynamoDB Local's JVM), or of several
  * named processes, to tell which side a benchmark is waiting for when they share the machine's
- * cores. Other processes are read from /proc (Linux); elsewhere their figures are null.
+ * cores, and what each process is and how much memory it took at most. Other processes are
+ * read from /proc (Linux); elsewhere their figures are null.
  */
 export interface CpuSnapshot {
   readonly wallMs: number;
@@ -110,4 +111,23 @@ export const cpuPerOperationByProcess = (
     /** Cores kept busy on average by these processes together, out of the machine's. */
     coresBusy: round(total / (after.wallMs - before.wallMs)),
   };
+};
+
+/** The process name /proc gives (`java`, `node`), or null. */
+export const processCommand = (pid: number): string | null => {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return null;
+  }
+};
+
+/** The most resident memory a process has had so far (VmHWM of /proc/<pid>/status), in MB; null when unreadable. */
+export const peakResidentMb = (pid: number): number | null => {
+  try {
+    const kilobytes = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kilobytes === undefined ? null : Math.round(Number(kilobytes) / 102.4) / 10;
+  } catch {
+    return null;
+  }
 };

@@ -1,17 +1,22 @@
 /**
- * A deterministic (seeded) stream of inbound support mail for the ingest benchmark: new
- * tickets, customers' replies to our acknowledgement, and out-of-office answers to it, in
- * English, Spanish and Portuguese, as plain text, multipart/alternative or with a small
- * attachment. Raw RFC 5322 bytes are built here by hand, so nothing random (a composer's
+ * A deterministic (seeded) stream of inbound support mail for the ingest benchmarks: new
+ * tickets, customers' replies to our acknowledgement, follow-ups on the same subject, and
+ * out-of-office answers to it, in English, Spanish and Portuguese, as plain text,
+ * multipart/alternative or with a small attachment. Raw RFC 5322 bytes are built here by hand, so nothing random (a composer's
  * Message-ID or Date) varies between runs. The reliability suite's generator
  * (test/support/generated-mail.ts) writes with the same people, subjects and words.
  */
 
 export type Language = 'en' | 'es' | 'pt';
 export type MailFormat = 'plain' | 'alternative' | 'attachment';
-export type PlannedKind = 'new' | 'new-repeat-sender' | 'reply' | 'auto-reply';
+/**
+ * `reply`: a mail client's answer to our acknowledgement (In-Reply-To, the subject with our tag);
+ * `follow-up`: the sender writes again on the same subject, without tag or In-Reply-To;
+ * `auto-reply`: an out-of-office answer to the acknowledgement.
+ */
+export type PlannedKind = 'new' | 'new-repeat-sender' | 'reply' | 'follow-up' | 'auto-reply';
 
-/** One message of the stream; replies and auto-replies name the new ticket they answer. */
+/** One message of the stream; replies, follow-ups and auto-replies name the new ticket they answer. */
 export interface PlannedMail {
   readonly position: number;
   readonly kind: PlannedKind;
@@ -20,9 +25,9 @@ export interface PlannedMail {
   readonly sender: { readonly address: string; readonly name: string };
   /** The customer's own Message-ID, with angle brackets. */
   readonly messageId: string;
-  /** The position of the new ticket a reply or auto-reply answers. */
+  /** The position of the new ticket a reply, follow-up or auto-reply answers. */
   readonly parent: number | null;
-  /** The subject of a new ticket (replies take the acknowledgement's subject). */
+  /** The subject of a new ticket or a follow-up (replies and auto-replies take the acknowledgement's). */
   readonly subject: string;
   readonly text: string;
 }
@@ -165,35 +170,109 @@ export const weighted = <T>(random: () => number, shares: readonly [T, number][]
 
 /** Plans the stream: who writes what, in which order. Replies answer a new ticket at least `minParentDistance` earlier, each at most once per kind. */
 export function planMail(options: MailPlanOptions): PlannedMail[] {
+  return planStream(seededRandom(options.seed), options, (random) => weighted(random, SHARES));
+}
+
+/**
+ * The corpus of issue 12, in blocks of 200 mails: 150 new tickets, 27 replies to the
+ * acknowledgement (our subject tag, In-Reply-To), 13 follow-ups (the same sender and subject,
+ * no tag, no In-Reply-To: threaded by the sender's open ticket) and 10 out-of-office answers
+ * to the acknowledgement. Counts are exact for any multiple of 200; the order is shuffled by
+ * the seed, a reply never earlier than `minParentDistance` after the ticket it answers.
+ */
+export const CORPUS_BLOCK: Readonly<Record<Exclude<PlannedKind, 'new-repeat-sender'>, number>> = {
+  new: 150,
+  reply: 27,
+  'follow-up': 13,
+  'auto-reply': 10,
+};
+const CORPUS_BLOCK_SIZE = Object.values(CORPUS_BLOCK).reduce((sum, count) => sum + count, 0);
+
+export function planCorpus(options: MailPlanOptions): PlannedMail[] {
+  if (!Number.isInteger(options.count / CORPUS_BLOCK_SIZE) || options.count <= 0)
+    throw new RangeError(`the corpus comes in blocks of ${CORPUS_BLOCK_SIZE} mails; asked for ${options.count}`);
   const random = seededRandom(options.seed);
+  const kinds = corpusKinds(random, options);
+  return planStream(random, options, (_random, position) => kinds[position]!);
+}
+
+/**
+ * The corpus's kinds in a seeded shuffle, then moved so that every answer has a ticket to
+ * answer: where none is yet `minParentDistance` behind, it swaps with the next new ticket.
+ * An answer of one kind needs a ticket that no earlier answer of that kind took, so what is
+ * counted is the tickets far enough behind minus the answers of that kind already placed.
+ */
+function corpusKinds(random: () => number, options: MailPlanOptions): PlannedKind[] {
+  const blocks = options.count / CORPUS_BLOCK_SIZE;
+  const kinds = Object.entries(CORPUS_BLOCK).flatMap(([kind, count]) =>
+    Array.from({ length: count * blocks }, () => kind as PlannedKind),
+  );
+  for (let index = kinds.length - 1; index > 0; index -= 1) {
+    const other = Math.floor(random() * (index + 1));
+    [kinds[index], kinds[other]] = [kinds[other]!, kinds[index]!];
+  }
+  // Positions of the new tickets so far, ascending; `behind` of them are far enough back.
+  const newAt: number[] = [];
+  let behind = 0;
+  const answered = new Map<PlannedKind, number>();
+  for (let position = 0; position < kinds.length; position += 1) {
+    while (behind < newAt.length && newAt[behind]! <= position - options.minParentDistance) behind += 1;
+    if (kinds[position] !== 'new' && behind - (answered.get(kinds[position]!) ?? 0) <= 0) {
+      const next = kinds.indexOf('new', position + 1);
+      if (next < 0)
+        throw new RangeError(`no new ticket left for the answer at ${position}: minParentDistance too large`);
+      [kinds[position], kinds[next]] = [kinds[next]!, kinds[position]!];
+    }
+    const kind = kinds[position]!;
+    if (kind === 'new') newAt.push(position);
+    else answered.set(kind, (answered.get(kind) ?? 0) + 1);
+  }
+  return kinds;
+}
+
+/** How a follow-up written from scratch starts its subject, by the sender's language (normalised away when threading). */
+const FOLLOW_UP_PREFIX: Record<Language, string> = { en: 'Re: ', es: 'RE: ', pt: 'RES: ' };
+
+/**
+ * The stream for a sequence of kinds: who writes what. An answer (reply, follow-up,
+ * auto-reply) takes a new ticket at least `minParentDistance` earlier that no answer of its
+ * kind took yet; with none, it becomes a new ticket.
+ */
+function planStream(
+  random: () => number,
+  options: MailPlanOptions,
+  kindAt: (random: () => number, position: number) => PlannedKind,
+): PlannedMail[] {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const planned: PlannedMail[] = [];
   const news: number[] = [];
-  const replied = new Set<number>();
-  const autoReplied = new Set<number>();
+  const answeredBy = new Map<PlannedKind, Set<number>>();
   for (let position = 0; position < options.count; position += 1) {
-    let kind = weighted(random, SHARES);
-    const answered = kind === 'reply' ? replied : autoReplied;
+    let kind = kindAt(random, position);
+    const answering = kind === 'reply' || kind === 'auto-reply' || kind === 'follow-up';
+    const answered = answeredBy.get(kind) ?? new Set<number>();
+    answeredBy.set(kind, answered);
     const candidates = news.filter(
       (candidate) => candidate <= position - options.minParentDistance && !answered.has(candidate),
     );
-    if ((kind === 'reply' || kind === 'auto-reply') && candidates.length === 0) kind = 'new';
+    if (answering && candidates.length === 0) kind = 'new';
     if (kind === 'new-repeat-sender' && news.length === 0) kind = 'new';
     const format = weighted(random, FORMATS);
-    if (kind === 'reply' || kind === 'auto-reply') {
+    if (answering && kind !== 'new') {
       // The more recent tickets are answered more often, as in a real inbox.
       const parent =
         candidates[Math.max(0, candidates.length - 1 - Math.floor(random() * Math.min(candidates.length, 200)))]!;
       answered.add(parent);
       const origin = planned[parent]!;
-      const text = kind === 'reply' ? pick(REPLIES[origin.language]) : OUT_OF_OFFICE[origin.language].text;
+      const text = kind === 'auto-reply' ? OUT_OF_OFFICE[origin.language].text : pick(REPLIES[origin.language]);
       planned.push({
         ...origin,
         position,
         kind,
-        format: kind === 'reply' ? format : 'plain',
+        format: kind === 'auto-reply' ? 'plain' : format,
         messageId: `<bench-${position}@${domainOf(origin.sender.address)}>`,
         parent,
+        subject: kind === 'follow-up' ? `${FOLLOW_UP_PREFIX[origin.language]}${origin.subject}` : origin.subject,
         text,
       });
       continue;

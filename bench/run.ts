@@ -14,6 +14,7 @@ const BENCHMARKS = [
   'ingest-throughput',
   'hostile-sizes',
   'web-form-throughput',
+  'local-stack-ingest',
   'function-bundles',
   'aws-cost',
 ] as const;

@@ -13,7 +13,6 @@
  * starts the stack under `node --cpu-prof` and leaves its profile in that directory.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -24,7 +23,7 @@ import { LOCAL_TABLE_NAME } from '../lib/adapters/local/local-stack-config.ts';
 import { readOutbox } from '../lib/adapters/mail/outbox.ts';
 import { startLocalStackProcess } from '../test/support/local-stack-process.ts';
 import { percentile, saveReport } from './bench-report.ts';
-import { childProcessIds, cpuPerOperationByProcess, processesCpuSnapshot } from './cpu-usage.ts';
+import { childProcessIds, cpuPerOperationByProcess, processCommand, processesCpuSnapshot } from './cpu-usage.ts';
 import { pooled } from './ingest-floor.ts';
 import { type PlannedPost, type PostAnswer, planPosts, SignedTicketPoster } from './web-form-posts.ts';
 
@@ -81,15 +80,6 @@ const countBy = (values: readonly string[]): Record<string, number> => {
   return counts;
 };
 
-/** The process name /proc gives (`java`, `node`), or null. */
-const commandOf = (pid: number): string | null => {
-  try {
-    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
-  } catch {
-    return null;
-  }
-};
-
 const secret = randomBytes(32).toString('hex');
 const loadBefore = load();
 const stack = await startLocalStackProcess(
@@ -102,7 +92,7 @@ const poster = new SignedTicketPoster(`http://127.0.0.1:${environment.ATENDE_HTT
 try {
   const stackPid = stack.child.pid;
   if (stackPid === undefined) throw new Error('the local stack has no process id');
-  const javaPid = childProcessIds(stackPid).find((pid) => commandOf(pid) === 'java');
+  const javaPid = childProcessIds(stackPid).find((pid) => processCommand(pid) === 'java');
   const pids: Record<string, number> = {
     'stack (node: HTTP, use cases, SES emulator)': stackPid,
     ...(javaPid === undefined ? {} : { 'DynamoDB Local (java)': javaPid }),
