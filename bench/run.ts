@@ -15,6 +15,8 @@ const BENCHMARKS = [
   'hostile-sizes',
   'web-form-throughput',
   'function-bundles',
+  // Before aws-cost, which prices Lambda time with its newest result.
+  'inbound-function',
   'aws-cost',
 ] as const;
 

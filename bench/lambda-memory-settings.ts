@@ -1,0 +1,68 @@
+import { LAMBDA_ARM64_GB_SECOND, unitPrice } from './aws-prices.ts';
+
+/**
+ * What the inbound function would take and cost at each memory setting, from figures measured
+ * on one full core here. Lambda gives CPU in proportion to memory, a full vCPU at 1,769 MB
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html); the handler is one
+ * Node thread, so more than that does not speed it up. The model: the CPU part of a duration
+ * stretches by 1,769 / memory below a full vCPU, the waiting part (DynamoDB, S3, SES answers)
+ * stays as measured. It ignores the speed difference of this machine's core and Graviton's.
+ */
+export const FULL_VCPU_MB = 1_769;
+export const SETTINGS_MB = [256, 512, 768, 1024, 1536, 1769] as const;
+/** SES accepts inbound mail of up to 40 MB: the function must hold one with room to spare. */
+export const LARGEST_MAIL_BYTES = 40_000_000;
+/** Share of the memory setting the largest mail's peak RSS may use (the rest: GC headroom, the runtime). */
+const HEADROOM = 0.8;
+
+export interface MeasuredFigures {
+  readonly warmWallMs: number;
+  readonly warmCpuMs: number;
+  /** The first message's cold start: bootstrap, import and the message. */
+  readonly coldWallMs: number;
+  readonly coldCpuMs: number;
+  /** Peak RSS against the raw mail's size (at least two sizes). */
+  readonly peaks: readonly { readonly bytes: number; readonly peakRssMb: number }[];
+  readonly chosenMb: number;
+}
+
+const stretched = (wallMs: number, cpuMs: number, memoryMb: number) =>
+  (cpuMs * FULL_VCPU_MB) / Math.min(memoryMb, FULL_VCPU_MB) + Math.max(0, wallMs - cpuMs);
+
+/** Peak RSS for a mail of `bytes`, on the line through the two largest measured mails (memory grows linearly with the mail). */
+export const peakRssFor = (peaks: MeasuredFigures['peaks'], bytes: number): number => {
+  const [small, large] = [...peaks].sort((a, b) => a.bytes - b.bytes).slice(-2);
+  if (small === undefined || large === undefined) throw new Error('two measured sizes are needed');
+  const perByte = (large.peakRssMb - small.peakRssMb) / (large.bytes - small.bytes);
+  return large.peakRssMb + perByte * (bytes - large.bytes);
+};
+
+export function memorySettings(measured: MeasuredFigures) {
+  const largestPeakMb = peakRssFor(measured.peaks, LARGEST_MAIL_BYTES);
+  const rows = SETTINGS_MB.map((memoryMb) => {
+    const warmMs = stretched(measured.warmWallMs, measured.warmCpuMs, memoryMb);
+    const gbSeconds = (memoryMb / 1024) * (Math.ceil(warmMs) / 1000);
+    return {
+      memoryMb,
+      vcpu: Math.round((Math.min(memoryMb, FULL_VCPU_MB) / FULL_VCPU_MB) * 100) / 100,
+      warmMsPerMessage: Math.round(warmMs * 10) / 10,
+      coldStartMs: Math.round(stretched(measured.coldWallMs, measured.coldCpuMs, memoryMb)),
+      usdPer1000Messages: Number((gbSeconds * unitPrice(LAMBDA_ARM64_GB_SECOND) * 1000).toPrecision(3)),
+      holds40MbMail: largestPeakMb <= memoryMb * HEADROOM,
+      chosen: memoryMb === measured.chosenMb,
+    };
+  });
+  const holding = rows.filter((row) => row.holds40MbMail);
+  const cheapest = [...holding].sort((a, b) => a.usdPer1000Messages - b.usdPer1000Messages)[0];
+  const chosen = rows.find((row) => row.chosen);
+  const advice =
+    cheapest === undefined
+      ? `no setting up to ${FULL_VCPU_MB} MB holds a 40 MB mail (peak RSS ~${Math.round(largestPeakMb)} MB)`
+      : `a 40 MB mail peaks at ~${Math.round(largestPeakMb)} MB RSS (extrapolated); the cheapest setting that holds it ` +
+        `within ${HEADROOM * 100} % is ${cheapest.memoryMb} MB: $${cheapest.usdPer1000Messages} per 1,000 messages, ` +
+        `${cheapest.warmMsPerMessage} ms warm, ~${cheapest.coldStartMs} ms cold` +
+        (chosen === undefined
+          ? ''
+          : `; the stack's ${chosen.memoryMb} MB: $${chosen.usdPer1000Messages}, ${chosen.warmMsPerMessage} ms warm, ~${chosen.coldStartMs} ms cold`);
+  return { rows, largestPeakMb: Math.round(largestPeakMb), advice };
+}
