@@ -16,6 +16,7 @@ export const LARGEST_MAIL_BYTES = 40_000_000;
 const HEADROOM = 0.8;
 
 export interface MeasuredFigures {
+  /** A warm mail's means (the bench gives its new-ticket mails'). */
   readonly warmWallMs: number;
   readonly warmCpuMs: number;
   /** The first message's cold start: bootstrap, import and the message. */
@@ -47,22 +48,22 @@ export function memorySettings(measured: MeasuredFigures) {
       vcpu: Math.round((Math.min(memoryMb, FULL_VCPU_MB) / FULL_VCPU_MB) * 100) / 100,
       warmMsPerMessage: Math.round(warmMs * 10) / 10,
       coldStartMs: Math.round(stretched(measured.coldWallMs, measured.coldCpuMs, memoryMb)),
-      usdPer1000Messages: Number((gbSeconds * unitPrice(LAMBDA_ARM64_GB_SECOND) * 1000).toPrecision(3)),
+      usdPer1000Mails: Number((gbSeconds * unitPrice(LAMBDA_ARM64_GB_SECOND) * 1000).toPrecision(3)),
       holds40MbMail: largestPeakMb <= memoryMb * HEADROOM,
       chosen: memoryMb === measured.chosenMb,
     };
   });
   const holding = rows.filter((row) => row.holds40MbMail);
-  const cheapest = [...holding].sort((a, b) => a.usdPer1000Messages - b.usdPer1000Messages)[0];
+  const cheapest = [...holding].sort((a, b) => a.usdPer1000Mails - b.usdPer1000Mails)[0];
   const chosen = rows.find((row) => row.chosen);
   const advice =
     cheapest === undefined
       ? `no setting up to ${FULL_VCPU_MB} MB holds a 40 MB mail (peak RSS ~${Math.round(largestPeakMb)} MB)`
       : `a 40 MB mail peaks at ~${Math.round(largestPeakMb)} MB RSS (extrapolated); the cheapest setting that holds it ` +
-        `within ${HEADROOM * 100} % is ${cheapest.memoryMb} MB: $${cheapest.usdPer1000Messages} per 1,000 messages, ` +
+        `within ${HEADROOM * 100} % is ${cheapest.memoryMb} MB: $${cheapest.usdPer1000Mails} per 1,000 mails, ` +
         `${cheapest.warmMsPerMessage} ms warm, ~${cheapest.coldStartMs} ms cold` +
         (chosen === undefined
           ? ''
-          : `; the stack's ${chosen.memoryMb} MB: $${chosen.usdPer1000Messages}, ${chosen.warmMsPerMessage} ms warm, ~${chosen.coldStartMs} ms cold`);
+          : `; the stack's ${chosen.memoryMb} MB: $${chosen.usdPer1000Mails}, ${chosen.warmMsPerMessage} ms warm, ~${chosen.coldStartMs} ms cold`);
   return { rows, largestPeakMb: Math.round(largestPeakMb), advice };
 }
