@@ -1,5 +1,6 @@
 import { systemClock } from '../lib/adapters/clock/system-clock.ts';
 import {
+  CLOUDWATCH_LOGS_INGESTED_GB,
   DYNAMODB_READ_REQUEST_UNIT,
   DYNAMODB_WRITE_REQUEST_UNIT,
   formatPrice,
@@ -177,6 +178,15 @@ try {
       perTicket: firings,
       price: SCHEDULER_INVOCATION,
       basis: 'assumed: the typical life',
+    },
+    {
+      item: 'CloudWatch Logs: inbound (GB)',
+      perTicket: (lambdaView?.logBytesPerMessage ?? 0) / GB,
+      price: CLOUDWATCH_LOGS_INGESTED_GB,
+      basis:
+        lambdaView === null
+          ? 'not measured: run inbound-function'
+          : `measured by inbound-function: ${lambdaView.logBytesPerMessage} B of JSON logs and EMF metrics per mail (Lambda's own START/END/REPORT lines not included)`,
     },
     {
       item: 'SQS (dead-letter queues)',

@@ -9,7 +9,7 @@ const InboundFunctionResult = z.object({
   measuredAt: z.string(),
   machine: z.object({ loadBefore: z.array(z.number()) }),
   setup: z.object({ memoryMb: z.number() }),
-  warm: z.object({ byKind: z.object({ new: z.object({ messages: z.number() }) }) }),
+  warm: z.object({ logBytesPerMessage: z.number(), byKind: z.object({ new: z.object({ messages: z.number() }) }) }),
   memorySettings: z.array(
     z.object({ memoryMb: z.number(), vcpu: z.number(), warmMsPerMessage: z.number(), coldStartMs: z.number() }),
   ),
@@ -20,6 +20,8 @@ export interface InboundFunctionFigures {
   readonly source: string;
   readonly memoryMb: number;
   readonly messages: number;
+  /** What the function writes to its log per mail (JSON lines and EMF metrics). */
+  readonly logBytesPerMessage: number;
   /** Per memory setting: a warm new-ticket mail's duration and a cold start's (bootstrap, import, first mail), on that setting's share of a vCPU. */
   readonly settings: readonly {
     readonly memoryMb: number;
@@ -40,6 +42,7 @@ export function newestInboundFunctionFigures(): InboundFunctionFigures | null {
     source: `bench/results/${newest.file} (load ${machine.loadBefore[0]})`,
     memoryMb: setup.memoryMb,
     messages: warm.byKind.new.messages,
+    logBytesPerMessage: warm.logBytesPerMessage,
     settings: memorySettings,
   };
 }

@@ -42,13 +42,17 @@ export function memorySettings(measured: MeasuredFigures) {
   const largestPeakMb = peakRssFor(measured.peaks, LARGEST_MAIL_BYTES);
   const rows = SETTINGS_MB.map((memoryMb) => {
     const warmMs = stretched(measured.warmWallMs, measured.warmCpuMs, memoryMb);
-    const gbSeconds = (memoryMb / 1024) * (Math.ceil(warmMs) / 1000);
+    const coldStartMs = stretched(measured.coldWallMs, measured.coldCpuMs, memoryMb);
+    const usdPer1000 = (ms: number) =>
+      Number(((memoryMb / 1024) * (Math.ceil(ms) / 1000) * unitPrice(LAMBDA_ARM64_GB_SECOND) * 1000).toPrecision(3));
     return {
       memoryMb,
       vcpu: Math.round((Math.min(memoryMb, FULL_VCPU_MB) / FULL_VCPU_MB) * 100) / 100,
       warmMsPerMessage: Math.round(warmMs * 10) / 10,
-      coldStartMs: Math.round(stretched(measured.coldWallMs, measured.coldCpuMs, memoryMb)),
-      usdPer1000Mails: Number((gbSeconds * unitPrice(LAMBDA_ARM64_GB_SECOND) * 1000).toPrecision(3)),
+      coldStartMs: Math.round(coldStartMs),
+      usdPer1000Mails: usdPer1000(warmMs),
+      /** What a cold start adds to its mail (Lambda bills the INIT phase too), per 1,000 of them. */
+      usdPer1000ColdStarts: usdPer1000(Math.max(0, coldStartMs - warmMs)),
       holds40MbMail: largestPeakMb <= memoryMb * HEADROOM,
       chosen: memoryMb === measured.chosenMb,
     };
@@ -61,9 +65,9 @@ export function memorySettings(measured: MeasuredFigures) {
       ? `no setting up to ${FULL_VCPU_MB} MB holds a 40 MB mail (peak RSS ~${Math.round(largestPeakMb)} MB)`
       : `a 40 MB mail peaks at ~${Math.round(largestPeakMb)} MB RSS (extrapolated); the cheapest setting that holds it ` +
         `within ${HEADROOM * 100} % is ${cheapest.memoryMb} MB: $${cheapest.usdPer1000Mails} per 1,000 mails, ` +
-        `${cheapest.warmMsPerMessage} ms warm, ~${cheapest.coldStartMs} ms cold` +
+        `${cheapest.warmMsPerMessage} ms warm, ~${cheapest.coldStartMs} ms cold ($${cheapest.usdPer1000ColdStarts} per 1,000 cold starts)` +
         (chosen === undefined
           ? ''
-          : `; the stack's ${chosen.memoryMb} MB: $${chosen.usdPer1000Mails}, ${chosen.warmMsPerMessage} ms warm, ~${chosen.coldStartMs} ms cold`);
+          : `; the stack's ${chosen.memoryMb} MB: $${chosen.usdPer1000Mails}, ${chosen.warmMsPerMessage} ms warm, ~${chosen.coldStartMs} ms cold ($${chosen.usdPer1000ColdStarts} per 1,000 cold starts)`);
   return { rows, largestPeakMb: Math.round(largestPeakMb), advice };
 }

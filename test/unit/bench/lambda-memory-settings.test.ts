@@ -23,6 +23,18 @@ describe('memorySettings', () => {
     expect(row(512).coldStartMs).toBe(Math.round((800 * FULL_VCPU_MB) / 512 + 200));
   });
 
+  it('prices a warm mail and what a cold start adds at the GB-seconds of each setting', () => {
+    const gbSecond = 0.0000133334;
+    // Three significant digits.
+    const near = (actual: number, expected: number) =>
+      expect(Math.abs(actual - expected) / expected).toBeLessThan(0.005);
+
+    near(row(FULL_VCPU_MB).usdPer1000Mails, (FULL_VCPU_MB / 1024) * 0.06 * gbSecond * 1000);
+    near(row(FULL_VCPU_MB).usdPer1000ColdStarts, (FULL_VCPU_MB / 1024) * 0.94 * gbSecond * 1000);
+    // CPU-bound work costs about the same GB-seconds at any setting; waiting costs less with less memory.
+    expect(row(512).usdPer1000Mails).toBeLessThan(row(1024).usdPer1000Mails);
+  });
+
   it('extrapolates peak RSS along the two largest mails to the 40 MB SES accepts', () => {
     expect(peakRssFor(measured.peaks, 40_000_000)).toBeCloseTo(275 + (120 / 24_000_000) * 15_000_000, 6);
     expect(memorySettings(measured).largestPeakMb).toBe(350);
