@@ -4,9 +4,12 @@ import { LAMBDA_ARM64_GB_SECOND, unitPrice } from './aws-prices.ts';
  * What the inbound function would take and cost at each memory setting, from figures measured
  * on one full core here. Lambda gives CPU in proportion to memory, a full vCPU at 1,769 MB
  * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html); the handler is one
- * Node thread, so more than that does not speed it up. The model: the CPU part of a duration
- * stretches by 1,769 / memory below a full vCPU, the waiting part (DynamoDB, S3, SES answers)
- * stays as measured. It ignores the speed difference of this machine's core and Graviton's.
+ * Node thread, so more than that does not speed it up. The model: a duration is its CPU time,
+ * stretched by 1,769 / memory below a full vCPU, plus its waiting for DynamoDB, S3 and SES,
+ * which memory does not change. The waiting is taken from the least-waiting warm mails (the
+ * bench gives their 10th percentile of wall − CPU): on a loaded machine the rest of a mail's
+ * wall time is waiting for a core, which Lambda does not share. A cold start waits as its
+ * first mail does. It ignores the speed difference of this machine's core and Graviton's.
  */
 export const FULL_VCPU_MB = 1_769;
 export const SETTINGS_MB = [256, 512, 768, 1024, 1536, 1769] as const;
@@ -16,19 +19,19 @@ export const LARGEST_MAIL_BYTES = 40_000_000;
 const HEADROOM = 0.8;
 
 export interface MeasuredFigures {
-  /** A warm mail's means (the bench gives its new-ticket mails'). */
-  readonly warmWallMs: number;
+  /** A warm mail's mean CPU time (the bench gives its new-ticket mails'). */
   readonly warmCpuMs: number;
-  /** The first message's cold start: bootstrap, import and the message. */
-  readonly coldWallMs: number;
+  /** What a mail waits for its AWS calls' answers. */
+  readonly waitMs: number;
+  /** The CPU time of a cold start: bootstrap, import and the first mail. */
   readonly coldCpuMs: number;
   /** Peak RSS against the raw mail's size (at least two sizes). */
   readonly peaks: readonly { readonly bytes: number; readonly peakRssMb: number }[];
   readonly chosenMb: number;
 }
 
-const stretched = (wallMs: number, cpuMs: number, memoryMb: number) =>
-  (cpuMs * FULL_VCPU_MB) / Math.min(memoryMb, FULL_VCPU_MB) + Math.max(0, wallMs - cpuMs);
+const stretched = (cpuMs: number, waitMs: number, memoryMb: number) =>
+  (cpuMs * FULL_VCPU_MB) / Math.min(memoryMb, FULL_VCPU_MB) + waitMs;
 
 /** Peak RSS for a mail of `bytes`, on the line through the two largest measured mails (memory grows linearly with the mail). */
 export const peakRssFor = (peaks: MeasuredFigures['peaks'], bytes: number): number => {
@@ -41,8 +44,8 @@ export const peakRssFor = (peaks: MeasuredFigures['peaks'], bytes: number): numb
 export function memorySettings(measured: MeasuredFigures) {
   const largestPeakMb = peakRssFor(measured.peaks, LARGEST_MAIL_BYTES);
   const rows = SETTINGS_MB.map((memoryMb) => {
-    const warmMs = stretched(measured.warmWallMs, measured.warmCpuMs, memoryMb);
-    const coldStartMs = stretched(measured.coldWallMs, measured.coldCpuMs, memoryMb);
+    const warmMs = stretched(measured.warmCpuMs, measured.waitMs, memoryMb);
+    const coldStartMs = stretched(measured.coldCpuMs, measured.waitMs, memoryMb);
     const usdPer1000 = (ms: number) =>
       Number(((memoryMb / 1024) * (Math.ceil(ms) / 1000) * unitPrice(LAMBDA_ARM64_GB_SECOND) * 1000).toPrecision(3));
     return {

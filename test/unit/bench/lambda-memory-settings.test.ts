@@ -3,9 +3,8 @@ import { FULL_VCPU_MB, memorySettings, peakRssFor } from '../../../bench/lambda-
 
 /** The model the inbound-function bench chooses the inbound function's memory with. */
 const measured = {
-  warmWallMs: 60,
   warmCpuMs: 20,
-  coldWallMs: 1_000,
+  waitMs: 40,
   coldCpuMs: 800,
   peaks: [
     { bytes: 1_000, peakRssMb: 150 },
@@ -20,7 +19,8 @@ describe('memorySettings', () => {
   it('stretches only the CPU part of a duration below a full vCPU, and nothing above', () => {
     expect(row(FULL_VCPU_MB).warmMsPerMessage).toBe(60);
     expect(row(512).warmMsPerMessage).toBeCloseTo((20 * FULL_VCPU_MB) / 512 + 40, 1);
-    expect(row(512).coldStartMs).toBe(Math.round((800 * FULL_VCPU_MB) / 512 + 200));
+    expect(row(FULL_VCPU_MB).coldStartMs).toBe(840);
+    expect(row(512).coldStartMs).toBe(Math.round((800 * FULL_VCPU_MB) / 512 + 40));
   });
 
   it('prices a warm mail and what a cold start adds at the GB-seconds of each setting', () => {
@@ -30,7 +30,7 @@ describe('memorySettings', () => {
       expect(Math.abs(actual - expected) / expected).toBeLessThan(0.005);
 
     near(row(FULL_VCPU_MB).usdPer1000Mails, (FULL_VCPU_MB / 1024) * 0.06 * gbSecond * 1000);
-    near(row(FULL_VCPU_MB).usdPer1000ColdStarts, (FULL_VCPU_MB / 1024) * 0.94 * gbSecond * 1000);
+    near(row(FULL_VCPU_MB).usdPer1000ColdStarts, (FULL_VCPU_MB / 1024) * 0.78 * gbSecond * 1000);
     // CPU-bound work costs about the same GB-seconds at any setting; waiting costs less with less memory.
     expect(row(512).usdPer1000Mails).toBeLessThan(row(1024).usdPer1000Mails);
   });
