@@ -1,5 +1,6 @@
 import { systemClock } from '../lib/adapters/clock/system-clock.ts';
 import {
+  CLOUDWATCH_LOGS_INGESTED_GB,
   DYNAMODB_READ_REQUEST_UNIT,
   DYNAMODB_WRITE_REQUEST_UNIT,
   formatPrice,
@@ -23,6 +24,7 @@ import {
   unitPrice,
 } from './aws-prices.ts';
 import { saveReport } from './bench-report.ts';
+import { newestInboundFunctionFigures } from './inbound-function-result.ts';
 import { planMail } from './ingest-mail-generator.ts';
 import { type Measured, startIngestBench } from './ingest-rig.ts';
 import { mean, round } from './ingest-summary.ts';
@@ -33,6 +35,12 @@ process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
 const TICKETS = Number(process.env['BENCH_COST_TICKETS'] ?? 400);
 const SEED = 20_261_204;
 const TARGET_USD_PER_1000 = 0.1;
+/**
+ * Share of inbound mails that find no warm instance. Lambda keeps an idle instance for minutes;
+ * a desk of a few thousand tickets a month gets a mail every few minutes, so the estimate
+ * assumes the worst: every one a cold start.
+ */
+const COLD_START_SHARE = 1;
 const GB = 1024 ** 3;
 
 /** One line of the estimate: how many of a billed unit a ticket uses, at which price, and where the figure comes from. */
@@ -64,8 +72,6 @@ try {
   if (failed.length > 0) throw new Error(`${failed.length} mails did not open a ticket: ${failed[0]!.outcome}`);
 
   const per = (figure: (item: Measured) => number): number => mean(measured.map(figure));
-  // Lambda bills each invocation's duration rounded up to the millisecond.
-  const inboundMs = per(({ ms }) => Math.ceil(ms));
   const rawBytes = mean(raws.map((raw) => raw.byteLength));
   const life = await typicalLife();
   const lifeCalls = life.total();
@@ -77,12 +83,34 @@ try {
   const reportedWriteUnits = per(({ cost }) => cost.writeCapacityUnits);
   const sizedWriteUnits = per(({ cost }) => cost.sizedWriteUnits);
   const measuredHere = `measured, ${measured.length} tickets`;
+  // Lambda's view when inbound-function.ts has measured it (the deployed bundle in its own
+  // process, on DynamoDB Local and moto_server); else this process's in-process wall time.
+  const lambdaView = newestInboundFunctionFigures();
+  // Lambda bills each invocation's duration rounded up to the millisecond.
+  const inProcessMs = per(({ ms }) => Math.ceil(ms));
+  const lambdaSetting = lambdaView?.settings.find(({ memoryMb }) => memoryMb === LAMBDA_MEMORY_MB.inbound) ?? null;
+  const inboundMs = lambdaSetting === null ? inProcessMs : Math.ceil(lambdaSetting.warmMsPerMessage);
+  const coldExtraMs =
+    lambdaSetting === null ? 0 : Math.max(0, lambdaSetting.coldStartMs - lambdaSetting.warmMsPerMessage);
+  const inboundBasis =
+    lambdaView === null || lambdaSetting === null
+      ? `${measuredHere}: wall time per mail in this process on DynamoDB Local + SES emulator, warm, no cold start (run inbound-function for Lambda's view)`
+      : `measured by inbound-function on one core (${lambdaView.messages} warm new-ticket mails, ${lambdaView.source}), its CPU part stretched to the ${lambdaSetting.vcpu} vCPU of ${LAMBDA_MEMORY_MB.inbound} MB`;
   const lines: CostLine[] = [
     {
       item: `Lambda inbound (${LAMBDA_MEMORY_MB.inbound} MB × ${round(inboundMs, 1)} ms)`,
       perTicket: (LAMBDA_MEMORY_MB.inbound / 1024) * (inboundMs / 1000),
       price: LAMBDA_ARM64_GB_SECOND,
-      basis: `${measuredHere}: wall time per mail on DynamoDB Local + SES emulator, warm, no cold start`,
+      basis: inboundBasis,
+    },
+    {
+      item: `Lambda inbound cold starts (${LAMBDA_MEMORY_MB.inbound} MB × ${round(coldExtraMs, 0)} ms)`,
+      perTicket: COLD_START_SHARE * (LAMBDA_MEMORY_MB.inbound / 1024) * (Math.ceil(coldExtraMs) / 1000),
+      price: LAMBDA_ARM64_GB_SECOND,
+      basis:
+        lambdaSetting === null
+          ? 'not measured: run inbound-function'
+          : `measured by inbound-function (bootstrap + import + the first mail's extra time, median, stretched alike); assumed: every mail a cold start, as on a desk with minutes between mails (Lambda bills the INIT phase since August 2025)`,
     },
     { item: 'Lambda inbound requests', perTicket: 1, price: LAMBDA_REQUEST, basis: 'one invocation per mail' },
     {
@@ -152,6 +180,15 @@ try {
       basis: 'assumed: the typical life',
     },
     {
+      item: 'CloudWatch Logs: inbound (GB)',
+      perTicket: (lambdaView?.logBytesPerMessage ?? 0) / GB,
+      price: CLOUDWATCH_LOGS_INGESTED_GB,
+      basis:
+        lambdaView === null
+          ? 'not measured: run inbound-function'
+          : `measured by inbound-function: ${lambdaView.logBytesPerMessage} B of JSON logs and EMF metrics per mail (Lambda's own START/END/REPORT lines not included)`,
+    },
+    {
       item: 'SQS (dead-letter queues)',
       perTicket: 0,
       price: SQS_REQUEST,
@@ -208,6 +245,8 @@ try {
     },
     perTicketMeasured: {
       inboundMs: round(inboundMs, 2),
+      inboundInProcessMs: round(inProcessMs, 2),
+      inboundColdExtraMs: lambdaSetting === null ? null : round(coldExtraMs, 0),
       dynamodbRequests: round(
         per(({ cost }) => cost.requestCount),
         2,

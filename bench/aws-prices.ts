@@ -27,6 +27,7 @@ const S3 = 'https://aws.amazon.com/s3/pricing/';
 const SCHEDULER = 'https://aws.amazon.com/eventbridge/pricing/';
 const SQS = 'https://aws.amazon.com/sqs/pricing/';
 const SES = 'https://aws.amazon.com/ses/pricing/';
+const CLOUDWATCH = 'https://aws.amazon.com/cloudwatch/pricing/';
 
 /** Lambda on arm64 (Graviton), first tier: per GB-second of duration, and per request. */
 export const LAMBDA_ARM64_GB_SECOND: Price = {
@@ -68,6 +69,14 @@ export const SCHEDULER_API_CALL: Price = {
   quantity: 1,
   unit: 'Create/Update/DeleteSchedule call',
   source: SCHEDULER,
+};
+
+/** CloudWatch Logs, standard log class: what the functions write (JSON log lines, EMF metrics) is billed as ingested. */
+export const CLOUDWATCH_LOGS_INGESTED_GB: Price = {
+  usd: 0.5,
+  quantity: 1,
+  unit: 'GB of logs ingested',
+  source: CLOUDWATCH,
 };
 
 /** SQS standard queue, per request (the dead-letter queues). */

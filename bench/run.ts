@@ -16,6 +16,8 @@ const BENCHMARKS = [
   'web-form-throughput',
   'local-stack-ingest',
   'function-bundles',
+  // Before aws-cost, which prices Lambda time with its newest result.
+  'inbound-function',
   'aws-cost',
 ] as const;
 
