@@ -30,6 +30,8 @@ type Template = Handlebars.TemplateDelegate<NotificationContext>;
 /** One locale's templates, parsed and compiled on first use (or all at once by `compileAll`). */
 class LocaleSet {
   private envs: Record<TemplateTarget, typeof Handlebars> | undefined;
+  /** Each partial's parse, run when the partial is first rendered (a mail uses a few of ~12). */
+  private readonly partialParses: (() => Template)[] = [];
   private readonly templates = new Map<NotificationKind, Readonly<Record<Part, Template>>>();
 
   constructor(
@@ -54,6 +56,7 @@ class LocaleSet {
 
   compileAll(): void {
     for (const kind of NOTIFICATION_KINDS) this.templatesFor(kind);
+    for (const parse of this.partialParses) parse();
   }
 
   /**
@@ -67,7 +70,17 @@ class LocaleSet {
       registerNotificationHelpers(envs[target], target, this.locale, this.labels);
       // Locale partials come after shared ones, so a locale may override a shared partial.
       for (const partial of this.partials.filter((candidate) => candidate.target === target)) {
-        envs[target].registerPartial(partial.name, compileFile(envs[target], partial, target));
+        let compiled: Template | undefined;
+        const parse = (): Template => {
+          compiled ??= compileFile(envs[target], partial, target);
+          return compiled;
+        };
+        this.partialParses.push(parse);
+        // Handlebars calls a function partial with the context and options it would give a compiled one.
+        envs[target].registerPartial(partial.name, ((
+          context: NotificationContext,
+          options?: Handlebars.RuntimeOptions,
+        ) => parse()(context, options)) as Handlebars.Template);
       }
     }
     this.envs = envs;
